@@ -1,0 +1,245 @@
+/*
+ * model.h - the typed model of one domain: tables, columns with full SQL types, constraints,
+ * indexes, enums and comments, everything resolved (snake_case names, implicit columns, FK
+ * columns typed like their target, constraint names). Produced by sema (from .strav files), by
+ * model_json_read (from snapshot.json) and by introspection (from a live database); consumed by
+ * the diff engine, the SQL emitter and model_json_write.
+ *
+ * Conventions:
+ *  - All strings are NUL-terminated, NFC-normalised, arena-owned. Names are final SQL names
+ *    (unquoted; quoting happens only in sqlquote.c at emission).
+ *  - Arrays are sized once: `Foo *foo; size_t nfoo;`.
+ *  - Model.tables and Model.enums are sorted by name (bytewise); within a table, columns keep
+ *    their declared order, and fks/uniques/checks/indexes are sorted by name.
+ *  - A table's objects live in the domain's PostgreSQL schema (Model.schema). Generated SQL does
+ *    not qualify them; the runtime sets search_path. References to another domain's table carry
+ *    that domain's schema in ForeignKey.ref_schema (NULL = same domain).
+ *  - Rename hints (`was`) and `backfill` are inputs to the diff only; they are never compared.
+ */
+#ifndef STRAV_MODEL_H
+#define STRAV_MODEL_H
+
+#include "arena.h"
+#include "base.h"
+#include "source.h"
+
+struct StrBuf;
+
+/* ORDER TY_KIND: keep in sync with the type table in model.c (names, SQL spelling). */
+typedef enum TypeKind {
+    TY_SMALLINT, TY_INTEGER, TY_BIGINT,
+    TY_SMALLSERIAL, TY_SERIAL, TY_BIGSERIAL, /* storage int2/int4/int8 + owned sequence */
+    TY_NUMERIC,     /* precision/scale optional; `decimal` is an alias */
+    TY_REAL, TY_DOUBLE, TY_MONEY,
+    TY_VARCHAR,     /* length optional (-1 = unbounded) */
+    TY_CHAR,        /* length; char without length is char(1) and is stored as length 1 */
+    TY_TEXT, TY_BYTEA,
+    TY_TIMESTAMP, TY_TIMESTAMPTZ, TY_DATE, TY_TIME, TY_TIMETZ, TY_INTERVAL, /* precision optional */
+    TY_BOOLEAN, TY_UUID,
+    TY_POINT, TY_LINE, TY_LSEG, TY_BOX, TY_PATH, TY_POLYGON, TY_CIRCLE,
+    TY_INET, TY_CIDR, TY_MACADDR, TY_MACADDR8,
+    TY_BIT, TY_VARBIT, /* length; bit without length is bit(1); varbit -1 = unbounded */
+    TY_TSVECTOR, TY_TSQUERY,
+    TY_JSON, TY_JSONB,
+    TY_INT4RANGE, TY_INT8RANGE, TY_NUMRANGE, TY_TSRANGE, TY_TSTZRANGE, TY_DATERANGE,
+    TY_XML,
+    TY_ENUM,        /* enum_name (+ enum_schema when it lives in another domain) */
+    TY_OTHER,       /* a type the language does not know, kept verbatim in `other` (introspection) */
+    TY__COUNT
+} TypeKind;
+
+typedef struct SqlType {
+    TypeKind kind;
+    int32_t length;    /* varchar/char/bit/varbit; -1 = none */
+    int32_t precision; /* numeric precision, or fractional-seconds precision for time types; -1 */
+    int32_t scale;     /* numeric scale; -1 = none */
+    int32_t ndims;     /* array dimensions, 0 = scalar */
+    const char *enum_name;   /* TY_ENUM */
+    const char *enum_schema; /* TY_ENUM in another domain's schema, else NULL */
+    const char *other;       /* TY_OTHER: the SQL spelling */
+} SqlType;
+
+typedef enum DefaultKind {
+    DEF_NONE,
+    DEF_STRING, /* text is the unescaped value; emitted through sql_literal */
+    DEF_NUMBER, /* text is a canonical decimal number, sign included */
+    DEF_BOOL,   /* text is "true" or "false" */
+    DEF_NULL,
+    DEF_EXPR,   /* text is a raw SQL expression, emitted verbatim */
+} DefaultKind;
+
+typedef struct Default {
+    DefaultKind kind;
+    const char *text;
+} Default;
+
+typedef enum FkAction { FK_NO_ACTION, FK_RESTRICT, FK_CASCADE, FK_SET_NULL, FK_SET_DEFAULT } FkAction;
+
+typedef enum Identity { IDENTITY_NONE, IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT } Identity;
+
+/* Validators are carried in the model for code generators; they produce no DDL. */
+typedef enum ValidatorKind { VAL_EMAIL, VAL_URL, VAL_MIN, VAL_MAX, VAL_LENGTH, VAL_REGEX } ValidatorKind;
+typedef struct Validator {
+    ValidatorKind kind;
+    const char *arg1; /* min/max: number; length: min; regex: pattern */
+    const char *arg2; /* length: max or NULL */
+} Validator;
+
+typedef struct Column {
+    const char *name;
+    SqlType type;
+    bool nullable;
+    Default def;
+    Identity identity;       /* GENERATED ... AS IDENTITY */
+    const char *generated;   /* GENERATED ALWAYS AS (expr) STORED, or NULL */
+    const char *comment;     /* COMMENT ON COLUMN, from doc comments, or NULL */
+    bool sensitive;
+    Validator *validators;
+    size_t nvalidators;
+    const char **was;        /* rename hints: previous names, newest first */
+    size_t nwas;
+    Default backfill;        /* value for existing rows when this column is added NOT NULL */
+    Span span;
+} Column;
+
+typedef struct PrimaryKey {
+    const char *name;     /* constraint name, NULL when the table has no primary key */
+    const char **cols;
+    size_t ncols;
+    Span span;
+} PrimaryKey;
+
+typedef struct ForeignKey {
+    const char *name;
+    const char **cols;
+    size_t ncols;
+    const char *ref_schema; /* NULL = same domain */
+    const char *ref_table;
+    const char **ref_cols;
+    FkAction on_delete, on_update;
+    Span span;
+} ForeignKey;
+
+typedef struct Unique {
+    const char *name;
+    const char **cols;
+    size_t ncols;
+    Span span;
+} Unique;
+
+typedef struct Check {
+    const char *name;
+    const char *expr; /* SQL boolean expression, without the surrounding CHECK ( ) */
+    Span span;
+} Check;
+
+typedef struct IndexElem {
+    const char *column; /* a column name, or NULL when expr is set */
+    const char *expr;   /* an SQL expression (emitted in parentheses) */
+    bool desc;
+    int nulls;          /* 0 default, 1 NULLS FIRST, 2 NULLS LAST */
+} IndexElem;
+
+typedef struct Index {
+    const char *name;
+    bool unique;
+    const char *method; /* "btree", "gin", "gist", "hash", "brin", "spgist" */
+    IndexElem *elems;
+    size_t nelems;
+    const char *where;  /* partial index predicate, or NULL */
+    Span span;
+} Index;
+
+/* ORDER ARCHETYPE: same order as DeclKind's first nine values. */
+typedef enum Archetype {
+    ARCH_ENTITY, ARCH_COMPONENT, ARCH_ATTRIBUTE, ARCH_ASSOCIATION, ARCH_EVENT, ARCH_REFERENCE,
+    ARCH_CONFIGURATION, ARCH_CONTRIBUTION, ARCH_TABLE
+} Archetype;
+
+typedef struct Table {
+    const char *name;
+    Archetype archetype;   /* informative: what the author declared */
+    const char *comment;
+    Column *columns;       /* declared order = CREATE TABLE order */
+    size_t ncolumns;
+    PrimaryKey pk;         /* pk.name == NULL: none */
+    ForeignKey *fks;
+    size_t nfks;
+    Unique *uniques;
+    size_t nuniques;
+    Check *checks;
+    size_t nchecks;
+    Index *indexes;
+    size_t nindexes;
+    const char **was;      /* table rename hints */
+    size_t nwas;
+    Span span;
+} Table;
+
+typedef struct EnumValue {
+    const char *name;
+    const char **was;      /* value rename hints */
+    size_t nwas;
+    Span span;
+} EnumValue;
+
+typedef struct Enum {
+    const char *name;
+    const char *comment;
+    EnumValue *values;     /* declared order is the enum's sort order */
+    size_t nvalues;
+    const char **was;
+    size_t nwas;
+    Span span;
+} Enum;
+
+/* How the tenants of a per-tenant domain are found (DESIGN.md §3). */
+typedef struct TenantSource {
+    const char *query;   /* SQL returning one column of schema names, or NULL */
+    const char *pattern; /* LIKE pattern over pg_namespace.nspname, or NULL */
+} TenantSource;
+
+typedef struct Model {
+    const char *domain;    /* folder name: public, tenant, ... */
+    const char *schema;    /* PostgreSQL schema holding the domain's objects */
+    bool per_tenant;       /* migrations are applied to every tenant schema */
+    TenantSource tenants;
+    Table *tables;         /* sorted by name */
+    size_t ntables;
+    Enum *enums;           /* sorted by name */
+    size_t nenums;
+} Model;
+
+/* A whole project: every domain found under the schemas folder, sorted by name with public
+ * first. */
+typedef struct Project {
+    Model *domains;
+    size_t ndomains;
+} Project;
+
+/* Lookups (binary search on the sorted arrays). NULL when absent. */
+const Table *model_find_table(const Model *m, const char *name);
+const Enum *model_find_enum(const Model *m, const char *name);
+const Column *table_find_column(const Table *t, const char *name);
+
+/* Type helpers. */
+const char *type_kind_name(TypeKind k);        /* "varchar", "numeric", "timestamptz", ... */
+bool type_kind_from_name(const char *name, TypeKind *out); /* accepts aliases: decimal, string,
+                                                              int, int4, bool, float8, ... */
+bool type_equal(const SqlType *a, const SqlType *b);
+/* Canonical SQL spelling, full parameters, arrays: VARCHAR(255), NUMERIC(10,2), CHAR(26),
+ * TIMESTAMPTZ, "user_role"[] ... Enum names go through sql_ident. */
+void type_to_sql(struct StrBuf *out, const SqlType *t);
+/* The type a foreign-key column gets when it points at a column of type t
+ * (serials map to their storage integer type; everything else is copied). */
+SqlType type_for_reference(const SqlType *t);
+
+bool default_equal(const Default *a, const Default *b);
+
+const char *fk_action_sql(FkAction a); /* "NO ACTION", "RESTRICT", "CASCADE", ... */
+const char *archetype_name(Archetype a);
+
+/* Sort helpers: call after building a model by hand (tests, introspection). */
+void model_sort(Model *m);
+
+#endif

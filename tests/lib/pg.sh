@@ -1,0 +1,60 @@
+# tests/lib/pg.sh - start a throwaway PostgreSQL server for one test script, stop it on exit.
+# Source it, then call pg_start. It runs initdb in a fresh temporary directory, listens only on
+# a Unix socket inside that directory (no TCP port, so no collisions), and exports PGHOST,
+# PGPORT, PGUSER, PGDATABASE and STRAV_TEST_DSN for libpq. When run as root the server runs as
+# the unprivileged user 'postgres' (PostgreSQL refuses root). pg_stop is registered on EXIT.
+#   pg_start            start the server (prints nothing; fails the script on error)
+#   pg_newdb NAME       create a fresh database and echo its conninfo
+#   pg_bindir           print the directory of the server binaries
+
+pg_bindir() {
+    local d
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+    done
+    d=$(dirname "$(command -v initdb 2>/dev/null)" 2>/dev/null)
+    [ -n "$d" ] && [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+    return 1
+}
+
+_pg_as() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+pg_start() {
+    local bindir
+    bindir=$(pg_bindir) || { echo "Bail out! no PostgreSQL server binaries (apt-get install postgresql)"; exit 1; }
+    PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strav-pg.XXXXXX")
+    chmod 755 "$PG_TMP"
+    [ "$(id -u)" = 0 ] && chown postgres "$PG_TMP"
+    if ! _pg_as "$bindir/initdb" -D "$PG_TMP/data" -U postgres -A trust -E UTF8 --locale=C \
+            --no-sync >"$PG_TMP/initdb.log" 2>&1; then
+        echo "Bail out! initdb failed:"; sed 's/^/# /' "$PG_TMP/initdb.log"; exit 1
+    fi
+    if ! _pg_as "$bindir/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
+            -o "-k $PG_TMP -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+            start >/dev/null 2>&1; then
+        echo "Bail out! server did not start:"; sed 's/^/# /' "$PG_TMP/server.log"; exit 1
+    fi
+    PG_BINDIR=$bindir
+    export PGHOST=$PG_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+    export STRAV_TEST_DSN="host=$PG_TMP port=5432 user=postgres dbname=postgres"
+    unset DATABASE_URL PGPASSWORD PGSERVICE
+    trap pg_stop EXIT
+}
+
+pg_stop() {
+    [ -n "${PG_TMP:-}" ] || return 0
+    _pg_as "$PG_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$PG_TMP"
+    PG_TMP=
+}
+
+pg_newdb() {
+    psql -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null || return 1
+    echo "host=$PG_TMP port=5432 user=postgres dbname=$1"
+}
