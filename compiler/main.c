@@ -1,10 +1,55 @@
 /*
- * main.c - stravc command line (placeholder until the front end lands).
+ * main.c - stravc: the schema compiler's command line. Dispatches to the subcommands of
+ * commands.h; each parses its own options.
  */
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "commands.h"
+
+typedef struct Command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} Command;
+
+static const Command commands[] = {
+    {"check", cmd_check, "validate the schemas (all domains, or -s DOMAIN)"},
+    {"model", cmd_model, "print the resolved model (--json)"},
+    {"fmt", cmd_fmt, "rewrite .strav files in canonical form (--check: only report)"},
+    {"generate", cmd_generate, "write a migration for the changes since the last one"},
+    {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
+    {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
+};
+
+static void usage(FILE *out)
 {
-    fputs("stravc: not built yet\n", stderr);
+    fputs("usage: stravc <command> [options]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fputs("\nRun 'stravc <command> --help' for a command's options.\n"
+          "Exit status: 0 success, 1 errors reported, 2 usage error.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        puts("stravc 0.1");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "stravc: error: unknown command '%s'\n", argv[1]);
+    usage(stderr);
     return 2;
 }
