@@ -61,14 +61,8 @@ file ::= decls.
 decls ::= .
 decls ::= decls decl.
 
-%type archetype {Token}
-archetype(A) ::= ENTITY(K).        { A = K; }
-archetype(A) ::= COMPONENT(K).     { A = K; }
-archetype(A) ::= ATTRIBUTE(K).     { A = K; }
-archetype(A) ::= EVENT(K).         { A = K; }
-archetype(A) ::= REFERENCE(K).     { A = K; }
-archetype(A) ::= CONFIGURATION(K). { A = K; }
-archetype(A) ::= CONTRIBUTION(K).  { A = K; }
+/* The archetypes differ only in the implicit columns sema adds (docs/language.md). */
+%token_class archetype ENTITY|COMPONENT|ATTRIBUTE|EVENT|REFERENCE|CONFIGURATION|CONTRIBUTION.
 
 decl ::= archetype(K) name(N) LBRACE body(B) RBRACE(E).
     { p_decl(ctx, K, N, NULL, B, E); }
@@ -77,13 +71,13 @@ decl ::= archetype(K) name(N) OF namelist(P) LBRACE body(B) RBRACE(E).
 decl ::= ASSOCIATION(K) name(N) BETWEEN namelist2(P) LBRACE body(B) RBRACE(E).
     { p_decl(ctx, K, N, P.head, B, E); }
 decl ::= TABLE(K) name(N) LBRACE body(B) RBRACE(E).
-    { p_decl(ctx, K, N, NULL, B, E); }
+    { p_decl(ctx, K, N, NULL, B, E); /* table */ }
 decl ::= ENUM(K) name(N) LBRACE enumbody(B) RBRACE(E).
-    { p_decl(ctx, K, N, NULL, B, E); }
+    { p_decl(ctx, K, N, NULL, B, E); /* enum */ }
 decl ::= DOMAIN(K) LBRACE attrbody(B) RBRACE(E).
     { p_decl(ctx, K, NULL, NULL, B, E); }
 decl ::= DOMAIN(K) name(N) LBRACE attrbody(B) RBRACE(E).
-    { p_decl(ctx, K, N, NULL, B, E); }
+    { p_decl(ctx, K, N, NULL, B, E); /* domain */ }
 
 %type namelist {TermList}
 namelist(A) ::= name(N).                   { A = p_terms((TermList){NULL, NULL}, N); }
@@ -104,14 +98,15 @@ body(A) ::= body(B) tattr(X).      { A = p_body_attr(B, X); }
 body(A) ::= body(B) AS aslist(L).  { A = p_body_as(B, L); }
 
 %type attrbody {Body *}
-attrbody(A) ::= .                  { A = p_body(ctx); }
-attrbody(A) ::= attrbody(B) tattr(X). { A = p_body_attr(B, X); }
+/* (the comments in these actions keep lemon from merging them into fall-through cases) */
+attrbody(A) ::= .                  { A = p_body(ctx); /* domain */ }
+attrbody(A) ::= attrbody(B) tattr(X). { A = p_body_attr(B, X); /* domain */ }
 
 %type enumbody {Body *}
-enumbody(A) ::= .                            { A = p_body(ctx); }
+enumbody(A) ::= .                            { A = p_body(ctx); /* enum */ }
 enumbody(A) ::= enumbody(B) value(V).        { A = p_body_value(B, V); }
 enumbody(A) ::= enumbody(B) value(V) COMMA.  { A = p_body_value(B, V); }
-enumbody(A) ::= enumbody(B) tattr(X).        { A = p_body_attr(B, X); }
+enumbody(A) ::= enumbody(B) tattr(X).        { A = p_body_attr(B, X); /* enum */ }
 
 %type value {AstEnumValue *}
 value(A) ::= IDENT(T) attrs(L).  { A = p_value(ctx, p_term(ctx, TERM_IDENT, T), L.head); }
