@@ -172,13 +172,15 @@ static void comment_text(Fmt *F, const AstComment *c)
     F->prev_end = end_of(c->span);
 }
 
-/* Comments on the line where code ended at `end` (or inside that code) go at the end of
- * the current line; the line is then finished. */
-static void end_line(Fmt *F, uint32_t end)
+/* Comments on the line where code ended at `end` (or inside that code), and before the
+ * next piece of code at `limit`, go at the end of the current line; the line is then
+ * finished. */
+static void end_line(Fmt *F, uint32_t end, uint32_t limit)
 {
     if (F->prev_end < end)
         F->prev_end = end;
-    while (F->next && (F->next->span.off < end || !newline_between(F, end, F->next->span.off))) {
+    while (F->next && F->next->span.off < limit &&
+           (F->next->span.off < end || !newline_between(F, end, F->next->span.off))) {
         sb_addch(F->out, ' ');
         bool line = F->buf[F->next->span.off + 1] == '/';
         comment_text(F, F->next);
@@ -201,7 +203,7 @@ static void leading(Fmt *F, uint32_t off, int depth, bool first, bool blank_afte
         indent(F, depth);
         comment_text(F, F->next);
         F->next = F->next->next;
-        end_line(F, F->prev_end);
+        end_line(F, F->prev_end, off);
     }
     if (blank_after && !first && newlines_between(F, F->prev_end, off) >= 2)
         sb_addch(F->out, '\n');
@@ -301,7 +303,8 @@ static void field(Fmt *F, const AstField *f, const Columns *c)
 
 /* Print the item at items[i] (an `as` line takes the following as entries too) and return
  * the index of the next unprinted item. */
-static size_t item(Fmt *F, const Item *items, size_t n, size_t i, const Columns *c)
+static size_t item(Fmt *F, const Item *items, size_t n, size_t i, const Columns *c,
+                   uint32_t dend)
 {
     uint32_t end = 0;
     switch (items[i].kind) {
@@ -338,7 +341,7 @@ static size_t item(Fmt *F, const Item *items, size_t n, size_t i, const Columns 
         break;
     }
     }
-    end_line(F, end);
+    end_line(F, end, i + 1 < n ? items[i + 1].off : dend);
     return i + 1;
 }
 
@@ -369,17 +372,18 @@ static void decl(Fmt *F, const AstDecl *d)
 {
     uint32_t hend = header(F, d);
     uint32_t dend = end_of(d->span);
+    uint32_t next = d->next ? d->next->span.off : UINT32_MAX;
     size_t n;
     Item *items = collect(d, &n);
     bool inner_comments = F->next && F->next->span.off < dend;
     if (n == 0 && !inner_comments) {
         sb_adds(F->out, " {}");
         free(items);
-        end_line(F, dend);
+        end_line(F, dend, next);
         return;
     }
     sb_adds(F->out, " {");
-    end_line(F, hend);
+    end_line(F, hend, n ? items[0].off : dend);
     Columns c;
     StrBuf tmp = SB_INIT;
     field_columns(d, &c, &tmp);
@@ -389,12 +393,12 @@ static void decl(Fmt *F, const AstDecl *d)
         leading(F, items[i].off, 1, first, true);
         first = false;
         indent(F, 1);
-        i = item(F, items, n, i, &c);
+        i = item(F, items, n, i, &c, dend);
     }
     free(items);
     leading(F, dend, 1, first, false); /* comments before the closing brace */
     sb_addch(F->out, '}');
-    end_line(F, dend);
+    end_line(F, dend, next);
 }
 
 void fmt_file(StrBuf *out, const AstFile *f)

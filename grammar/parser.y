@@ -32,12 +32,14 @@ static int expected_tokens(struct yyParser *p, int *out, int max)
     YYACTIONTYPE state = p->yytos->stateno;
     if (state > YY_MAX_SHIFT)
         return 0;
+    YYACTIONTYPE as_name = yy_find_shift_action((YYCODETYPE)TK_IDENT, state);
     for (int t = 1; t < YYNTOKEN && n < max; t++) {
-        if (StravParseFallback(t) != 0)
-            continue;
         YYACTIONTYPE act = yy_find_shift_action((YYCODETYPE)t, state);
-        if (act <= YY_MAX_SHIFTREDUCE)
-            out[n++] = t;
+        if (act > YY_MAX_SHIFTREDUCE)
+            continue;
+        if (StravParseFallback(t) == TK_IDENT && act == as_name)
+            continue;
+        out[n++] = t;
     }
     return n;
 }
