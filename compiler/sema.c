@@ -1073,6 +1073,12 @@ static bool single_term(const AstArg *a)
     return a && !a->key && a->terms && !a->terms->next;
 }
 
+/* A keyed argument with one term (using: gin). */
+static bool one_term(const AstArg *a)
+{
+    return a && a->terms && !a->terms->next;
+}
+
 static bool number_arg(Sema *s, const AstAttr *at, const AstArg *a, const char **out)
 {
     if (!single_term(a) || a->terms->kind != TERM_NUMBER) {
@@ -1141,7 +1147,7 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             const AstArg *u = arg_key(at, "using");
             if (ix && u) {
                 static const char *const methods[] = {"btree", "gin", "gist", "hash", "brin", "spgist"};
-                if (!single_term(u) && !(u->terms && !u->terms->next)) {
+                if (!one_term(u) || u->terms->kind != TERM_IDENT) {
                     err(s, u->span, "'using' expects an index method");
                 } else if (!in_list(u->terms->text, methods, ARRAY_LEN(methods))) {
                     err(s, u->terms->span, "unknown index method '%s'", u->terms->text);
@@ -1387,7 +1393,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     bool unique = false;
     const AstArg *u = arg_key(at, "unique");
     if (u) {
-        if (!single_term(u) || (u->terms->kind != TERM_TRUE && u->terms->kind != TERM_FALSE)) {
+        if (!one_term(u) || (u->terms->kind != TERM_TRUE && u->terms->kind != TERM_FALSE)) {
             err(s, u->span, "'unique' expects true or false");
             ok = false;
         } else {
@@ -1397,7 +1403,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     const char *method = "btree";
     const AstArg *m = arg_key(at, "using");
     if (m) {
-        if (!single_term(m) || m->terms->kind != TERM_IDENT) {
+        if (!one_term(m) || m->terms->kind != TERM_IDENT) {
             err(s, m->span, "'using' expects an index method");
             ok = false;
         } else if (!in_list(m->terms->text, methods, ARRAY_LEN(methods))) {
