@@ -36,6 +36,7 @@ struct TDecl {
     Table *t;
     int state;        /* 0 not built, 1 building, 2 built */
     bool pk_ready;    /* pkcols/pktypes are known (possibly before the build finishes) */
+    bool pk_failed;   /* the declared key could not be built (already reported) */
     const char **pkcols;
     SqlType *pktypes;
     size_t npk;
@@ -944,6 +945,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
     }
     if (td->state == 0)
         build_table(s, td);
+    if (td->pk_failed)
+        return false;
     if (!td->pk_ready) {
         if (td == from || td->state == 1)
             err(s, t->span, "the primary key of '%s' depends on itself through this %s",
@@ -975,9 +978,14 @@ static Index *add_index(Sema *s, TDecl *td, const char *name, const char **cols,
                         bool unique, Span span)
 {
     Table *t = td->t;
-    for (size_t i = 0; i < t->nindexes; i++)
-        if (!strcmp(t->indexes[i].name, name))
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const Index *o = &t->indexes[i];
+        bool same = !strcmp(o->name, name) && o->nelems == n && o->unique == unique;
+        for (size_t j = 0; same && j < n; j++)
+            same = o->elems[j].column && !strcmp(o->elems[j].column, cols[j]);
+        if (same)
             return NULL; /* the same index twice (a ref marked @index): keep one */
+    }
     Index *ix = PUSH(s, t->indexes, t->nindexes, td->cindexes);
     ix->name = name;
     ix->unique = unique;
@@ -1544,6 +1552,8 @@ static void finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implici
         n = 1;
     }
     for (size_t i = 0; i < nf; i++) {
+        if (fi[i].primary && (fi[i].kind == 0 || !fi[i].ncols))
+            td->pk_failed = true;
         if (!fi[i].primary || fi[i].kind == 0 || !fi[i].ncols)
             continue;
         n = fi[i].ncols;
@@ -1562,8 +1572,10 @@ static void finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implici
         static const char *const k_name[] = {"name"};
         check_keys(s, at, k_name, 1);
         cols = attr_columns(s, td, at, &n);
-        if (!cols)
+        if (!cols) {
             n = 0;
+            td->pk_failed = true;
+        }
         pkname = arg_name(s, at);
         span = at->span;
         break;
