@@ -146,15 +146,17 @@ static void drop_column(StrBuf *out, const char *table, const char *col)
 }
 
 static void rename_obj(StrBuf *out, const char *what_kw, const char *table, const char *from,
-                   const char *to)
+                       const char *to)
 {
     if (table) {
         alter(out, table);
         sb_addf(out, " RENAME %s ", what_kw);
+        sql_ident(out, from);
     } else {
         sb_addf(out, "ALTER %s ", what_kw);
+        sql_ident(out, from);
+        sb_adds(out, " RENAME");
     }
-    sql_ident(out, from);
     sb_adds(out, " TO ");
     sql_ident(out, to);
     sb_adds(out, ";\n");
@@ -1065,8 +1067,6 @@ static void mark_type_changes(Ctx *c, TPair *tp)
         SqlType ot = map_type(c, &oc->type);
         SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
         tp->typechg[j] = !type_equal(&os, &ns) || !str_eq(oc->generated, nc->generated);
-        if (tp->typechg[j])
-            tp->key_changed = true;
     }
 }
 
