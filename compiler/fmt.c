@@ -182,10 +182,13 @@ static void end_line(Fmt *F, uint32_t end, uint32_t limit)
     while (F->next && F->next->span.off < limit &&
            (F->next->span.off < end || !newline_between(F, end, F->next->span.off))) {
         sb_addch(F->out, ' ');
-        bool line = F->buf[F->next->span.off + 1] == '/';
+        /* after a // comment or a multi-line block the line is over: anything else
+         * would not read back as trailing the code */
+        Span s = F->next->span;
+        bool last = F->buf[s.off + 1] == '/' || memchr(F->buf + s.off, '\n', s.len) != NULL;
         comment_text(F, F->next);
         F->next = F->next->next;
-        if (line)
+        if (last)
             break;
     }
     sb_addch(F->out, '\n');
