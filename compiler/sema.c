@@ -59,6 +59,8 @@ typedef struct Sema {
     size_t ntdecls;
     EDecl *edecls;
     size_t nedecls, cedecls;
+    size_t *ehash;  /* open-addressing index into edecls (+1; 0 = empty), size ehcap */
+    size_t ehcap;
 } Sema;
 
 /* Grow an arena array to hold one more element (arrays are rebuilt, never realloc'd). */
@@ -222,12 +224,45 @@ static TDecl *find_tdecl(Sema *s, const char *name)
     return NULL;
 }
 
+static size_t hash_str(const char *p)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a: a lookup table key, not a name suffix */
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return (size_t)h;
+}
+
 static EDecl *find_edecl(Sema *s, const char *name)
 {
-    for (size_t i = 0; i < s->nedecls; i++)
-        if (!strcmp(s->edecls[i].name, name))
-            return &s->edecls[i];
-    return NULL;
+    if (!s->ehcap)
+        return NULL;
+    for (size_t i = hash_str(name) & (s->ehcap - 1);; i = (i + 1) & (s->ehcap - 1)) {
+        size_t k = s->ehash[i];
+        if (!k)
+            return NULL;
+        if (!strcmp(s->edecls[k - 1].name, name))
+            return &s->edecls[k - 1];
+    }
+}
+
+/* Index edecls[n - 1] (called after each push; rebuilt when the table is half full). */
+static void index_edecl(Sema *s)
+{
+    if (s->nedecls * 2 > s->ehcap) {
+        s->ehcap = s->ehcap ? s->ehcap * 2 : 64;
+        s->ehash = ARENA_ARRAY(s->a, size_t, s->ehcap);
+        for (size_t j = 0; j < s->nedecls; j++) {
+            size_t i = hash_str(s->edecls[j].name) & (s->ehcap - 1);
+            while (s->ehash[i])
+                i = (i + 1) & (s->ehcap - 1);
+            s->ehash[i] = j + 1;
+        }
+        return;
+    }
+    size_t i = hash_str(s->edecls[s->nedecls - 1].name) & (s->ehcap - 1);
+    while (s->ehash[i])
+        i = (i + 1) & (s->ehcap - 1);
+    s->ehash[i] = s->nedecls;
 }
 
 static void suggest_table(Sema *s, Span sp, const char *name, const Model *other)
@@ -509,6 +544,7 @@ static Enum *add_enum(Sema *s, const char *name, const char *raw, Span span)
     e->e = ARENA_NEW(s->a, Enum);
     e->e->name = name;
     e->e->span = span;
+    index_edecl(s);
     return e->e;
 }
 
