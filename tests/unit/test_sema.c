@@ -34,14 +34,14 @@ static void run(Run *r, const char *domain, const char *const *files, size_t n)
         ast[i] = parse_file(&r->a, r->src[i], &r->d);
         r->nsrc++;
     }
-    const char *doms[] = {"public"};
-    SemaInput in = {domain, ast, r->nsrc, NULL, doms, 1};
+    const char *doms[] = { "public" };
+    SemaInput in = { domain, ast, r->nsrc, NULL, doms, 1 };
     r->ok = diag_count_errors(&r->d) == 0 && sema_domain(&r->m, &r->a, &in, &r->d);
 }
 
 static void run1(Run *r, const char *text)
 {
-    const char *f[] = {"t.strav", text};
+    const char *f[] = { "t.strav", text };
     run(r, "public", f, 1);
 }
 
@@ -120,7 +120,8 @@ int main(void)
             const Column *k = table_find_column(t, "kind_code");
             CHECK(k->type.kind == TY_CHAR && k->type.length == 3 && k->nullable);
             CHECK_INT(t->nfks, ==, 4);
-            const ForeignKey *fk = &t->fks[2]; /* sorted: account_id, author_id, kind_code, thing_id */
+            const ForeignKey *fk =
+                &t->fks[2]; /* sorted: account_id, author_id, kind_code, thing_id */
             CHECK_STR(fk->name, "fk_address_kind_code");
             CHECK(fk->on_delete == FK_SET_NULL && fk->on_update == FK_CASCADE);
             CHECK(t->fks[0].on_delete == FK_CASCADE);
@@ -159,10 +160,11 @@ int main(void)
             CHECK(!strncmp(t->indexes[0].name, "idx_a_very_long", 15));
         }
         done(&r);
-        run1(&r, "entity t {\n"
-                 "  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 integer\n"
-                 "  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 integer\n"
-                 "}\n");
+        run1(&r,
+             "entity t {\n"
+             "  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 integer\n"
+             "  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 integer\n"
+             "}\n");
         CHECK(!r.ok);
         done(&r);
     }
@@ -170,8 +172,8 @@ int main(void)
     {
         const char *a = "entity post { author ref(user) status enum(draft, live) = 'draft' }\n";
         const char *b = "entity user { id uuid @primary }\nenum mood { happy sad }\n";
-        const char *f1[] = {"a.strav", a, "b.strav", b};
-        const char *f2[] = {"b.strav", b, "a.strav", a};
+        const char *f1[] = { "a.strav", a, "b.strav", b };
+        const char *f2[] = { "b.strav", b, "a.strav", a };
         StrBuf j1 = SB_INIT, j2 = SB_INIT;
         run(&r, "public", f1, 2);
         CHECK(r.ok);
