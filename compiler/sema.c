@@ -118,11 +118,18 @@ static Column *add_column(Sema *s, TDecl *td, const char *name, Span span)
     return c;
 }
 
-static Index *
-add_index(Sema *s, TDecl *td, const char *name, const char **cols, size_t n, bool unique, Span span)
+/* Add an index unless indexes[from..] already holds the same one (a ref marked @index). */
+static Index *add_index(Sema *s,
+                        TDecl *td,
+                        size_t from,
+                        const char *name,
+                        const char **cols,
+                        size_t n,
+                        bool unique,
+                        Span span)
 {
     Table *t = td->t;
-    for (size_t i = 0; i < t->nindexes; i++) {
+    for (size_t i = from; i < t->nindexes; i++) {
         const Index *o = &t->indexes[i];
         bool same = !strcmp(o->name, name) && o->nelems == n && o->unique == unique;
         for (size_t j = 0; same && j < n; j++)
@@ -182,8 +189,8 @@ static void add_fk_columns(Sema *s,
     fk->on_delete = del;
     fk->on_update = upd;
     fk->span = span;
-    add_index(s, td, sema_join_name(s, "idx_", t->name, cols, tg->n, NULL), cols, tg->n, false,
-              span);
+    add_index(s, td, t->nindexes, sema_join_name(s, "idx_", t->name, cols, tg->n, NULL), cols,
+              tg->n, false, span);
 }
 
 static bool fk_action(Sema *s, const AstAttr *at, FkAction *out)
@@ -307,7 +314,7 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             const char *nm = sema_arg_name(s, at);
             const char *iname =
                 nm ? nm : sema_join_name(s, "idx_", t->name, names, fi->ncols, NULL);
-            Index *ix = add_index(s, td, iname, names, fi->ncols, false, at->span);
+            Index *ix = add_index(s, td, fi->idx0, iname, names, fi->ncols, false, at->span);
             const AstArg *u = sema_arg_key(at, "using");
             if (ix && u) {
                 static const char *const methods[] = { "btree", "gin",  "gist",
@@ -799,33 +806,56 @@ static bool is_implicit(const TDecl *td, const Column *c)
            c->span.len == td->ast->kw_span.len;
 }
 
+static const Column *sort_cols;
+
+static int cmp_colidx(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_cols[x].name, sort_cols[y].name);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Report duplicate column names, each against the first column of that name. Sorting keeps
+ * this O(n log n) for tables with many thousands of fields. */
 static void check_columns(Sema *s, TDecl *td, FieldInfo *fi, size_t nf)
 {
     Table *t = td->t;
-    for (size_t i = 1; i < t->ncolumns; i++)
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(t->columns[i].name, t->columns[j].name))
-                continue;
-            const Column *a = &t->columns[j], *b = &t->columns[i];
-            sema_err(s, b->span, "duplicate column '%s' in table '%s'", b->name, t->name);
-            const char *ra = NULL, *rb = NULL;
-            for (size_t k = 0; k < nf; k++) {
-                if (fi[k].ast->span.off == a->span.off && fi[k].ast->span.src == a->span.src)
-                    ra = fi[k].ast->name->text;
-                if (fi[k].ast->span.off == b->span.off && fi[k].ast->span.src == b->span.src)
-                    rb = fi[k].ast->name->text;
-            }
-            if (is_implicit(td, a))
-                sema_note(s, a->span,
-                          "'%s' adds the implicit primary key 'id'; mark a field @primary to use "
-                          "your own",
-                          archetype_name(t->archetype));
-            else if (ra && rb && strcmp(ra, rb))
-                sema_note(s, a->span, "'%s' and '%s' both become '%s'", ra, rb, b->name);
-            else
-                sema_note(s, a->span, "previous declaration of '%s' is here", a->name);
-            break;
+    size_t n = t->ncolumns;
+    if (n < 2)
+        return;
+    size_t *ix = ARENA_ARRAY(s->a, size_t, n);
+    size_t *owner = ARENA_ARRAY(s->a, size_t, n); /* column -> field index + 1 (0: implicit) */
+    for (size_t i = 0; i < n; i++)
+        ix[i] = i;
+    for (size_t k = 0; k < nf; k++)
+        for (size_t j = 0; j < fi[k].ncols; j++)
+            owner[fi[k].col0 + j] = k + 1;
+    sort_cols = t->columns;
+    qsort(ix, n, sizeof(*ix), cmp_colidx);
+    sort_cols = NULL;
+    size_t first = 0;
+    for (size_t i = 1; i < n; i++) {
+        const Column *a = &t->columns[ix[first]], *b = &t->columns[ix[i]];
+        if (strcmp(a->name, b->name)) {
+            first = i;
+            continue;
         }
+        if (diag_full(s->d))
+            return;
+        sema_err(s, b->span, "duplicate column '%s' in table '%s'", b->name, t->name);
+        size_t oa = owner[ix[first]], ob = owner[ix[i]];
+        const char *ra = oa ? fi[oa - 1].ast->name->text : NULL;
+        const char *rb = ob ? fi[ob - 1].ast->name->text : NULL;
+        if (is_implicit(td, a))
+            sema_note(s, a->span,
+                      "'%s' adds the implicit primary key 'id'; mark a field @primary to use "
+                      "your own",
+                      archetype_name(t->archetype));
+        else if (ra && rb && strcmp(ra, rb))
+            sema_note(s, a->span, "'%s' and '%s' both become '%s'", ra, rb, b->name);
+        else
+            sema_note(s, a->span, "previous declaration of '%s' is here", a->name);
+    }
 }
 
 static void build_table(Sema *s, TDecl *td)
@@ -881,6 +911,7 @@ static void build_table(Sema *s, TDecl *td)
     build_parents(s, td);
     for (i = 0; i < nf; i++) {
         const AstField *f = fi[i].ast;
+        fi[i].idx0 = t->nindexes;
         if (fi[i].kind == 2) {
             build_ref(s, td, &fi[i]);
         } else if (fi[i].kind == 1) {

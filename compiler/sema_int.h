@@ -19,6 +19,7 @@ typedef struct FieldInfo {
     SqlType ty;
     bool primary;       /* @primary */
     size_t col0, ncols; /* its columns in the table once built */
+    size_t idx0;        /* table's index count when the field was reached */
 } FieldInfo;
 
 struct TDecl {

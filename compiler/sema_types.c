@@ -63,6 +63,8 @@ void sema_note(Sema *s, Span sp, const char *fmt, ...)
 /* "did you mean 'x'?" for the closest candidate within a third of the word's length. */
 void sema_suggest(Sema *s, Span sp, const char *word, const char *const *cands, size_t n)
 {
+    if (s->d->capped)
+        return; /* the note would be dropped: skip the search (huge inputs stay linear) */
     size_t len = strlen(word);
     size_t max = len / 3 < 1 ? 1 : len / 3;
     if (max > 3)
@@ -215,6 +217,8 @@ static void index_edecl(Sema *s)
 
 void sema_suggest_table(Sema *s, Span sp, const char *name, const Model *other)
 {
+    if (s->d->capped)
+        return;
     size_t n = other ? other->ntables : s->ntdecls;
     const char **c = ARENA_ARRAY(s->a, const char *, n + 1);
     for (size_t i = 0; i < n; i++)
@@ -517,6 +521,49 @@ static Enum *add_enum(Sema *s, const char *name, const char *raw, Span span)
     return e->e;
 }
 
+static const EnumValue *sort_vals;
+
+static int cmp_validx(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_vals[x].name, sort_vals[y].name);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/* Report values declared twice (each against the first) and drop the repeats, keeping the
+ * declared order. O(n log n), so huge enums stay fast. Returns false when any was found. */
+static bool drop_dup_values(Sema *s, Enum *e)
+{
+    size_t n = e->nvalues;
+    if (n < 2)
+        return true;
+    size_t *ix = ARENA_ARRAY(s->a, size_t, n);
+    bool *dup = ARENA_ARRAY(s->a, bool, n);
+    for (size_t i = 0; i < n; i++)
+        ix[i] = i;
+    sort_vals = e->values;
+    qsort(ix, n, sizeof(*ix), cmp_validx);
+    sort_vals = NULL;
+    bool ok = true;
+    for (size_t i = 1, first = 0; i < n; i++) {
+        const EnumValue *a = &e->values[ix[first]], *b = &e->values[ix[i]];
+        if (strcmp(a->name, b->name)) {
+            first = i;
+            continue;
+        }
+        dup[ix[i]] = true;
+        ok = false;
+        sema_err(s, b->span, "duplicate enum value '%s'", b->name);
+        sema_note(s, a->span, "previous declaration of '%s' is here", a->name);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!dup[i])
+            e->values[k++] = e->values[i];
+    e->nvalues = k;
+    return ok;
+}
+
 /* Inline enum values: enum(a, 'b c', "D"). */
 static bool enum_values(Sema *s, Enum *e, const AstArg *args, Span span)
 {
@@ -540,22 +587,12 @@ static bool enum_values(Sema *s, Enum *e, const AstArg *args, Span span)
             ok = false;
             continue;
         }
-        for (size_t j = 0; j < i; j++)
-            if (!strcmp(e->values[j].name, v)) {
-                sema_err(s, t->span, "duplicate enum value '%s'", v);
-                sema_note(s, e->values[j].span, "previous declaration of '%s' is here", v);
-                ok = false;
-                v = NULL;
-                break;
-            }
-        if (!v)
-            continue;
         e->values[i].name = v;
         e->values[i].span = t->span;
         i++;
     }
     e->nvalues = i;
-    return ok;
+    return drop_dup_values(s, e) && ok;
 }
 
 /* A named enum declaration. */
@@ -581,15 +618,6 @@ void sema_declare_enum(Sema *s, const AstDecl *d)
         const char *vn = sema_term_name2(s, v->name, false, NULL);
         if (!vn)
             continue;
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            if (!strcmp(e->values[j].name, vn)) {
-                sema_err(s, v->name->span, "duplicate enum value '%s'", vn);
-                sema_note(s, e->values[j].span, "previous declaration of '%s' is here", vn);
-                dup = true;
-            }
-        if (dup)
-            continue;
         EnumValue *ev = &e->values[i++];
         ev->name = vn;
         ev->span = v->span;
@@ -604,6 +632,7 @@ void sema_declare_enum(Sema *s, const AstDecl *d)
         }
     }
     e->nvalues = i;
+    drop_dup_values(s, e);
     for (const AstAttr *at = d->attrs; at; at = at->next) {
         if (!strcmp(at->name, "was") && at->table_level)
             e->was = sema_was_names(s, at, e->was, &e->nwas, &cwas, true);
