@@ -129,6 +129,23 @@ int main(void)
         }
         done(&r);
     }
+    TEST("FK columns: serials map to their integer type, length and precision are kept")
+    {
+        run1(&r, "table big { id bigserial @primary }\ntable small { id smallserial @primary }\n"
+                 "table money2 { id numeric(12, 4) @primary }\nentity user { id ulid @primary }\n"
+                 "table refs {\n  b ref(big)\n  s ref(small)\n  m ref(money2)\n  u ref(user)\n}\n");
+        CHECK(r.ok);
+        const Table *t = model_find_table(&r.m, "refs");
+        if (t) {
+            CHECK(table_find_column(t, "b_id")->type.kind == TY_BIGINT);
+            CHECK(table_find_column(t, "s_id")->type.kind == TY_SMALLINT);
+            const Column *m = table_find_column(t, "m_id");
+            CHECK(m->type.kind == TY_NUMERIC && m->type.precision == 12 && m->type.scale == 4);
+            const Column *u = table_find_column(t, "u_id");
+            CHECK(u->type.kind == TY_CHAR && u->type.length == 26);
+        }
+        done(&r);
+    }
     TEST("association: two FK columns, unique pair, an index each, as names kept")
     {
         run1(&r, "entity team {}\nentity user { id uuid @primary }\n"
