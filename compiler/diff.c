@@ -8,6 +8,7 @@
  */
 #include "diff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,6 +624,23 @@ static void set_identity(StrBuf *out, const char *table, const char *col, Identi
     sb_adds(out, ";\n");
 }
 
+static bool owns_sequence(const Column *c)
+{
+    return c->identity != IDENTITY_NONE || c->type.kind == TY_SMALLSERIAL ||
+           c->type.kind == TY_SERIAL || c->type.kind == TY_BIGSERIAL;
+}
+
+/* PostgreSQL's name for the sequence of table.column, or NULL when it would be truncated. */
+static char *seq_name(const char *table, const char *column)
+{
+    size_t n = strlen(table) + strlen(column) + 5;
+    if (n > 63)
+        return NULL;
+    char *s = xmalloc(n + 1);
+    snprintf(s, n + 1, "%s_%s_seq", table, column);
+    return s;
+}
+
 /* Column changes of a kept table, into its file. */
 static void diff_columns(Ctx *c, TPair *tp)
 {
@@ -646,6 +664,27 @@ static void diff_columns(Ctx *c, TPair *tp)
         sb_adds(&c->what, " to ");
         sql_ident(&c->what, to);
         op(c, SEC_TABLE, tn);
+    }
+    /* a renamed table or column keeps its owned sequence's name: rename it as PostgreSQL
+     * would have named it (<table>_<column>_seq when that fits in NAMEDATALEN - 1) */
+    for (size_t i = 0; i < o->ncolumns; i++) {
+        const Column *oc = &o->columns[i];
+        const char *to = tp->colmap[i];
+        if (!to || !owns_sequence(oc))
+            continue;
+        const Column *nc = table_find_column(n, to);
+        if (!nc || !owns_sequence(nc))
+            continue;
+        char *from_seq = seq_name(o->name, oc->name), *to_seq = seq_name(n->name, to);
+        if (from_seq && to_seq && strcmp(from_seq, to_seq)) {
+            rename_obj(&c->up, "SEQUENCE", NULL, from_seq, to_seq);
+            rename_obj(&c->down, "SEQUENCE", NULL, to_seq, from_seq);
+            sb_adds(&c->what, "rename sequence ");
+            sql_ident(&c->what, from_seq);
+            op(c, SEC_TABLE, tn);
+        }
+        free(from_seq);
+        free(to_seq);
     }
     for (size_t i = 0; i < o->ncolumns; i++) {
         if (tp->colmap[i])

@@ -11,25 +11,25 @@
 #   mig_empty_model FILE         write an empty public model
 
 mig_apply() {
-    local dir=$1 way=$2 db=$3 f sum want batch=()
-    local -a files ntx
-    mapfile -t files < <(jq -r ".executionOrder.$way[]" "$dir/manifest.json")
-    mapfile -t ntx < <(jq -r '.nonTransactional[]' "$dir/manifest.json")
-    for f in "${files[@]}"; do
-        want=$(jq -r --arg f "$f" '.files[$f]' "$dir/manifest.json")
-        sum=$(sha256sum "$dir/$f" | cut -d' ' -f1)
-        if [ "$want" != "$sum" ]; then
-            echo "# checksum mismatch: $dir/$f" >&2
-            return 1
-        fi
-    done
+    local dir=$1 way=$2 db=$3 f sum want ntx batch=()
+    local -a rows
+    # one line per file: path, expected sha256, 1 when it runs outside the transaction
+    mapfile -t rows < <(jq -r --arg w "$way" '. as $m | .executionOrder[$w][] |
+        [., $m.files[.], (if (. as $f | $m.nonTransactional | index([$f])) then 1 else 0 end)] |
+        @tsv' "$dir/manifest.json")
     _mig_flush() {
         [ ${#batch[@]} -eq 0 ] && return 0
         cat "${batch[@]}" | psql -X -q -v ON_ERROR_STOP=1 -1 -d "$db" -f - >/dev/null || return 1
         batch=()
     }
-    for f in "${files[@]}"; do
-        if printf '%s\n' "${ntx[@]}" | grep -qxF -- "$f"; then
+    for row in "${rows[@]}"; do
+        IFS=$'\t' read -r f want ntx <<<"$row"
+        sum=$(sha256sum "$dir/$f") && sum=${sum%% *}
+        if [ "$want" != "$sum" ]; then
+            echo "# checksum mismatch: $dir/$f" >&2
+            return 1
+        fi
+        if [ "$ntx" = 1 ]; then
             _mig_flush || return 1
             psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$dir/$f" >/dev/null || return 1
         else
