@@ -733,6 +733,8 @@ static void diff_columns(Ctx *c, TPair *tp)
                 Column fromn = *nc;
                 alter_type(&c->down, tn, &fromn, &to);
                 what_obj(&c->what, "change type of", tn, nc->name);
+                if (!default_equal(&oc->def, &nc->def))
+                    sb_adds(&c->what, " (and its default)");
                 sb_adds(&c->what, " from ");
                 type_to_sql(&c->what, &oc->type);
                 sb_adds(&c->what, " to ");
@@ -744,7 +746,7 @@ static void diff_columns(Ctx *c, TPair *tp)
                 op(c, SEC_TABLE, tn);
             }
         }
-        if (!default_equal(&oc->def, &nc->def)) {
+        if (!default_equal(&oc->def, &nc->def) && !tp->typechg[j]) {
             set_default(&c->up, tn, nc->name, &nc->def);
             set_default(&c->down, tn, nc->name, &oc->def);
             what_obj(&c->what, "change default of", tn, nc->name);
@@ -1142,6 +1144,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         const Table *t = &old_m->tables[order[k]];
         drop_table(&c.up, t->name);
         emit_create_table(&c.down, t);
+        for (size_t i = 0; i < t->nuniques; i++)
+            emit_add_unique(&c.down, t->name, &t->uniques[i]);
         for (size_t i = 0; i < t->nfks; i++)
             if (!fk_dropped_explicitly(&c, &t->fks[i]))
                 emit_add_fk(&c.down, t->name, &t->fks[i]);
@@ -1210,8 +1214,16 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     /* adds: keys, checks, then FKs (all tables and keys exist), then indexes */
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (!tp->o)
+        if (!tp->o) {
+            for (size_t k = 0; k < tp->n->nuniques; k++) {
+                emit_add_unique(&c.up, tp->n->name, &tp->n->uniques[k]);
+                emit_drop_constraint(&c.down, tp->n->name, tp->n->uniques[k].name);
+                sb_adds(&c.what, "add unique ");
+                sql_ident(&c.what, tp->n->uniques[k].name);
+                op(&c, SEC_CONSTRAINTS, NULL);
+            }
             continue;
+        }
         pk_adds(&c, tp);
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, false);
