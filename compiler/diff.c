@@ -641,6 +641,27 @@ static char *seq_name(const char *table, const char *column)
     return s;
 }
 
+/* Defaults compared through enum value renames: PostgreSQL stores an enum constant by its
+ * value, so a renamed value's default follows the rename by itself. */
+static bool default_equal_mapped(Ctx *c, const Column *oc, const Column *nc)
+{
+    if (default_equal(&oc->def, &nc->def))
+        return true;
+    if (oc->def.kind != DEF_STRING || nc->def.kind != DEF_STRING || oc->type.kind != TY_ENUM ||
+        oc->type.enum_schema || nc->type.kind != TY_ENUM)
+        return false;
+    const Enum *oe = model_find_enum(c->om, oc->type.enum_name);
+    const Enum *ne = model_find_enum(c->nm, nc->type.enum_name);
+    if (!oe || !ne)
+        return false;
+    for (size_t k = 0; k < oe->nvalues; k++)
+        if (!strcmp(oe->values[k].name, oc->def.text)) {
+            const char *to = old_value_new_name(oe, k, ne);
+            return to && !strcmp(to, nc->def.text);
+        }
+    return false;
+}
+
 /* Column changes of a kept table, into its file. */
 static void diff_columns(Ctx *c, TPair *tp)
 {
@@ -746,7 +767,7 @@ static void diff_columns(Ctx *c, TPair *tp)
                 op(c, SEC_TABLE, tn);
             }
         }
-        if (!default_equal(&oc->def, &nc->def) && !tp->typechg[j]) {
+        if (!default_equal_mapped(c, oc, nc) && !tp->typechg[j]) {
             set_default(&c->up, tn, nc->name, &nc->def);
             set_default(&c->down, tn, nc->name, &oc->def);
             what_obj(&c->what, "change default of", tn, nc->name);
