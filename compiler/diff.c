@@ -8,6 +8,7 @@
  */
 #include "diff.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,6 +624,44 @@ static void set_identity(StrBuf *out, const char *table, const char *col, Identi
     sb_adds(out, ";\n");
 }
 
+static bool owns_sequence(const Column *c)
+{
+    return c->identity != IDENTITY_NONE || c->type.kind == TY_SMALLSERIAL ||
+           c->type.kind == TY_SERIAL || c->type.kind == TY_BIGSERIAL;
+}
+
+/* PostgreSQL's name for the sequence of table.column, or NULL when it would be truncated. */
+static char *seq_name(const char *table, const char *column)
+{
+    size_t n = strlen(table) + strlen(column) + 5;
+    if (n > 63)
+        return NULL;
+    char *s = xmalloc(n + 1);
+    snprintf(s, n + 1, "%s_%s_seq", table, column);
+    return s;
+}
+
+/* Defaults compared through enum value renames: PostgreSQL stores an enum constant by its
+ * value, so a renamed value's default follows the rename by itself. */
+static bool default_equal_mapped(Ctx *c, const Column *oc, const Column *nc)
+{
+    if (default_equal(&oc->def, &nc->def))
+        return true;
+    if (oc->def.kind != DEF_STRING || nc->def.kind != DEF_STRING || oc->type.kind != TY_ENUM ||
+        oc->type.enum_schema || nc->type.kind != TY_ENUM)
+        return false;
+    const Enum *oe = model_find_enum(c->om, oc->type.enum_name);
+    const Enum *ne = model_find_enum(c->nm, nc->type.enum_name);
+    if (!oe || !ne)
+        return false;
+    for (size_t k = 0; k < oe->nvalues; k++)
+        if (!strcmp(oe->values[k].name, oc->def.text)) {
+            const char *to = old_value_new_name(oe, k, ne);
+            return to && !strcmp(to, nc->def.text);
+        }
+    return false;
+}
+
 /* Column changes of a kept table, into its file. */
 static void diff_columns(Ctx *c, TPair *tp)
 {
@@ -646,6 +685,27 @@ static void diff_columns(Ctx *c, TPair *tp)
         sb_adds(&c->what, " to ");
         sql_ident(&c->what, to);
         op(c, SEC_TABLE, tn);
+    }
+    /* a renamed table or column keeps its owned sequence's name: rename it as PostgreSQL
+     * would have named it (<table>_<column>_seq when that fits in NAMEDATALEN - 1) */
+    for (size_t i = 0; i < o->ncolumns; i++) {
+        const Column *oc = &o->columns[i];
+        const char *to = tp->colmap[i];
+        if (!to || !owns_sequence(oc))
+            continue;
+        const Column *nc = table_find_column(n, to);
+        if (!nc || !owns_sequence(nc))
+            continue;
+        char *from_seq = seq_name(o->name, oc->name), *to_seq = seq_name(n->name, to);
+        if (from_seq && to_seq && strcmp(from_seq, to_seq)) {
+            rename_obj(&c->up, "SEQUENCE", NULL, from_seq, to_seq);
+            rename_obj(&c->down, "SEQUENCE", NULL, to_seq, from_seq);
+            sb_adds(&c->what, "rename sequence ");
+            sql_ident(&c->what, from_seq);
+            op(c, SEC_TABLE, tn);
+        }
+        free(from_seq);
+        free(to_seq);
     }
     for (size_t i = 0; i < o->ncolumns; i++) {
         if (tp->colmap[i])
@@ -694,6 +754,8 @@ static void diff_columns(Ctx *c, TPair *tp)
                 Column fromn = *nc;
                 alter_type(&c->down, tn, &fromn, &to);
                 what_obj(&c->what, "change type of", tn, nc->name);
+                if (!default_equal(&oc->def, &nc->def))
+                    sb_adds(&c->what, " (and its default)");
                 sb_adds(&c->what, " from ");
                 type_to_sql(&c->what, &oc->type);
                 sb_adds(&c->what, " to ");
@@ -705,7 +767,7 @@ static void diff_columns(Ctx *c, TPair *tp)
                 op(c, SEC_TABLE, tn);
             }
         }
-        if (!default_equal(&oc->def, &nc->def)) {
+        if (!default_equal_mapped(c, oc, nc) && !tp->typechg[j]) {
             set_default(&c->up, tn, nc->name, &nc->def);
             set_default(&c->down, tn, nc->name, &oc->def);
             what_obj(&c->what, "change default of", tn, nc->name);
@@ -1103,6 +1165,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         const Table *t = &old_m->tables[order[k]];
         drop_table(&c.up, t->name);
         emit_create_table(&c.down, t);
+        for (size_t i = 0; i < t->nuniques; i++)
+            emit_add_unique(&c.down, t->name, &t->uniques[i]);
         for (size_t i = 0; i < t->nfks; i++)
             if (!fk_dropped_explicitly(&c, &t->fks[i]))
                 emit_add_fk(&c.down, t->name, &t->fks[i]);
@@ -1171,8 +1235,16 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     /* adds: keys, checks, then FKs (all tables and keys exist), then indexes */
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (!tp->o)
+        if (!tp->o) {
+            for (size_t k = 0; k < tp->n->nuniques; k++) {
+                emit_add_unique(&c.up, tp->n->name, &tp->n->uniques[k]);
+                emit_drop_constraint(&c.down, tp->n->name, tp->n->uniques[k].name);
+                sb_adds(&c.what, "add unique ");
+                sql_ident(&c.what, tp->n->uniques[k].name);
+                op(&c, SEC_CONSTRAINTS, NULL);
+            }
             continue;
+        }
         pk_adds(&c, tp);
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, false);

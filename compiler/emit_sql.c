@@ -100,14 +100,6 @@ void emit_create_table(StrBuf *out, const Table *t)
         emit_ident_list(out, t->pk.cols, t->pk.ncols);
         sep = ",\n    ";
     }
-    for (size_t i = 0; i < t->nuniques; i++) {
-        sb_adds(out, sep);
-        sb_adds(out, "CONSTRAINT ");
-        sql_ident(out, t->uniques[i].name);
-        sb_adds(out, " UNIQUE ");
-        emit_ident_list(out, t->uniques[i].cols, t->uniques[i].ncols);
-        sep = ",\n    ";
-    }
     for (size_t i = 0; i < t->nchecks; i++) {
         sb_adds(out, sep);
         sb_adds(out, "CONSTRAINT ");

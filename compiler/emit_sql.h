@@ -19,7 +19,9 @@ void emit_default(struct StrBuf *out, const Default *d);
 void emit_storage_type(struct StrBuf *out, const SqlType *t);
 /* name TYPE [GENERATED ...] [DEFAULT ...] [NOT NULL] */
 void emit_column_def(struct StrBuf *out, const Column *c);
-/* CREATE TABLE with columns, primary key, uniques and checks inline, then its comments. */
+/* CREATE TABLE with columns, primary key and checks inline, then its comments. Uniques are
+ * added by ALTER TABLE (PostgreSQL silently drops an inline UNIQUE that repeats the primary key,
+ * which ALTER TABLE keeps). */
 void emit_create_table(struct StrBuf *out, const Table *t);
 void emit_create_index(struct StrBuf *out, const char *table, const Index *ix);
 void emit_add_pk(struct StrBuf *out, const char *table, const PrimaryKey *pk);

@@ -3,6 +3,7 @@
 --   create table org
 --   create table "select"
 --   create table member
+--   add unique org_name_key
 --   add foreign key member_org_fkey
 --   add foreign key member_user_fkey
 --   add foreign key select_org_id_fkey
@@ -21,7 +22,6 @@ CREATE TABLE org (
     budget NUMERIC(10,2) DEFAULT 0 NOT NULL,
     note TEXT DEFAULT 'it''s' NOT NULL,
     CONSTRAINT org_pkey PRIMARY KEY (id),
-    CONSTRAINT org_name_key UNIQUE (name),
     CONSTRAINT org_budget_check CHECK (budget >= 0)
 );
 COMMENT ON TABLE org IS 'Organisations';
@@ -47,6 +47,7 @@ CREATE TABLE member (
 );
 
 -- constraints/up.sql
+ALTER TABLE org ADD CONSTRAINT org_name_key UNIQUE (name);
 ALTER TABLE member ADD CONSTRAINT member_org_fkey FOREIGN KEY (org_id) REFERENCES org (id);
 ALTER TABLE member ADD CONSTRAINT member_user_fkey FOREIGN KEY (user_id) REFERENCES "select" (id);
 ALTER TABLE "select" ADD CONSTRAINT select_org_id_fkey FOREIGN KEY (org_id) REFERENCES org (id) ON DELETE CASCADE;
@@ -63,6 +64,7 @@ DROP INDEX select_lower_idx;
 ALTER TABLE "select" DROP CONSTRAINT select_org_id_fkey;
 ALTER TABLE member DROP CONSTRAINT member_user_fkey;
 ALTER TABLE member DROP CONSTRAINT member_org_fkey;
+ALTER TABLE org DROP CONSTRAINT org_name_key;
 
 -- tables/member/down.sql
 DROP TABLE member;

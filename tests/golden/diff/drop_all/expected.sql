@@ -42,10 +42,10 @@ CREATE TABLE org (
     budget NUMERIC(10,2) DEFAULT 0 NOT NULL,
     note TEXT DEFAULT 'it''s' NOT NULL,
     CONSTRAINT org_pkey PRIMARY KEY (id),
-    CONSTRAINT org_name_key UNIQUE (name),
     CONSTRAINT org_budget_check CHECK (budget >= 0)
 );
 COMMENT ON TABLE org IS 'Organisations';
+ALTER TABLE org ADD CONSTRAINT org_name_key UNIQUE (name);
 
 -- tables/select/down.sql
 CREATE TABLE "select" (
