@@ -18,7 +18,7 @@ struct ArenaChunk {
 };
 
 #define CHUNK_MIN ((size_t)64 * 1024)
-#define ALIGN     (sizeof(max_align_t))
+#define ALIGN     (_Alignof(max_align_t))
 
 void arena_init(Arena *a)
 {

@@ -11,8 +11,8 @@
 
 /* ORDER DECL_KIND */
 static const char *const decl_kind_names[] = {
-    "entity", "component", "attribute", "association", "event", "reference",
-    "configuration", "contribution", "table", "enum", "domain",
+    "entity",        "component",    "attribute", "association", "event",  "reference",
+    "configuration", "contribution", "table",     "enum",        "domain",
 };
 
 const char *ast_decl_kind_name(DeclKind k)
@@ -86,8 +86,8 @@ AstArg *ast_arg_append(AstArg *list, AstArg *arg)
     return list;
 }
 
-AstAttr *ast_attr(Arena *a, Span at, AstTerm *name, bool table_level, bool has_parens,
-                  AstArg *args, Span end)
+AstAttr *ast_attr(
+    Arena *a, Span at, AstTerm *name, bool table_level, bool has_parens, AstArg *args, Span end)
 {
     AstAttr *x = ARENA_NEW(a, AstAttr);
     x->span = ast_span_cover(at, end);

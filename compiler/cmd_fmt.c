@@ -165,9 +165,9 @@ static int fmt_path(const char *path, bool check, bool top)
 int cmd_fmt(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"check", no_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        { "check", no_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     bool check = false;
     int c;

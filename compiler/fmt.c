@@ -12,9 +12,9 @@
 
 typedef struct Fmt {
     StrBuf *out;
-    const char *buf;         /* source text */
-    const AstComment *next;  /* first comment not yet printed */
-    uint32_t prev_end;       /* source offset where the last printed thing ended */
+    const char *buf;        /* source text */
+    const AstComment *next; /* first comment not yet printed */
+    uint32_t prev_end;      /* source offset where the last printed thing ended */
 } Fmt;
 
 /* ---- terms, types, attributes ---- */
@@ -182,10 +182,13 @@ static void end_line(Fmt *F, uint32_t end, uint32_t limit)
     while (F->next && F->next->span.off < limit &&
            (F->next->span.off < end || !newline_between(F, end, F->next->span.off))) {
         sb_addch(F->out, ' ');
-        bool line = F->buf[F->next->span.off + 1] == '/';
+        /* after a // comment or a multi-line block the line is over: anything else
+         * would not read back as trailing the code */
+        Span s = F->next->span;
+        bool last = F->buf[s.off + 1] == '/' || memchr(F->buf + s.off, '\n', s.len) != NULL;
         comment_text(F, F->next);
         F->next = F->next->next;
-        if (line)
+        if (last)
             break;
     }
     sb_addch(F->out, '\n');
@@ -240,13 +243,13 @@ static Item *collect(const AstDecl *d, size_t *n)
     Item *items = xmalloc((cap ? cap : 1) * sizeof(*items));
     size_t i = 0;
     for (const AstField *f = d->fields; f; f = f->next)
-        items[i++] = (Item){IT_FIELD, f->span.off, f};
+        items[i++] = (Item){ IT_FIELD, f->span.off, f };
     for (const AstAttr *x = d->attrs; x; x = x->next)
-        items[i++] = (Item){IT_ATTR, x->span.off, x};
+        items[i++] = (Item){ IT_ATTR, x->span.off, x };
     for (const AstAs *x = d->as; x; x = x->next)
-        items[i++] = (Item){IT_AS, x->span.off, x};
+        items[i++] = (Item){ IT_AS, x->span.off, x };
     for (const AstEnumValue *v = d->values; v; v = v->next)
-        items[i++] = (Item){IT_VALUE, v->span.off, v};
+        items[i++] = (Item){ IT_VALUE, v->span.off, v };
     qsort(items, i, sizeof(*items), cmp_items);
     *n = i;
     return items;
@@ -303,8 +306,7 @@ static void field(Fmt *F, const AstField *f, const Columns *c)
 
 /* Print the item at items[i] (an `as` line takes the following as entries too) and return
  * the index of the next unprinted item. */
-static size_t item(Fmt *F, const Item *items, size_t n, size_t i, const Columns *c,
-                   uint32_t dend)
+static size_t item(Fmt *F, const Item *items, size_t n, size_t i, const Columns *c, uint32_t dend)
 {
     uint32_t end = 0;
     switch (items[i].kind) {
@@ -403,7 +405,7 @@ static void decl(Fmt *F, const AstDecl *d)
 
 void fmt_file(StrBuf *out, const AstFile *f)
 {
-    Fmt F = {out, f->src->buf, f->comments, 0};
+    Fmt F = { out, f->src->buf, f->comments, 0 };
     size_t start = out->len;
     for (const AstDecl *d = f->decls; d; d = d->next) {
         bool first = out->len == start;

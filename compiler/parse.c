@@ -20,7 +20,7 @@ struct DocEntry {
 
 static Span span_of(ParseCtx *ctx, Token t)
 {
-    Span s = {ctx->src, t.off, t.len};
+    Span s = { ctx->src, t.off, t.len };
     return s;
 }
 
@@ -65,8 +65,8 @@ AstTerm *p_term(ParseCtx *ctx, TermKind kind, Token t)
 AstTerm *p_term_neg(ParseCtx *ctx, Token minus, Token num)
 {
     const char *text = arena_printf(ctx->arena, "-%.*s", (int)num.len, ctx->src->buf + num.off);
-    return ast_term(ctx->arena, TERM_NUMBER,
-                    ast_span_cover(span_of(ctx, minus), span_of(ctx, num)), text);
+    return ast_term(ctx->arena, TERM_NUMBER, ast_span_cover(span_of(ctx, minus), span_of(ctx, num)),
+                    text);
 }
 
 AstTerm *p_term_sql(ParseCtx *ctx, Token kw, Token str, Token rparen)
@@ -125,8 +125,8 @@ AstArg *p_arg(ParseCtx *ctx, AstTerm *key, AstTerm *terms)
     return ast_arg(ctx->arena, key, terms);
 }
 
-AstAttr *p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool parens,
-                AstArg *args, Token end)
+AstAttr *
+p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool parens, AstArg *args, Token end)
 {
     return ast_attr(ctx->arena, span_of(ctx, at), p_term(ctx, TERM_IDENT, name), table_level,
                     parens, args, span_of(ctx, end));
@@ -135,7 +135,7 @@ AstAttr *p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool pare
 /* end is the closing ')' when has_args, ignored otherwise. */
 AstType p_type(ParseCtx *ctx, AstTerm *name, bool has_args, AstArg *args, Token end)
 {
-    AstType t = {0};
+    AstType t = { 0 };
     t.name = name;
     t.has_args = has_args;
     t.args = args;
@@ -220,18 +220,30 @@ Body *p_body_value(Body *b, AstEnumValue *v)
 static DeclKind decl_kind(int tk)
 {
     switch (tk) {
-    case TK_ENTITY: return DECL_ENTITY;
-    case TK_COMPONENT: return DECL_COMPONENT;
-    case TK_ATTRIBUTE: return DECL_ATTRIBUTE;
-    case TK_ASSOCIATION: return DECL_ASSOCIATION;
-    case TK_EVENT: return DECL_EVENT;
-    case TK_REFERENCE: return DECL_REFERENCE;
-    case TK_CONFIGURATION: return DECL_CONFIGURATION;
-    case TK_CONTRIBUTION: return DECL_CONTRIBUTION;
-    case TK_TABLE: return DECL_TABLE;
-    case TK_ENUM: return DECL_ENUM;
-    case TK_DOMAIN: return DECL_DOMAIN;
-    default: BUG("token %d starts no declaration", tk);
+    case TK_ENTITY:
+        return DECL_ENTITY;
+    case TK_COMPONENT:
+        return DECL_COMPONENT;
+    case TK_ATTRIBUTE:
+        return DECL_ATTRIBUTE;
+    case TK_ASSOCIATION:
+        return DECL_ASSOCIATION;
+    case TK_EVENT:
+        return DECL_EVENT;
+    case TK_REFERENCE:
+        return DECL_REFERENCE;
+    case TK_CONFIGURATION:
+        return DECL_CONFIGURATION;
+    case TK_CONTRIBUTION:
+        return DECL_CONTRIBUTION;
+    case TK_TABLE:
+        return DECL_TABLE;
+    case TK_ENUM:
+        return DECL_ENUM;
+    case TK_DOMAIN:
+        return DECL_DOMAIN;
+    default:
+        BUG("token %d starts no declaration", tk);
     }
 }
 
@@ -293,7 +305,7 @@ void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected)
 
 void p_stack_overflow(ParseCtx *ctx)
 {
-    Span s = {ctx->src, 0, 0};
+    Span s = { ctx->src, 0, 0 };
     diag_at(ctx->diag, DIAG_ERROR, s, "schema nesting too deep");
     ctx->nerr++;
 }
@@ -302,7 +314,7 @@ static void lex_error(ParseCtx *ctx, const Lexer *lx, Token t)
 {
     uint32_t end = (uint32_t)(lx->cur - lx->start);
     unsigned char c = (unsigned char)ctx->src->buf[t.off];
-    Span at = {ctx->src, t.off, 1};
+    Span at = { ctx->src, t.off, 1 };
     ctx->nerr++;
     /* An unterminated token that stopped at an embedded NUL: the NUL is the real problem. */
     if (t.kind != TK_ILLEGAL && t.kind != TK_NUL && end < ctx->src->len &&
@@ -445,11 +457,11 @@ static void attach_docs(AstFile *f, const DocState *ds)
 
 AstFile *parse_file(Arena *a, Source *src, Diag *d)
 {
-    ParseCtx ctx = {a, src, d, 0, NULL, NULL};
+    ParseCtx ctx = { a, src, d, 0, NULL, NULL };
     AstFile *f = ARENA_NEW(a, AstFile);
     f->src = src;
     AstComment *ctail = NULL;
-    DocState ds = {0};
+    DocState ds = { 0 };
     Lexer lx;
     lex_init(&lx, src->buf, src->len);
     void *parser = StravParseAlloc(xmalloc, &ctx);

@@ -34,10 +34,18 @@ typedef struct ParseCtx {
 } ParseCtx;
 
 /* List builders: head plus tail so appending stays O(1) on huge inputs. */
-typedef struct TermList { AstTerm *head, *tail; } TermList;
-typedef struct ArgList { AstArg *head, *tail; } ArgList;
-typedef struct AttrList { AstAttr *head, *tail; } AttrList;
-typedef struct AsList { AstAs *head, *tail; } AsList;
+typedef struct TermList {
+    AstTerm *head, *tail;
+} TermList;
+typedef struct ArgList {
+    AstArg *head, *tail;
+} ArgList;
+typedef struct AttrList {
+    AstAttr *head, *tail;
+} AttrList;
+typedef struct AsList {
+    AstAs *head, *tail;
+} AsList;
 
 /* A declaration body while it is being parsed. */
 typedef struct Body {
@@ -55,8 +63,8 @@ ArgList p_args(ArgList l, AstArg *x);
 AttrList p_attrs(AttrList l, AstAttr *x);
 AsList p_as(AsList l, AstAs *x);
 AstArg *p_arg(ParseCtx *ctx, AstTerm *key, AstTerm *terms);
-AstAttr *p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool parens,
-                AstArg *args, Token end);
+AstAttr *
+p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool parens, AstArg *args, Token end);
 AstType p_type(ParseCtx *ctx, AstTerm *name, bool has_args, AstArg *args, Token end);
 AstType p_type_dim(ParseCtx *ctx, AstType t, Token end);
 AstType p_type_nullable(ParseCtx *ctx, AstType t, Token end);

@@ -125,6 +125,9 @@ asentry(A) ::= name(T) COLON name(R).      { A = p_as_entry(ctx, T, R); }
 
 %type field {AstField *}
 field(A) ::= name(N) ftype(T) default(D) attrs(L). { A = p_field(ctx, N, T, D, L.head); }
+/* a field called `as`: told apart from `as x: y` by the ':' after the first name */
+field(A) ::= AS(K) ftype(T) default(D) attrs(L).
+    { A = p_field(ctx, p_term(ctx, TERM_IDENT, K), T, D, L.head); }
 
 default(A) ::= .             { A = NULL; }
 default(A) ::= EQ term(T).   { A = T; }

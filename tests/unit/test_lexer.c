@@ -34,9 +34,9 @@ int main(void)
     TEST("punctuation: every token records its offset and length")
     {
         int n = lex_str("( ) { } [ ] , : . ? = - @ @@", t, 64);
-        static const int kinds[] = {TK_LPAREN, TK_RPAREN, TK_LBRACE, TK_RBRACE, TK_LBRACKET,
-                                    TK_RBRACKET, TK_COMMA, TK_COLON, TK_DOT, TK_QUESTION,
-                                    TK_EQ, TK_MINUS, TK_AT, TK_ATAT, 0};
+        static const int kinds[] = { TK_LPAREN,   TK_RPAREN, TK_LBRACE, TK_RBRACE, TK_LBRACKET,
+                                     TK_RBRACKET, TK_COMMA,  TK_COLON,  TK_DOT,    TK_QUESTION,
+                                     TK_EQ,       TK_MINUS,  TK_AT,     TK_ATAT,   0 };
         CHECK_INT(n, ==, 15);
         for (int i = 0; i < 14; i++) {
             CHECK_INT(t[i].kind, ==, kinds[i]);

@@ -260,7 +260,8 @@ int main(void)
     {
         StrBuf out = SB_INIT;
         CHECK(fmt_stable("// top\nentity   u{id int @primary // pk\n"
-                         "longer_name  text?=  'x'\n\n\n  /* c */ n int}", &out));
+                         "longer_name  text?=  'x'\n\n\n  /* c */ n int}",
+                         &out));
         CHECK_STR(sb_str(&out), "// top\nentity u {\n  id          int   @primary // pk\n"
                                 "  longer_name text? = 'x'\n\n  /* c */\n  n           int\n}\n");
         sb_release(&out);

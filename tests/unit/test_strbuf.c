@@ -35,7 +35,7 @@ int main(void)
         char *p = arena_alloc(&a, 3);
         long *q = arena_alloc(&a, sizeof(long) * 1000000);
         CHECK(p != NULL && q != NULL);
-        CHECK_INT((uintptr_t)q % sizeof(max_align_t), ==, 0);
+        CHECK_INT((uintptr_t)q % _Alignof(max_align_t), ==, 0);
         CHECK_INT(q[999999], ==, 0);
         CHECK_STR(arena_printf(&a, "%d/%s", 7, "x"), "7/x");
         CHECK_STR(arena_strndup(&a, "hello", 4), "hell");
