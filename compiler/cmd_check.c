@@ -48,9 +48,9 @@ static const char model_usage[] =
 static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool allow_json)
 {
     static const struct option longopts[] = {
-        {"schemas", required_argument, NULL, 'S'}, {"scope", required_argument, NULL, 's'},
-        {"domain", required_argument, NULL, 's'},  {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        { "schemas", required_argument, NULL, 'S' }, { "scope", required_argument, NULL, 's' },
+        { "domain", required_argument, NULL, 's' },  { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof(*o));
     o->schemas = "database/schemas";
@@ -127,8 +127,7 @@ int cmd_check(int argc, char **argv)
             ne += pl.project.domains[i].nenums;
         }
         printf("ok: %zu domain%s, %zu table%s, %zu enum%s\n", pl.project.ndomains,
-               pl.project.ndomains == 1 ? "" : "s", nt, nt == 1 ? "" : "s", ne,
-               ne == 1 ? "" : "s");
+               pl.project.ndomains == 1 ? "" : "s", nt, nt == 1 ? "" : "s", ne, ne == 1 ? "" : "s");
     }
     project_release(&pl);
     diag_release(&d);

@@ -10,7 +10,7 @@
 #include "arena.h"
 #include "base.h"
 
-#define NAME_MAX_BYTES 63   /* PostgreSQL's NAMEDATALEN - 1 */
+#define NAME_MAX_BYTES    63 /* PostgreSQL's NAMEDATALEN - 1 */
 #define NAME_SHORT_PREFIX 54 /* bytes kept when shortening: 54 + '_' + 8 hex = 63 */
 
 /* true when s[0..len) is well-formed UTF-8 without NUL bytes. */

@@ -88,8 +88,13 @@ static bool valid_domain_name(const char *s)
 }
 
 /* Parse every file of one domain. Returns false when a syntax error was reported. */
-static bool load_domain(ProjectLoad *pl, Arena *a, const char *dir, const char *domain,
-                        AstFile ***files, size_t *nfiles, Diag *d)
+static bool load_domain(ProjectLoad *pl,
+                        Arena *a,
+                        const char *dir,
+                        const char *domain,
+                        AstFile ***files,
+                        size_t *nfiles,
+                        Diag *d)
 {
     const char *ddir = arena_printf(a, "%s/%s", dir, domain);
     size_t n = 0;
@@ -111,10 +116,14 @@ static bool load_domain(ProjectLoad *pl, Arena *a, const char *dir, const char *
     return diag_count_errors(d) == before;
 }
 
-bool project_load(ProjectLoad *out, Arena *a, const char *schemas_dir, const char *only_domain,
-                  Diag *d)
+bool project_load(
+    ProjectLoad *out, Arena *a, const char *schemas_dir, const char *only_domain, Diag *d)
 {
     memset(out, 0, sizeof(*out));
+    size_t dl = strlen(schemas_dir);
+    while (dl > 1 && schemas_dir[dl - 1] == '/')
+        dl--;
+    schemas_dir = arena_strndup(a, schemas_dir, dl); /* "schemas/" reports as schemas/public/... */
     size_t nall;
     const char **all = project_domains(a, schemas_dir, &nall);
     if (!all) {
@@ -165,7 +174,7 @@ bool project_load(ProjectLoad *out, Arena *a, const char *schemas_dir, const cha
                 break; /* other domains would report every public.X as unknown */
             continue;
         }
-        SemaInput in = {doms[i], files, nfiles, is_public ? NULL : pub, doms, nd};
+        SemaInput in = { doms[i], files, nfiles, is_public ? NULL : pub, doms, nd };
         Model *m = &models[nm];
         if (!sema_domain(m, a, &in, d))
             ok = false;

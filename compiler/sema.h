@@ -14,11 +14,12 @@
 #include "model.h"
 
 typedef struct SemaInput {
-    const char *domain;        /* folder name: public, tenant, ... */
-    AstFile *const *files;     /* the domain's files (any order: the result does not depend on it) */
+    const char *domain;    /* folder name: public, tenant, ... */
+    AstFile *const *files; /* the domain's files (any order: the result does not depend on it) */
     size_t nfiles;
     const Model *public_model; /* the resolved public domain when domain is not public, else NULL */
-    const char *const *domains; /* every domain of the project (for cross-domain reference checks) */
+    const char *const
+        *domains; /* every domain of the project (for cross-domain reference checks) */
     size_t ndomains;
 } SemaInput;
 

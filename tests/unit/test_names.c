@@ -61,8 +61,9 @@ int main(void)
     TEST("shortening never splits a UTF-8 sequence")
     {
         /* 53 ASCII bytes then 2-byte characters: byte 54 is inside a sequence */
-        const char *n = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9\xc3\xa9\xc3\xa9"
-                        "\xc3\xa9\xc3\xa9\xc3\xa9";
+        const char *n =
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9\xc3\xa9\xc3\xa9"
+            "\xc3\xa9\xc3\xa9\xc3\xa9";
         const char *s = name_shorten(&a, n);
         CHECK(name_utf8_valid(s, strlen(s)));
         CHECK_INT(strlen(s), ==, 53 + 1 + 8);

@@ -1,0 +1,102 @@
+/*
+ * sema_int.h - sema's internal state and the helpers shared by sema.c (tables, domain) and
+ * sema_types.c (names, lookups, types, enums, attribute arguments, defaults). Not an API:
+ * included only by those two files.
+ */
+#ifndef STRAV_SEMA_INT_H
+#define STRAV_SEMA_INT_H
+
+#include "sema.h"
+
+typedef struct TDecl TDecl;
+typedef struct EDecl EDecl;
+
+/* One field after the first pass (name and non-reference type resolved). */
+typedef struct FieldInfo {
+    const AstField *ast;
+    const char *name; /* final column name (ref fields: the field name, not yet suffixed) */
+    int kind;         /* 0 error, 1 plain, 2 reference */
+    SqlType ty;
+    bool primary;       /* @primary */
+    size_t col0, ncols; /* its columns in the table once built */
+    size_t idx0;        /* table's index count when the field was reached */
+} FieldInfo;
+
+struct TDecl {
+    const AstDecl *ast;
+    const char *name; /* final table name */
+    const char *raw;  /* the name as written */
+    Table *t;
+    int state;      /* 0 not built, 1 building, 2 built */
+    bool pk_ready;  /* pkcols/pktypes are known (possibly before the build finishes) */
+    bool pk_failed; /* the declared key could not be built (already reported) */
+    const char **pkcols;
+    SqlType *pktypes;
+    size_t npk;
+    size_t ccols, cfks, cuniques, cchecks, cindexes, cwas;
+};
+
+struct EDecl {
+    const char *name;
+    const char *raw;
+    Span span;
+    Enum *e;
+};
+
+typedef struct Sema {
+    Arena *a;
+    Diag *d;
+    const SemaInput *in;
+    Model *m;
+    TDecl *tdecls;
+    size_t ntdecls;
+    EDecl *edecls;
+    size_t nedecls, cedecls;
+    size_t *ehash; /* open-addressing index into edecls (+1; 0 = empty), size ehcap */
+    size_t ehcap;
+} Sema;
+
+#define PUSH(s, arr, n, cap) \
+    ((arr) = sema_grow((s)->a, (arr), (n), &(cap), sizeof(*(arr))), &(arr)[(n)++])
+
+void *sema_grow(Arena *a, void *arr, size_t n, size_t *cap, size_t size);
+void sema_err(Sema *s, Span sp, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void sema_note(Sema *s, Span sp, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void sema_suggest(Sema *s, Span sp, const char *word, const char *const *cands, size_t n);
+const char *sema_term_name2(Sema *s, const AstTerm *t, bool snake, const char **raw_out);
+const char *sema_term_name(Sema *s, const AstTerm *t);
+const char *sema_join_name(Sema *s,
+                           const char *prefix,
+                           const char *table,
+                           const char **cols,
+                           size_t n,
+                           const char *suffix);
+TDecl *sema_find_tdecl(Sema *s, const char *name);
+int sema_cmp_tdecl(const void *a, const void *b);
+void sema_suggest_table(Sema *s, Span sp, const char *name, const Model *other);
+bool sema_is_domain(Sema *s, const char *name);
+void sema_note_domains(Sema *s, Span sp);
+bool sema_is_int_kind(TypeKind k);
+bool sema_is_serial(TypeKind k);
+size_t sema_count_args(const AstArg *a);
+int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at, SqlType *out);
+const char **
+sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t *cap, bool snake);
+void sema_declare_enum(Sema *s, const AstDecl *d);
+bool sema_in_list(const char *w, const char *const *l, size_t n);
+void sema_unknown_attr(
+    Sema *s, const AstAttr *at, const char *where, const char *const *l, size_t n);
+const AstArg *sema_arg_key(const AstAttr *at, const char *key);
+bool sema_check_keys(Sema *s, const AstAttr *at, const char *const *keys, size_t n);
+const char *sema_arg_string(Sema *s, const AstArg *a, bool sql_ok);
+const char *sema_arg_name(Sema *s, const AstAttr *at);
+const char *sema_canon_number(Sema *s, const char *txt);
+bool sema_make_default(
+    Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out);
+
+extern const char *const sema_field_attrs[];
+extern const char *const sema_table_attrs[];
+extern const char *const sema_domain_attrs[];
+extern const size_t sema_nfield_attrs, sema_ntable_attrs, sema_ndomain_attrs;
+
+#endif
