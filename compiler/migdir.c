@@ -241,10 +241,8 @@ static bool write_file(const char *root, const char *rel, const char *data, size
             ok = w > 0;
             off += ok ? (size_t)w : 0;
         }
-        if (fd >= 0) {
-            ok = ok && fsync(fd) == 0;
+        if (fd >= 0)
             ok = close(fd) == 0 && ok;
-        }
         if (!ok)
             diag_global(d, DIAG_ERROR, "cannot write '%s': %s", path.buf, strerror(errno));
     }
@@ -303,20 +301,9 @@ bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, con
         ok = write_file(tmp.buf, "manifest.json", buf.buf, buf.len, d);
     }
     if (ok) {
-        /* directories of the new tree, deepest last is fine: fsync each we created */
-        static const char *const subdirs[] = {"enums", "tables", "constraints", "indexes"};
-        for (size_t i = 0; i < p->nfiles; i++) {
-            sb_reset(&buf);
-            sb_addf(&buf, "%s/%s", tmp.buf, p->files[i].up_path);
-            *strrchr(buf.buf, '/') = '\0';
-            fsync_path(buf.buf, true);
-        }
-        for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
-            sb_reset(&buf);
-            sb_addf(&buf, "%s/%s", tmp.buf, subdirs[i]);
-            fsync_path(buf.buf, true);
-        }
-        fsync_path(tmp.buf, true);
+        /* one sync for the whole tree (20,000 fsyncs of a 10,000-table migration take tens
+         * of seconds), then the rename makes it visible, then the rename itself is synced */
+        sync();
         if (rename(tmp.buf, final.buf)) {
             diag_global(d, DIAG_ERROR, "cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
                         strerror(errno));

@@ -1,7 +1,7 @@
 /*
  * migdir.h - migration directories of the generator (docs/migration-format.md): find a
  * domain's latest version and its snapshot, and write a new version directory atomically
- * (a ".tmp-<version>" sibling, fsync, rename). The only compiler module that writes files.
+ * (a ".tmp-<version>" sibling, sync, rename). The only compiler module that writes files.
  * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
  */
 #ifndef STRAV_MIGDIR_H

@@ -176,7 +176,7 @@ def mutate(old, names):
         elif r < 0.16:
             t = new_table(m, names); m["tables"].append(t); add_objects(m, t, names)
         elif r < 0.22 and m["tables"]:
-            t = R.choice(m["tables"]); old_name = t["name"]; t["name"] = names("renamed"); t["was"] = [old_name]
+            t = R.choice(m["tables"]); old_name = t["name"]; t["name"] = names("renamed"); t["was"] = [old_name] + t.get("was", [])
             for o in m["tables"]:
                 for f in o.get("foreignKeys", []):
                     if f["refTable"] == old_name:
@@ -184,8 +184,9 @@ def mutate(old, names):
         elif r < 0.26 and m["enums"]:
             e = R.choice(m["enums"]); i = R.randrange(len(e["values"]) + 1); e["values"].insert(i, names("nv"))
         elif r < 0.30 and m["enums"]:
-            e = R.choice(m["enums"]); i = R.randrange(len(e["values"])); o = e["values"][i]
-            nn = names("rv"); e["values"][i] = {"name": nn, "was": [o]}
+            e = R.choice(m["enums"]); i = R.randrange(len(e["values"])); ov = e["values"][i]
+            o = vname(ov); prev = ov.get("was", []) if isinstance(ov, dict) else []
+            nn = names("rv"); e["values"][i] = {"name": nn, "was": [o] + prev}
             for t in m["tables"]:
                 for c in t["columns"]:
                     if c["type"].get("enum") == e["name"] and c.get("default", {}).get("text") == o:
@@ -204,7 +205,7 @@ def mutate(old, names):
             elif s < 0.25 and cols:
                 t["columns"].remove(R.choice(cols))
             elif s < 0.35 and cols:
-                c = R.choice(cols); o = c["name"]; c["name"] = names("rc"); c["was"] = [o]
+                c = R.choice(cols); o = c["name"]; c["name"] = names("rc"); c["was"] = [o] + c.get("was", [])
                 for u in t.get("uniques", []):
                     u["columns"] = [c["name"] if x == o else x for x in u["columns"]]
                 for i in t.get("indexes", []):

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # random.t - randomized model pairs (tests/gen/randmodels.py, seeded: RANDOM_SEED, default 42;
-# RANDOM_CASES, default 200) checked on one PostgreSQL server, one schema per database state:
+# RANDOM_CASES, default 150) checked on one PostgreSQL server, one schema per database state:
 # the old model's migration, then the change, applied up must give the catalog of the new model
 # built from scratch; down must restore the old catalog; generating again reports no changes.
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 STRAVC=$PWD/$BUILD/stravc
 seed=${RANDOM_SEED:-42}
-cases=${RANDOM_CASES:-200}
+cases=${RANDOM_CASES:-150}
 . tests/lib/pg.sh
 . tests/lib/migrate.sh
 pg_start

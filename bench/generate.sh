@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# bench/generate.sh - time and peak memory of `stravc generate` on generated schemas
+# (bench/gen_schema.sh): the initial migration, then a migration changing 10% of the tables
+# (a new nullable column in every tenth table). Usage: bench/generate.sh [SIZES...]
+# (default 1000 10000). Build first: make. Targets (issue 3): initial 10,000 tables < 1 s,
+# 10% change of 10,000 tables < 0.2 s.
+set -eu
+cd "$(dirname "$0")/.."
+stravc=$PWD/${STRAVC:-build/stravc}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf '%-8s %-8s %10s %10s %8s\n' tables step seconds "peak MB" files
+for size in "${@:-1000 10000}"; do
+  for size1 in $size; do
+    d=$tmp/p$size1
+    bench/gen_schema.sh "$size1" "$d/database/schemas"
+    cd "$d"
+    /usr/bin/time -f '%e %M' -o "$tmp/time" "$stravc" generate -m init >/dev/null
+    read -r secs kb <"$tmp/time"
+    files=$(find database/migrations -type f | wc -l)
+    printf '%-8s %-8s %10s %10.1f %8s\n' "$size1" initial "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$files"
+    # every tenth table gets a column
+    for f in database/schemas/public/part*.strav; do
+      awk '/^entity item/ { n = substr($2, 5) + 0 } { print } /^  title/ && n % 10 == 0 { print "  extra      text?" }' "$f" >"$f.new" && mv "$f.new" "$f"
+    done
+    /usr/bin/time -f '%e %M' -o "$tmp/time" "$stravc" generate -m change >/dev/null
+    read -r secs kb <"$tmp/time"
+    files=$(find database/migrations -type f | wc -l)
+    printf '%-8s %-8s %10s %10.1f %8s\n' "$size1" "10%" "$secs" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$files"
+    cd - >/dev/null
+  done
+done
