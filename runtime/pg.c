@@ -17,6 +17,7 @@ static void notice_receiver(void *arg, const PGresult *res)
     const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
     if (!msg)
         return;
+    fflush(stdout);
     if (sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0 || strcmp(sev, "LOG") == 0 ||
                 strcmp(sev, "DEBUG") == 0))
         fprintf(stderr, "note: %s\n", msg);

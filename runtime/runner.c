@@ -76,6 +76,7 @@ static void fail_msg(Ctx *c, const char *fmt, ...)
 {
     StrBuf sb = SB_INIT;
     va_list ap;
+    fflush(stdout); /* keep stdout and stderr lines in order */
     va_start(ap, fmt);
     char tmp[2048];
     vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -590,6 +591,7 @@ static int apply_list(Ctx *c, const Migration **list, size_t n, long batch, json
                     in_tx = false;
                     committed = i;
                 }
+                fflush(stdout);
                 if (!c->o->json)
                     fprintf(stderr,
                             "note: atomicity boundary: everything before %s/%s is committed; it "
@@ -683,6 +685,7 @@ static int revert_list(Ctx *c, const Migration **list, size_t n, json_t *done)
                     goto fail;
                 }
                 in_tx = false;
+                fflush(stdout);
                 if (!c->o->json)
                     fprintf(stderr,
                             "note: atomicity boundary: everything before %s/%s is committed; it "
@@ -741,6 +744,7 @@ out:
 static int check_applied(Ctx *c, bool quiet)
 {
     int bad = 0;
+    fflush(stdout);
     for (int i = 0; i < napplied(c); i++) {
         const char *v = pg_value(c->applied, i, 0);
         const Migration *m = migset_find(&c->set, v);
