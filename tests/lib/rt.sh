@@ -48,8 +48,8 @@ rt_db() {
     export PGDATABASE=$1
 }
 
-# schema-only dump plus the tracking table contents (without timings), for before/after checks
+# schema-only dump (pg_dump's random \restrict key filtered out) plus the tracking table contents (without timings), for before/after checks
 rt_snapshot() {
-    pg_dump --schema-only --no-owner "$PGDATABASE"
+    pg_dump --schema-only --no-owner "$PGDATABASE" | grep -v '^\\\(un\)\?restrict '
     psql -Atc "select version, batch, checksum, message from ${1:-_strav_migrations} order by id" 2>/dev/null
 }
