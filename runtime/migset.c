@@ -6,12 +6,16 @@
 #include "migset.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -83,6 +87,18 @@ bool domain_name_valid(const char *s)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
             return false;
     return true;
+}
+
+/* Compare the version at the start of a cache line (up to a tab) with v. */
+static int version_cmp_prefix(const char *line, const char *v)
+{
+    size_t n = strcspn(line, "\t");
+    char buf[64];
+    if (n >= sizeof buf)
+        return 1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    return version_cmp(buf, v);
 }
 
 static int cmp_version_ptr(const void *a, const void *b)
@@ -166,6 +182,8 @@ static void load_files(Migration *m, json_t *manifest, const char *key, MigFile 
     }
 }
 
+static void files_free(MigFile *f, size_t n);
+
 static void load_version(Migration *m, bool keep_sql)
 {
     StrBuf path = SB_INIT;
@@ -211,8 +229,288 @@ out:
     sb_release(&path);
 }
 
-int migset_load(MigSet *out, const char *migrations_root, const char *domain, bool keep_sql,
-                StrBuf *err)
+int migset_load_sql(Migration *m)
+{
+    free(m->message);
+    free(m->schema);
+    free(m->tenants);
+    free(m->problem);
+    files_free(m->up, m->nup);
+    files_free(m->down, m->ndown);
+    m->message = m->schema = m->tenants = m->problem = NULL;
+    m->up = m->down = NULL;
+    m->nup = m->ndown = 0;
+    load_version(m, true);
+    return m->problem ? -1 : 0;
+}
+
+/* ---- verification cache ------------------------------------------------------------------
+ * One line per verified version: version, stat digest, manifest SHA-256, schema, message, up
+ * files, down files (fields separated by tabs; names percent-encoded; '!' marks a
+ * non-transactional file; files separated by '|'). The stat digest is FNV-1a over (name, dev,
+ * ino, size, mtime, ctime) of manifest.json and every file. A version is cached only when all
+ * those times are more than two seconds old, so a change within the timestamp granularity is
+ * never mistaken for no change (git's "racy" rule). */
+
+#define CACHE_MAGIC "strav-verify-cache 1"
+
+typedef struct StatDigest {
+    uint64_t h;
+    bool racy;   /* a file changed too recently to trust its times */
+    bool failed; /* a file could not be stat'ed */
+} StatDigest;
+
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= 1099511628211ULL;
+    }
+}
+
+/* now_ns: when the scan started; a file whose times are within RACY_NS of it is not trusted. */
+#define RACY_NS 1000000000LL
+
+static void digest_file(StatDigest *d, int rootfd, const char *version, const char *rel,
+                        int64_t now_ns)
+{
+    char path[4096];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", version, rel) >= sizeof path ||
+        fstatat(rootfd, path, &st, 0) != 0) {
+        d->failed = true;
+        return;
+    }
+    int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+    int64_t v[5] = { (int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size, mt, ct };
+    fnv(&d->h, rel, strlen(rel) + 1);
+    fnv(&d->h, v, sizeof v);
+    if (mt >= now_ns - RACY_NS || ct >= now_ns - RACY_NS)
+        d->racy = true;
+}
+
+static void enc(StrBuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '%' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '|' || ch == '!')
+            sb_addf(sb, "%%%02x", ch);
+        else
+            sb_addch(sb, (char)ch);
+    }
+}
+
+static char *dec(const char *s, size_t n)
+{
+    char *out = xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n) {
+            char hex[3] = { s[i + 1], s[i + 2], 0 };
+            *o++ = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void digest_version(StatDigest *d, int rootfd, const char *version, const MigFile *up,
+                           size_t nup, const MigFile *down, size_t ndown, int64_t now_ns)
+{
+    d->h = 14695981039346656037ULL;
+    d->racy = d->failed = false;
+    digest_file(d, rootfd, version, "manifest.json", now_ns);
+    for (size_t i = 0; i < nup; i++)
+        digest_file(d, rootfd, version, up[i].rel, now_ns);
+    for (size_t i = 0; i < ndown; i++)
+        digest_file(d, rootfd, version, down[i].rel, now_ns);
+}
+
+static void enc_files(StrBuf *sb, const MigFile *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_addch(sb, '|');
+        enc(sb, f[i].rel);
+        if (f[i].nontx)
+            sb_addch(sb, '!');
+    }
+}
+
+static void dec_files(const char *s, size_t n, MigFile **out, size_t *count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '|')
+            k++;
+    *out = xcalloc(k + 1, sizeof(MigFile));
+    *count = 0;
+    if (n == 0)
+        return;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '|') {
+            size_t len = i - start;
+            MigFile *f = &(*out)[(*count)++];
+            if (len && s[start + len - 1] == '!') {
+                f->nontx = true;
+                len--;
+            }
+            f->rel = dec(s + start, len);
+            start = i + 1;
+        }
+    }
+}
+
+/* Fill m from a cache line (fields split already) when the stat digest still matches. */
+static bool from_cache(Migration *m, const char **fld, const size_t *len, int rootfd,
+                       int64_t now_ns)
+{
+    MigFile *up = NULL, *down = NULL;
+    size_t nup = 0, ndown = 0;
+    dec_files(fld[5], len[5], &up, &nup);
+    dec_files(fld[6], len[6], &down, &ndown);
+    StatDigest d;
+    digest_version(&d, rootfd, m->version, up, nup, down, ndown, now_ns);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)d.h);
+    if (d.failed || d.racy || len[1] != 16 || memcmp(fld[1], hex, 16) != 0 || len[2] != 64) {
+        files_free(up, nup);
+        files_free(down, ndown);
+        return false;
+    }
+    memcpy(m->checksum, fld[2], 64);
+    m->checksum[64] = '\0';
+    m->schema = (len[3] == 1 && fld[3][0] == '-') ? NULL : dec(fld[3], len[3]);
+    m->message = dec(fld[4], len[4]);
+    m->up = up;
+    m->nup = nup;
+    m->down = down;
+    m->ndown = ndown;
+    return true;
+}
+
+typedef struct CacheIndex {
+    char *buf;     /* the cache file, NUL-terminated */
+    char **lines;  /* start of each version line, sorted as in the file */
+    size_t n;
+} CacheIndex;
+
+static void cache_read(CacheIndex *ci, const char *path, const char *root)
+{
+    memset(ci, 0, sizeof *ci);
+    size_t len = 0;
+    ci->buf = path ? read_all(path, &len) : NULL;
+    if (!ci->buf)
+        return;
+    char *nl = strchr(ci->buf, '\n');
+    StrBuf hdr = SB_INIT;
+    sb_addf(&hdr, "%s\t%s", CACHE_MAGIC, root);
+    if (!nl || (size_t)(nl - ci->buf) != hdr.len || memcmp(ci->buf, hdr.buf, hdr.len) != 0) {
+        sb_release(&hdr);
+        return;
+    }
+    sb_release(&hdr);
+    size_t cap = 1024;
+    ci->lines = xmalloc(cap * sizeof *ci->lines);
+    for (char *p = nl + 1; *p;) {
+        char *e = strchr(p, '\n');
+        if (!e)
+            break;
+        *e = '\0';
+        if (ci->n == cap) {
+            cap *= 2;
+            ci->lines = xrealloc(ci->lines, cap * sizeof *ci->lines);
+        }
+        ci->lines[ci->n++] = p;
+        p = e + 1;
+    }
+}
+
+static const char *cache_find(const CacheIndex *ci, const char *version, size_t *hint)
+{
+    size_t vl = strlen(version);
+    /* versions come in ascending order, as in the file: try the hint first */
+    for (size_t i = *hint; i < ci->n; i++) {
+        const char *l = ci->lines[i];
+        if (strncmp(l, version, vl) == 0 && l[vl] == '\t') {
+            *hint = i + 1;
+            return l;
+        }
+        if (version_cmp_prefix(l, version) > 0)
+            break;
+    }
+    return NULL;
+}
+
+enum { HIT_NONE, HIT_CACHED, HIT_FRESH, HIT_NOTDIR };
+
+typedef struct LoadJob {
+    MigSet *set;
+    const char **line;  /* cache line per version, or NULL */
+    unsigned char *hit; /* HIT_* per version, written by exactly one worker */
+    int rootfd;         /* the domain folder */
+    int64_t now_ns;
+    bool caching;       /* compute digests for fresh versions */
+} LoadJob;
+
+typedef struct LoadWorker {
+    LoadJob *job;
+    size_t first, step; /* versions first, first + step, ... */
+} LoadWorker;
+
+/* Verify versions first, first + step, ...: from the cache when the stat digest matches, else
+ * by reading and hashing everything. Each version is touched by one worker only. */
+static void *load_worker(void *arg)
+{
+    LoadWorker *w = arg;
+    LoadJob *job = w->job;
+    for (size_t i = w->first; i < job->set->n; i += w->step) {
+        Migration *m = &job->set->v[i];
+        const char *line = job->line[i];
+        if (line) {
+            const char *fld[7];
+            size_t len[7], k = 0;
+            const char *p = line;
+            for (; k < 7; k++) {
+                const char *t = strchr(p, '\t');
+                fld[k] = p;
+                len[k] = t ? (size_t)(t - p) : strlen(p);
+                if (!t)
+                    break;
+                p = t + 1;
+            }
+            if (k == 6 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+                job->hit[i] = HIT_CACHED;
+                continue;
+            }
+        }
+        struct stat st;
+        if (fstatat(job->rootfd, m->version, &st, 0) != 0 || !S_ISDIR(st.st_mode)) {
+            job->hit[i] = HIT_NOTDIR;
+            continue;
+        }
+        load_version(m, false);
+        job->hit[i] = HIT_NONE;
+        if (m->problem || !job->caching || job->rootfd < 0)
+            continue;
+        StatDigest sd;
+        digest_version(&sd, job->rootfd, m->version, m->up, m->nup, m->down, m->ndown,
+                       job->now_ns);
+        if (!sd.failed && !sd.racy) {
+            m->digest = sd.h;
+            job->hit[i] = HIT_FRESH;
+        }
+    }
+    return NULL;
+}
+
+int migset_load(MigSet *out, const char *migrations_root, const char *domain,
+                const char *cache_path, StrBuf *err)
 {
     memset(out, 0, sizeof *out);
     out->domain = xstrdup(domain);
@@ -242,24 +540,125 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain, bo
     if (n)
         qsort(names, n, sizeof *names, cmp_version_ptr);
     out->v = xcalloc(n ? n : 1, sizeof(Migration));
+    out->n = n;
+    LoadJob job = { out, NULL, NULL, -1, 0, cache_path != NULL };
+    CacheIndex ci;
+    cache_read(&ci, cache_path, out->root);
+    job.line = xcalloc(n ? n : 1, sizeof *job.line);
+    job.hit = xcalloc(n ? n : 1, sizeof *job.hit);
+    size_t hint = 0;
     for (size_t i = 0; i < n; i++) {
-        Migration *m = &out->v[out->n++];
+        Migration *m = &out->v[i];
         m->version = names[i];
         StrBuf dir = SB_INIT;
         sb_addf(&dir, "%s/%s", out->root, names[i]);
         m->dir = sb_detach(&dir);
-        struct stat st;
-        if (stat(m->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-            out->n--;
-            free(m->dir);
-            free(m->version);
-            memset(m, 0, sizeof *m);
-            continue;
-        }
-        load_version(m, keep_sql);
+        /* the newest version is always read in full: its tenants are needed */
+        job.line[i] = (ci.n && i + 1 < n) ? cache_find(&ci, m->version, &hint) : NULL;
     }
     free(names);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    job.now_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    job.rootfd = open(out->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* two workers: the scan is dominated by path lookups in the kernel */
+    pthread_t th;
+    LoadWorker w0 = { &job, 0, 2 }, w1 = { &job, 1, 2 };
+    bool threaded = n >= 64 && pthread_create(&th, NULL, load_worker, &w1) == 0;
+    if (!threaded)
+        w0.step = 1;
+    load_worker(&w0);
+    if (threaded)
+        pthread_join(th, NULL);
+
+    /* drop entries that turned out not to be version directories; build the new cache */
+    bool changed = false;
+    size_t hits = 0, k = 0;
+    StrBuf nc = SB_INIT;
+    sb_addf(&nc, "%s\t%s\n", CACHE_MAGIC, out->root);
+    for (size_t i = 0; i < n; i++) {
+        Migration *m = &out->v[i];
+        if (job.hit[i] == HIT_NOTDIR) {
+            free(m->dir);
+            free(m->version);
+            continue;
+        }
+        if (job.hit[i] == HIT_CACHED) {
+            hits++;
+            sb_adds(&nc, job.line[i]);
+            sb_addch(&nc, '\n');
+        } else if (job.hit[i] == HIT_FRESH) {
+            changed = true;
+            sb_addf(&nc, "%s\t%016llx\t%s\t", m->version, (unsigned long long)m->digest,
+                    m->checksum);
+            if (m->schema)
+                enc(&nc, m->schema);
+            else
+                sb_addch(&nc, '-');
+            sb_addch(&nc, '\t');
+            enc(&nc, m->message);
+            sb_addch(&nc, '\t');
+            enc_files(&nc, m->up, m->nup);
+            sb_addch(&nc, '\t');
+            enc_files(&nc, m->down, m->ndown);
+            sb_addch(&nc, '\n');
+        }
+        if (k != i)
+            out->v[k] = *m;
+        k++;
+    }
+    out->n = k;
+    if (cache_path && (changed || hits != ci.n)) {
+        /* write the new cache atomically; a failure only costs speed next time */
+        StrBuf tmp = SB_INIT;
+        sb_addf(&tmp, "%s.%ld.tmp", cache_path, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        if (f) {
+            bool ok = fwrite(nc.buf, 1, nc.len, f) == nc.len;
+            ok = (fclose(f) == 0) && ok;
+            if (!ok || rename(tmp.buf, cache_path) != 0)
+                unlink(tmp.buf);
+        }
+        sb_release(&tmp);
+    }
+    if (job.rootfd >= 0)
+        close(job.rootfd);
+    sb_release(&nc);
+    free(job.line);
+    free(job.hit);
+    free(ci.buf);
+    free(ci.lines);
     return 0;
+}
+
+char *migset_newest_schema(const char *migrations_root, const char *domain)
+{
+    StrBuf root = SB_INIT;
+    sb_addf(&root, "%s/%s", migrations_root, domain);
+    DIR *d = opendir(root.buf);
+    char *best = NULL, *schema = NULL;
+    json_t *j = NULL;
+    if (!d)
+        goto out;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (all_digits(de->d_name) && (!best || version_cmp(de->d_name, best) > 0)) {
+            free(best);
+            best = xstrdup(de->d_name);
+        }
+    closedir(d);
+    if (!best)
+        goto out;
+    sb_addf(&root, "/%s/manifest.json", best);
+    j = json_load_file(root.buf, 0, NULL);
+    const char *v = json_string_value(json_object_get(j, "schema"));
+    if (v)
+        schema = xstrdup(v);
+out:
+    json_decref(j);
+    free(best);
+    sb_release(&root);
+    return schema;
 }
 
 static void files_free(MigFile *f, size_t n)

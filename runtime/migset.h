@@ -24,6 +24,7 @@ typedef struct Migration {
     size_t nup, ndown;
     char *schema;      /* manifest "schema", NULL when absent */
     char *tenants;     /* manifest "tenants" as compact JSON, NULL when null/absent */
+    uint64_t digest;   /* stat digest for the verification cache (migset.c) */
     char *problem;     /* non-NULL: why this version cannot be trusted (bad manifest, file
                           missing, SHA-256 mismatch); the other fields may be partial */
 } Migration;
@@ -35,12 +36,21 @@ typedef struct MigSet {
     size_t n;
 } MigSet;
 
-/* Read every version directory under <migrations_root>/<domain> (a missing folder means no
- * versions). Problems with one version are recorded in its ->problem, not returned; -1 only
- * when the folder cannot be listed. keep_sql keeps file contents for execution. */
-int migset_load(MigSet *out, const char *migrations_root, const char *domain, bool keep_sql,
-                StrBuf *err);
+/* Read and verify every version directory under <migrations_root>/<domain> (a missing folder
+ * means no versions). Problems with one version are recorded in its ->problem, not returned;
+ * -1 only when the folder cannot be listed. File contents are not kept (see migset_load_sql).
+ * cache_path, when not NULL, names a verification cache (git's index trick): a version whose
+ * manifest and files have the same inode, size, mtime and ctime as when they last verified is
+ * taken from the cache without reading or hashing; the cache is rewritten when it changed. */
+int migset_load(MigSet *out, const char *migrations_root, const char *domain,
+                const char *cache_path, StrBuf *err);
+/* Read (and verify again) the files of one version for execution: fills every MigFile.sql.
+ * 0, or -1 with m->problem set. */
+int migset_load_sql(Migration *m);
 void migset_release(MigSet *s);
+/* The "schema" of the newest version's manifest (the one in force), or NULL; caller frees.
+ * Read on its own so the database work can start while the whole set is verified. */
+char *migset_newest_schema(const char *migrations_root, const char *domain);
 const Migration *migset_find(const MigSet *s, const char *version);
 
 /* Compare two version strings numerically (digits only). */

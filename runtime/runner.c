@@ -7,6 +7,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ typedef struct Ctx {
     bool have_table;   /* tracking table exists */
     PgResult *applied; /* version, batch, checksum, executed_at, message, duration_ms */
     json_t *out;       /* --json result object */
+    int db_rc;         /* db_prepare's result */
 } Ctx;
 
 /* ---- output ------------------------------------------------------------------------------ */
@@ -764,6 +766,17 @@ static int check_applied(Ctx *c, bool quiet)
     return bad;
 }
 
+/* Read the SQL of the versions about to run (and verify it once more). */
+static int load_sql(Ctx *c, const Migration **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (migset_load_sql(&c->set.v[list[i] - c->set.v]) != 0) {
+            fail_msg(c, "Migration %s cannot be applied: %s", list[i]->version, list[i]->problem);
+            return -1;
+        }
+    return 0;
+}
+
 /* ---- commands ---------------------------------------------------------------------------- */
 
 static int cmd_migrate(Ctx *c)
@@ -805,7 +818,7 @@ static int cmd_migrate(Ctx *c)
     }
     long batch = max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));
-    if (apply_list(c, pending, np, batch, done, false) != 0)
+    if (load_sql(c, pending, np) != 0 || apply_list(c, pending, np, batch, done, false) != 0)
         goto out;
     say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", col(c->o, GREEN), np, batch,
         col(c->o, RESET));
@@ -874,7 +887,7 @@ static int cmd_rollback(Ctx *c)
     }
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
-    if (revert_list(c, list, n, done) != 0)
+    if (load_sql(c, list, n) != 0 || revert_list(c, list, n, done) != 0)
         goto out;
     if (c->o->step)
         say(c, "\n%sRolled back %zu migration(s):%s\n", col(c->o, GREEN), n, col(c->o, RESET));
@@ -896,18 +909,18 @@ static bool confirm_fresh(Ctx *c)
     if (!isatty(0) || c->o->json) {
         fail_msg(c, "fresh drops every object of domain %s; it needs --force when not run on a "
                     "terminal",
-                 c->set.domain);
+                 c->o->scope);
         return false;
     }
     fprintf(stderr,
             "%sWARNING:%s this drops every object of domain '%s' (schema %s) and re-applies its "
             "migrations.\nType the domain name to confirm: ",
-            col(c->o, YELLOW), col(c->o, RESET), c->set.domain, c->schema);
+            col(c->o, YELLOW), col(c->o, RESET), c->o->scope, c->schema);
     char line[256];
     if (!fgets(line, sizeof line, stdin))
         line[0] = '\0';
     line[strcspn(line, "\r\n")] = '\0';
-    if (strcmp(line, c->set.domain) != 0) {
+    if (strcmp(line, c->o->scope) != 0) {
         fail_msg(c, "%s", "Confirmation does not match. Operation cancelled.");
         return false;
     }
@@ -1021,6 +1034,15 @@ static int cmd_fresh(Ctx *c)
         }
     if (check_incoming_fks(c) != 0)
         return 1;
+    {
+        const Migration **all = xcalloc(c->set.n + 1, sizeof *all);
+        for (size_t i = 0; i < c->set.n; i++)
+            all[i] = &c->set.v[i];
+        int lrc = load_sql(c, all, c->set.n);
+        free(all);
+        if (lrc != 0)
+            return 1;
+    }
     say(c, "%sDropping every object of domain %s (schema %s)...%s\n", col(c->o, CYAN),
         c->set.domain, c->schema, col(c->o, RESET));
     say(c, "%sRunning pending migrations...%s\n", col(c->o, CYAN), col(c->o, RESET));
@@ -1130,6 +1152,17 @@ static int cmd_status(Ctx *c)
     return (counts[2] || counts[3] || counts[4]) ? 1 : 0;
 }
 
+/* .strav/verified-<domain> when .strav/ exists in the current directory (the project's own
+ * state directory); no cache otherwise. */
+static char *verify_cache_path(const char *domain)
+{
+    if (access(".strav", W_OK) != 0)
+        return NULL;
+    StrBuf sb = SB_INIT;
+    sb_addf(&sb, ".strav/verified-%s", domain);
+    return sb_detach(&sb);
+}
+
 /* ---- driver ------------------------------------------------------------------------------ */
 
 static const char *cmd_name(RunCmd cmd)
@@ -1163,6 +1196,25 @@ static int run_plain(const Opts *o)
     return rc == 0 ? 0 : 1;
 }
 
+/* Connect, take the domain's lock (not for status) and read the tracking table; the result
+ * goes to c->db_rc. Runs on its own thread while runner_run verifies the directories. */
+static void *db_prepare(void *arg)
+{
+    Ctx *c = arg;
+    c->db_rc = -1;
+    if (connect_db(c) != 0)
+        return NULL;
+    pg_quote_ident(c->conn, &c->qschema, c->schema);
+    sb_addf(&c->qtable, "%s.", c->qschema.buf);
+    pg_quote_ident(c->conn, &c->qtable, c->table);
+    if (c->o->cmd != CMD_STATUS && take_lock(c) != 0)
+        return NULL;
+    if (read_tracking(c) != 0)
+        return NULL;
+    c->db_rc = 0;
+    return NULL;
+}
+
 int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
 {
     Opts o = { 0 };
@@ -1190,16 +1242,8 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
         json_object_set_new(c.out, "error", json_string("invalid domain"));
         goto out;
     }
-    if (migset_load(&c.set, o.migrations_root, o.scope, cmd != CMD_STATUS, &err) != 0) {
-        fail_msg(&c, "%s", sb_str(&err));
-        goto out;
-    }
     /* the newest manifest's schema is the one in force */
-    for (size_t i = c.set.n; i-- > 0;)
-        if (c.set.v[i].schema) {
-            c.schema = xstrdup(c.set.v[i].schema);
-            break;
-        }
+    c.schema = migset_newest_schema(o.migrations_root, o.scope);
     if (!c.schema)
         c.schema = xstrdup(o.scope);
     StrBuf t = SB_INIT;
@@ -1211,14 +1255,22 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     json_object_set_new(c.out, "schema", json_string(c.schema));
     if (cmd == CMD_FRESH && !confirm_fresh(&c))
         goto out;
-    if (connect_db(&c) != 0)
+    /* connect, lock and read the tracking table while the directories are verified: the two
+     * are independent until the command compares them, and nothing runs before both are done */
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, db_prepare, &c) == 0;
+    if (!threaded)
+        db_prepare(&c);
+    char *cache = verify_cache_path(o.scope);
+    int lrc = migset_load(&c.set, o.migrations_root, o.scope, cache, &err);
+    free(cache);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (lrc != 0) {
+        fail_msg(&c, "%s", sb_str(&err));
         goto out;
-    pg_quote_ident(c.conn, &c.qschema, c.schema);
-    sb_addf(&c.qtable, "%s.", c.qschema.buf);
-    pg_quote_ident(c.conn, &c.qtable, c.table);
-    if (cmd != CMD_STATUS && take_lock(&c) != 0)
-        goto out;
-    if (read_tracking(&c) != 0)
+    }
+    if (c.db_rc != 0)
         goto out;
     switch (cmd) {
     case CMD_MIGRATE:

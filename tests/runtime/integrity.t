@@ -10,7 +10,23 @@ rt_project basic
 rt_db integrity
 cd "$WORK" || exit 1
 P=database/migrations/public
+# files older than the cache's two-second racy window, and a .strav/ directory: the
+# verification cache is in play, and must not hide tampering
+find database -exec touch -d '1 minute ago' {} +
+mkdir .strav
 $STRAV migrate >/dev/null 2>&1
+sleep 1.1   # files changed in the last second are never cached (racy timestamps)
+$STRAV status >/dev/null 2>&1
+check "status wrote the verification cache" test "$(grep -c '^17' .strav/verified-public)" = 3
+
+# same size, mtime put back: only the ctime tells (the cache must notice)
+f=$P/1704067200000/indexes/up.sql
+cp -p $f "$WORK/idx.sql"
+sed -i 's/users_email_unique/users_email_uniqu2/' $f
+touch -r "$WORK/idx.sql" $f
+out=$($STRAV status 2>&1)
+check "a same-size edit with the old mtime is still detected" grep -q '^  1704067200000 *modified' <<<"$out"
+cp -p "$WORK/idx.sql" $f
 
 # tamper with an applied SQL file, manifest untouched
 cp $P/1704153600000/tables/profiles/up.sql "$WORK/orig.sql"
