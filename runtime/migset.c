@@ -742,7 +742,7 @@ char **domains_discover(const char *migrations_root, const char *schemas_root)
     size_t k = 0;
     res[k++] = xstrdup("public");
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && strcmp(list[i], list[i - 1]) == 0)
+        if (strcmp(list[i], res[k - 1]) == 0) /* in both roots: keep one */
             free(list[i]);
         else
             res[k++] = list[i];
