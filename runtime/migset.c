@@ -631,8 +631,9 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain,
     return 0;
 }
 
-char *migset_newest_schema(const char *migrations_root, const char *domain)
+char *migset_newest_schema(const char *migrations_root, const char *domain, char **tenants)
 {
+    *tenants = NULL;
     StrBuf root = SB_INIT;
     sb_addf(&root, "%s/%s", migrations_root, domain);
     DIR *d = opendir(root.buf);
@@ -654,6 +655,9 @@ char *migset_newest_schema(const char *migrations_root, const char *domain)
     const char *v = json_string_value(json_object_get(j, "schema"));
     if (v)
         schema = xstrdup(v);
+    json_t *ten = json_object_get(j, "tenants");
+    if (ten && !json_is_null(ten))
+        *tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
 out:
     json_decref(j);
     free(best);

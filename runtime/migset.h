@@ -48,9 +48,10 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain,
  * 0, or -1 with m->problem set. */
 int migset_load_sql(Migration *m);
 void migset_release(MigSet *s);
-/* The "schema" of the newest version's manifest (the one in force), or NULL; caller frees.
- * Read on its own so the database work can start while the whole set is verified. */
-char *migset_newest_schema(const char *migrations_root, const char *domain);
+/* The "schema" of the newest version's manifest (the one in force), or NULL; its "tenants"
+ * (compact JSON, NULL when null) in *tenants. Caller frees both. Read on its own so the
+ * database work can start while the whole set is verified. */
+char *migset_newest_schema(const char *migrations_root, const char *domain, char **tenants);
 const Migration *migset_find(const MigSet *s, const char *version);
 
 /* Compare two version strings numerically (digits only). */

@@ -1215,6 +1215,135 @@ static void *db_prepare(void *arg)
     return NULL;
 }
 
+static const char *tracking_name(const char *domain, StrBuf *out)
+{
+    if (strcmp(domain, "public") == 0)
+        sb_adds(out, "_strav_migrations");
+    else
+        sb_addf(out, "_strav_%s_migrations", domain);
+    return out->buf;
+}
+
+static int run_command(Ctx *c)
+{
+    switch (c->o->cmd) {
+    case CMD_MIGRATE:
+        return cmd_migrate(c);
+    case CMD_ROLLBACK:
+        return cmd_rollback(c);
+    case CMD_FRESH:
+        return cmd_fresh(c);
+    case CMD_STATUS:
+        return cmd_status(c);
+    default:
+        BUG("unexpected command %d", (int)c->o->cmd);
+    }
+}
+
+/* The tenant schemas of a per-tenant domain: {"pattern": "tenant_%"} (schemas LIKE it) or
+ * {"query": "SELECT ..."} (first column). Returns a NULL-terminated list or NULL on error. */
+static char **list_tenants(Ctx *c, const char *spec)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(spec, 0, &jerr);
+    const char *pattern = json_string_value(json_object_get(j, "pattern"));
+    const char *query = json_string_value(json_object_get(j, "query"));
+    char **list = NULL;
+    PgResult *r = NULL;
+    PgError e = PG_ERROR_INIT;
+    if (!pattern && !query) {
+        fail_msg(c, "manifest \"tenants\" must be null, {\"pattern\": ...} or {\"query\": ...}");
+        goto out;
+    }
+    int qrc;
+    if (pattern) {
+        const char *p[] = { pattern };
+        qrc = pg_query(c->conn, &r,
+                       "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname LIKE $1 "
+                       "ORDER BY 1",
+                       1, p, &e);
+    } else {
+        /* the query is part of the migration, as trusted as its SQL files */
+        qrc = pg_query(c->conn, &r, query, 0, NULL, &e);
+    }
+    if (qrc != 0) {
+        report_pg_error(c, &e, "cannot list the tenant schemas");
+        goto out;
+    }
+    list = xcalloc((size_t)pg_nrows(r) + 1, sizeof *list);
+    for (int i = 0; i < pg_nrows(r); i++)
+        list[i] = xstrdup(pg_value(r, i, 0));
+out:
+    pg_result_free(r);
+    pg_error_release(&e);
+    json_decref(j);
+    return list;
+}
+
+/* A per-tenant domain: the command runs for every tenant schema, each with its own tracking
+ * table, lock and result; one tenant's failure does not stop the others (exit 1 at the end). */
+static int run_tenants(Ctx *c, const char *spec)
+{
+    StrBuf err = SB_INIT, t = SB_INIT;
+    int rc = 1;
+    char **tenants = NULL;
+    c->table = xstrdup(tracking_name(c->o->scope, &t));
+    sb_release(&t);
+    char *cache = verify_cache_path(c->o->scope);
+    int lrc = migset_load(&c->set, c->o->migrations_root, c->o->scope, cache, &err);
+    free(cache);
+    if (lrc != 0) {
+        fail_msg(c, "%s", sb_str(&err));
+        goto out;
+    }
+    if (connect_db(c) != 0 || !(tenants = list_tenants(c, spec)))
+        goto out;
+    pg_close(c->conn);
+    c->conn = NULL;
+    json_t *arr = json_array();
+    json_object_set_new(c->out, "tenants", arr);
+    if (!tenants[0])
+        say(c, "No tenant schemas for domain %s (%s).\n", c->o->scope, spec);
+    if (c->o->cmd == CMD_FRESH && tenants[0] && !confirm_fresh(c))
+        goto out;
+    int failed = 0;
+    for (char **tn = tenants; *tn; tn++) {
+        Ctx tc = *c;
+        tc.schema = *tn;
+        tc.conn = NULL;
+        tc.applied = NULL;
+        tc.qschema = (StrBuf)SB_INIT;
+        tc.qtable = (StrBuf)SB_INIT;
+        tc.out = json_object();
+        json_object_set_new(tc.out, "schema", json_string(*tn));
+        say(c, "%sTenant %s:%s\n", col(c->o, CYAN), *tn, col(c->o, RESET));
+        db_prepare(&tc);
+        int trc = tc.db_rc == 0 ? run_command(&tc) : 1;
+        json_object_set_new(tc.out, "ok", json_boolean(trc == 0));
+        json_array_append_new(arr, tc.out);
+        if (trc != 0)
+            failed++;
+        say(c, "\n");
+        pg_result_free(tc.applied);
+        pg_close(tc.conn);
+        sb_release(&tc.qschema);
+        sb_release(&tc.qtable);
+    }
+    if (failed) {
+        fail_msg(c, "%d of the domain's tenant schemas failed (the others are done)", failed);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (tenants) {
+        for (char **tn = tenants; *tn; tn++)
+            free(*tn);
+        free(tenants);
+    }
+    sb_release(&err);
+    return rc;
+}
+
 int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
 {
     Opts o = { 0 };
@@ -1242,15 +1371,18 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
         json_object_set_new(c.out, "error", json_string("invalid domain"));
         goto out;
     }
-    /* the newest manifest's schema is the one in force */
-    c.schema = migset_newest_schema(o.migrations_root, o.scope);
+    /* the newest manifest's schema and tenants are the ones in force */
+    char *tenants = NULL;
+    c.schema = migset_newest_schema(o.migrations_root, o.scope, &tenants);
+    if (tenants) {
+        rc = run_tenants(&c, tenants);
+        free(tenants);
+        goto out;
+    }
     if (!c.schema)
         c.schema = xstrdup(o.scope);
     StrBuf t = SB_INIT;
-    if (strcmp(o.scope, "public") == 0)
-        sb_adds(&t, "_strav_migrations");
-    else
-        sb_addf(&t, "_strav_%s_migrations", o.scope);
+    tracking_name(o.scope, &t);
     c.table = sb_detach(&t);
     json_object_set_new(c.out, "schema", json_string(c.schema));
     if (cmd == CMD_FRESH && !confirm_fresh(&c))
@@ -1272,22 +1404,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     }
     if (c.db_rc != 0)
         goto out;
-    switch (cmd) {
-    case CMD_MIGRATE:
-        rc = cmd_migrate(&c);
-        break;
-    case CMD_ROLLBACK:
-        rc = cmd_rollback(&c);
-        break;
-    case CMD_FRESH:
-        rc = cmd_fresh(&c);
-        break;
-    case CMD_STATUS:
-        rc = cmd_status(&c);
-        break;
-    default:
-        BUG("unexpected command %d", (int)cmd);
-    }
+    rc = run_command(&c);
 out:
     if (o.json) {
         json_object_set_new(c.out, "ok", json_boolean(rc == 0));
