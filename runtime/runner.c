@@ -1,8 +1,9 @@
 /*
- * runner.c - migrate, rollback, fresh and status for one domain (see runner.h).
- * Order of work for every command: parse options, resolve the domain, read and verify the
- * migration directories (nothing has touched the database yet), connect, take the domain's
- * session advisory lock, read the tracking table, then act in one transaction.
+ * runner.c - options, output, and the commands migrate, rollback, fresh and status for one
+ * domain or each tenant schema (see runner.h). Order of work: parse options, check the domain,
+ * then in parallel verify the migration directories and connect, take the domain's session
+ * advisory lock and read the tracking table (ledger.c); then check integrity and act in one
+ * transaction (apply.c). Nothing runs before every check passed.
  */
 #include "runner.h"
 
@@ -18,51 +19,17 @@
 #include <jansson.h>
 
 #include "embedded.h"
-#include "migset.h"
-#include "pg.h"
-#include "strbuf.h"
-
-typedef struct Opts {
-    RunCmd cmd;
-    const char *prog;
-    const char *scope;
-    const char *database;
-    const char *migrations_root, *schemas_root;
-    const char *lock_timeout, *statement_timeout;
-    long batch, step;
-    bool force, json, allow_out_of_order, color;
-} Opts;
-
-typedef struct Ctx {
-    const Opts *o;
-    PgConn *conn;
-    MigSet set;
-    char *schema;      /* PostgreSQL schema of the domain */
-    char *table;       /* tracking table name */
-    StrBuf qschema;    /* quoted schema */
-    StrBuf qtable;     /* quoted schema.table */
-    bool have_table;   /* tracking table exists */
-    PgResult *applied; /* version, batch, checksum, executed_at, message, duration_ms */
-    json_t *out;       /* --json result object */
-    int db_rc;         /* db_prepare's result */
-} Ctx;
+#include "runctx.h"
 
 /* ---- output ------------------------------------------------------------------------------ */
 
-static const char *col(const Opts *o, const char *code)
+const char *out_col(const Opts *o, const char *code)
 {
     return o->color ? code : "";
 }
-#define RED    "\033[31m"
-#define GREEN  "\033[32m"
-#define YELLOW "\033[33m"
-#define CYAN   "\033[36m"
-#define DIM    "\033[2m"
-#define RESET  "\033[0m"
 
 /* Text lines go to stdout unless --json. */
-static void say(const Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void say(const Ctx *c, const char *fmt, ...)
+void out_say(const Ctx *c, const char *fmt, ...)
 {
     if (c->o->json)
         return;
@@ -73,8 +40,7 @@ static void say(const Ctx *c, const char *fmt, ...)
 }
 
 /* "Error: ..." on stderr (and in the JSON result). */
-static void fail_msg(Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void fail_msg(Ctx *c, const char *fmt, ...)
+void out_fail(Ctx *c, const char *fmt, ...)
 {
     StrBuf sb = SB_INIT;
     va_list ap;
@@ -87,11 +53,11 @@ static void fail_msg(Ctx *c, const char *fmt, ...)
     if (c->o->json && c->out)
         json_object_set_new(c->out, "error", json_string(sb_str(&sb)));
     if (!c->o->json || isatty(2))
-        fprintf(stderr, "%sError: %s%s\n", col(c->o, RED), sb_str(&sb), col(c->o, RESET));
+        fprintf(stderr, "%sError: %s%s\n", out_col(c->o, RED), sb_str(&sb), out_col(c->o, RESET));
     sb_release(&sb);
 }
 
-static void json_add_str(json_t *arr, const char *s)
+void out_json_str(json_t *arr, const char *s)
 {
     json_array_append_new(arr, json_string(s));
 }
@@ -227,518 +193,6 @@ int runner_check_scope(const char *scope, const char *migrations_root, const cha
     return found ? 0 : 1;
 }
 
-/* ---- connection, lock, tracking table ---------------------------------------------------- */
-
-static int connect_db(Ctx *c)
-{
-    StrBuf info = SB_INIT, err = SB_INIT;
-    int rc = -1;
-    const char *url = c->o->database;
-    if (!url || !*url)
-        url = getenv("DATABASE_URL");
-    if (url && *url)
-        sb_adds(&info, url);
-    else if (!pg_env_configured() && embedded_ensure(&info, &err) != 0) {
-        fail_msg(c, "%s", sb_str(&err));
-        goto out;
-    }
-    c->conn = pg_connect(sb_str(&info), &err);
-    if (!c->conn) {
-        fail_msg(c, "%s", sb_str(&err));
-        goto out;
-    }
-    rc = 0;
-out:
-    sb_release(&info);
-    sb_release(&err);
-    return rc;
-}
-
-static void report_pg_error(Ctx *c, const PgError *e, const char *what)
-{
-    fail_msg(c, "%s: %s", what, e->message ? e->message : "unknown error");
-    if (e->sqlstate && !c->o->json)
-        fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
-}
-
-/* Session-level advisory lock keyed by the tracking table's qualified name: held until the
- * connection ends, so a killed runner releases it. */
-static int take_lock(Ctx *c)
-{
-    PgError e = PG_ERROR_INIT;
-    StrBuf key = SB_INIT;
-    sb_addf(&key, "strav:%s.%s", c->schema, c->table);
-    const char *p[] = { key.buf };
-    int rc = pg_query(c->conn, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, p, &e);
-    if (rc != 0)
-        report_pg_error(c, &e, "cannot take the migration lock");
-    pg_error_release(&e);
-    sb_release(&key);
-    return rc;
-}
-
-static int read_tracking(Ctx *c)
-{
-    PgError e = PG_ERROR_INIT;
-    PgResult *r = NULL;
-    int rc = -1;
-    const char *p[] = { c->schema, c->table };
-    if (pg_query(c->conn, &r,
-                 "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", 2,
-                 p, &e) != 0)
-        goto fail;
-    c->have_table = pg_nrows(r) > 0;
-    pg_result_free(r);
-    r = NULL;
-    if (!c->have_table)
-        return 0;
-    StrBuf q = SB_INIT;
-    sb_addf(&q,
-            "SELECT version, batch, checksum, "
-            "to_char(executed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-            "coalesce(message, ''), duration_ms FROM %s ORDER BY length(version), version",
-            c->qtable.buf);
-    rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
-    sb_release(&q);
-    if (rc == 0)
-        return 0;
-fail:
-    report_pg_error(c, &e, "cannot read the tracking table");
-    pg_error_release(&e);
-    return -1;
-}
-
-static int napplied(const Ctx *c)
-{
-    return c->applied ? pg_nrows(c->applied) : 0;
-}
-
-static bool is_applied(const Ctx *c, const char *version)
-{
-    int lo = 0, hi = napplied(c);
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        int k = version_cmp(pg_value(c->applied, mid, 0), version);
-        if (k == 0)
-            return true;
-        if (k < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
-static long max_batch(const Ctx *c)
-{
-    long m = 0;
-    for (int i = 0; i < napplied(c); i++) {
-        long b = strtol(pg_value(c->applied, i, 1), NULL, 10);
-        if (b > m)
-            m = b;
-    }
-    return m;
-}
-
-/* ---- running SQL ------------------------------------------------------------------------- */
-
-/* Print a failed statement as file:line:col with the server's fields. */
-static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const char *text,
-                             size_t text_off, const PgError *e, bool down)
-{
-    fail_msg(c, "%s %s failed: %s", down ? "Rollback of migration" : "Migration", m->version,
-             e->message ? e->message : "unknown error");
-    if (c->o->json) {
-        json_t *d = json_object();
-        json_object_set_new(d, "version", json_string(m->version));
-        json_object_set_new(d, "file", json_string(f->rel));
-        if (e->sqlstate)
-            json_object_set_new(d, "sqlstate", json_string(e->sqlstate));
-        if (e->detail)
-            json_object_set_new(d, "detail", json_string(e->detail));
-        if (e->hint)
-            json_object_set_new(d, "hint", json_string(e->hint));
-        json_object_set_new(c->out, "failure", d);
-        return;
-    }
-    int line = 0, column = 0;
-    if (e->position > 0 && text) {
-        pg_position_line_col(text, e->position, &line, &column);
-        if (text_off) { /* the statement started inside the file */
-            int l0, c0;
-            size_t chars = 0;
-            for (size_t i = 0; i < text_off; i++)
-                if ((f->sql[i] & 0xC0) != 0x80)
-                    chars++;
-            pg_position_line_col(f->sql, (int)chars + 1, &l0, &c0);
-            if (line == 1)
-                column += c0 - 1;
-            line += l0 - 1;
-        }
-    }
-    if (line)
-        fprintf(stderr, "%s/%s:%d:%d: error: %s\n", m->dir, f->rel, line, column, e->message);
-    else
-        fprintf(stderr, "%s/%s: error: %s\n", m->dir, f->rel, e->message);
-    if (e->detail)
-        fprintf(stderr, "note: detail: %s\n", e->detail);
-    if (e->hint)
-        fprintf(stderr, "note: hint: %s\n", e->hint);
-    if (e->sqlstate)
-        fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
-}
-
-/* Split SQL text into statements at top-level ';' (quotes, comments, dollar quotes honoured).
- * Each statement is [start, end) offsets; returns the count (caller frees *out). */
-static size_t split_statements(const char *s, size_t **out)
-{
-    size_t cap = 8, n = 0, start = 0, i = 0;
-    size_t *v = xmalloc(cap * 2 * sizeof *v);
-    size_t len = strlen(s);
-    while (i < len) {
-        char ch = s[i];
-        if (ch == '-' && s[i + 1] == '-') {
-            while (i < len && s[i] != '\n')
-                i++;
-        } else if (ch == '/' && s[i + 1] == '*') {
-            const char *e = strstr(s + i + 2, "*/");
-            i = e ? (size_t)(e - s) + 2 : len;
-        } else if (ch == '\'' || ch == '"') {
-            i++;
-            while (i < len && s[i] != ch)
-                i++;
-            i++;
-        } else if (ch == '$') {
-            size_t j = i + 1;
-            while (j < len && (s[j] == '_' || (s[j] >= 'a' && s[j] <= 'z') ||
-                               (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9')))
-                j++;
-            if (j < len && s[j] == '$') {
-                size_t taglen = j - i + 1;
-                const char *e = s + j + 1;
-                for (; *e; e++)
-                    if (strncmp(e, s + i, taglen) == 0)
-                        break;
-                i = *e ? (size_t)(e - s) + taglen : len;
-            } else {
-                i++;
-            }
-        } else if (ch == ';') {
-            i++;
-            if (n == cap) {
-                cap *= 2;
-                v = xrealloc(v, cap * 2 * sizeof *v);
-            }
-            v[2 * n] = start;
-            v[2 * n + 1] = i;
-            n++;
-            start = i;
-        } else {
-            i++;
-        }
-    }
-    bool rest = false;
-    for (size_t k = start; k < len; k++)
-        if (s[k] != ' ' && s[k] != '\n' && s[k] != '\t' && s[k] != '\r')
-            rest = true;
-    if (rest) {
-        if (n == cap)
-            v = xrealloc(v, (cap + 1) * 2 * sizeof *v);
-        v[2 * n] = start;
-        v[2 * n + 1] = len;
-        n++;
-    }
-    *out = v;
-    return n;
-}
-
-/* A non-transactional file: each statement on its own, outside any transaction. */
-static int run_nontx(Ctx *c, const Migration *m, const MigFile *f, bool down)
-{
-    PgError e = PG_ERROR_INIT;
-    const char *p[] = { c->qschema.buf };
-    if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p,
-                 &e) != 0) {
-        report_sql_error(c, m, f, NULL, 0, &e, down);
-        pg_error_release(&e);
-        return -1;
-    }
-    size_t *st;
-    size_t n = split_statements(f->sql, &st);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        size_t a = st[2 * i], b = st[2 * i + 1];
-        char *stmt = xmalloc(b - a + 1);
-        memcpy(stmt, f->sql + a, b - a);
-        stmt[b - a] = '\0';
-        if (pg_exec(c->conn, stmt, &e) != 0) {
-            report_sql_error(c, m, f, stmt, a, &e, down);
-            rc = -1;
-        }
-        free(stmt);
-    }
-    free(st);
-    pg_error_release(&e);
-    pg_exec(c->conn, "RESET search_path", NULL);
-    return rc;
-}
-
-static int begin_tx(Ctx *c)
-{
-    PgError e = PG_ERROR_INIT;
-    int rc = -1;
-    if (pg_exec(c->conn, "BEGIN", &e) != 0)
-        goto out;
-    const char *p[] = { c->qschema.buf };
-    if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('search_path', $1, true)", 1, p,
-                 &e) != 0)
-        goto out;
-    if (c->o->lock_timeout) {
-        const char *q[] = { c->o->lock_timeout };
-        if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('lock_timeout', $1, true)", 1,
-                     q, &e) != 0)
-            goto out;
-    }
-    if (c->o->statement_timeout) {
-        const char *q[] = { c->o->statement_timeout };
-        if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('statement_timeout', $1, true)",
-                     1, q, &e) != 0)
-            goto out;
-    }
-    rc = 0;
-out:
-    if (rc != 0) {
-        report_pg_error(c, &e, "cannot start the transaction");
-        pg_exec(c->conn, "ROLLBACK", NULL);
-    }
-    pg_error_release(&e);
-    return rc;
-}
-
-/* Create the domain's schema and tracking table (inside the batch transaction). */
-static int ensure_tracking(Ctx *c, PgError *e)
-{
-    if (c->have_table)
-        return 0;
-    PgResult *r = NULL;
-    const char *p[] = { c->schema };
-    if (pg_query(c->conn, &r, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, p,
-                 e) != 0)
-        return -1;
-    bool have_schema = pg_nrows(r) > 0;
-    pg_result_free(r);
-    StrBuf q = SB_INIT;
-    if (!have_schema)
-        sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
-    sb_addf(&q,
-            "CREATE TABLE %s (\n"
-            "  id serial PRIMARY KEY,\n"
-            "  version varchar(255) NOT NULL UNIQUE,\n"
-            "  batch integer NOT NULL,\n"
-            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-            "  checksum char(64) NOT NULL,\n"
-            "  duration_ms integer NOT NULL DEFAULT 0,\n"
-            "  message text\n"
-            ")",
-            c->qtable.buf);
-    int rc = pg_exec(c->conn, q.buf, e);
-    sb_release(&q);
-    if (rc == 0)
-        c->have_table = true;
-    return rc;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* Apply migrations list[0..n) as batch `batch`. Transactional files of all of them share one
- * transaction; a non-transactional file commits what came before it (the atomicity boundary)
- * and runs on its own. On failure the open transaction is rolled back and the seed's lines are
- * printed. 0 or -1. */
-static int apply_list(Ctx *c, const Migration **list, size_t n, long batch, json_t *done,
-                      bool open)
-{
-    PgError e = PG_ERROR_INIT;
-    bool in_tx = open; /* a transaction is already open (fresh: the drop is part of it) */
-    size_t committed = 0; /* migrations whose rows are committed (before a boundary) */
-    int rc = -1;
-    char bstr[32];
-    snprintf(bstr, sizeof bstr, "%ld", batch);
-    StrBuf ins = SB_INIT;
-    sb_addf(&ins,
-            "INSERT INTO %s (version, batch, checksum, duration_ms, message) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            c->qtable.buf);
-    if (in_tx && ensure_tracking(c, &e) != 0) {
-        report_pg_error(c, &e, "cannot create the tracking table");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const Migration *m = list[i];
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        for (size_t k = 0; k < m->nup; k++) {
-            const MigFile *f = &m->up[k];
-            if (f->nontx) {
-                if (in_tx) {
-                    if (pg_exec(c->conn, "COMMIT", &e) != 0) {
-                        report_pg_error(c, &e, "COMMIT failed");
-                        in_tx = false;
-                        goto fail;
-                    }
-                    in_tx = false;
-                    committed = i;
-                }
-                fflush(stdout);
-                if (!c->o->json)
-                    fprintf(stderr,
-                            "note: atomicity boundary: everything before %s/%s is committed; it "
-                            "runs outside a transaction\n",
-                            m->version, f->rel);
-                if (run_nontx(c, m, f, false) != 0)
-                    goto fail;
-                continue;
-            }
-            if (!in_tx) {
-                if (begin_tx(c) != 0)
-                    goto fail_quiet;
-                in_tx = true;
-                if (ensure_tracking(c, &e) != 0) {
-                    report_pg_error(c, &e, "cannot create the tracking table");
-                    goto fail;
-                }
-            }
-            if (pg_exec(c->conn, f->sql, &e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, &e, false);
-                goto fail;
-            }
-        }
-        if (!in_tx) { /* the row goes in with the next statements, or on its own */
-            if (begin_tx(c) != 0)
-                goto fail_quiet;
-            in_tx = true;
-            if (ensure_tracking(c, &e) != 0) {
-                report_pg_error(c, &e, "cannot create the tracking table");
-                goto fail;
-            }
-        }
-        char dur[32];
-        snprintf(dur, sizeof dur, "%ld", ms_since(&t0));
-        const char *p[] = { m->version, bstr, m->checksum, dur, m->message };
-        if (pg_query(c->conn, NULL, ins.buf, 5, p, &e) != 0) {
-            report_pg_error(c, &e, "cannot record the migration");
-            goto fail;
-        }
-    }
-    if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-        in_tx = false;
-        report_pg_error(c, &e, "COMMIT failed");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++)
-        json_add_str(done, list[i]->version);
-    rc = 0;
-    goto out;
-fail:
-    if (in_tx)
-        pg_exec(c->conn, "ROLLBACK", NULL);
-    if (!c->o->json) {
-        if (committed == 0)
-            fprintf(stderr, "%s✓ Transaction rolled back - database unchanged%s\n",
-                    col(c->o, GREEN), col(c->o, RESET));
-        else
-            fprintf(stderr,
-                    "%s✓ Transaction rolled back%s - changes after the last non-transactional step "
-                    "were undone; %zu migration(s) committed before it stay applied\n",
-                    col(c->o, GREEN), col(c->o, RESET), committed);
-    }
-fail_quiet:
-    if (c->out) {
-        json_object_set_new(c->out, "rolledBack", json_true());
-        for (size_t i = 0; i < committed; i++)
-            json_add_str(done, list[i]->version);
-    }
-out:
-    sb_release(&ins);
-    pg_error_release(&e);
-    return rc;
-}
-
-/* Revert list[0..n) (newest first) in one transaction, removing their rows. */
-static int revert_list(Ctx *c, const Migration **list, size_t n, json_t *done)
-{
-    PgError e = PG_ERROR_INIT;
-    bool in_tx = false;
-    int rc = -1;
-    StrBuf del = SB_INIT;
-    sb_addf(&del, "DELETE FROM %s WHERE version = $1", c->qtable.buf);
-    for (size_t i = 0; i < n; i++) {
-        const Migration *m = list[i];
-        for (size_t k = 0; k < m->ndown; k++) {
-            const MigFile *f = &m->down[k];
-            if (f->nontx) {
-                if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-                    in_tx = false;
-                    report_pg_error(c, &e, "COMMIT failed");
-                    goto fail;
-                }
-                in_tx = false;
-                fflush(stdout);
-                if (!c->o->json)
-                    fprintf(stderr,
-                            "note: atomicity boundary: everything before %s/%s is committed; it "
-                            "runs outside a transaction\n",
-                            m->version, f->rel);
-                if (run_nontx(c, m, f, true) != 0)
-                    goto fail;
-                continue;
-            }
-            if (!in_tx) {
-                if (begin_tx(c) != 0)
-                    goto out;
-                in_tx = true;
-            }
-            if (pg_exec(c->conn, f->sql, &e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, &e, true);
-                goto fail;
-            }
-        }
-        if (!in_tx) {
-            if (begin_tx(c) != 0)
-                goto out;
-            in_tx = true;
-        }
-        const char *p[] = { m->version };
-        if (pg_query(c->conn, NULL, del.buf, 1, p, &e) != 0) {
-            report_pg_error(c, &e, "cannot update the tracking table");
-            goto fail;
-        }
-    }
-    if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-        in_tx = false;
-        report_pg_error(c, &e, "COMMIT failed");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++)
-        json_add_str(done, list[i]->version);
-    rc = 0;
-    goto out;
-fail:
-    if (in_tx)
-        pg_exec(c->conn, "ROLLBACK", NULL);
-    if (!c->o->json)
-        fprintf(stderr, "%s✓ Transaction rolled back - database unchanged%s\n", col(c->o, GREEN),
-                col(c->o, RESET));
-out:
-    sb_release(&del);
-    pg_error_release(&e);
-    return rc;
-}
-
 /* ---- integrity --------------------------------------------------------------------------- */
 
 /* Applied rows whose directory is gone or whose manifest checksum differs; prints each and
@@ -747,7 +201,7 @@ static int check_applied(Ctx *c, bool quiet)
 {
     int bad = 0;
     fflush(stdout);
-    for (int i = 0; i < napplied(c); i++) {
+    for (int i = 0; i < ledger_napplied(c); i++) {
         const char *v = pg_value(c->applied, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
@@ -771,7 +225,7 @@ static int load_sql(Ctx *c, const Migration **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (migset_load_sql(&c->set.v[list[i] - c->set.v]) != 0) {
-            fail_msg(c, "Migration %s cannot be applied: %s", list[i]->version, list[i]->problem);
+            out_fail(c, "Migration %s cannot be applied: %s", list[i]->version, list[i]->problem);
             return -1;
         }
     return 0;
@@ -781,28 +235,28 @@ static int load_sql(Ctx *c, const Migration **list, size_t n)
 
 static int cmd_migrate(Ctx *c)
 {
-    say(c, "%sRunning pending migrations...%s\n", col(c->o, CYAN), col(c->o, RESET));
+    out_say(c, "%sRunning pending migrations...%s\n", out_col(c->o, CYAN), out_col(c->o, RESET));
     int bad = check_applied(c, false);
     if (bad) {
-        fail_msg(c, "%d applied migration(s) of domain %s changed or vanished on disk; restore "
+        out_fail(c, "%d applied migration(s) of domain %s changed or vanished on disk; restore "
                     "them (see '%s status -s %s') before migrating",
                  bad, c->set.domain, c->o->prog, c->set.domain);
         return 1;
     }
-    const char *newest = napplied(c) ? pg_value(c->applied, napplied(c) - 1, 0) : NULL;
+    const char *newest = ledger_napplied(c) ? pg_value(c->applied, ledger_napplied(c) - 1, 0) : NULL;
     const Migration **pending = xcalloc(c->set.n + 1, sizeof *pending);
     size_t np = 0;
     int rc = 1;
     for (size_t i = 0; i < c->set.n; i++) {
         const Migration *m = &c->set.v[i];
-        if (is_applied(c, m->version))
+        if (ledger_is_applied(c, m->version))
             continue;
         if (m->problem) {
-            fail_msg(c, "Migration %s cannot be applied: %s", m->version, m->problem);
+            out_fail(c, "Migration %s cannot be applied: %s", m->version, m->problem);
             goto out;
         }
         if (newest && version_cmp(m->version, newest) < 0 && !c->o->allow_out_of_order) {
-            fail_msg(c, "pending migration %s is older than the newest applied one (%s); apply "
+            out_fail(c, "pending migration %s is older than the newest applied one (%s); apply "
                         "it anyway with --allow-out-of-order",
                      m->version, newest);
             goto out;
@@ -812,18 +266,18 @@ static int cmd_migrate(Ctx *c)
     json_t *done = json_array();
     json_object_set_new(c->out, "applied", done);
     if (np == 0) {
-        say(c, "Nothing to migrate. All migrations are up to date.\n");
+        out_say(c, "Nothing to migrate. All migrations are up to date.\n");
         rc = 0;
         goto out;
     }
-    long batch = max_batch(c) + 1;
+    long batch = ledger_max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, pending, np) != 0 || apply_list(c, pending, np, batch, done, false) != 0)
+    if (load_sql(c, pending, np) != 0 || apply_batch(c, pending, np, batch, done, false) != 0)
         goto out;
-    say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", col(c->o, GREEN), np, batch,
-        col(c->o, RESET));
+    out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
+        out_col(c->o, RESET));
     for (size_t i = 0; i < np; i++)
-        say(c, "  - %s\n", pending[i]->version);
+        out_say(c, "  - %s\n", pending[i]->version);
     rc = 0;
 out:
     free(pending);
@@ -832,27 +286,27 @@ out:
 
 static int cmd_rollback(Ctx *c)
 {
-    long last = max_batch(c), batch = c->o->batch ? c->o->batch : last;
+    long last = ledger_max_batch(c), batch = c->o->batch ? c->o->batch : last;
     if (c->o->step)
-        say(c, "%sRolling back last %ld migration(s)...%s\n", col(c->o, CYAN), c->o->step,
-            col(c->o, RESET));
+        out_say(c, "%sRolling back last %ld migration(s)...%s\n", out_col(c->o, CYAN), c->o->step,
+            out_col(c->o, RESET));
     else if (batch)
-        say(c, "%sRolling back batch %ld...%s\n", col(c->o, CYAN), batch, col(c->o, RESET));
+        out_say(c, "%sRolling back batch %ld...%s\n", out_col(c->o, CYAN), batch, out_col(c->o, RESET));
     else
-        say(c, "%sRolling back last batch...%s\n", col(c->o, CYAN), col(c->o, RESET));
+        out_say(c, "%sRolling back last batch...%s\n", out_col(c->o, CYAN), out_col(c->o, RESET));
     json_t *done = json_array();
     json_object_set_new(c->out, "rolledBack", done);
     if (c->o->batch && batch != last && last != 0 && !c->o->force && batch < last) {
-        fail_msg(c, "batch %ld is not the latest batch (%ld); rolling it back would leave later "
+        out_fail(c, "batch %ld is not the latest batch (%ld); rolling it back would leave later "
                     "batches on top of it: use --force to do it anyway",
                  batch, last);
         return 1;
     }
     /* targets: newest first */
-    const Migration **list = xcalloc((size_t)napplied(c) + 1, sizeof *list);
+    const Migration **list = xcalloc((size_t)ledger_napplied(c) + 1, sizeof *list);
     size_t n = 0;
     int rc = 1;
-    for (int i = napplied(c) - 1; i >= 0; i--) {
+    for (int i = ledger_napplied(c) - 1; i >= 0; i--) {
         long b = strtol(pg_value(c->applied, i, 1), NULL, 10);
         if (!c->o->step && b != batch)
             continue;
@@ -861,15 +315,15 @@ static int cmd_rollback(Ctx *c)
         const char *v = pg_value(c->applied, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
-            fail_msg(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);
+            out_fail(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);
             goto out;
         }
         if (m->problem) {
-            fail_msg(c, "cannot roll back %s: %s", v, m->problem);
+            out_fail(c, "cannot roll back %s: %s", v, m->problem);
             goto out;
         }
         if (strcmp(m->checksum, pg_value(c->applied, i, 2)) != 0 && !c->o->force) {
-            fail_msg(c, "cannot roll back %s: it was modified since it was applied (manifest "
+            out_fail(c, "cannot roll back %s: it was modified since it was applied (manifest "
                         "checksum differs); use --force to run its current down files",
                      v);
             goto out;
@@ -881,21 +335,21 @@ static int cmd_rollback(Ctx *c)
          * --allow-out-of-order was used, in which case version order is still the safe one */
     }
     if (n == 0) {
-        say(c, "Nothing to rollback.\n");
+        out_say(c, "Nothing to rollback.\n");
         rc = 0;
         goto out;
     }
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, list, n) != 0 || revert_list(c, list, n, done) != 0)
+    if (load_sql(c, list, n) != 0 || apply_revert(c, list, n, done) != 0)
         goto out;
     if (c->o->step)
-        say(c, "\n%sRolled back %zu migration(s):%s\n", col(c->o, GREEN), n, col(c->o, RESET));
+        out_say(c, "\n%sRolled back %zu migration(s):%s\n", out_col(c->o, GREEN), n, out_col(c->o, RESET));
     else
-        say(c, "\n%sRolled back %zu migration(s) from batch %ld:%s\n", col(c->o, GREEN), n, batch,
-            col(c->o, RESET));
+        out_say(c, "\n%sRolled back %zu migration(s) from batch %ld:%s\n", out_col(c->o, GREEN), n, batch,
+            out_col(c->o, RESET));
     for (size_t i = 0; i < n; i++)
-        say(c, "  - %s\n", list[i]->version);
+        out_say(c, "  - %s\n", list[i]->version);
     rc = 0;
 out:
     free(list);
@@ -907,7 +361,7 @@ static bool confirm_fresh(Ctx *c)
     if (c->o->force)
         return true;
     if (!isatty(0) || c->o->json) {
-        fail_msg(c, "fresh drops every object of domain %s; it needs --force when not run on a "
+        out_fail(c, "fresh drops every object of domain %s; it needs --force when not run on a "
                     "terminal",
                  c->o->scope);
         return false;
@@ -915,13 +369,13 @@ static bool confirm_fresh(Ctx *c)
     fprintf(stderr,
             "%sWARNING:%s this drops every object of domain '%s' (schema %s) and re-applies its "
             "migrations.\nType the domain name to confirm: ",
-            col(c->o, YELLOW), col(c->o, RESET), c->o->scope, c->schema);
+            out_col(c->o, YELLOW), out_col(c->o, RESET), c->o->scope, c->schema);
     char line[256];
     if (!fgets(line, sizeof line, stdin))
         line[0] = '\0';
     line[strcspn(line, "\r\n")] = '\0';
     if (strcmp(line, c->o->scope) != 0) {
-        fail_msg(c, "%s", "Confirmation does not match. Operation cancelled.");
+        out_fail(c, "%s", "Confirmation does not match. Operation cancelled.");
         return false;
     }
     return true;
@@ -944,11 +398,11 @@ static int check_incoming_fks(Ctx *c)
                  "WHERE con.contype = 'f' AND n.nspname = $1 AND s.relnamespace <> t.relnamespace "
                  "ORDER BY 1, 2",
                  1, p, &e) != 0) {
-        report_pg_error(c, &e, "cannot inspect foreign keys");
+        out_pg_error(c, &e, "cannot inspect foreign keys");
         goto out;
     }
     if (pg_nrows(r) > 0) {
-        fail_msg(c, "fresh would drop objects that other domains reference; drop or roll back "
+        out_fail(c, "fresh would drop objects that other domains reference; drop or roll back "
                     "these first:");
         for (int i = 0; i < pg_nrows(r); i++)
             fprintf(stderr, "  %s (%s) -> %s\n", pg_value(r, i, 0), pg_value(r, i, 1),
@@ -1016,7 +470,7 @@ static int drop_domain_objects(Ctx *c)
     rc = 0;
     goto out;
 fail:
-    report_pg_error(c, &e, "cannot drop the domain's objects");
+    out_pg_error(c, &e, "cannot drop the domain's objects");
 out:
     pg_result_free(r);
     sb_release(&q);
@@ -1028,7 +482,7 @@ static int cmd_fresh(Ctx *c)
 {
     for (size_t i = 0; i < c->set.n; i++)
         if (c->set.v[i].problem) {
-            fail_msg(c, "Migration %s cannot be applied: %s", c->set.v[i].version,
+            out_fail(c, "Migration %s cannot be applied: %s", c->set.v[i].version,
                      c->set.v[i].problem);
             return 1;
         }
@@ -1043,10 +497,10 @@ static int cmd_fresh(Ctx *c)
         if (lrc != 0)
             return 1;
     }
-    say(c, "%sDropping every object of domain %s (schema %s)...%s\n", col(c->o, CYAN),
-        c->set.domain, c->schema, col(c->o, RESET));
-    say(c, "%sRunning pending migrations...%s\n", col(c->o, CYAN), col(c->o, RESET));
-    if (begin_tx(c) != 0)
+    out_say(c, "%sDropping every object of domain %s (schema %s)...%s\n", out_col(c->o, CYAN),
+        c->set.domain, c->schema, out_col(c->o, RESET));
+    out_say(c, "%sRunning pending migrations...%s\n", out_col(c->o, CYAN), out_col(c->o, RESET));
+    if (ledger_begin(c) != 0)
         return 1;
     if (drop_domain_objects(c) != 0) {
         pg_exec(c->conn, "ROLLBACK", NULL);
@@ -1061,12 +515,12 @@ static int cmd_fresh(Ctx *c)
     json_object_set_new(c->out, "batch", json_integer(1));
     int rc = 1;
     /* the drop and the whole re-apply commit together */
-    if (apply_list(c, list, c->set.n, 1, done, true) != 0)
+    if (apply_batch(c, list, c->set.n, 1, done, true) != 0)
         goto out;
-    say(c, "\n%sApplied %zu migration(s) in batch 1:%s\n", col(c->o, GREEN), c->set.n,
-        col(c->o, RESET));
+    out_say(c, "\n%sApplied %zu migration(s) in batch 1:%s\n", out_col(c->o, GREEN), c->set.n,
+        out_col(c->o, RESET));
     for (size_t i = 0; i < c->set.n; i++)
-        say(c, "  - %s\n", c->set.v[i].version);
+        out_say(c, "  - %s\n", c->set.v[i].version);
     rc = 0;
 out:
     free(list);
@@ -1096,7 +550,7 @@ static int cmd_status(Ctx *c)
     }
     int counts[5] = { 0 }; /* applied, pending, modified, missing, invalid */
     size_t i = 0;
-    int j = 0, na = napplied(c);
+    int j = 0, na = ledger_napplied(c);
     StrBuf notes = SB_INIT;
     while (i < c->set.n || j < na) {
         const Migration *m = NULL;
@@ -1131,8 +585,8 @@ static int cmd_status(Ctx *c)
             json_array_append_new(arr, o);
         } else {
             const char *sc = idx == 0 ? GREEN : idx == 1 ? YELLOW : RED;
-            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, col(c->o, sc), st,
-                   col(c->o, RESET), batch, at, msg);
+            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), st,
+                   out_col(c->o, RESET), batch, at, msg);
             if (m && m->problem)
                 sb_addf(&notes, "  %s: %s\n", m->version, m->problem);
         }
@@ -1202,14 +656,14 @@ static void *db_prepare(void *arg)
 {
     Ctx *c = arg;
     c->db_rc = -1;
-    if (connect_db(c) != 0)
+    if (ledger_connect(c) != 0)
         return NULL;
     pg_quote_ident(c->conn, &c->qschema, c->schema);
     sb_addf(&c->qtable, "%s.", c->qschema.buf);
     pg_quote_ident(c->conn, &c->qtable, c->table);
-    if (c->o->cmd != CMD_STATUS && take_lock(c) != 0)
+    if (c->o->cmd != CMD_STATUS && ledger_lock(c) != 0)
         return NULL;
-    if (read_tracking(c) != 0)
+    if (ledger_read(c) != 0)
         return NULL;
     c->db_rc = 0;
     return NULL;
@@ -1252,7 +706,7 @@ static char **list_tenants(Ctx *c, const char *spec)
     PgResult *r = NULL;
     PgError e = PG_ERROR_INIT;
     if (!pattern && !query) {
-        fail_msg(c, "manifest \"tenants\" must be null, {\"pattern\": ...} or {\"query\": ...}");
+        out_fail(c, "manifest \"tenants\" must be null, {\"pattern\": ...} or {\"query\": ...}");
         goto out;
     }
     int qrc;
@@ -1267,7 +721,7 @@ static char **list_tenants(Ctx *c, const char *spec)
         qrc = pg_query(c->conn, &r, query, 0, NULL, &e);
     }
     if (qrc != 0) {
-        report_pg_error(c, &e, "cannot list the tenant schemas");
+        out_pg_error(c, &e, "cannot list the tenant schemas");
         goto out;
     }
     list = xcalloc((size_t)pg_nrows(r) + 1, sizeof *list);
@@ -1293,17 +747,17 @@ static int run_tenants(Ctx *c, const char *spec)
     int lrc = migset_load(&c->set, c->o->migrations_root, c->o->scope, cache, &err);
     free(cache);
     if (lrc != 0) {
-        fail_msg(c, "%s", sb_str(&err));
+        out_fail(c, "%s", sb_str(&err));
         goto out;
     }
-    if (connect_db(c) != 0 || !(tenants = list_tenants(c, spec)))
+    if (ledger_connect(c) != 0 || !(tenants = list_tenants(c, spec)))
         goto out;
     pg_close(c->conn);
     c->conn = NULL;
     json_t *arr = json_array();
     json_object_set_new(c->out, "tenants", arr);
     if (!tenants[0])
-        say(c, "No tenant schemas for domain %s (%s).\n", c->o->scope, spec);
+        out_say(c, "No tenant schemas for domain %s (%s).\n", c->o->scope, spec);
     if (c->o->cmd == CMD_FRESH && tenants[0] && !confirm_fresh(c))
         goto out;
     int failed = 0;
@@ -1316,21 +770,21 @@ static int run_tenants(Ctx *c, const char *spec)
         tc.qtable = (StrBuf)SB_INIT;
         tc.out = json_object();
         json_object_set_new(tc.out, "schema", json_string(*tn));
-        say(c, "%sTenant %s:%s\n", col(c->o, CYAN), *tn, col(c->o, RESET));
+        out_say(c, "%sTenant %s:%s\n", out_col(c->o, CYAN), *tn, out_col(c->o, RESET));
         db_prepare(&tc);
         int trc = tc.db_rc == 0 ? run_command(&tc) : 1;
         json_object_set_new(tc.out, "ok", json_boolean(trc == 0));
         json_array_append_new(arr, tc.out);
         if (trc != 0)
             failed++;
-        say(c, "\n");
+        out_say(c, "\n");
         pg_result_free(tc.applied);
         pg_close(tc.conn);
         sb_release(&tc.qschema);
         sb_release(&tc.qtable);
     }
     if (failed) {
-        fail_msg(c, "%d of the domain's tenant schemas failed (the others are done)", failed);
+        out_fail(c, "%d of the domain's tenant schemas failed (the others are done)", failed);
         goto out;
     }
     rc = 0;
@@ -1399,7 +853,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     if (threaded)
         pthread_join(th, NULL);
     if (lrc != 0) {
-        fail_msg(&c, "%s", sb_str(&err));
+        out_fail(&c, "%s", sb_str(&err));
         goto out;
     }
     if (c.db_rc != 0)
