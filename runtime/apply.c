@@ -155,20 +155,86 @@ static int run_nontx(Ctx *c, const Migration *m, const MigFile *f, bool down)
 
 
 
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Apply migrations list[0..n) as batch `batch`. Transactional files of all of them share one
  * transaction; a non-transactional file commits what came before it (the atomicity boundary)
  * and runs on its own. On failure the open transaction is rolled back and the seed's lines are
  * printed. 0 or -1. */
+/* Statements waiting to be sent in one pipeline, with where each came from. */
+typedef struct Queued {
+    char *sql;              /* owned */
+    int nparams;
+    const char *params[5];  /* point into the Migration / apply_batch's frame */
+    const Migration *m;
+    const MigFile *f;       /* NULL for the tracking row */
+    size_t off;             /* byte offset of the statement in f->sql */
+} Queued;
+
+typedef struct Queue {
+    Queued *v;
+    size_t n, cap;
+} Queue;
+
+static void q_push(Queue *q, Queued it)
+{
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 256;
+        q->v = xrealloc(q->v, q->cap * sizeof *q->v);
+    }
+    q->v[q->n++] = it;
+}
+
+static void q_clear(Queue *q)
+{
+    for (size_t i = 0; i < q->n; i++)
+        free(q->v[i].sql);
+    q->n = 0;
+}
+
+/* Queue every statement of a transactional file. */
+static void q_file(Queue *q, const Migration *m, const MigFile *f)
+{
+    size_t *st;
+    size_t n = split_statements(f->sql, &st);
+    for (size_t i = 0; i < n; i++) {
+        size_t a = st[2 * i], b = st[2 * i + 1];
+        Queued it = { xmalloc(b - a + 1), 0, { NULL }, m, f, a };
+        memcpy(it.sql, f->sql + a, b - a);
+        it.sql[b - a] = '\0';
+        q_push(q, it);
+    }
+    free(st);
+}
+
+/* Send the queue as one pipeline; on failure report the statement (file:line:col) or the
+ * tracking row. The queue is emptied either way. 0 or -1. */
+static int q_flush(Ctx *c, Queue *q)
+{
+    PgError e = PG_ERROR_INIT;
+    int rc = 0;
+    if (q->n == 0)
+        return 0;
+    PgPipeItem *items = xcalloc(q->n, sizeof *items);
+    for (size_t i = 0; i < q->n; i++)
+        items[i] = (PgPipeItem){ q->v[i].sql, q->v[i].nparams, q->v[i].params };
+    size_t failed = 0;
+    if (pg_pipeline(c->conn, items, q->n, &failed, &e) != 0) {
+        const Queued *it = &q->v[failed < q->n ? failed : q->n - 1];
+        if (it->f)
+            report_sql_error(c, it->m, it->f, it->sql, it->off, &e, false);
+        else
+            out_pg_error(c, &e, "cannot record the migration");
+        rc = -1;
+    }
+    free(items);
+    q_clear(q);
+    pg_error_release(&e);
+    return rc;
+}
+
 int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *done,
                       bool open)
 {
+    Queue q = { NULL, 0, 0 };
     PgError e = PG_ERROR_INIT;
     bool in_tx = open; /* a transaction is already open (fresh: the drop is part of it) */
     size_t committed = 0; /* migrations whose rows are committed (before a boundary) */
@@ -176,21 +242,27 @@ int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *do
     char bstr[32];
     snprintf(bstr, sizeof bstr, "%ld", batch);
     StrBuf ins = SB_INIT;
+    /* duration measured by the server, from the version's first statement to its row */
     sb_addf(&ins,
             "INSERT INTO %s (version, batch, checksum, duration_ms, message) "
-            "VALUES ($1, $2, $3, $4, $5)",
+            "VALUES ($1, $2, $3, coalesce((extract(epoch FROM clock_timestamp() - "
+            "nullif(pg_catalog.current_setting('strav.t0', true), '')::timestamptz) * 1000)::int, "
+            "0), $4)",
             c->qtable.buf);
+    static const char t0_sql[] =
+        "SELECT pg_catalog.set_config('strav.t0', clock_timestamp()::text, true)";
     if (in_tx && ledger_ensure(c, &e) != 0) {
         out_pg_error(c, &e, "cannot create the tracking table");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
         const Migration *m = list[i];
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        bool timed = false;
         for (size_t k = 0; k < m->nup; k++) {
             const MigFile *f = &m->up[k];
             if (f->nontx) {
+                if (q_flush(c, &q) != 0)
+                    goto fail;
                 if (in_tx) {
                     if (pg_exec(c->conn, "COMMIT", &e) != 0) {
                         out_pg_error(c, &e, "COMMIT failed");
@@ -219,10 +291,11 @@ int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *do
                     goto fail;
                 }
             }
-            if (pg_exec(c->conn, f->sql, &e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, &e, false);
-                goto fail;
+            if (!timed) {
+                q_push(&q, (Queued){ xstrdup(t0_sql), 0, { NULL }, m, NULL, 0 });
+                timed = true;
             }
+            q_file(&q, m, f);
         }
         if (!in_tx) { /* the row goes in with the next statements, or on its own */
             if (ledger_begin(c) != 0)
@@ -233,14 +306,11 @@ int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *do
                 goto fail;
             }
         }
-        char dur[32];
-        snprintf(dur, sizeof dur, "%ld", ms_since(&t0));
-        const char *p[] = { m->version, bstr, m->checksum, dur, m->message };
-        if (pg_query(c->conn, NULL, ins.buf, 5, p, &e) != 0) {
-            out_pg_error(c, &e, "cannot record the migration");
-            goto fail;
-        }
+        q_push(&q, (Queued){ xstrdup(ins.buf), 4, { m->version, bstr, m->checksum, m->message },
+                             m, NULL, 0 });
     }
+    if (q_flush(c, &q) != 0)
+        goto fail;
     if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
         in_tx = false;
         out_pg_error(c, &e, "COMMIT failed");
@@ -270,6 +340,8 @@ fail_quiet:
             out_json_str(done, list[i]->version);
     }
 out:
+    q_clear(&q);
+    free(q.v);
     sb_release(&ins);
     pg_error_release(&e);
     return rc;

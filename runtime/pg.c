@@ -231,6 +231,61 @@ out:
     return rc;
 }
 
+/* Items per pipeline sync: bounds what sits unread in the socket buffers both ways. */
+#define PIPE_CHUNK 256
+
+int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e)
+{
+    int rc = 0;
+    if (!PQenterPipelineMode(c)) {
+        pg_error_set(e, PQerrorMessage(c));
+        *failed = 0;
+        return -1;
+    }
+    for (size_t i = 0; i < n && rc == 0;) {
+        size_t end = n - i > PIPE_CHUNK ? i + PIPE_CHUNK : n;
+        for (size_t k = i; k < end; k++)
+            if (!PQsendQueryParams(c, items[k].sql, items[k].nparams, NULL, items[k].params, NULL,
+                                   NULL, 0)) {
+                capture_error(c, NULL, e);
+                *failed = k;
+                rc = -1;
+                goto out; /* the connection is broken: nothing more to read */
+            }
+        if (!PQpipelineSync(c)) {
+            capture_error(c, NULL, e);
+            *failed = i;
+            rc = -1;
+            goto out;
+        }
+        for (size_t k = i; k < end; k++) {
+            PGresult *r;
+            while ((r = PQgetResult(c)) != NULL) {
+                ExecStatusType st = PQresultStatus(r);
+                if (st == PGRES_FATAL_ERROR && rc == 0) {
+                    capture_error(c, r, e);
+                    *failed = k;
+                    rc = -1;
+                }
+                PQclear(r);
+            }
+        }
+        PGresult *sync = PQgetResult(c); /* PGRES_PIPELINE_SYNC */
+        if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+            if (rc == 0) {
+                capture_error(c, sync, e);
+                *failed = end - 1;
+                rc = -1;
+            }
+        }
+        PQclear(sync);
+        i = end;
+    }
+out:
+    PQexitPipelineMode(c);
+    return rc;
+}
+
 int pg_nrows(const PgResult *r)
 {
     return r ? PQntuples(r) : 0;

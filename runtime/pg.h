@@ -34,6 +34,18 @@ int pg_exec(PgConn *c, const char *sql, PgError *e);
  * holds the result (release with pg_result_free, may be NULL when out is NULL). 0 or -1. */
 int pg_query(PgConn *c, PgResult **out, const char *sql, int nparams, const char *const *params,
              PgError *e);
+/* One statement of a pipeline: no multi-statement text (extended protocol). */
+typedef struct PgPipeItem {
+    const char *sql;
+    int nparams;
+    const char *const *params;
+} PgPipeItem;
+
+/* Run items[0..n) in libpq pipeline mode (a few round trips instead of one per statement),
+ * in chunks, stopping at the first error: 0, or -1 with e filled and *failed = the index of the
+ * failing item. Statements still run in whatever transaction is open. */
+int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e);
+
 int pg_nrows(const PgResult *r);
 const char *pg_value(const PgResult *r, int row, int col); /* "" for NULL */
 bool pg_isnull(const PgResult *r, int row, int col);
