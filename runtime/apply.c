@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ---- running SQL ------------------------------------------------------------------------- */
@@ -58,6 +59,32 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
         fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
 }
 
+static bool is_ident_char(char ch)
+{
+    return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9');
+}
+
+/* Whether the text holds a SQL-standard function body (BEGIN ATOMIC ... END), whose inner
+ * semicolons the splitter cannot see: such a file is sent whole, as one simple query. */
+static bool has_begin_atomic(const char *s)
+{
+    static const char kw[] = "atomic";
+    for (const char *p = s; *p; p++) {
+        size_t k = 0;
+        while (kw[k] && (p[k] | 0x20) == kw[k])
+            k++;
+        if (kw[k] || (p > s && is_ident_char(p[-1])) || is_ident_char(p[k]))
+            continue;
+        const char *b = p; /* the previous word must be BEGIN */
+        while (b > s && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
+            b--;
+        if (b - s >= 5 && strncasecmp(b - 5, "begin", 5) == 0 && (b - 5 == s || !is_ident_char(b[-6])))
+            return true;
+    }
+    return false;
+}
+
 /* Split SQL text into statements at top-level ';' (quotes, comments, dollar quotes honoured).
  * Each statement is [start, end) offsets; returns the count (caller frees *out). */
 static size_t split_statements(const char *s, size_t **out)
@@ -74,9 +101,15 @@ static size_t split_statements(const char *s, size_t **out)
             const char *e = strstr(s + i + 2, "*/");
             i = e ? (size_t)(e - s) + 2 : len;
         } else if (ch == '\'' || ch == '"') {
+            /* E'...' strings take backslash escapes */
+            bool esc = ch == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+                       (i == 1 || !is_ident_char(s[i - 2]));
             i++;
-            while (i < len && s[i] != ch)
+            while (i < len && s[i] != ch) {
+                if (esc && s[i] == '\\' && i + 1 < len)
+                    i++;
                 i++;
+            }
             i++;
         } else if (ch == '$') {
             size_t j = i + 1;
@@ -294,6 +327,15 @@ int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *do
             if (!timed) {
                 q_push(&q, (Queued){ xstrdup(t0_sql), 0, { NULL }, m, NULL, 0 });
                 timed = true;
+            }
+            if (has_begin_atomic(f->sql)) {
+                if (q_flush(c, &q) != 0)
+                    goto fail;
+                if (pg_exec(c->conn, f->sql, &e) != 0) {
+                    report_sql_error(c, m, f, f->sql, 0, &e, false);
+                    goto fail;
+                }
+                continue;
             }
             q_file(&q, m, f);
         }

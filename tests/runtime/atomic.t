@@ -51,4 +51,13 @@ is "$(psql -Atc 'select string_agg(version, $$,$$ order by id) from _strav_migra
 out=$($STRAV rollback 2>&1); rc=$?
 is "$rc" 0 "rollback with DROP INDEX CONCURRENTLY works"
 is "$(psql -Atc "select count(*) from pg_class where relname in ('events','audits','events_kind_idx')")" 0 "everything reverted"
+
+# statement splitting for the pipeline: comments, quotes, E'' escapes, dollar quotes, BEGIN ATOMIC
+rm -rf database/migrations && cp -r "$ROOT/tests/fixtures/migrations/sqlforms" database/migrations
+rt_db atomic_forms
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 0 "a file with every quoting form and a BEGIN ATOMIC body applies"
+is "$(psql -Atc 'select string_agg(body, $$|$$ order by id) from notes')" "it's; escaped|doubled ';' quotes|dollar; quoted" "literals with semicolons arrive intact"
+is "$(psql -Atc 'select notes_count(), notes_twice()')" "3|6" "both function bodies are whole"
+is "$($STRAV rollback >/dev/null 2>&1; echo $?)" 0 "and it rolls back"
 done_testing
