@@ -3,7 +3,8 @@
 # a Unix socket inside that directory (no TCP port, so no collisions), and exports PGHOST,
 # PGPORT, PGUSER, PGDATABASE and STRAV_TEST_DSN for libpq. When run as root the server runs as
 # the unprivileged user 'postgres' (PostgreSQL refuses root). pg_stop is registered on EXIT.
-#   pg_start            start the server (prints nothing; fails the script on error)
+#   pg_start            start the server (prints nothing; fails the script on error);
+#                       PG_START_OPTS adds server options (e.g. "-c max_locks_per_transaction=256")
 #   pg_newdb NAME       create a fresh database and echo its conninfo
 #   pg_bindir           print the directory of the server binaries
 
@@ -36,7 +37,7 @@ pg_start() {
         echo "Bail out! initdb failed:"; sed 's/^/# /' "$PG_TMP/initdb.log"; exit 1
     fi
     if ! _pg_as "$bindir/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-            -o "-k $PG_TMP -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50" \
+            -o "-k $PG_TMP -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 ${PG_START_OPTS:-}" \
             start >/dev/null 2>&1; then
         echo "Bail out! server did not start:"; sed 's/^/# /' "$PG_TMP/server.log"; exit 1
     fi

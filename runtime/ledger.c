@@ -1,0 +1,190 @@
+/*
+ * ledger.c - the tracking table of a domain (or tenant schema), the session advisory lock that
+ * serialises runners, the connection choice (--database, DATABASE_URL, PG*, embedded) and the
+ * start of a batch transaction. See runctx.h.
+ */
+#include "runctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+
+/* ---- connection, lock, tracking table ---------------------------------------------------- */
+
+int ledger_connect(Ctx *c)
+{
+    StrBuf info = SB_INIT, err = SB_INIT;
+    int rc = -1;
+    const char *url = c->o->database;
+    if (!url || !*url)
+        url = getenv("DATABASE_URL");
+    if (url && *url)
+        sb_adds(&info, url);
+    else if (!pg_env_configured() && embedded_ensure(&info, &err) != 0) {
+        out_fail(c, "%s", sb_str(&err));
+        goto out;
+    }
+    c->conn = pg_connect(sb_str(&info), &err);
+    if (!c->conn) {
+        out_fail(c, "%s", sb_str(&err));
+        goto out;
+    }
+    rc = 0;
+out:
+    sb_release(&info);
+    sb_release(&err);
+    return rc;
+}
+
+void out_pg_error(Ctx *c, const PgError *e, const char *what)
+{
+    out_fail(c, "%s: %s", what, e->message ? e->message : "unknown error");
+    if (e->sqlstate && !c->o->json)
+        fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
+}
+
+/* Session-level advisory lock keyed by the tracking table's qualified name: held until the
+ * connection ends, so a killed runner releases it. */
+int ledger_lock(Ctx *c)
+{
+    PgError e = PG_ERROR_INIT;
+    StrBuf key = SB_INIT;
+    sb_addf(&key, "strav:%s.%s", c->schema, c->table);
+    const char *p[] = { key.buf };
+    int rc = pg_query(c->conn, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, p, &e);
+    if (rc != 0)
+        out_pg_error(c, &e, "cannot take the migration lock");
+    pg_error_release(&e);
+    sb_release(&key);
+    return rc;
+}
+
+int ledger_read(Ctx *c)
+{
+    PgError e = PG_ERROR_INIT;
+    PgResult *r = NULL;
+    int rc = -1;
+    const char *p[] = { c->schema, c->table };
+    if (pg_query(c->conn, &r,
+                 "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", 2,
+                 p, &e) != 0)
+        goto fail;
+    c->have_table = pg_nrows(r) > 0;
+    pg_result_free(r);
+    r = NULL;
+    if (!c->have_table)
+        return 0;
+    StrBuf q = SB_INIT;
+    sb_addf(&q,
+            "SELECT version, batch, checksum, "
+            "to_char(executed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+            "coalesce(message, ''), duration_ms FROM %s ORDER BY length(version), version",
+            c->qtable.buf);
+    rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
+    sb_release(&q);
+    if (rc == 0)
+        return 0;
+fail:
+    out_pg_error(c, &e, "cannot read the tracking table");
+    pg_error_release(&e);
+    return -1;
+}
+
+int ledger_napplied(const Ctx *c)
+{
+    return c->applied ? pg_nrows(c->applied) : 0;
+}
+
+bool ledger_is_applied(const Ctx *c, const char *version)
+{
+    int lo = 0, hi = ledger_napplied(c);
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        int k = version_cmp(pg_value(c->applied, mid, 0), version);
+        if (k == 0)
+            return true;
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+long ledger_max_batch(const Ctx *c)
+{
+    long m = 0;
+    for (int i = 0; i < ledger_napplied(c); i++) {
+        long b = strtol(pg_value(c->applied, i, 1), NULL, 10);
+        if (b > m)
+            m = b;
+    }
+    return m;
+}
+
+int ledger_begin(Ctx *c)
+{
+    PgError e = PG_ERROR_INIT;
+    int rc = -1;
+    if (pg_exec(c->conn, "BEGIN", &e) != 0)
+        goto out;
+    const char *p[] = { c->qschema.buf };
+    if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('search_path', $1, true)", 1, p,
+                 &e) != 0)
+        goto out;
+    if (c->o->lock_timeout) {
+        const char *q[] = { c->o->lock_timeout };
+        if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('lock_timeout', $1, true)", 1,
+                     q, &e) != 0)
+            goto out;
+    }
+    if (c->o->statement_timeout) {
+        const char *q[] = { c->o->statement_timeout };
+        if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('statement_timeout', $1, true)",
+                     1, q, &e) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0) {
+        out_pg_error(c, &e, "cannot start the transaction");
+        pg_exec(c->conn, "ROLLBACK", NULL);
+    }
+    pg_error_release(&e);
+    return rc;
+}
+
+/* Create the domain's schema and tracking table (inside the batch transaction). */
+int ledger_ensure(Ctx *c, PgError *e)
+{
+    if (c->have_table)
+        return 0;
+    PgResult *r = NULL;
+    const char *p[] = { c->schema };
+    if (pg_query(c->conn, &r, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, p,
+                 e) != 0)
+        return -1;
+    bool have_schema = pg_nrows(r) > 0;
+    pg_result_free(r);
+    StrBuf q = SB_INIT;
+    if (!have_schema)
+        sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
+    sb_addf(&q,
+            "CREATE TABLE %s (\n"
+            "  id serial PRIMARY KEY,\n"
+            "  version varchar(255) NOT NULL UNIQUE,\n"
+            "  batch integer NOT NULL,\n"
+            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+            "  checksum char(64) NOT NULL,\n"
+            "  duration_ms integer NOT NULL DEFAULT 0,\n"
+            "  message text\n"
+            ")",
+            c->qtable.buf);
+    int rc = pg_exec(c->conn, q.buf, e);
+    sb_release(&q);
+    if (rc == 0)
+        c->have_table = true;
+    return rc;
+}

@@ -1,0 +1,766 @@
+/*
+ * migset.c - reading migration directories (see migset.h and docs/migration-format.md).
+ * Integrity first: a version is only usable when its manifest parses, every executionOrder file
+ * exists and its SHA-256 equals the manifest's files map.
+ */
+#include "migset.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+        BUG("EVP_Digest(sha256) failed");
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+/* Whole file into a NUL-terminated buffer; NULL with errno set on failure. */
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    StrBuf sb = SB_INIT;
+    char tmp[16384];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        sb_add(&sb, tmp, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        sb_release(&sb);
+        errno = EIO;
+        return NULL;
+    }
+    sb_grow(&sb, 1);
+    *len = sb.len;
+    return sb_detach(&sb);
+}
+
+int version_cmp(const char *a, const char *b)
+{
+    while (*a == '0' && a[1])
+        a++;
+    while (*b == '0' && b[1])
+        b++;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return strcmp(a, b);
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+bool domain_name_valid(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z')))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Compare the version at the start of a cache line (up to a tab) with v. */
+static int version_cmp_prefix(const char *line, const char *v)
+{
+    size_t n = strcspn(line, "\t");
+    char buf[64];
+    if (n >= sizeof buf)
+        return 1;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    return version_cmp(buf, v);
+}
+
+static int cmp_version_ptr(const void *a, const void *b)
+{
+    return version_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void set_problem(Migration *m, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void set_problem(Migration *m, const char *fmt, ...)
+{
+    if (m->problem)
+        return;
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    m->problem = xstrdup(tmp);
+}
+
+/* Read executionOrder.<key> and the files map; verify and (optionally) keep each file. */
+static void load_files(Migration *m, json_t *manifest, const char *key, MigFile **out, size_t *n,
+                       bool keep_sql)
+{
+    json_t *order = json_object_get(json_object_get(manifest, "executionOrder"), key);
+    json_t *files = json_object_get(manifest, "files");
+    json_t *nontx = json_object_get(manifest, "nonTransactional");
+    if (!json_is_array(order)) {
+        set_problem(m, "manifest.json: executionOrder.%s is missing or not an array", key);
+        return;
+    }
+    size_t cnt = json_array_size(order);
+    *out = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
+    *n = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        const char *rel = json_string_value(json_array_get(order, i));
+        if (!rel || !*rel || rel[0] == '/' || strstr(rel, "..")) {
+            set_problem(m, "manifest.json: executionOrder.%s holds an invalid file name", key);
+            return;
+        }
+        MigFile *f = &(*out)[(*n)++];
+        f->rel = xstrdup(rel);
+        for (size_t j = 0; j < json_array_size(nontx); j++) {
+            const char *nt = json_string_value(json_array_get(nontx, j));
+            if (nt && strcmp(nt, rel) == 0)
+                f->nontx = true;
+        }
+        StrBuf path = SB_INIT;
+        sb_addf(&path, "%s/%s", m->dir, rel);
+        size_t len = 0;
+        char *data = read_all(path.buf, &len);
+        if (!data) {
+            set_problem(m, "file %s listed in executionOrder is missing", path.buf);
+            sb_release(&path);
+            return;
+        }
+        const char *want = files ? json_string_value(json_object_get(files, rel)) : NULL;
+        if (files && !want) {
+            set_problem(m, "manifest.json: no SHA-256 for %s in the files map", rel);
+        } else if (want) {
+            char got[65];
+            sha256_hex(data, len, got);
+            if (strcmp(got, want) != 0)
+                set_problem(m, "file %s does not match the SHA-256 recorded in manifest.json",
+                            path.buf);
+        } else {
+            set_problem(m, "%s", "manifest.json: the files map (SHA-256 of every file) is missing");
+        }
+        if (keep_sql && memchr(data, '\0', len))
+            set_problem(m, "file %s contains a NUL byte", path.buf);
+        if (keep_sql)
+            f->sql = data;
+        else
+            free(data);
+        sb_release(&path);
+    }
+}
+
+static void files_free(MigFile *f, size_t n);
+
+static void load_version(Migration *m, bool keep_sql)
+{
+    StrBuf path = SB_INIT;
+    sb_addf(&path, "%s/manifest.json", m->dir);
+    size_t len = 0;
+    char *bytes = read_all(path.buf, &len);
+    json_t *j = NULL;
+    m->message = xstrdup("");
+    if (!bytes) {
+        set_problem(m, "%s is missing", path.buf);
+        goto out;
+    }
+    sha256_hex(bytes, len, m->checksum);
+    json_error_t jerr;
+    j = json_loadb(bytes, len, 0, &jerr);
+    if (!j || !json_is_object(j)) {
+        StrBuf sb = SB_INIT;
+        sb_addf(&sb, "%s is corrupt (line %d: %s)", path.buf, jerr.line, j ? "not an object" : jerr.text);
+        m->problem = sb_detach(&sb);
+        goto out;
+    }
+    const char *v = json_string_value(json_object_get(j, "version"));
+    if (!v || strcmp(v, m->version) != 0) {
+        set_problem(m, "%s: \"version\" does not match the directory name", path.buf);
+        goto out;
+    }
+    const char *msg = json_string_value(json_object_get(j, "message"));
+    if (msg) {
+        free(m->message);
+        m->message = xstrdup(msg);
+    }
+    const char *schema = json_string_value(json_object_get(j, "schema"));
+    if (schema)
+        m->schema = xstrdup(schema);
+    json_t *ten = json_object_get(j, "tenants");
+    if (ten && !json_is_null(ten))
+        m->tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
+    load_files(m, j, "up", &m->up, &m->nup, keep_sql);
+    load_files(m, j, "down", &m->down, &m->ndown, keep_sql);
+out:
+    json_decref(j);
+    free(bytes);
+    sb_release(&path);
+}
+
+int migset_load_sql(Migration *m)
+{
+    free(m->message);
+    free(m->schema);
+    free(m->tenants);
+    free(m->problem);
+    files_free(m->up, m->nup);
+    files_free(m->down, m->ndown);
+    m->message = m->schema = m->tenants = m->problem = NULL;
+    m->up = m->down = NULL;
+    m->nup = m->ndown = 0;
+    load_version(m, true);
+    return m->problem ? -1 : 0;
+}
+
+/* ---- verification cache ------------------------------------------------------------------
+ * One line per verified version: version, stat digest, manifest SHA-256, schema, message, up
+ * files, down files (fields separated by tabs; names percent-encoded; '!' marks a
+ * non-transactional file; files separated by '|'). The stat digest is FNV-1a over (name, dev,
+ * ino, size, mtime, ctime) of manifest.json and every file. A version is cached only when all
+ * those times are more than two seconds old, so a change within the timestamp granularity is
+ * never mistaken for no change (git's "racy" rule). */
+
+#define CACHE_MAGIC "strav-verify-cache 1"
+
+typedef struct StatDigest {
+    uint64_t h;
+    bool racy;   /* a file changed too recently to trust its times */
+    bool failed; /* a file could not be stat'ed */
+} StatDigest;
+
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= 1099511628211ULL;
+    }
+}
+
+/* now_ns: when the scan started; a file whose times are within RACY_NS of it is not trusted. */
+#define RACY_NS 1000000000LL
+
+static void digest_file(StatDigest *d, int rootfd, const char *version, const char *rel,
+                        int64_t now_ns)
+{
+    char path[4096];
+    struct stat st;
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", version, rel) >= sizeof path ||
+        fstatat(rootfd, path, &st, 0) != 0) {
+        d->failed = true;
+        return;
+    }
+    int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+    int64_t v[5] = { (int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size, mt, ct };
+    fnv(&d->h, rel, strlen(rel) + 1);
+    fnv(&d->h, v, sizeof v);
+    if (mt >= now_ns - RACY_NS || ct >= now_ns - RACY_NS)
+        d->racy = true;
+}
+
+static void enc(StrBuf *sb, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '%' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '|' || ch == '!')
+            sb_addf(sb, "%%%02x", ch);
+        else
+            sb_addch(sb, (char)ch);
+    }
+}
+
+static char *dec(const char *s, size_t n)
+{
+    char *out = xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n) {
+            char hex[3] = { s[i + 1], s[i + 2], 0 };
+            *o++ = (char)strtol(hex, NULL, 16);
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void digest_version(StatDigest *d, int rootfd, const char *version, const MigFile *up,
+                           size_t nup, const MigFile *down, size_t ndown, int64_t now_ns)
+{
+    d->h = 14695981039346656037ULL;
+    d->racy = d->failed = false;
+    digest_file(d, rootfd, version, "manifest.json", now_ns);
+    for (size_t i = 0; i < nup; i++)
+        digest_file(d, rootfd, version, up[i].rel, now_ns);
+    for (size_t i = 0; i < ndown; i++)
+        digest_file(d, rootfd, version, down[i].rel, now_ns);
+}
+
+static void enc_files(StrBuf *sb, const MigFile *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_addch(sb, '|');
+        enc(sb, f[i].rel);
+        if (f[i].nontx)
+            sb_addch(sb, '!');
+    }
+}
+
+static void dec_files(const char *s, size_t n, MigFile **out, size_t *count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '|')
+            k++;
+    *out = xcalloc(k + 1, sizeof(MigFile));
+    *count = 0;
+    if (n == 0)
+        return;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '|') {
+            size_t len = i - start;
+            MigFile *f = &(*out)[(*count)++];
+            if (len && s[start + len - 1] == '!') {
+                f->nontx = true;
+                len--;
+            }
+            f->rel = dec(s + start, len);
+            start = i + 1;
+        }
+    }
+}
+
+/* Fill m from a cache line (fields split already) when the stat digest still matches. */
+static bool from_cache(Migration *m, const char **fld, const size_t *len, int rootfd,
+                       int64_t now_ns)
+{
+    MigFile *up = NULL, *down = NULL;
+    size_t nup = 0, ndown = 0;
+    dec_files(fld[5], len[5], &up, &nup);
+    dec_files(fld[6], len[6], &down, &ndown);
+    StatDigest d;
+    digest_version(&d, rootfd, m->version, up, nup, down, ndown, now_ns);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)d.h);
+    if (d.failed || d.racy || len[1] != 16 || memcmp(fld[1], hex, 16) != 0 || len[2] != 64) {
+        files_free(up, nup);
+        files_free(down, ndown);
+        return false;
+    }
+    memcpy(m->checksum, fld[2], 64);
+    m->checksum[64] = '\0';
+    m->schema = (len[3] == 1 && fld[3][0] == '-') ? NULL : dec(fld[3], len[3]);
+    m->message = dec(fld[4], len[4]);
+    m->up = up;
+    m->nup = nup;
+    m->down = down;
+    m->ndown = ndown;
+    return true;
+}
+
+typedef struct CacheIndex {
+    char *buf;     /* the cache file, NUL-terminated */
+    char **lines;  /* start of each version line, sorted as in the file */
+    size_t n;
+} CacheIndex;
+
+static void cache_read(CacheIndex *ci, const char *path, const char *root)
+{
+    memset(ci, 0, sizeof *ci);
+    size_t len = 0;
+    ci->buf = path ? read_all(path, &len) : NULL;
+    if (!ci->buf)
+        return;
+    char *nl = strchr(ci->buf, '\n');
+    StrBuf hdr = SB_INIT;
+    sb_addf(&hdr, "%s\t%s", CACHE_MAGIC, root);
+    if (!nl || (size_t)(nl - ci->buf) != hdr.len || memcmp(ci->buf, hdr.buf, hdr.len) != 0) {
+        sb_release(&hdr);
+        return;
+    }
+    sb_release(&hdr);
+    size_t cap = 1024;
+    ci->lines = xmalloc(cap * sizeof *ci->lines);
+    for (char *p = nl + 1; *p;) {
+        char *e = strchr(p, '\n');
+        if (!e)
+            break;
+        *e = '\0';
+        if (ci->n == cap) {
+            cap *= 2;
+            ci->lines = xrealloc(ci->lines, cap * sizeof *ci->lines);
+        }
+        ci->lines[ci->n++] = p;
+        p = e + 1;
+    }
+}
+
+static const char *cache_find(const CacheIndex *ci, const char *version, size_t *hint)
+{
+    size_t vl = strlen(version);
+    /* versions come in ascending order, as in the file: try the hint first */
+    for (size_t i = *hint; i < ci->n; i++) {
+        const char *l = ci->lines[i];
+        if (strncmp(l, version, vl) == 0 && l[vl] == '\t') {
+            *hint = i + 1;
+            return l;
+        }
+        if (version_cmp_prefix(l, version) > 0)
+            break;
+    }
+    return NULL;
+}
+
+enum { HIT_NONE, HIT_CACHED, HIT_FRESH, HIT_NOTDIR };
+
+typedef struct LoadJob {
+    MigSet *set;
+    const char **line;  /* cache line per version, or NULL */
+    unsigned char *hit; /* HIT_* per version, written by exactly one worker */
+    int rootfd;         /* the domain folder */
+    int64_t now_ns;
+    bool caching;       /* compute digests for fresh versions */
+} LoadJob;
+
+typedef struct LoadWorker {
+    LoadJob *job;
+    size_t first, step; /* versions first, first + step, ... */
+} LoadWorker;
+
+/* Verify versions first, first + step, ...: from the cache when the stat digest matches, else
+ * by reading and hashing everything. Each version is touched by one worker only. */
+static void *load_worker(void *arg)
+{
+    LoadWorker *w = arg;
+    LoadJob *job = w->job;
+    for (size_t i = w->first; i < job->set->n; i += w->step) {
+        Migration *m = &job->set->v[i];
+        const char *line = job->line[i];
+        if (line) {
+            const char *fld[7];
+            size_t len[7], k = 0;
+            const char *p = line;
+            for (; k < 7; k++) {
+                const char *t = strchr(p, '\t');
+                fld[k] = p;
+                len[k] = t ? (size_t)(t - p) : strlen(p);
+                if (!t)
+                    break;
+                p = t + 1;
+            }
+            if (k == 6 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+                job->hit[i] = HIT_CACHED;
+                continue;
+            }
+        }
+        struct stat st;
+        if (fstatat(job->rootfd, m->version, &st, 0) != 0 || !S_ISDIR(st.st_mode)) {
+            job->hit[i] = HIT_NOTDIR;
+            continue;
+        }
+        load_version(m, false);
+        job->hit[i] = HIT_NONE;
+        if (m->problem || !job->caching || job->rootfd < 0)
+            continue;
+        StatDigest sd;
+        digest_version(&sd, job->rootfd, m->version, m->up, m->nup, m->down, m->ndown,
+                       job->now_ns);
+        if (!sd.failed && !sd.racy) {
+            m->digest = sd.h;
+            job->hit[i] = HIT_FRESH;
+        }
+    }
+    return NULL;
+}
+
+int migset_load(MigSet *out, const char *migrations_root, const char *domain,
+                const char *cache_path, StrBuf *err)
+{
+    memset(out, 0, sizeof *out);
+    out->domain = xstrdup(domain);
+    StrBuf root = SB_INIT;
+    sb_addf(&root, "%s/%s", migrations_root, domain);
+    out->root = sb_detach(&root);
+    DIR *d = opendir(out->root);
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        sb_addf(err, "cannot read %s: %s", out->root, strerror(errno));
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!all_digits(de->d_name))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = xrealloc(names, cap * sizeof *names);
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_version_ptr);
+    out->v = xcalloc(n ? n : 1, sizeof(Migration));
+    out->n = n;
+    LoadJob job = { out, NULL, NULL, -1, 0, cache_path != NULL };
+    CacheIndex ci;
+    cache_read(&ci, cache_path, out->root);
+    job.line = xcalloc(n ? n : 1, sizeof *job.line);
+    job.hit = xcalloc(n ? n : 1, sizeof *job.hit);
+    size_t hint = 0;
+    for (size_t i = 0; i < n; i++) {
+        Migration *m = &out->v[i];
+        m->version = names[i];
+        StrBuf dir = SB_INIT;
+        sb_addf(&dir, "%s/%s", out->root, names[i]);
+        m->dir = sb_detach(&dir);
+        /* the newest version is always read in full: its tenants are needed */
+        job.line[i] = (ci.n && i + 1 < n) ? cache_find(&ci, m->version, &hint) : NULL;
+    }
+    free(names);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    job.now_ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    job.rootfd = open(out->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* two workers: the scan is dominated by path lookups in the kernel */
+    pthread_t th;
+    LoadWorker w0 = { &job, 0, 2 }, w1 = { &job, 1, 2 };
+    bool threaded = n >= 64 && pthread_create(&th, NULL, load_worker, &w1) == 0;
+    if (!threaded)
+        w0.step = 1;
+    load_worker(&w0);
+    if (threaded)
+        pthread_join(th, NULL);
+
+    /* drop entries that turned out not to be version directories; build the new cache */
+    bool changed = false;
+    size_t hits = 0, k = 0;
+    StrBuf nc = SB_INIT;
+    sb_addf(&nc, "%s\t%s\n", CACHE_MAGIC, out->root);
+    for (size_t i = 0; i < n; i++) {
+        Migration *m = &out->v[i];
+        if (job.hit[i] == HIT_NOTDIR) {
+            free(m->dir);
+            free(m->version);
+            continue;
+        }
+        if (job.hit[i] == HIT_CACHED) {
+            hits++;
+            sb_adds(&nc, job.line[i]);
+            sb_addch(&nc, '\n');
+        } else if (job.hit[i] == HIT_FRESH) {
+            changed = true;
+            sb_addf(&nc, "%s\t%016llx\t%s\t", m->version, (unsigned long long)m->digest,
+                    m->checksum);
+            if (m->schema)
+                enc(&nc, m->schema);
+            else
+                sb_addch(&nc, '-');
+            sb_addch(&nc, '\t');
+            enc(&nc, m->message);
+            sb_addch(&nc, '\t');
+            enc_files(&nc, m->up, m->nup);
+            sb_addch(&nc, '\t');
+            enc_files(&nc, m->down, m->ndown);
+            sb_addch(&nc, '\n');
+        }
+        if (k != i)
+            out->v[k] = *m;
+        k++;
+    }
+    out->n = k;
+    if (cache_path && (changed || hits != ci.n)) {
+        /* write the new cache atomically; a failure only costs speed next time */
+        StrBuf tmp = SB_INIT;
+        sb_addf(&tmp, "%s.%ld.tmp", cache_path, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        if (f) {
+            bool ok = fwrite(nc.buf, 1, nc.len, f) == nc.len;
+            ok = (fclose(f) == 0) && ok;
+            if (!ok || rename(tmp.buf, cache_path) != 0)
+                unlink(tmp.buf);
+        }
+        sb_release(&tmp);
+    }
+    if (job.rootfd >= 0)
+        close(job.rootfd);
+    sb_release(&nc);
+    free(job.line);
+    free(job.hit);
+    free(ci.buf);
+    free(ci.lines);
+    return 0;
+}
+
+char *migset_newest_schema(const char *migrations_root, const char *domain, char **tenants)
+{
+    *tenants = NULL;
+    StrBuf root = SB_INIT;
+    sb_addf(&root, "%s/%s", migrations_root, domain);
+    DIR *d = opendir(root.buf);
+    char *best = NULL, *schema = NULL;
+    json_t *j = NULL;
+    if (!d)
+        goto out;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (all_digits(de->d_name) && (!best || version_cmp(de->d_name, best) > 0)) {
+            free(best);
+            best = xstrdup(de->d_name);
+        }
+    closedir(d);
+    if (!best)
+        goto out;
+    sb_addf(&root, "/%s/manifest.json", best);
+    j = json_load_file(root.buf, 0, NULL);
+    const char *v = json_string_value(json_object_get(j, "schema"));
+    if (v)
+        schema = xstrdup(v);
+    json_t *ten = json_object_get(j, "tenants");
+    if (ten && !json_is_null(ten))
+        *tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
+out:
+    json_decref(j);
+    free(best);
+    sb_release(&root);
+    return schema;
+}
+
+static void files_free(MigFile *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(f[i].rel);
+        free(f[i].sql);
+    }
+    free(f);
+}
+
+void migset_release(MigSet *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        Migration *m = &s->v[i];
+        free(m->version);
+        free(m->dir);
+        free(m->message);
+        free(m->schema);
+        free(m->tenants);
+        free(m->problem);
+        files_free(m->up, m->nup);
+        files_free(m->down, m->ndown);
+    }
+    free(s->v);
+    free(s->domain);
+    free(s->root);
+    memset(s, 0, sizeof *s);
+}
+
+const Migration *migset_find(const MigSet *s, const char *version)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = version_cmp(s->v[mid].version, version);
+        if (c == 0)
+            return &s->v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void add_subdirs(char ***list, size_t *n, size_t *cap, const char *root)
+{
+    DIR *d = opendir(root);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!domain_name_valid(de->d_name) || strcmp(de->d_name, "public") == 0)
+            continue;
+        StrBuf p = SB_INIT;
+        sb_addf(&p, "%s/%s", root, de->d_name);
+        struct stat st;
+        bool isdir = stat(p.buf, &st) == 0 && S_ISDIR(st.st_mode);
+        sb_release(&p);
+        if (!isdir)
+            continue;
+        if (*n + 2 >= *cap) {
+            *cap = *cap * 2 + 8;
+            *list = xrealloc(*list, *cap * sizeof **list);
+        }
+        (*list)[(*n)++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+}
+
+char **domains_discover(const char *migrations_root, const char *schemas_root)
+{
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    add_subdirs(&list, &n, &cap, migrations_root);
+    add_subdirs(&list, &n, &cap, schemas_root);
+    if (n)
+        qsort(list, n, sizeof *list, cmp_str_ptr);
+    char **res = xcalloc(n + 2, sizeof *res);
+    size_t k = 0;
+    res[k++] = xstrdup("public");
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], res[k - 1]) == 0) /* in both roots: keep one */
+            free(list[i]);
+        else
+            res[k++] = list[i];
+    }
+    res[k] = NULL;
+    free(list);
+    return res;
+}
+
+void domains_free(char **d)
+{
+    if (!d)
+        return;
+    for (char **p = d; *p; p++)
+        free(*p);
+    free(d);
+}
