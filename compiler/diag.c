@@ -36,6 +36,7 @@ void diag_release(Diag *d)
     d->max_errors = max;
 }
 
+PRINTF_LIKE(5, 0)
 static void add(Diag *d, DiagLevel level, Span span, bool located, const char *fmt, va_list ap)
 {
     if (level == DIAG_ERROR && d->nerrors >= d->max_errors) {
@@ -158,7 +159,7 @@ static const char *level_color(DiagLevel l)
 
 static void print_caret(FILE *out, const DiagItem *it, bool color)
 {
-    Source *src = (Source *)it->span.src;
+    const Source *src = it->span.src;
     size_t linelen;
     const char *line = source_line(src, it->span.off, &linelen);
     uint32_t lno, col;
@@ -206,7 +207,7 @@ void diag_flush(Diag *d, FILE *out, bool color)
             fputs("\033[1m", out);
         if (it->located) {
             uint32_t line, col;
-            source_line_col((Source *)it->span.src, it->span.off, &line, &col);
+            source_line_col(it->span.src, it->span.off, &line, &col);
             fprintf(out, "%s:%u:%u: ", it->span.src->path, line, col);
         } else {
             fprintf(out, "%s: ", diag_progname);

@@ -12,6 +12,24 @@
 
 #define SOURCE_MAX ((size_t)256 * 1024 * 1024)
 
+static void build_lines(Source *src)
+{
+    size_t cap = 64, n = 0;
+    uint32_t *ls = xmalloc(cap * sizeof(*ls));
+    ls[n++] = 0;
+    for (size_t i = 0; i < src->len; i++) {
+        if (src->buf[i] == '\n') {
+            if (n == cap) {
+                cap *= 2;
+                ls = xrealloc(ls, cap * sizeof(*ls));
+            }
+            ls[n++] = (uint32_t)(i + 1);
+        }
+    }
+    src->line_start = ls;
+    src->nlines = (uint32_t)n;
+}
+
 Source *source_from_mem(const char *path, const char *data, size_t len)
 {
     Source *src = xcalloc(1, sizeof(*src));
@@ -21,6 +39,7 @@ Source *source_from_mem(const char *path, const char *data, size_t len)
         memcpy(src->buf, data, len);
     src->buf[len] = '\0';
     src->len = len;
+    build_lines(src);
     return src;
 }
 
@@ -52,6 +71,7 @@ Source *source_load(const char *path)
     src->path = xstrdup(path);
     src->len = sb.len;
     src->buf = sb_detach(&sb);
+    build_lines(src);
     return src;
 }
 
@@ -65,28 +85,8 @@ void source_free(Source *src)
     free(src);
 }
 
-static void build_lines(Source *src)
+static uint32_t line_index(const Source *src, uint32_t off)
 {
-    size_t cap = 64, n = 0;
-    uint32_t *ls = xmalloc(cap * sizeof(*ls));
-    ls[n++] = 0;
-    for (size_t i = 0; i < src->len; i++) {
-        if (src->buf[i] == '\n') {
-            if (n == cap) {
-                cap *= 2;
-                ls = xrealloc(ls, cap * sizeof(*ls));
-            }
-            ls[n++] = (uint32_t)(i + 1);
-        }
-    }
-    src->line_start = ls;
-    src->nlines = (uint32_t)n;
-}
-
-static uint32_t line_index(Source *src, uint32_t off)
-{
-    if (!src->line_start)
-        build_lines(src);
     uint32_t lo = 0, hi = src->nlines;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -98,7 +98,7 @@ static uint32_t line_index(Source *src, uint32_t off)
     return lo;
 }
 
-void source_line_col(Source *src, uint32_t off, uint32_t *line, uint32_t *col)
+void source_line_col(const Source *src, uint32_t off, uint32_t *line, uint32_t *col)
 {
     if (off > src->len)
         off = (uint32_t)src->len;
@@ -107,7 +107,7 @@ void source_line_col(Source *src, uint32_t off, uint32_t *line, uint32_t *col)
     *col = off - src->line_start[i] + 1;
 }
 
-const char *source_line(Source *src, uint32_t off, size_t *len)
+const char *source_line(const Source *src, uint32_t off, size_t *len)
 {
     if (off > src->len)
         off = (uint32_t)src->len;

@@ -11,7 +11,7 @@ typedef struct Source {
     char *path;           /* as given on the command line (owned) */
     char *buf;            /* file contents plus a terminating NUL (owned) */
     size_t len;           /* bytes, excluding the NUL */
-    uint32_t *line_start; /* byte offset of each line's first byte, built lazily */
+    uint32_t *line_start; /* byte offset of each line's first byte (built at load) */
     uint32_t nlines;
 } Source;
 
@@ -30,8 +30,8 @@ Source *source_from_mem(const char *path, const char *data, size_t len);
 void source_free(Source *src);
 
 /* 1-based line and byte column of an offset. */
-void source_line_col(Source *src, uint32_t off, uint32_t *line, uint32_t *col);
+void source_line_col(const Source *src, uint32_t off, uint32_t *line, uint32_t *col);
 /* The line containing off, without its newline. */
-const char *source_line(Source *src, uint32_t off, size_t *len);
+const char *source_line(const Source *src, uint32_t off, size_t *len);
 
 #endif

@@ -1,0 +1,166 @@
+/*
+ * names.c - snake_case, NFC normalisation, 63-byte shortening and name hashes (names.h).
+ * Case classes and mappings come from utf8proc so non-ASCII capitals behave like ASCII ones;
+ * the hash is SHA-256 from libcrypto so shortened names are stable across builds and machines.
+ */
+#include "names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <utf8proc.h>
+
+#include "strbuf.h"
+
+bool name_utf8_valid(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || cp == 0)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
+const char *name_nfc(Arena *a, const char *s)
+{
+    size_t len = strlen(s);
+    if (!name_utf8_valid(s, len))
+        return NULL;
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            ascii = false;
+    if (ascii) /* ASCII is always in NFC: skip the allocation in utf8proc */
+        return arena_strndup(a, s, len);
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (n < 0)
+        return NULL;
+    char *r = arena_strndup(a, (const char *)out, (size_t)n);
+    free(out);
+    return r;
+}
+
+/* Decode s (valid UTF-8) into code points; returns the count. cps has room for strlen(s). */
+static size_t decode(const char *s, int32_t *cps)
+{
+    size_t n = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0)
+            break;
+        cps[n++] = cp;
+        i += (size_t)k;
+    }
+    return n;
+}
+
+static bool is_upper(int32_t c)
+{
+    return utf8proc_isupper(c) || utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+}
+static bool is_lower(int32_t c)
+{
+    return utf8proc_islower(c);
+}
+static bool is_digit(int32_t c)
+{
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+}
+
+static void add_cp(StrBuf *sb, int32_t cp)
+{
+    utf8proc_uint8_t buf[4];
+    utf8proc_ssize_t k = utf8proc_encode_char(cp, buf);
+    sb_add(sb, (const char *)buf, (size_t)k);
+}
+
+const char *name_snake(Arena *a, const char *s)
+{
+    const char *nfc = name_nfc(a, s);
+    if (!nfc)
+        return NULL;
+    size_t len = strlen(nfc);
+    int32_t *cps = xmalloc((len + 1) * sizeof(*cps));
+    size_t n = decode(nfc, cps);
+    StrBuf sb = SB_INIT;
+    for (size_t i = 0; i < n; i++) {
+        int32_t c = cps[i];
+        if (i > 0 && is_upper(c)) {
+            int32_t prev = cps[i - 1];
+            bool run_end = is_upper(prev) && i + 1 < n && is_lower(cps[i + 1]);
+            if (run_end || is_lower(prev) || is_digit(prev))
+                sb_addch(&sb, '_');
+        }
+        add_cp(&sb, utf8proc_tolower(c));
+    }
+    free(cps);
+    /* Lowercasing can leave a decomposed sequence; normalise the result again. */
+    const char *r = name_nfc(a, sb_str(&sb));
+    sb_release(&sb);
+    return r;
+}
+
+void name_hash8(char out[9], const char *s, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 4)
+        BUG("SHA-256 failed");
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 4; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[8] = '\0';
+}
+
+const char *name_shorten(Arena *a, const char *name)
+{
+    size_t len = strlen(name);
+    if (len <= NAME_MAX_BYTES)
+        return name;
+    size_t cut = NAME_SHORT_PREFIX;
+    while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+        cut--;
+    char h[9];
+    name_hash8(h, name, len);
+    return arena_printf(a, "%.*s_%s", (int)cut, name, h);
+}
+
+size_t name_distance(const char *a, const char *b, size_t max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > max)
+        return max + 1;
+    size_t *row = xmalloc((lb + 1) * sizeof(*row));
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d > max ? max + 1 : d;
+}
