@@ -130,7 +130,7 @@ static bool owns_sequence(Ctx *x, unsigned rel, int attnum)
 static const char q_relations[] =
     "SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity,"
     "       obj_description(c.oid, 'pg_class'), c.relpersistence,"
-    "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype FROM pg_depend d"
+    "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text FROM pg_depend d"
     "         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
     "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1),"
     "       EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"

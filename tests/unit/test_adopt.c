@@ -1,135 +1,23 @@
 /*
  * test_adopt.c - unit tests for sqlnorm (defaults and expression text as PostgreSQL prints
- * them) when run without arguments; with arguments, the driver the tests/adopt/*.t scripts and
+ * them) when run without arguments; with arguments, the driver the tests/adopt scripts and
  * bench/introspect.sh use:
  *   test_adopt introspect CONNINFO SCHEMA [--stats]   print the introspected model as JSON
+ *                                                     (model_json_write), warnings on stderr
  *   test_adopt strav CONNINFO SCHEMA                  print the .strav text pull would write
  */
-#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "introspect.h"
+#include "model_json.h"
 #include "model_strav.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
 #include "tap.h"
-
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *jstrs(const char **v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
-}
-
-static json_t *jtype(const SqlType *t)
-{
-    StrBuf sb = SB_INIT;
-    type_to_sql(&sb, t);
-    json_t *o = json_string(sb_str(&sb));
-    sb_release(&sb);
-    return o;
-}
-
-static const char *const def_kinds[] = {"none", "string", "number", "bool", "null", "expr"};
-
-static json_t *jtable(const Table *t)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(t->name));
-    json_object_set_new(o, "comment", jstr(t->comment));
-    json_t *cols = json_array();
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        const Column *c = &t->columns[i];
-        json_t *jc = json_object();
-        json_object_set_new(jc, "name", json_string(c->name));
-        json_object_set_new(jc, "type", jtype(&c->type));
-        json_object_set_new(jc, "kind", json_string(type_kind_name(c->type.kind)));
-        json_object_set_new(jc, "nullable", json_boolean(c->nullable));
-        if (c->def.kind != DEF_NONE)
-            json_object_set_new(jc, "default", json_pack("{s:s,s:o}", "kind",
-                                                         def_kinds[c->def.kind], "text",
-                                                         jstr(c->def.text)));
-        if (c->identity)
-            json_object_set_new(jc, "identity",
-                                json_string(c->identity == IDENTITY_ALWAYS ? "always" : "by default"));
-        if (c->generated)
-            json_object_set_new(jc, "generated", json_string(c->generated));
-        if (c->comment)
-            json_object_set_new(jc, "comment", json_string(c->comment));
-        json_array_append_new(cols, jc);
-    }
-    json_object_set_new(o, "columns", cols);
-    if (t->pk.name)
-        json_object_set_new(o, "primary_key", json_pack("{s:s,s:o}", "name", t->pk.name, "columns",
-                                                        jstrs(t->pk.cols, t->pk.ncols)));
-    json_t *fks = json_array();
-    for (size_t i = 0; i < t->nfks; i++) {
-        const ForeignKey *f = &t->fks[i];
-        json_array_append_new(fks, json_pack("{s:s,s:o,s:o,s:s,s:o,s:s,s:s}", "name", f->name,
-                                             "columns", jstrs(f->cols, f->ncols), "ref_schema",
-                                             jstr(f->ref_schema), "ref_table", f->ref_table,
-                                             "ref_columns", jstrs(f->ref_cols, f->ncols),
-                                             "on_delete", fk_action_sql(f->on_delete),
-                                             "on_update", fk_action_sql(f->on_update)));
-    }
-    json_object_set_new(o, "foreign_keys", fks);
-    json_t *uqs = json_array();
-    for (size_t i = 0; i < t->nuniques; i++)
-        json_array_append_new(uqs, json_pack("{s:s,s:o}", "name", t->uniques[i].name, "columns",
-                                             jstrs(t->uniques[i].cols, t->uniques[i].ncols)));
-    json_object_set_new(o, "uniques", uqs);
-    json_t *cks = json_array();
-    for (size_t i = 0; i < t->nchecks; i++)
-        json_array_append_new(cks, json_pack("{s:s,s:s}", "name", t->checks[i].name, "expr",
-                                             t->checks[i].expr));
-    json_object_set_new(o, "checks", cks);
-    json_t *ixs = json_array();
-    for (size_t i = 0; i < t->nindexes; i++) {
-        const Index *ix = &t->indexes[i];
-        json_t *el = json_array();
-        for (size_t k = 0; k < ix->nelems; k++) {
-            const IndexElem *e = &ix->elems[k];
-            json_array_append_new(el, json_pack("{s:o,s:o,s:b,s:i}", "column", jstr(e->column),
-                                                "expr", jstr(e->expr), "desc", e->desc, "nulls",
-                                                e->nulls));
-        }
-        json_array_append_new(ixs, json_pack("{s:s,s:b,s:s,s:o,s:o}", "name", ix->name, "unique",
-                                             ix->unique, "method", ix->method, "elems", el,
-                                             "where", jstr(ix->where)));
-    }
-    json_object_set_new(o, "indexes", ixs);
-    return o;
-}
-
-static json_t *jmodel(const Model *m, const IntrospectInfo *info)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "schema", json_string(m->schema));
-    json_t *ens = json_array();
-    for (size_t i = 0; i < m->nenums; i++) {
-        json_t *vals = json_array();
-        for (size_t k = 0; k < m->enums[i].nvalues; k++)
-            json_array_append_new(vals, json_string(m->enums[i].values[k].name));
-        json_array_append_new(ens, json_pack("{s:s,s:o,s:o}", "name", m->enums[i].name, "comment",
-                                             jstr(m->enums[i].comment), "values", vals));
-    }
-    json_object_set_new(o, "enums", ens);
-    json_t *ts = json_array();
-    for (size_t i = 0; i < m->ntables; i++)
-        json_array_append_new(ts, jtable(&m->tables[i]));
-    json_object_set_new(o, "tables", ts);
-    json_object_set_new(o, "warnings", jstrs(info->warnings, info->nwarnings));
-    return o;
-}
 
 static double now_ms(void)
 {
@@ -165,11 +53,12 @@ static int driver(int argc, char **argv)
     } else if (argc > 4 && !strcmp(argv[4], "--stats")) {
         printf("tables=%zu queries=%d ms=%.1f\n", m.ntables, info.nqueries, t1 - t0);
     } else if (!strcmp(argv[1], "introspect")) {
-        json_t *j = jmodel(&m, &info);
-        char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        printf("%s\n", s);
-        free(s);
-        json_decref(j);
+        StrBuf js = SB_INIT;
+        model_json_write(&js, &m);
+        fputs(sb_str(&js), stdout);
+        sb_release(&js);
+        for (size_t i = 0; i < info.nwarnings; i++)
+            fprintf(stderr, "warning: %s\n", info.warnings[i]);
     } else {
         ModelStravFile *files;
         size_t nfiles;
@@ -182,6 +71,8 @@ static int driver(int argc, char **argv)
     PQfinish(c);
     return rc;
 }
+
+static const char *const def_kinds[] = {"none", "string", "number", "bool", "null", "expr"};
 
 static const char *def_str(Arena *a, const char *expr, TypeKind k)
 {
