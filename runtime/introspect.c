@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sqlnorm.h"
 #include "strbuf.h"
@@ -66,7 +67,14 @@ static PGresult *query(Ctx *x, const char *sql)
 {
     const char *params[1] = {x->schema};
     x->nq++;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     PGresult *r = PQexecParams(x->conn, sql, 1, NULL, params, NULL, NULL, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (getenv("STRAV_INTROSPECT_TRACE")) /* bench/introspect.sh: where the time goes */
+        fprintf(stderr, "introspect: query %d: %.1f ms, %d rows\n", x->nq,
+                (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+                PQntuples(r));
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         sb_addf(x->err, "introspection query failed: %s", PQresultErrorMessage(r));
@@ -128,14 +136,18 @@ static bool owns_sequence(Ctx *x, unsigned rel, int attnum)
 /* ---- relations -------------------------------------------------------------------------- */
 
 static const char q_relations[] =
-    "SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity,"
-    "       obj_description(c.oid, 'pg_class'), c.relpersistence,"
-    "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text FROM pg_depend d"
-    "         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
-    "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1),"
-    "       EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
-    "                 AND d.objid = c.oid AND d.deptype = 'e')"
+    "SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, ds.description,"
+    "       c.relpersistence,"
+    "       CASE WHEN c.relkind = 'S' THEN"
+    "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text"
+    "          FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+    "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) END,"
+    "       ext.objid IS NOT NULL"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
+    "        AND ds.objsubid = 0"
+    "  LEFT JOIN (SELECT DISTINCT objid FROM pg_depend WHERE classid = 'pg_class'::regclass"
+    "               AND deptype = 'e') ext ON ext.objid = c.oid"
     " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')"
     "   AND c.relname NOT LIKE '\\_strav\\_%'"
     " ORDER BY c.relname COLLATE \"C\"";
@@ -225,7 +237,7 @@ static bool load_relations(Ctx *x)
 
 static const char q_columns[] =
     "SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated,"
-    "       a.attndims, pg_get_expr(ad.adbin, ad.adrelid, true), col_description(a.attrelid, a.attnum),"
+    "       a.attndims, pg_get_expr(ad.adbin, ad.adrelid, true), ds.description,"
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
@@ -239,6 +251,8 @@ static const char q_columns[] =
     "                                 THEN b.typelem ELSE b.oid END"
     "  JOIN pg_namespace en ON en.oid = e.typnamespace"
     "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    "  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass"
+    "        AND ds.objsubid = a.attnum"
     " WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
     " ORDER BY a.attrelid, a.attnum";
 
@@ -403,7 +417,8 @@ static const char q_constraints[] =
     "               JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = u.k"
     "              ORDER BY u.o)::text[],"
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
-    "       co.condeferrable, co.convalidated, pg_get_constraintdef(co.oid, true), co.connoinherit"
+    "       co.condeferrable, co.convalidated,"
+    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -532,7 +547,8 @@ static bool load_constraints(Ctx *x)
 static const char q_indexes[] =
     "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
     "       pg_get_expr(i.indpred, i.indrelid, true), k.n, i.indkey[k.n - 1] <> 0, a.attname,"
-    "       i.indoption[k.n - 1], pg_get_indexdef(i.indexrelid, k.n::int, true),"
+    "       i.indoption[k.n - 1],"
+    "       CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END,"
     "       i.indnatts > i.indnkeyatts, NOT coalesce(opc.opcdefault, true), i.indisvalid,"
     "       i.indnullsnotdistinct"
     "  FROM pg_index i"
