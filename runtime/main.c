@@ -1,10 +1,45 @@
 /*
- * main.c - strav-run command line (placeholder until the runtime lands).
+ * main.c - strav-run: apply and revert migration directories on PostgreSQL.
+ *   strav-run migrate|rollback|fresh|status|stop|url [options]
+ * Everything else lives in runner.c (shared with the strav front command).
  */
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "runner.h"
+
+static void help(FILE *out)
 {
-    fputs("strav-run: not built yet\n", stderr);
+    fputs("Usage: strav-run COMMAND [options]\n"
+          "Commands:\n"
+          "  migrate    apply every pending migration of the domain as one batch\n"
+          "  rollback   revert the last batch (--batch N, --step N)\n"
+          "  fresh      drop the domain's objects and re-apply all its migrations\n"
+          "  status     list every migration with its state\n"
+          "  stop       stop the embedded PostgreSQL server under .strav/\n"
+          "  url        start the embedded server if needed and print its conninfo\n",
+          out);
+    runner_print_options(out);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        RunCmd cmd;
+    } cmds[] = { { "migrate", CMD_MIGRATE }, { "rollback", CMD_ROLLBACK }, { "fresh", CMD_FRESH },
+                 { "status", CMD_STATUS },   { "stop", CMD_STOP },         { "url", CMD_URL } };
+    if (argc < 2) {
+        help(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        help(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        if (!strcmp(argv[1], cmds[i].name))
+            return runner_run("strav-run", cmds[i].cmd, argc - 2, argv + 2);
+    fprintf(stderr, "strav-run: unknown command '%s'\nTry 'strav-run --help'.\n", argv[1]);
     return 2;
 }

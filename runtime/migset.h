@@ -1,0 +1,59 @@
+/*
+ * migset.h - the migration directories of one domain as strav-run reads them
+ * (docs/migration-format.md): versions, manifests, the files of executionOrder and their
+ * SHA-256 check, and domain discovery. Nothing here talks to the database.
+ */
+#ifndef STRAV_MIGSET_H
+#define STRAV_MIGSET_H
+
+#include "base.h"
+#include "strbuf.h"
+
+typedef struct MigFile {
+    char *rel;      /* path relative to the version directory, as in executionOrder */
+    char *sql;      /* contents (NUL-terminated), NULL unless loaded with keep_sql */
+    bool nontx;     /* listed in nonTransactional */
+} MigFile;
+
+typedef struct Migration {
+    char *version;     /* directory name: decimal digits */
+    char *dir;         /* path of the version directory */
+    char *message;     /* manifest message ("" when absent) */
+    char checksum[65]; /* SHA-256 hex of manifest.json's bytes */
+    MigFile *up, *down;
+    size_t nup, ndown;
+    char *schema;      /* manifest "schema", NULL when absent */
+    char *tenants;     /* manifest "tenants" as compact JSON, NULL when null/absent */
+    char *problem;     /* non-NULL: why this version cannot be trusted (bad manifest, file
+                          missing, SHA-256 mismatch); the other fields may be partial */
+} Migration;
+
+typedef struct MigSet {
+    char *domain;
+    char *root;        /* <migrations>/<domain> */
+    Migration *v;      /* ascending version order */
+    size_t n;
+} MigSet;
+
+/* Read every version directory under <migrations_root>/<domain> (a missing folder means no
+ * versions). Problems with one version are recorded in its ->problem, not returned; -1 only
+ * when the folder cannot be listed. keep_sql keeps file contents for execution. */
+int migset_load(MigSet *out, const char *migrations_root, const char *domain, bool keep_sql,
+                StrBuf *err);
+void migset_release(MigSet *s);
+const Migration *migset_find(const MigSet *s, const char *version);
+
+/* Compare two version strings numerically (digits only). */
+int version_cmp(const char *a, const char *b);
+
+/* The domains: public first, then every valid folder name under the migrations and schemas
+ * roots, sorted and unique. Returns a NULL-terminated array the caller frees with
+ * domains_free. */
+char **domains_discover(const char *migrations_root, const char *schemas_root);
+void domains_free(char **d);
+bool domain_name_valid(const char *name);
+
+/* SHA-256 of a buffer as 64 hex digits plus NUL. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

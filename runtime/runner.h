@@ -1,0 +1,26 @@
+/*
+ * runner.h - the runtime commands shared by strav-run and strav: migrate, rollback, fresh,
+ * status, stop (the embedded server) and url. Option parsing, output (the seed's lines, or
+ * --json) and exit codes: 0 success, 1 failure, 2 usage error.
+ */
+#ifndef STRAV_RUNNER_H
+#define STRAV_RUNNER_H
+
+#include <stdio.h>
+
+#include "base.h"
+
+typedef enum RunCmd { CMD_MIGRATE, CMD_ROLLBACK, CMD_FRESH, CMD_STATUS, CMD_STOP, CMD_URL } RunCmd;
+
+/* Parse argv[0..argc) (options only; the command is already known) and run. prog names the
+ * program in messages ("strav" or "strav-run"). Returns the exit status. */
+int runner_run(const char *prog, RunCmd cmd, int argc, char **argv);
+
+/* The domain list check shared with `strav generate:migration`: 0 when scope is a known
+ * domain, else prints the seed's "Error: Invalid domain: ..." and returns 1. */
+int runner_check_scope(const char *scope, const char *migrations_root, const char *schemas_root);
+
+/* The option summary printed by --help. */
+void runner_print_options(FILE *out);
+
+#endif

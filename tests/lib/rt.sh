@@ -1,0 +1,55 @@
+# tests/lib/rt.sh - helpers for the runtime TAP scripts (tests/runtime/*.t): TAP assertions and
+# a throwaway project directory holding a copy of a fixture under database/migrations.
+#   . tests/lib/rt.sh        (after cd to the repository root)
+#   rt_project NAME          WORK=<temp dir>, database/migrations = tests/fixtures/migrations/NAME
+#   rt_db NAME               create a fresh database and point PGDATABASE at it
+#   is GOT EXPECTED DESC     ok when equal, else a diff as TAP comments
+#   check DESC CMD...        ok when CMD succeeds
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+STRAV=$ROOT/$BUILD/strav
+STRAV_RUN=$ROOT/$BUILD/strav-run
+NO_COLOR=1
+export NO_COLOR
+T=0
+
+is() {
+    T=$((T + 1))
+    if [ "$1" = "$2" ]; then
+        echo "ok $T - $3"
+    else
+        echo "not ok $T - $3"
+        diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") | sed 's/^/#   /'
+    fi
+}
+
+check() {
+    local desc=$1
+    shift
+    T=$((T + 1))
+    if "$@"; then echo "ok $T - $desc"; else echo "not ok $T - $desc"; fi
+}
+
+done_testing() {
+    echo "1..$T"
+}
+
+rt_project() {
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
+    mkdir -p "$WORK/database/schemas"
+    cp -r "$ROOT/tests/fixtures/migrations/$1" "$WORK/database/migrations"
+    local d
+    for d in "$WORK"/database/migrations/*/; do mkdir -p "$WORK/database/schemas/$(basename "$d")"; done
+    trap 'rm -rf "$WORK"; pg_stop' EXIT
+}
+
+rt_db() {
+    pg_newdb "$1" >/dev/null || { echo "Bail out! cannot create database $1"; exit 1; }
+    export PGDATABASE=$1
+}
+
+# schema-only dump (pg_dump's random \restrict key filtered out) plus the tracking table contents (without timings), for before/after checks
+rt_snapshot() {
+    pg_dump --schema-only --no-owner "$PGDATABASE" | grep -v '^\\\(un\)\?restrict '
+    psql -Atc "select version, batch, checksum, message from ${1:-_strav_migrations} order by id" 2>/dev/null
+}

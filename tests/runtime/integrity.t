@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# integrity.t - tampering with an applied migration is reported by status and refused by
+# migrate and rollback; a vanished applied migration is reported; a corrupt or missing manifest
+# or a missing executionOrder file is a clear error before anything runs.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/pg.sh
+. tests/lib/rt.sh
+pg_start
+rt_project basic
+rt_db integrity
+cd "$WORK" || exit 1
+P=database/migrations/public
+$STRAV migrate >/dev/null 2>&1
+
+# tamper with an applied SQL file, manifest untouched
+cp $P/1704153600000/tables/profiles/up.sql "$WORK/orig.sql"
+echo 'ALTER TABLE profiles ADD COLUMN sneaky int;' >> $P/1704153600000/tables/profiles/up.sql
+out=$($STRAV status 2>&1); rc=$?
+check "status marks the tampered version modified" grep -q '^  1704153600000 *modified' <<<"$out"
+check "status says which file disagrees" grep -q 'tables/profiles/up.sql does not match the SHA-256' <<<"$out"
+is "$rc" 1 "status exits 1 when something is modified"
+is "$($STRAV status --json | jq -r '.migrations[1].state')" modified "status --json: modified"
+# add a pending version so migrate has work to refuse
+mkdir -p $P/1704500000000/tables/tags
+echo 'CREATE TABLE tags (id int);' > $P/1704500000000/tables/tags/up.sql
+echo 'DROP TABLE tags;' > $P/1704500000000/tables/tags/down.sql
+"$ROOT/tests/lib/mkmanifest.sh" $P/1704500000000 public "Tags"
+before=$(rt_snapshot)
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "migrate refuses while an applied migration is modified"
+check "migrate explains why" grep -q 'applied migration 1704153600000 was modified since it was applied' <<<"$out"
+is "$(rt_snapshot)" "$before" "refused migrate changed nothing"
+out=$($STRAV rollback 2>&1); rc=$?
+is "$rc" 1 "rollback refuses a modified migration"
+
+# tamper by regenerating the manifest too: the stored checksum catches it
+"$ROOT/tests/lib/mkmanifest.sh" $P/1704153600000 public "Add profiles"
+out=$($STRAV status 2>&1)
+check "a consistent but changed manifest is still modified (stored checksum)" grep -q '^  1704153600000 *modified' <<<"$out"
+cp "$WORK/orig.sql" $P/1704153600000/tables/profiles/up.sql
+"$ROOT/tests/lib/mkmanifest.sh" $P/1704153600000 public "Add profiles"
+out=$($STRAV status 2>&1); rc=$?
+check "restoring the files restores the state" grep -q '^  1704153600000 *applied' <<<"$out"
+
+# an applied migration that vanished
+mv $P/1704240000000 "$WORK/gone"
+out=$($STRAV status 2>&1)
+check "status reports an applied version missing on disk" grep -q '^  1704240000000 *missing' <<<"$out"
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "migrate refuses while an applied version is missing"
+check "migrate names the missing version" grep -q 'applied migration 1704240000000 is missing on disk' <<<"$out"
+mv "$WORK/gone" $P/1704240000000
+
+# pending version problems: corrupt manifest, missing file; nothing runs
+before=$(rt_snapshot)
+cp $P/1704500000000/manifest.json "$WORK/m.json"
+echo '{ "version": "1704500000000", ' > $P/1704500000000/manifest.json
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "corrupt manifest: exit 1"
+check "corrupt manifest: clear message" grep -q 'Migration 1704500000000 cannot be applied: .*manifest.json is corrupt' <<<"$out"
+cp "$WORK/m.json" $P/1704500000000/manifest.json
+rm $P/1704500000000/tables/tags/up.sql
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "missing executionOrder file: exit 1"
+check "missing file: clear message" grep -q 'tables/tags/up.sql listed in executionOrder is missing' <<<"$out"
+rm $P/1704500000000/manifest.json
+out=$($STRAV migrate 2>&1); rc=$?
+check "missing manifest: clear message" grep -q '1704500000000/manifest.json is missing' <<<"$out"
+is "$(rt_snapshot)" "$before" "none of these changed the database"
+rm -rf $P/1704500000000
+check "a directory that is not a version is ignored" bash -c "mkdir -p $P/notes && $STRAV migrate >/dev/null 2>&1"
+
+# passwords never printed
+out=$($STRAV status --database 'postgresql://bob:s3cretpw@127.0.0.1:1/x' 2>&1)
+check "a failed connection does not print the password (URL)" bash -c "! grep -q s3cretpw <<<'$out' && grep -q 'bob:\*\*\*@' <<<'$out'"
+out=$($STRAV status --database "host=127.0.0.1 port=1 user=bob password=s3cretpw" 2>&1)
+check "a failed connection does not print the password (conninfo)" bash -c "! grep -q s3cretpw <<<'$out'"
+done_testing
