@@ -4,8 +4,7 @@
  * each ordered by owner oid and joined here in C, so the cost does not grow in round trips with
  * the number of tables. pg_catalog, not information_schema: the latter hides constraints of
  * tables the role does not own (strav-original.md 5.2 #12) and duplicates composite FK columns
- * (#11). This file includes libpq-fe.h directly (pg.c, which should own it, was being written in
- * parallel); only PQexecParams/PQgetvalue/PQresultStatus are used.
+ * (#11). All SQL goes through runtime/pg.h.
  */
 #include "introspect.h"
 
@@ -15,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pg.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
 
@@ -29,7 +29,7 @@ typedef struct OwnedSeq {
 } OwnedSeq;
 
 typedef struct Ctx {
-    PGconn *conn;
+    PgConn *conn;
     const char *schema;
     Arena *a;
     StrBuf *err;
@@ -63,47 +63,49 @@ static void warnf(Ctx *x, const char *fmt, ...)
 }
 
 /* Run one query with $1 = the schema name. NULL (and err set) on failure. */
-static PGresult *query(Ctx *x, const char *sql)
+static PgResult *query(Ctx *x, const char *sql)
 {
     const char *params[1] = {x->schema};
     x->nq++;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    PGresult *r = PQexecParams(x->conn, sql, 1, NULL, params, NULL, NULL, 0);
+    PgResult *r = NULL;
+    PgError e = PG_ERROR_INIT;
+    int rc = pg_query(x->conn, &r, sql, 1, params, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc != 0) {
+        sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
+        pg_error_release(&e);
+        pg_result_free(r);
+        return NULL;
+    }
     if (getenv("STRAV_INTROSPECT_TRACE")) /* bench/introspect.sh: where the time goes */
         fprintf(stderr, "introspect: query %d: %.1f ms, %d rows\n", x->nq,
                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-                PQntuples(r));
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        sb_addf(x->err, "introspection query failed: %s", PQresultErrorMessage(r));
-        PQclear(r);
-        return NULL;
-    }
+                pg_nrows(r));
     return r;
 }
 
-static const char *val(Ctx *x, PGresult *r, int row, int col)
+static const char *val(Ctx *x, PgResult *r, int row, int col)
 {
-    if (PQgetisnull(r, row, col))
+    if (pg_isnull(r, row, col))
         return NULL;
-    return arena_strdup(x->a, PQgetvalue(r, row, col));
+    return arena_strdup(x->a, pg_value(r, row, col));
 }
 
-static const char *raw(PGresult *r, int row, int col)
+static const char *raw(PgResult *r, int row, int col)
 {
-    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+    return pg_isnull(r, row, col) ? NULL : pg_value(r, row, col);
 }
 
-static bool flag(PGresult *r, int row, int col)
+static bool flag(PgResult *r, int row, int col)
 {
-    return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+    return !pg_isnull(r, row, col) && pg_value(r, row, col)[0] == 't';
 }
 
-static long num(PGresult *r, int row, int col)
+static long num(PgResult *r, int row, int col)
 {
-    return PQgetisnull(r, row, col) ? 0 : strtol(PQgetvalue(r, row, col), NULL, 10);
+    return pg_isnull(r, row, col) ? 0 : strtol(pg_value(r, row, col), NULL, 10);
 }
 
 static int cmp_ref(const void *a, const void *b)
@@ -154,13 +156,13 @@ static const char q_relations[] =
 
 static bool load_relations(Ctx *x)
 {
-    PGresult *r = query(x, q_relations);
+    PgResult *r = query(x, q_relations);
     if (!r)
         return false;
-    int n = PQntuples(r);
+    int n = pg_nrows(r);
     size_t ntables = 0, nseqs = 0;
     for (int i = 0; i < n; i++) {
-        char kind = PQgetvalue(r, i, 2)[0];
+        char kind = pg_value(r, i, 2)[0];
         if (kind == 'r' && !flag(r, i, 3) && !flag(r, i, 8))
             ntables++;
         if (kind == 'S')
@@ -171,8 +173,8 @@ static bool load_relations(Ctx *x)
     x->seqs = ARENA_ARRAY(x->a, OwnedSeq, nseqs);
     for (int i = 0; i < n; i++) {
         const char *name = raw(r, i, 1);
-        char kind = PQgetvalue(r, i, 2)[0];
-        unsigned oid = (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10);
+        char kind = pg_value(r, i, 2)[0];
+        unsigned oid = (unsigned)strtoul(pg_value(r, i, 0), NULL, 10);
         if (flag(r, i, 8))
             continue; /* an extension's object: reported once per extension */
         switch (kind) {
@@ -190,7 +192,7 @@ static bool load_relations(Ctx *x)
             }
             if (flag(r, i, 4))
                 warnf(x, "table %s: row level security (and its policies) is not in the model", name);
-            if (PQgetvalue(r, i, 6)[0] == 'u')
+            if (pg_value(r, i, 6)[0] == 'u')
                 warnf(x, "table %s: UNLOGGED is not in the model", name);
             break;
         case 'p':
@@ -225,7 +227,7 @@ static bool load_relations(Ctx *x)
             break;
         }
     }
-    PQclear(r);
+    pg_result_free(r);
     if (x->nrefs)
         qsort(x->refs, x->nrefs, sizeof *x->refs, cmp_ref);
     if (x->nseqs)
@@ -318,12 +320,12 @@ static bool decode_builtin(const char *name, int32_t mod, SqlType *t)
     return true;
 }
 
-static void decode_column(Ctx *x, PGresult *r, int i, const Table *tab, Column *col)
+static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *col)
 {
     SqlType *t = &col->type;
     *t = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1};
     const char *elem = raw(r, i, 12), *elem_nsp = raw(r, i, 13);
-    char typtype = PQgetvalue(r, i, 10)[0], elem_typtype = PQgetvalue(r, i, 14)[0];
+    char typtype = pg_value(r, i, 10)[0], elem_typtype = pg_value(r, i, 14)[0];
     bool is_array = flag(r, i, 15);
     int32_t mod = (int32_t)num(r, i, 16);
     if (typtype == 'd')
@@ -350,10 +352,10 @@ static void decode_column(Ctx *x, PGresult *r, int i, const Table *tab, Column *
               col->name);
 }
 
-static void decode_default(Ctx *x, PGresult *r, int i, unsigned rel, Column *col)
+static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col)
 {
     const char *def = raw(r, i, 7);
-    char identity = PQgetvalue(r, i, 4)[0], generated = PQgetvalue(r, i, 5)[0];
+    char identity = pg_value(r, i, 4)[0], generated = pg_value(r, i, 5)[0];
     col->identity = identity == 'a' ? IDENTITY_ALWAYS
                     : identity == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
     if (generated == 's') {
@@ -376,12 +378,12 @@ static void decode_default(Ctx *x, PGresult *r, int i, unsigned rel, Column *col
 
 static bool load_columns(Ctx *x)
 {
-    PGresult *r = query(x, q_columns);
+    PgResult *r = query(x, q_columns);
     if (!r)
         return false;
-    int n = PQntuples(r);
+    int n = pg_nrows(r);
     for (int i = 0; i < n; i++) {
-        Table *t = table_of(x, (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
         if (t)
             t->ncolumns++;
     }
@@ -391,7 +393,7 @@ static bool load_columns(Ctx *x)
         t->ncolumns = 0;
     }
     for (int i = 0; i < n; i++) {
-        unsigned rel = (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10);
+        unsigned rel = (unsigned)strtoul(pg_value(r, i, 0), NULL, 10);
         Table *t = table_of(x, rel);
         if (!t)
             continue;
@@ -402,7 +404,7 @@ static bool load_columns(Ctx *x)
         decode_column(x, r, i, t, col);
         decode_default(x, r, i, rel, col);
     }
-    PQclear(r);
+    pg_result_free(r);
     return true;
 }
 
@@ -453,19 +455,19 @@ static const char *check_expr(Ctx *x, const char *def)
     return arena_strndup(x->a, def, n);
 }
 
-static bool name_array(Ctx *x, PGresult *r, int i, int col, const char ***out, size_t *n)
+static bool name_array(Ctx *x, PgResult *r, int i, int col, const char ***out, size_t *n)
 {
-    if (!sqlnorm_parse_text_array(x->a, PQgetvalue(r, i, col), out, n)) {
-        sb_addf(x->err, "introspection: cannot parse column list %s", PQgetvalue(r, i, col));
+    if (!sqlnorm_parse_text_array(x->a, pg_value(r, i, col), out, n)) {
+        sb_addf(x->err, "introspection: cannot parse column list %s", pg_value(r, i, col));
         return false;
     }
     return true;
 }
 
-static bool add_constraint(Ctx *x, PGresult *r, int i, Table *t)
+static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
-    char type = PQgetvalue(r, i, 2)[0];
+    char type = pg_value(r, i, 2)[0];
     if (!flag(r, i, 11))
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
     switch (type) {
@@ -483,9 +485,9 @@ static bool add_constraint(Ctx *x, PGresult *r, int i, Table *t)
         const char *nsp = raw(r, i, 6);
         fk->ref_schema = nsp && strcmp(nsp, x->schema) ? arena_strdup(x->a, nsp) : NULL;
         fk->ref_table = val(x, r, i, 5);
-        fk->on_delete = fk_action(PQgetvalue(r, i, 7)[0]);
-        fk->on_update = fk_action(PQgetvalue(r, i, 8)[0]);
-        if (PQgetvalue(r, i, 9)[0] == 'f')
+        fk->on_delete = fk_action(pg_value(r, i, 7)[0]);
+        fk->on_update = fk_action(pg_value(r, i, 8)[0]);
+        if (pg_value(r, i, 9)[0] == 'f')
             warnf(x, "foreign key %s.%s: MATCH FULL is not in the model", t->name, name);
         if (flag(r, i, 10))
             warnf(x, "foreign key %s.%s: DEFERRABLE is not in the model", t->name, name);
@@ -496,7 +498,7 @@ static bool add_constraint(Ctx *x, PGresult *r, int i, Table *t)
     case 'c': {
         Check *ck = &t->checks[t->nchecks++];
         ck->name = name;
-        ck->expr = check_expr(x, PQgetvalue(r, i, 12));
+        ck->expr = check_expr(x, pg_value(r, i, 12));
         if (flag(r, i, 13))
             warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
         return true;
@@ -511,15 +513,15 @@ static bool add_constraint(Ctx *x, PGresult *r, int i, Table *t)
 
 static bool load_constraints(Ctx *x)
 {
-    PGresult *r = query(x, q_constraints);
+    PgResult *r = query(x, q_constraints);
     if (!r)
         return false;
-    int n = PQntuples(r);
+    int n = pg_nrows(r);
     for (int i = 0; i < n; i++) {
-        Table *t = table_of(x, (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
         if (!t)
             continue;
-        char type = PQgetvalue(r, i, 2)[0];
+        char type = pg_value(r, i, 2)[0];
         t->nuniques += type == 'u';
         t->nfks += type == 'f';
         t->nchecks += type == 'c';
@@ -533,11 +535,11 @@ static bool load_constraints(Ctx *x)
     }
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
-        Table *t = table_of(x, (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
         if (t)
             ok = add_constraint(x, r, i, t);
     }
-    PQclear(r);
+    pg_result_free(r);
     return ok;
 }
 
@@ -563,7 +565,7 @@ static const char q_indexes[] =
     " WHERE n.nspname = $1 AND c.relkind = 'r' AND co.oid IS NULL"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\", k.n";
 
-static void fill_index(Ctx *x, PGresult *r, int first, int nrows, Table *t)
+static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
 {
     Index *ix = &t->indexes[t->nindexes++];
     ix->name = val(x, r, first, 1);
@@ -580,7 +582,7 @@ static void fill_index(Ctx *x, PGresult *r, int first, int nrows, Table *t)
         if (flag(r, i, 6))
             e->column = val(x, r, i, 7);
         else
-            e->expr = sqlnorm_strip_parens(x->a, arena_strdup(x->a, PQgetvalue(r, i, 9)));
+            e->expr = sqlnorm_strip_parens(x->a, arena_strdup(x->a, pg_value(r, i, 9)));
         long opt = num(r, i, 8);
         e->desc = opt & 1;
         bool nulls_first = (opt & 2) != 0;
@@ -599,12 +601,12 @@ static void fill_index(Ctx *x, PGresult *r, int first, int nrows, Table *t)
 
 static bool load_indexes(Ctx *x)
 {
-    PGresult *r = query(x, q_indexes);
+    PgResult *r = query(x, q_indexes);
     if (!r)
         return false;
-    int n = PQntuples(r);
+    int n = pg_nrows(r);
     for (int i = 0; i < n; i++) {
-        Table *t = table_of(x, (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
         if (t && num(r, i, 5) == 1)
             t->nindexes++;
     }
@@ -617,12 +619,12 @@ static bool load_indexes(Ctx *x)
         int j = i + 1;
         while (j < n && num(r, j, 5) != 1)
             j++;
-        Table *t = table_of(x, (unsigned)strtoul(PQgetvalue(r, i, 0), NULL, 10));
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
         if (t)
             fill_index(x, r, i, j - i, t);
         i = j;
     }
-    PQclear(r);
+    pg_result_free(r);
     return true;
 }
 
@@ -640,13 +642,13 @@ static const char q_types[] =
 
 static bool load_types(Ctx *x)
 {
-    PGresult *r = query(x, q_types);
+    PgResult *r = query(x, q_types);
     if (!r)
         return false;
-    int n = PQntuples(r);
+    int n = pg_nrows(r);
     size_t nenums = 0;
     for (int i = 0; i < n; i++)
-        if (PQgetvalue(r, i, 1)[0] == 'e' && (i == 0 || strcmp(raw(r, i, 0), raw(r, i - 1, 0))))
+        if (pg_value(r, i, 1)[0] == 'e' && (i == 0 || strcmp(raw(r, i, 0), raw(r, i - 1, 0))))
             nenums++;
     x->m->enums = ARENA_ARRAY(x->a, Enum, nenums);
     for (int i = 0; i < n;) {
@@ -654,12 +656,12 @@ static bool load_types(Ctx *x)
         while (j < n && !strcmp(raw(r, j, 0), raw(r, i, 0)))
             j++;
         const char *name = raw(r, i, 0);
-        switch (PQgetvalue(r, i, 1)[0]) {
+        switch (pg_value(r, i, 1)[0]) {
         case 'e': {
             Enum *en = &x->m->enums[x->m->nenums++];
             en->name = arena_strdup(x->a, name);
             en->comment = val(x, r, i, 3);
-            bool empty = PQgetisnull(r, i, 2);
+            bool empty = pg_isnull(r, i, 2);
             en->nvalues = empty ? 0 : (size_t)(j - i);
             en->values = ARENA_ARRAY(x->a, EnumValue, en->nvalues);
             for (size_t k = 0; k < en->nvalues; k++)
@@ -678,7 +680,7 @@ static bool load_types(Ctx *x)
         }
         i = j;
     }
-    PQclear(r);
+    pg_result_free(r);
     return true;
 }
 
@@ -712,12 +714,12 @@ static const char q_others[] =
 
 static bool load_others(Ctx *x)
 {
-    PGresult *r = query(x, q_others);
+    PgResult *r = query(x, q_others);
     if (!r)
         return false;
-    for (int i = 0; i < PQntuples(r); i++)
-        warnf(x, "%s", PQgetvalue(r, i, 0));
-    PQclear(r);
+    for (int i = 0; i < pg_nrows(r); i++)
+        warnf(x, "%s", pg_value(r, i, 0));
+    pg_result_free(r);
     return true;
 }
 
@@ -726,12 +728,12 @@ static bool load_others(Ctx *x)
 static bool exec_simple(Ctx *x, const char *sql)
 {
     x->nq++;
-    PGresult *r = PQexecParams(x->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        sb_addf(x->err, "introspection: %s", PQresultErrorMessage(r));
-    PQclear(r);
-    return ok;
+    PgError e = PG_ERROR_INIT;
+    if (pg_exec(x->conn, sql, &e) == 0)
+        return true;
+    sb_addf(x->err, "introspection: %s", e.message ? e.message : "?");
+    pg_error_release(&e);
+    return false;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -739,7 +741,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-bool introspect_schema(PGconn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        StrBuf *err)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
@@ -748,9 +750,9 @@ bool introspect_schema(PGconn *c, const char *schema, Arena *a, Model *out, Intr
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
     bool ok = exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    PGresult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
+    PgResult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
     ok = r != NULL;
-    PQclear(r);
+    pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
          load_indexes(&x) && load_types(&x) && load_others(&x);
     exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");

@@ -6,10 +6,9 @@
 #ifndef STRAV_INTROSPECT_H
 #define STRAV_INTROSPECT_H
 
-#include <libpq-fe.h>
-
 #include "arena.h"
 #include "model.h"
+#include "pg.h"
 
 struct StrBuf;
 
@@ -28,7 +27,7 @@ typedef struct IntrospectInfo {
  * to the schema, so expressions print unqualified, as the compiler writes them. info may be
  * NULL. Returns false with a message in err on a query failure (the connection's transaction
  * is rolled back). Strings live in a. */
-bool introspect_schema(PGconn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        struct StrBuf *err);
 
 #endif

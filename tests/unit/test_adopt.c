@@ -6,7 +6,6 @@
  *                                                     (model_json_write), warnings on stderr
  *   test_adopt strav CONNINFO SCHEMA                  print the .strav text pull would write
  */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,17 +31,17 @@ static int driver(int argc, char **argv)
         fprintf(stderr, "usage: test_adopt introspect|strav CONNINFO SCHEMA [--stats]\n");
         return 2;
     }
-    PGconn *c = PQconnectdb(argv[2]);
-    if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "connect: %s", PQerrorMessage(c));
-        PQfinish(c);
+    StrBuf err = SB_INIT;
+    PgConn *c = pg_connect(argv[2], &err);
+    if (!c) {
+        fprintf(stderr, "connect: %s\n", sb_str(&err));
+        sb_release(&err);
         return 1;
     }
     Arena a;
     arena_init(&a);
     Model m;
     IntrospectInfo info;
-    StrBuf err = SB_INIT;
     double t0 = now_ms();
     bool ok = introspect_schema(c, argv[3], &a, &m, &info, &err);
     double t1 = now_ms();
@@ -68,7 +67,7 @@ static int driver(int argc, char **argv)
     }
     sb_release(&err);
     arena_free(&a);
-    PQfinish(c);
+    pg_close(c);
     return rc;
 }
 
