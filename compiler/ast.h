@@ -160,6 +160,14 @@ AstAttr *ast_attr(Arena *a, Span at, AstTerm *name, bool table_level, bool has_p
                   AstArg *args, Span end);
 AstAttr *ast_attr_append(AstAttr *list, AstAttr *attr);
 
+/* Added by the front end (parse.c calls these; sema may use them to build test ASTs). */
+Span ast_span_cover(Span from, Span to); /* from's start to to's end */
+AstField *ast_field(Arena *a, AstTerm *name, AstType type, AstTerm *def, AstAttr *attrs);
+AstAs *ast_as(Arena *a, AstTerm *target, AstTerm *relname);
+AstEnumValue *ast_enum_value(Arena *a, AstTerm *name, AstAttr *attrs);
+/* fields, attrs, as and values are filled in by the caller; span runs from kw to end. */
+AstDecl *ast_decl(Arena *a, DeclKind kind, Span kw, AstTerm *name, AstTerm *parents, Span end);
+
 /* Debug/golden dump: an indented S-expression-like text, one node per line. */
 struct StrBuf;
 void ast_dump(struct StrBuf *out, const AstFile *file);

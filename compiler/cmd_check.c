@@ -1,22 +1,163 @@
 /*
- * cmd_check.c - placeholder; replaced by the work on this command.
+ * cmd_check.c - `stravc check` (load and validate every domain, print diagnostics or a one-line
+ * summary) and `stravc model --json` (print the resolved project as JSON). Both are thin shells
+ * over project_load; they own the arena, the diagnostics and the exit status (0/1/2).
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "model_json.h"
+#include "project.h"
+#include "strbuf.h"
+
+typedef struct Opts {
+    const char *schemas;
+    const char *domain;
+    bool json;
+} Opts;
+
+static const char check_usage[] =
+    "usage: stravc check [--schemas DIR] [-s DOMAIN] [DIR]\n"
+    "\n"
+    "Parse and check every .strav file under DIR/<domain>/ (default database/schemas).\n"
+    "\n"
+    "  --schemas DIR       the schemas folder (one subfolder per domain); also positional\n"
+    "  -s, --scope DOMAIN  check only DOMAIN (and the public domain it may reference)\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Exit status: 0 no errors, 1 errors reported, 2 usage error.\n";
+
+static const char model_usage[] =
+    "usage: stravc model --json [--schemas DIR] [-s DOMAIN] [DIR]\n"
+    "\n"
+    "Print the resolved model of every domain (or only DOMAIN) as JSON on stdout\n"
+    "(the format of docs/model-json.md). Nothing is printed when there are errors.\n"
+    "\n"
+    "  --json              JSON output (the only format)\n"
+    "  --schemas DIR       the schemas folder (default database/schemas); also positional\n"
+    "  -s, --scope DOMAIN  only this domain\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 errors reported, 2 usage error.\n";
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool allow_json)
+{
+    static const struct option longopts[] = {
+        {"schemas", required_argument, NULL, 'S'}, {"scope", required_argument, NULL, 's'},
+        {"domain", required_argument, NULL, 's'},  {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof(*o));
+    o->schemas = "database/schemas";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            o->schemas = optarg;
+            break;
+        case 's':
+            o->domain = optarg;
+            break;
+        case 'j':
+            if (!allow_json) {
+                fprintf(stderr, "stravc: error: unknown option '--json'\n%s", usage);
+                return 2;
+            }
+            o->json = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "stravc: error: unknown or incomplete option '%s'\n%s",
+                    argv[optind - 1], usage);
+            return 2;
+        }
+    }
+    if (optind < argc)
+        o->schemas = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "stravc: error: unexpected argument '%s'\n%s", argv[optind], usage);
+        return 2;
+    }
+    return -1;
+}
+
+static bool use_color(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDERR_FILENO) && !(nc && *nc);
+}
+
+/* Load the project; on failure flush the diagnostics. */
+static int load(const Opts *o, Arena *a, ProjectLoad *pl, Diag *d)
+{
+    diag_init(d);
+    arena_init(a);
+    bool ok = project_load(pl, a, o->schemas, o->domain, d);
+    if (!ok || diag_count_errors(d) > 0) {
+        diag_flush(d, stderr, use_color());
+        return 1;
+    }
+    diag_flush(d, stderr, use_color()); /* warnings */
+    return 0;
+}
 
 int cmd_check(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("stravc: not implemented yet\n", stderr);
-    return 2;
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, check_usage, false);
+    if (rc >= 0)
+        return rc;
+    Arena a;
+    Diag d;
+    ProjectLoad pl;
+    rc = load(&o, &a, &pl, &d);
+    if (rc == 0) {
+        size_t nt = 0, ne = 0;
+        for (size_t i = 0; i < pl.project.ndomains; i++) {
+            nt += pl.project.domains[i].ntables;
+            ne += pl.project.domains[i].nenums;
+        }
+        printf("ok: %zu domain%s, %zu table%s, %zu enum%s\n", pl.project.ndomains,
+               pl.project.ndomains == 1 ? "" : "s", nt, nt == 1 ? "" : "s", ne,
+               ne == 1 ? "" : "s");
+    }
+    project_release(&pl);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
 }
 
 int cmd_model(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("stravc: not implemented yet\n", stderr);
-    return 2;
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, model_usage, true);
+    if (rc >= 0)
+        return rc;
+    if (!o.json) {
+        fprintf(stderr, "stravc: error: 'stravc model' needs --json\n%s", model_usage);
+        return 2;
+    }
+    Arena a;
+    Diag d;
+    ProjectLoad pl;
+    rc = load(&o, &a, &pl, &d);
+    if (rc == 0) {
+        StrBuf sb = SB_INIT;
+        project_json_write(&sb, &pl.project);
+        fwrite(sb_str(&sb), 1, sb.len, stdout);
+        sb_release(&sb);
+    }
+    project_release(&pl);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
 }

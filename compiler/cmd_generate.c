@@ -1,22 +1,369 @@
 /*
- * cmd_generate.c - placeholder; replaced by the work on this command.
+ * cmd_generate.c - `stravc generate` (write a migration directory per domain with changes) and
+ * `stravc diff` (print the plan, write nothing). Both: load the schemas (project_load) or, for
+ * tests, two model JSON files; take each domain's latest snapshot as the old model; diff_models;
+ * then migdir_write or emit_plan_text.
  */
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "diff.h"
+#include "emit_sql.h"
+#include "migdir.h"
+#include "model_json.h"
+#include "project.h"
+#include "source.h"
+#include "strbuf.h"
+
+typedef struct Opts {
+    const char *schemas, *migrations, *domain, *message;
+    const char *old_json, *new_json; /* hidden: diff two model files */
+    bool allow_destructive, json;
+} Opts;
+
+static const char generate_usage[] =
+    "usage: stravc generate -m MESSAGE [-s DOMAIN] [--schemas DIR] [--migrations DIR]\n"
+    "                       [--allow-destructive]\n"
+    "\n"
+    "Compare the schemas with each domain's latest migration snapshot and write a new\n"
+    "migration directory <migrations>/<domain>/<version>/ for every domain that changed.\n"
+    "\n"
+    "  -m, --message MSG     the migration's message (required)\n"
+    "  -s, --scope DOMAIN    only this domain\n"
+    "  --schemas DIR         the schemas folder (default database/schemas)\n"
+    "  --migrations DIR      the migrations folder (default database/migrations)\n"
+    "  --allow-destructive   allow changes that lose data (drop table/column, narrowing type\n"
+    "                        change, enum value removal)\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success or no changes, 1 errors reported (or destructive changes refused),\n"
+    "2 usage error.\n";
+
+static const char diff_usage[] =
+    "usage: stravc diff [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--json]\n"
+    "\n"
+    "Print the changes `stravc generate` would write (summary, then the SQL of every file,\n"
+    "up then down), writing nothing.\n"
+    "\n"
+    "  -s, --scope DOMAIN    only this domain\n"
+    "  --schemas DIR         the schemas folder (default database/schemas)\n"
+    "  --migrations DIR      the migrations folder (default database/migrations)\n"
+    "  --json                machine-readable output\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 nothing to do, 3 there are changes (so CI can fail on a forgotten\n"
+    "generate), 1 errors reported, 2 usage error.\n";
+
+static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool generate)
+{
+    static const struct option longopts[] = {
+        {"schemas", required_argument, NULL, 'S'},
+        {"migrations", required_argument, NULL, 'M'},
+        {"scope", required_argument, NULL, 's'},
+        {"domain", required_argument, NULL, 's'},
+        {"message", required_argument, NULL, 'm'},
+        {"allow-destructive", no_argument, NULL, 'D'},
+        {"json", no_argument, NULL, 'j'},
+        {"old-json", required_argument, NULL, 'O'},
+        {"new-json", required_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->schemas = "database/schemas";
+    o->migrations = "database/migrations";
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+s:m:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'S':
+            o->schemas = optarg;
+            break;
+        case 'M':
+            o->migrations = optarg;
+            break;
+        case 's':
+            o->domain = optarg;
+            break;
+        case 'm':
+            o->message = optarg;
+            break;
+        case 'D':
+            o->allow_destructive = true;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'O':
+            o->old_json = optarg;
+            break;
+        case 'N':
+            o->new_json = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "stravc: error: unknown or incomplete option '%s'\n%s",
+                    argv[optind - 1], usage);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "stravc: error: unexpected argument '%s'\n%s", argv[optind], usage);
+        return 2;
+    }
+    if (generate && (!o->message || !*o->message)) {
+        fprintf(stderr, "stravc: error: a message is required (-m MESSAGE)\n%s", usage);
+        return 2;
+    }
+    if (generate && (o->old_json || o->json)) {
+        fprintf(stderr, "stravc: error: --json and --old-json are diff options\n%s", usage);
+        return 2;
+    }
+    if (!o->new_json != !o->old_json && !(o->new_json && !o->old_json)) {
+        fprintf(stderr, "stravc: error: --old-json needs --new-json\n%s", usage);
+        return 2;
+    }
+    return -1;
+}
+
+static bool use_color(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDERR_FILENO) && !(nc && *nc);
+}
+
+static bool read_model_file(Arena *a, const char *path, Model *m, Diag *d)
+{
+    Source *src = source_load(path);
+    if (!src) {
+        diag_global(d, DIAG_ERROR, "cannot read '%s'", path);
+        return false;
+    }
+    bool ok = model_json_read(a, src->buf, src->len, path, m, d);
+    source_free(src);
+    return ok;
+}
+
+static uint64_t now_ms(void)
+{
+    const char *fake = getenv("STRAV_NOW_MS"); /* tests: a fixed clock */
+    if (fake && *fake)
+        return strtoull(fake, NULL, 10);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* One domain to compare: the new model and the old one (snapshot or --old-json). */
+typedef struct Work {
+    const Model *new_m;
+    Model old_m;
+    const char *parent;
+} Work;
+
+static void print_summary(FILE *out, const Plan *p)
+{
+    const PlanSummary *s = &p->summary;
+    fprintf(out,
+            "  Tables: %d to create, %d to drop, %d to modify\n"
+            "  Enums: %d to create, %d to modify, %d to drop\n",
+            s->tables_create, s->tables_drop, s->tables_modify, s->enums_create, s->enums_modify,
+            s->enums_drop);
+    for (size_t i = 0; i < p->nirreversible; i++)
+        fprintf(out, "  ! irreversible: %s\n", p->irreversible[i]);
+}
+
+static json_t *plan_json(const Plan *p, const Model *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "domain", json_string(m->domain));
+    const PlanSummary *s = &p->summary;
+    json_t *js = json_object();
+    json_object_set_new(js, "tablesToCreate", json_integer(s->tables_create));
+    json_object_set_new(js, "tablesToDrop", json_integer(s->tables_drop));
+    json_object_set_new(js, "tablesToModify", json_integer(s->tables_modify));
+    json_object_set_new(js, "enumsToCreate", json_integer(s->enums_create));
+    json_object_set_new(js, "enumsToModify", json_integer(s->enums_modify));
+    json_object_set_new(js, "enumsToDrop", json_integer(s->enums_drop));
+    json_object_set_new(o, "summary", js);
+    json_t *ops = json_array();
+    for (size_t i = 0; i < p->nops; i++)
+        json_array_append_new(ops, json_string(p->ops[i].what));
+    json_object_set_new(o, "changes", ops);
+    json_t *files = json_array();
+    StrBuf sb = SB_INIT;
+    for (size_t i = 0; i < p->nfiles; i++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "up", json_string(p->files[i].up_path));
+        json_object_set_new(f, "down", json_string(p->files[i].down_path));
+        sb_reset(&sb);
+        emit_plan_file(&sb, p, &p->files[i], false);
+        json_object_set_new(f, "upSql", json_string(sb_str(&sb)));
+        sb_reset(&sb);
+        emit_plan_file(&sb, p, &p->files[i], true);
+        json_object_set_new(f, "downSql", json_string(sb_str(&sb)));
+        json_object_set_new(f, "nonTransactional", json_boolean(p->files[i].non_tx));
+        json_array_append_new(files, f);
+    }
+    sb_release(&sb);
+    json_object_set_new(o, "files", files);
+    json_t *a = json_array();
+    for (size_t i = 0; i < p->ndestructive; i++)
+        json_array_append_new(a, json_string(p->destructive[i]));
+    json_object_set_new(o, "destructive", a);
+    a = json_array();
+    for (size_t i = 0; i < p->nirreversible; i++)
+        json_array_append_new(a, json_string(p->irreversible[i]));
+    json_object_set_new(o, "irreversible", a);
+    return o;
+}
+
+static int run(int argc, char **argv, bool generate)
+{
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, generate ? generate_usage : diff_usage, generate);
+    if (rc >= 0)
+        return rc;
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d);
+    ProjectLoad pl = {0};
+    bool loaded = false;
+    Work *work = NULL;
+    size_t nwork = 0;
+    rc = 1;
+    if (o.new_json) {
+        Model *nm = ARENA_NEW(&a, Model);
+        work = ARENA_ARRAY(&a, Work, 1);
+        nwork = 1;
+        work[0].new_m = nm;
+        if (!read_model_file(&a, o.new_json, nm, &d) ||
+            (o.old_json && !read_model_file(&a, o.old_json, &work[0].old_m, &d)))
+            goto out;
+        if (!o.old_json && !migdir_load_latest(&a, o.migrations, nm->domain, nm, &work[0].old_m,
+                                               &work[0].parent, &d))
+            goto out;
+    } else {
+        loaded = true;
+        if (!project_load(&pl, &a, o.schemas, o.domain, &d) || diag_count_errors(&d))
+            goto out;
+        work = ARENA_ARRAY(&a, Work, pl.project.ndomains + 1);
+        for (size_t i = 0; i < pl.project.ndomains; i++) {
+            const Model *m = &pl.project.domains[i];
+            if (o.domain && strcmp(m->domain, o.domain))
+                continue; /* loaded only because the scope references it */
+            Work *w = &work[nwork++];
+            w->new_m = m;
+            if (!migdir_load_latest(&a, o.migrations, m->domain, m, &w->old_m, &w->parent, &d))
+                goto out;
+        }
+    }
+    diag_flush(&d, stderr, use_color()); /* warnings */
+
+    Plan *plans = ARENA_ARRAY(&a, Plan, nwork + 1);
+    bool ok = true, any = false;
+    for (size_t i = 0; i < nwork; i++) {
+        plan_init(&plans[i], &a);
+        if (!diff_models(&work[i].old_m, work[i].new_m, &plans[i], &d))
+            ok = false;
+        any = any || !plan_empty(&plans[i]);
+    }
+    if (!ok)
+        goto release;
+    if (!generate) {
+        if (o.json) {
+            json_t *root = json_object(), *arr = json_array();
+            for (size_t i = 0; i < nwork; i++)
+                json_array_append_new(arr, plan_json(&plans[i], work[i].new_m));
+            json_object_set_new(root, "changes", json_boolean(any));
+            json_object_set_new(root, "domains", arr);
+            char *s = json_dumps(root, JSON_INDENT(2));
+            puts(s);
+            free(s);
+            json_decref(root);
+        } else if (!any) {
+            puts("No changes detected");
+        } else {
+            StrBuf sb = SB_INIT;
+            for (size_t i = 0; i < nwork; i++) {
+                if (plan_empty(&plans[i]))
+                    continue;
+                if (nwork > 1)
+                    sb_addf(&sb, "-- domain %s\n", work[i].new_m->domain);
+                emit_plan_text(&sb, &plans[i]);
+            }
+            fputs(sb_str(&sb), stdout);
+            sb_release(&sb);
+        }
+        rc = any ? 3 : 0;
+        goto release;
+    }
+    if (!any) {
+        puts("No changes detected");
+        rc = 0;
+        goto release;
+    }
+    if (!o.allow_destructive) {
+        bool refused = false;
+        for (size_t i = 0; i < nwork; i++) {
+            if (!plans[i].ndestructive)
+                continue;
+            if (!refused)
+                fputs("Error: the migration would destroy data:\n", stderr);
+            refused = true;
+            for (size_t k = 0; k < plans[i].ndestructive; k++)
+                fprintf(stderr, "  - %s\n", plans[i].destructive[k]);
+        }
+        if (refused) {
+            fputs("Nothing was written. Re-run with --allow-destructive to generate it.\n",
+                  stderr);
+            goto release;
+        }
+    }
+    uint64_t now = now_ms();
+    for (size_t i = 0; i < nwork; i++) {
+        if (plan_empty(&plans[i]))
+            continue;
+        char version[32];
+        snprintf(version, sizeof version, "%llu",
+                 (unsigned long long)migdir_next_version(now, work[i].parent));
+        if (!migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message, now,
+                          work[i].parent, &d))
+            goto release;
+        printf("✓ Migration generated: %s\n", version);
+        if (nwork > 1 || strcmp(work[i].new_m->domain, "public"))
+            printf("  Domain: %s\n", work[i].new_m->domain);
+        print_summary(stdout, &plans[i]);
+    }
+    rc = 0;
+release:
+    for (size_t i = 0; i < nwork; i++)
+        plan_release(&plans[i]);
+out:
+    diag_flush(&d, stderr, use_color());
+    if (loaded)
+        project_release(&pl);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
+}
 
 int cmd_generate(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("stravc: not implemented yet\n", stderr);
-    return 2;
+    return run(argc, argv, true);
 }
 
 int cmd_diff(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("stravc: not implemented yet\n", stderr);
-    return 2;
+    return run(argc, argv, false);
 }

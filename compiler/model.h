@@ -173,6 +173,8 @@ typedef struct Table {
     size_t nindexes;
     const char **was;      /* table rename hints */
     size_t nwas;
+    const char *as_a;      /* association: relation name of the first side (`as`), or NULL; */
+    const char *as_b;      /*   no SQL effect, kept for code generators */
     Span span;
 } Table;
 

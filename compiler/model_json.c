@@ -185,6 +185,8 @@ static json_t *table_json(const Table *t)
     }
     if (t->nwas)
         set(o, "was", str_array(t->was, t->nwas));
+    set_str_opt(o, "asA", t->as_a);
+    set_str_opt(o, "asB", t->as_b);
     return o;
 }
 
@@ -552,6 +554,8 @@ static void read_table(Reader *r, json_t *o, Table *t)
         ix->where = get_str(r, io, "where", false, where);
     }
     t->was = read_strs(r, o, "was", &t->nwas, where);
+    t->as_a = get_str(r, o, "asA", false, where);
+    t->as_b = get_str(r, o, "asB", false, where);
 }
 
 static void read_enum(Reader *r, json_t *o, Enum *e)

@@ -1,14 +1,84 @@
 /*
- * parse.h - placeholder; replaced by the front-end work.
+ * parse.h - the .strav parser: parse_file() runs the lexer (lex.h) and the lemon parser
+ * (grammar/parser.y) over one Source and returns its AST (ast.h). Also the helpers the
+ * grammar actions call and the prototypes of lemon's generated API (so the generated parser
+ * compiles under -Wmissing-prototypes).
  */
 #ifndef STRAV_PARSE_H
 #define STRAV_PARSE_H
+
 #include <stdio.h>
-void *StravParseAlloc(void *(*mallocProc)(size_t), int *ctx);
+
+#include "arena.h"
+#include "ast.h"
+#include "base.h"
+#include "diag.h"
+#include "lex.h"
+#include "source.h"
+
+/* Parse one file. Never returns NULL: on a syntax error the first error is reported to d,
+ * parsing stops, and the AST holds the declarations completed before it (check
+ * diag_count_errors). Everything is allocated from a; src must outlive the AST. */
+AstFile *parse_file(Arena *a, Source *src, Diag *d);
+
+/* ---- used by the grammar actions only ---- */
+
+typedef struct DocEntry DocEntry;
+
+typedef struct ParseCtx {
+    Arena *arena;
+    Source *src;
+    Diag *diag;
+    int nerr;                    /* errors reported; the driver stops at the first */
+    AstDecl *decls, *decls_tail; /* completed declarations */
+} ParseCtx;
+
+/* List builders: head plus tail so appending stays O(1) on huge inputs. */
+typedef struct TermList { AstTerm *head, *tail; } TermList;
+typedef struct ArgList { AstArg *head, *tail; } ArgList;
+typedef struct AttrList { AstAttr *head, *tail; } AttrList;
+typedef struct AsList { AstAs *head, *tail; } AsList;
+
+/* A declaration body while it is being parsed. */
+typedef struct Body {
+    AstField *fields, *fields_tail;
+    AstAttr *attrs, *attrs_tail;
+    AstAs *as, *as_tail;
+    AstEnumValue *values, *values_tail;
+} Body;
+
+AstTerm *p_term(ParseCtx *ctx, TermKind kind, Token t);
+AstTerm *p_term_neg(ParseCtx *ctx, Token minus, Token num);
+AstTerm *p_term_sql(ParseCtx *ctx, Token kw, Token str, Token rparen);
+TermList p_terms(TermList l, AstTerm *t);
+ArgList p_args(ArgList l, AstArg *x);
+AttrList p_attrs(AttrList l, AstAttr *x);
+AsList p_as(AsList l, AstAs *x);
+AstArg *p_arg(ParseCtx *ctx, AstTerm *key, AstTerm *terms);
+AstAttr *p_attr(ParseCtx *ctx, Token at, Token name, bool table_level, bool parens,
+                AstArg *args, Token end);
+AstType p_type(ParseCtx *ctx, AstTerm *name, bool has_args, AstArg *args, Token end);
+AstType p_type_dim(ParseCtx *ctx, AstType t, Token end);
+AstType p_type_nullable(ParseCtx *ctx, AstType t, Token end);
+AstField *p_field(ParseCtx *ctx, AstTerm *name, AstType type, AstTerm *def, AstAttr *attrs);
+AstAs *p_as_entry(ParseCtx *ctx, AstTerm *target, AstTerm *relname);
+AstEnumValue *p_value(ParseCtx *ctx, AstTerm *name, AstAttr *attrs);
+Body *p_body(ParseCtx *ctx);
+Body *p_body_field(Body *b, AstField *f);
+Body *p_body_attr(Body *b, AstAttr *x);
+Body *p_body_as(Body *b, AsList l);
+Body *p_body_value(Body *b, AstEnumValue *v);
+void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end);
+void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected);
+void p_stack_overflow(ParseCtx *ctx);
+
+/* lemon's generated API (build/gen/parser.c), called only from parse.c. */
+void *StravParseAlloc(void *(*mallocProc)(size_t), ParseCtx *ctx);
 void StravParseFree(void *p, void (*freeProc)(void *));
-void StravParse(void *yyp, int yymajor, int yyminor);
+void StravParse(void *yyp, int yymajor, Token yyminor);
 void StravParseTrace(FILE *TraceFILE, char *zTracePrompt);
 int StravParseFallback(int iToken);
-void StravParseInit(void *yypRawParser, int *ctx);
+void StravParseInit(void *yypRawParser, ParseCtx *ctx);
 void StravParseFinalize(void *p);
+
 #endif

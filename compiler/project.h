@@ -1,5 +1,5 @@
 /*
- * project.h - load a schemas folder (database/schemas/<domain>/*.strav) into a Project: every
+ * project.h - load a schemas folder (database/schemas/<domain>/ *.strav) into a Project: every
  * domain's files parsed, checked and resolved into a Model. The front end's entry point, used by
  * stravc check/model/generate/diff. Stage: files -> parse -> sema -> Project.
  */

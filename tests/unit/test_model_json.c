@@ -26,7 +26,8 @@ static Model sample(Arena *a)
     m.tables = ARENA_ARRAY(a, Table, 1);
     Table *t = &m.tables[0];
     *t = (Table){.name = "user", .archetype = ARCH_ENTITY, .comment = "people \"quoted\"",
-                 .was = was1, .nwas = 2};
+                 .was = was1, .nwas = 2,
+                 .as_a = "owner", .as_b = "member"};
     t->ncolumns = 4;
     t->columns = ARENA_ARRAY(a, Column, 4);
     t->columns[0] = (Column){.name = "id", .type = {TY_CHAR, 26, -1, -1, 0, NULL, NULL, NULL}};
@@ -108,6 +109,7 @@ int main(void)
             CHECK_STR(t->indexes[0].elems[1].expr, "lower(name)");
             CHECK_STR(t->indexes[0].where, "deleted_at IS NULL");
             CHECK_INT(t->nwas, ==, 2);
+            CHECK_STR(t->as_b, "member");
         }
         CHECK_STR(back.enums[0].values[1].was[1], "older_name");
         sb_release(&s1);

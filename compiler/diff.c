@@ -1,0 +1,1222 @@
+/*
+ * diff.c - old Model + new Model -> Plan (diff.h). Three steps:
+ *   1. pair objects: by name, else through the new object's `was` hints (tables, columns,
+ *      enums, enum values); an old object paired with nothing is dropped, a new one created;
+ *   2. decide what changed, comparing old objects through the renames (an FK to a renamed
+ *      table is unchanged; a column of a renamed enum type is unchanged);
+ *   3. append ops in dependency order to the sections of plan.h, each with its inverse.
+ */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit_sql.h"
+#include "sqlquote.h"
+#include "strbuf.h"
+
+typedef struct TPair {
+    const Table *o, *n; /* both set for a kept table; one NULL for a drop/create */
+    const char **colmap; /* per old column: its new name, NULL when dropped */
+    bool *typechg;       /* per new column: its type changes */
+    bool key_changed;    /* primary key or a unique dropped/changed: FKs to it are rebuilt */
+    bool modified;
+} TPair;
+
+typedef struct Ctx {
+    Arena *a;
+    const Model *om, *nm;
+    Plan *p;
+    Diag *d;
+    bool ok;
+    TPair *pairs; /* kept and created tables in new order, then dropped tables */
+    size_t npairs;
+    TPair **by_old; /* per old table */
+    TPair **by_new; /* per new table */
+    const char **enum_new_name; /* per old enum: new name, NULL when dropped */
+    StrBuf up, down, what;
+} Ctx;
+
+static bool str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static size_t table_index(const Model *m, const Table *t)
+{
+    return (size_t)(t - m->tables);
+}
+
+static TPair *pair_of_old_name(Ctx *c, const char *old_table)
+{
+    const Table *t = model_find_table(c->om, old_table);
+    return t ? c->by_old[table_index(c->om, t)] : NULL;
+}
+
+/* The name an old table has in the new model (itself when dropped or unknown). */
+static const char *new_table_name(Ctx *c, const char *old_table)
+{
+    TPair *tp = pair_of_old_name(c, old_table);
+    return tp && tp->n ? tp->n->name : old_table;
+}
+
+static const char *map_col(const TPair *tp, const char *old_col)
+{
+    if (!tp || !tp->o)
+        return old_col;
+    for (size_t i = 0; i < tp->o->ncolumns; i++)
+        if (!strcmp(tp->o->columns[i].name, old_col))
+            return tp->colmap[i] ? tp->colmap[i] : "";
+    return old_col;
+}
+
+static bool cols_equal(const TPair *tp, const char *const *oc, const char *const *nc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(map_col(tp, oc[i]), nc[i]))
+            return false;
+    return true;
+}
+
+static SqlType map_type(Ctx *c, const SqlType *t)
+{
+    SqlType r = *t;
+    if (t->kind == TY_ENUM && !t->enum_schema) {
+        const Enum *e = model_find_enum(c->om, t->enum_name);
+        if (e && c->enum_new_name[e - c->om->enums])
+            r.enum_name = c->enum_new_name[e - c->om->enums];
+    }
+    return r;
+}
+
+/* ---------------------------------------------------------------- op helpers */
+
+static void op(Ctx *c, Section sec, const char *table)
+{
+    plan_add(c->p, sec, table, sb_str(&c->up), sb_str(&c->down), sb_str(&c->what));
+    sb_reset(&c->up);
+    sb_reset(&c->down);
+    sb_reset(&c->what);
+}
+
+static void what_obj(StrBuf *w, const char *verb, const char *table, const char *col)
+{
+    sb_adds(w, verb);
+    sb_addch(w, ' ');
+    sql_ident(w, table);
+    if (col) {
+        sb_addch(w, '.');
+        sql_ident(w, col);
+    }
+}
+
+static void alter(StrBuf *out, const char *table)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, table);
+}
+
+static void alter_col(StrBuf *out, const char *table, const char *col)
+{
+    alter(out, table);
+    sb_adds(out, " ALTER COLUMN ");
+    sql_ident(out, col);
+}
+
+static void drop_index(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP INDEX ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void drop_table(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP TABLE ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void drop_column(StrBuf *out, const char *table, const char *col)
+{
+    alter(out, table);
+    sb_adds(out, " DROP COLUMN ");
+    sql_ident(out, col);
+    sb_adds(out, ";\n");
+}
+
+static void rename_obj(StrBuf *out, const char *what_kw, const char *table, const char *from,
+                       const char *to)
+{
+    if (table) {
+        alter(out, table);
+        sb_addf(out, " RENAME %s ", what_kw);
+        sql_ident(out, from);
+    } else {
+        sb_addf(out, "ALTER %s ", what_kw);
+        sql_ident(out, from);
+        sb_adds(out, " RENAME");
+    }
+    sb_adds(out, " TO ");
+    sql_ident(out, to);
+    sb_adds(out, ";\n");
+}
+
+/* ADD COLUMN for an existing table: NOT NULL columns without a value for existing rows are
+ * added nullable, backfilled, then made NOT NULL. Returns false when that is impossible. */
+static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col, bool report)
+{
+    bool fills = col->def.kind != DEF_NONE || col->identity != IDENTITY_NONE || col->generated ||
+                 col->type.kind == TY_SMALLSERIAL || col->type.kind == TY_SERIAL ||
+                 col->type.kind == TY_BIGSERIAL;
+    Column tmp = *col;
+    bool backfill = !col->nullable && !fills && col->backfill.kind != DEF_NONE;
+    if (!col->nullable && !fills && !backfill) {
+        if (report) {
+            diag_at(c->d, DIAG_ERROR, col->span,
+                    "column '%s.%s' is added NOT NULL to an existing table without a default "
+                    "or @backfill",
+                    table, col->name);
+            c->ok = false;
+        }
+        /* the down direction (re-adding a dropped column) does its best */
+    }
+    if (backfill)
+        tmp.nullable = true;
+    alter(out, table);
+    sb_adds(out, " ADD COLUMN ");
+    emit_column_def(out, &tmp);
+    sb_adds(out, ";\n");
+    if (col->comment)
+        emit_comment(out, "COLUMN", table, col->name, col->comment);
+    if (backfill) {
+        sb_adds(out, "UPDATE ");
+        sql_ident(out, table);
+        sb_adds(out, " SET ");
+        sql_ident(out, col->name);
+        sb_adds(out, " = ");
+        emit_default(out, &col->backfill);
+        sb_adds(out, " WHERE ");
+        sql_ident(out, col->name);
+        sb_adds(out, " IS NULL;\n");
+        alter_col(out, table, col->name);
+        sb_adds(out, " SET NOT NULL;\n");
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- pairing */
+
+static void pair_tables(Ctx *c)
+{
+    const Model *om = c->om, *nm = c->nm;
+    c->pairs = ARENA_ARRAY(c->a, TPair, om->ntables + nm->ntables + 1);
+    c->by_old = ARENA_ARRAY(c->a, TPair *, om->ntables + 1);
+    c->by_new = ARENA_ARRAY(c->a, TPair *, nm->ntables + 1);
+    for (size_t i = 0; i < nm->ntables; i++) {
+        const Table *n = &nm->tables[i];
+        const Table *o = model_find_table(om, n->name);
+        for (size_t h = 0; !o && h < n->nwas; h++) {
+            const Table *cand = model_find_table(om, n->was[h]);
+            if (cand && !model_find_table(nm, cand->name) && !c->by_old[table_index(om, cand)])
+                o = cand;
+        }
+        TPair *tp = &c->pairs[c->npairs++];
+        tp->n = n;
+        tp->o = o;
+        c->by_new[i] = tp;
+        if (o)
+            c->by_old[table_index(om, o)] = tp;
+    }
+    for (size_t i = 0; i < om->ntables; i++) {
+        if (c->by_old[i])
+            continue;
+        TPair *tp = &c->pairs[c->npairs++];
+        tp->o = &om->tables[i];
+        c->by_old[i] = tp;
+    }
+    /* columns of kept tables */
+    for (size_t i = 0; i < c->npairs; i++) {
+        TPair *tp = &c->pairs[i];
+        if (!tp->o || !tp->n)
+            continue;
+        tp->colmap = ARENA_ARRAY(c->a, const char *, tp->o->ncolumns + 1);
+        tp->typechg = ARENA_ARRAY(c->a, bool, tp->n->ncolumns + 1);
+        for (size_t j = 0; j < tp->n->ncolumns; j++) {
+            const Column *nc = &tp->n->columns[j];
+            const Column *oc = table_find_column(tp->o, nc->name);
+            for (size_t h = 0; !oc && h < nc->nwas; h++) {
+                const Column *cand = table_find_column(tp->o, nc->was[h]);
+                if (cand && !table_find_column(tp->n, cand->name) &&
+                    !tp->colmap[cand - tp->o->columns])
+                    oc = cand;
+            }
+            if (oc)
+                tp->colmap[oc - tp->o->columns] = nc->name;
+        }
+    }
+    /* enums */
+    c->enum_new_name = ARENA_ARRAY(c->a, const char *, om->nenums + 1);
+    for (size_t i = 0; i < nm->nenums; i++) {
+        const Enum *n = &nm->enums[i];
+        const Enum *o = model_find_enum(om, n->name);
+        for (size_t h = 0; !o && h < n->nwas; h++) {
+            const Enum *cand = model_find_enum(om, n->was[h]);
+            if (cand && !model_find_enum(nm, cand->name) && !c->enum_new_name[cand - om->enums])
+                o = cand;
+        }
+        if (o)
+            c->enum_new_name[o - om->enums] = n->name;
+    }
+}
+
+static const Column *old_column_of(const TPair *tp, const char *new_col)
+{
+    for (size_t i = 0; i < tp->o->ncolumns; i++)
+        if (tp->colmap[i] && !strcmp(tp->colmap[i], new_col))
+            return &tp->o->columns[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- enums */
+
+/* Rebuild enum type `name` with `values`, converting the columns of table model m that use it
+ * (the model describing the database at the time the statements run). */
+static void enum_rebuild(StrBuf *out, const char *name, const char *const *values, size_t nvalues,
+                         const char *comment, const Model *m, const char *col_enum_name)
+{
+    char *tmp = xmalloc(strlen(name) + 16);
+    strcpy(tmp, name);
+    strcat(tmp, "__strav_old");
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, " RENAME TO ");
+    sql_ident(out, tmp);
+    sb_adds(out, ";\nCREATE TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, " AS ENUM (");
+    for (size_t i = 0; i < nvalues; i++) {
+        if (i)
+            sb_adds(out, ", ");
+        sql_literal(out, values[i]);
+    }
+    sb_adds(out, ");\n");
+    for (size_t i = 0; i < m->ntables; i++) {
+        const Table *t = &m->tables[i];
+        for (size_t j = 0; j < t->ncolumns; j++) {
+            const Column *col = &t->columns[j];
+            if (col->type.kind != TY_ENUM || col->type.enum_schema ||
+                strcmp(col->type.enum_name, col_enum_name))
+                continue;
+            if (col->def.kind != DEF_NONE) {
+                alter_col(out, t->name, col->name);
+                sb_adds(out, " DROP DEFAULT;\n");
+            }
+            SqlType nt = col->type;
+            nt.enum_name = name;
+            alter_col(out, t->name, col->name);
+            sb_adds(out, " TYPE ");
+            type_to_sql(out, &nt);
+            sb_adds(out, " USING ");
+            sql_ident(out, col->name);
+            sb_adds(out, "::TEXT");
+            for (int k = 0; k < nt.ndims; k++)
+                sb_adds(out, "[]");
+            sb_adds(out, "::");
+            type_to_sql(out, &nt);
+            sb_adds(out, ";\n");
+            if (col->def.kind != DEF_NONE) {
+                alter_col(out, t->name, col->name);
+                sb_adds(out, " SET DEFAULT ");
+                emit_default(out, &col->def);
+                sb_adds(out, ";\n");
+            }
+        }
+    }
+    sb_adds(out, "DROP TYPE ");
+    sql_ident(out, tmp);
+    sb_adds(out, ";\n");
+    if (comment)
+        emit_comment(out, "TYPE", name, NULL, comment);
+    free(tmp);
+}
+
+static const char *old_value_new_name(const Enum *o, size_t vi, const Enum *n)
+{
+    const char *v = o->values[vi].name;
+    for (size_t i = 0; i < n->nvalues; i++)
+        if (!strcmp(n->values[i].name, v))
+            return v;
+    for (size_t i = 0; i < n->nvalues; i++)
+        for (size_t h = 0; h < n->values[i].nwas; h++)
+            if (!strcmp(n->values[i].was[h], v)) {
+                bool taken = false;
+                for (size_t k = 0; k < o->nvalues; k++)
+                    if (!strcmp(o->values[k].name, n->values[i].name))
+                        taken = true;
+                if (!taken)
+                    return n->values[i].name;
+            }
+    return NULL;
+}
+
+static void diff_enums(Ctx *c)
+{
+    const Model *om = c->om, *nm = c->nm;
+    for (size_t i = 0; i < nm->nenums; i++) {
+        const Enum *n = &nm->enums[i];
+        const Enum *o = NULL;
+        for (size_t k = 0; k < om->nenums; k++)
+            if (str_eq(c->enum_new_name[k], n->name))
+                o = &om->enums[k];
+        if (!o) {
+            emit_create_enum(&c->up, n);
+            sb_adds(&c->down, "DROP TYPE ");
+            sql_ident(&c->down, n->name);
+            sb_adds(&c->down, ";\n");
+            what_obj(&c->what, "create enum", n->name, NULL);
+            op(c, SEC_ENUMS, NULL);
+            c->p->summary.enums_create++;
+            continue;
+        }
+        bool modified = false;
+        /* old values under their new names; NULL when removed */
+        const char **mapped = ARENA_ARRAY(c->a, const char *, o->nvalues + 1);
+        size_t nkept = 0;
+        for (size_t k = 0; k < o->nvalues; k++)
+            if ((mapped[k] = old_value_new_name(o, k, n)))
+                nkept++;
+        /* kept values in the same relative order in new? then only additions */
+        bool subseq = nkept == o->nvalues;
+        size_t pos = 0;
+        for (size_t k = 0; subseq && k < o->nvalues; k++) {
+            while (pos < n->nvalues && strcmp(n->values[pos].name, mapped[k]))
+                pos++;
+            if (pos == n->nvalues)
+                subseq = false;
+        }
+        const char **oldnames = ARENA_ARRAY(c->a, const char *, o->nvalues + 1);
+        for (size_t k = 0; k < o->nvalues; k++)
+            oldnames[k] = o->values[k].name;
+        if (subseq && n->nvalues > o->nvalues) {
+            /* additions, positioned with BEFORE/AFTER and named as before the renames */
+            for (size_t k = 0; k < n->nvalues; k++) {
+                const char *v = n->values[k].name;
+                bool is_old = false;
+                for (size_t m = 0; m < o->nvalues; m++)
+                    if (!strcmp(mapped[m], v))
+                        is_old = true;
+                if (is_old)
+                    continue;
+                sb_adds(&c->up, "ALTER TYPE ");
+                sql_ident(&c->up, o->name);
+                sb_adds(&c->up, " ADD VALUE ");
+                sql_literal(&c->up, v);
+                /* anchor: previous value in new order, else the first old value after it */
+                const char *anchor = NULL;
+                bool after = k > 0;
+                const char *ref = k > 0 ? n->values[k - 1].name : NULL;
+                if (!ref) {
+                    for (size_t m = 0; m < n->nvalues && !ref; m++)
+                        for (size_t q = 0; q < o->nvalues; q++)
+                            if (!strcmp(mapped[q], n->values[m].name))
+                                ref = n->values[m].name;
+                }
+                if (ref) {
+                    anchor = ref;
+                    for (size_t q = 0; q < o->nvalues; q++)
+                        if (!strcmp(mapped[q], ref))
+                            anchor = o->values[q].name;
+                }
+                if (anchor) {
+                    sb_adds(&c->up, after ? " AFTER " : " BEFORE ");
+                    sql_literal(&c->up, anchor);
+                }
+                sb_adds(&c->up, ";\n");
+                modified = true;
+            }
+            if (modified) {
+                enum_rebuild(&c->down, o->name, oldnames, o->nvalues, o->comment, om, o->name);
+                what_obj(&c->what, "add values to enum", n->name, NULL);
+                op(c, SEC_ENUMS, NULL);
+                c->p->enums_non_tx = true;
+                StrBuf w = SB_INIT;
+                what_obj(&w, "remove added values of enum", n->name, NULL);
+                sb_adds(&w, " on down");
+                plan_irreversible(c->p, sb_str(&w));
+                sb_release(&w);
+            }
+        }
+        for (size_t k = 0; k < o->nvalues; k++) {
+            if (!mapped[k] || !strcmp(mapped[k], o->values[k].name))
+                continue;
+            sb_adds(&c->up, "ALTER TYPE ");
+            sql_ident(&c->up, o->name);
+            sb_adds(&c->up, " RENAME VALUE ");
+            sql_literal(&c->up, o->values[k].name);
+            sb_adds(&c->up, " TO ");
+            sql_literal(&c->up, mapped[k]);
+            sb_adds(&c->up, ";\n");
+            sb_adds(&c->down, "ALTER TYPE ");
+            sql_ident(&c->down, o->name);
+            sb_adds(&c->down, " RENAME VALUE ");
+            sql_literal(&c->down, mapped[k]);
+            sb_adds(&c->down, " TO ");
+            sql_literal(&c->down, o->values[k].name);
+            sb_adds(&c->down, ";\n");
+            sb_addf(&c->what, "rename value %s of enum ", o->values[k].name);
+            sql_ident(&c->what, n->name);
+            sb_addf(&c->what, " to %s", mapped[k]);
+            op(c, SEC_ENUMS, NULL);
+            modified = true;
+        }
+        if (strcmp(o->name, n->name)) {
+            rename_obj(&c->up, "TYPE", NULL, o->name, n->name);
+            rename_obj(&c->down, "TYPE", NULL, n->name, o->name);
+            what_obj(&c->what, "rename enum", o->name, NULL);
+            sb_adds(&c->what, " to ");
+            sql_ident(&c->what, n->name);
+            op(c, SEC_ENUMS, NULL);
+            modified = true;
+        }
+        if (!str_eq(o->comment, n->comment)) {
+            emit_comment(&c->up, "TYPE", n->name, NULL, n->comment);
+            emit_comment(&c->down, "TYPE", n->name, NULL, o->comment);
+            what_obj(&c->what, "comment on enum", n->name, NULL);
+            op(c, SEC_ENUMS, NULL);
+            modified = true;
+        }
+        if (!subseq) {
+            /* values removed or reordered: rebuild the type after the tables changed */
+            const char **newvals = ARENA_ARRAY(c->a, const char *, n->nvalues + 1);
+            for (size_t k = 0; k < n->nvalues; k++)
+                newvals[k] = n->values[k].name;
+            const char **oldmapped = ARENA_ARRAY(c->a, const char *, o->nvalues + 1);
+            size_t nom = 0;
+            for (size_t k = 0; k < o->nvalues; k++)
+                oldmapped[nom++] = mapped[k] ? mapped[k] : o->values[k].name;
+            enum_rebuild(&c->up, n->name, newvals, n->nvalues, n->comment, nm, n->name);
+            enum_rebuild(&c->down, n->name, oldmapped, nom, n->comment, nm, n->name);
+            what_obj(&c->what, "rebuild enum", n->name, NULL);
+            op(c, SEC_ENUM_DROPS, NULL);
+            for (size_t k = 0; k < o->nvalues; k++) {
+                if (mapped[k])
+                    continue;
+                StrBuf w = SB_INIT;
+                sb_addf(&w, "remove value %s from enum ", o->values[k].name);
+                sql_ident(&w, n->name);
+                plan_destructive(c->p, sb_str(&w));
+                plan_irreversible(c->p, sb_str(&w));
+                sb_release(&w);
+            }
+            modified = true;
+        }
+        if (modified)
+            c->p->summary.enums_modify++;
+    }
+    for (size_t k = 0; k < om->nenums; k++) {
+        if (c->enum_new_name[k])
+            continue;
+        const Enum *o = &om->enums[k];
+        sb_adds(&c->up, "DROP TYPE ");
+        sql_ident(&c->up, o->name);
+        sb_adds(&c->up, ";\n");
+        emit_create_enum(&c->down, o);
+        what_obj(&c->what, "drop enum", o->name, NULL);
+        op(c, SEC_ENUM_DROPS, NULL);
+        c->p->summary.enums_drop++;
+    }
+}
+
+/* ---------------------------------------------------------------- tables */
+
+static bool type_narrows(const SqlType *o, const SqlType *n)
+{
+    if (o->ndims != n->ndims)
+        return true;
+    if (o->kind == n->kind) {
+        switch (o->kind) {
+        case TY_VARCHAR:
+        case TY_VARBIT:
+            return n->length >= 0 && (o->length < 0 || n->length < o->length);
+        case TY_CHAR:
+        case TY_BIT:
+            return n->length != o->length;
+        case TY_NUMERIC:
+            if (n->precision < 0)
+                return false;
+            if (o->precision < 0)
+                return true;
+            return n->scale < o->scale || n->precision - n->scale < o->precision - o->scale;
+        default:
+            return n->precision >= 0 && (o->precision < 0 || n->precision < o->precision);
+        }
+    }
+    static const TypeKind widen[][2] = {
+        {TY_SMALLINT, TY_INTEGER}, {TY_SMALLINT, TY_BIGINT}, {TY_INTEGER, TY_BIGINT},
+        {TY_SMALLINT, TY_NUMERIC}, {TY_INTEGER, TY_NUMERIC}, {TY_BIGINT, TY_NUMERIC},
+        {TY_REAL, TY_DOUBLE},      {TY_VARCHAR, TY_TEXT},    {TY_CHAR, TY_TEXT},
+        {TY_CHAR, TY_VARCHAR},     {TY_JSON, TY_JSONB},      {TY_TIMESTAMP, TY_TIMESTAMPTZ},
+        {TY_SMALLINT, TY_TEXT},    {TY_INTEGER, TY_TEXT},    {TY_BIGINT, TY_TEXT},
+        {TY_UUID, TY_TEXT},        {TY_ENUM, TY_TEXT},       {TY_VARCHAR, TY_VARCHAR},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(widen); i++)
+        if (o->kind == widen[i][0] && n->kind == widen[i][1])
+            return n->kind == TY_NUMERIC && n->precision >= 0;
+    return true;
+}
+
+static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to)
+{
+    SqlType fs = type_for_reference(&from->type), ts = type_for_reference(&to->type);
+    if (from->def.kind != DEF_NONE) {
+        alter_col(out, table, to->name);
+        sb_adds(out, " DROP DEFAULT;\n");
+    }
+    alter_col(out, table, to->name);
+    sb_adds(out, " TYPE ");
+    type_to_sql(out, &ts);
+    if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
+        sb_adds(out, " USING ");
+        sql_ident(out, to->name);
+        if (fs.kind == TY_ENUM || ts.kind == TY_ENUM || fs.kind == TY_BOOLEAN ||
+            ts.kind == TY_BOOLEAN) {
+            sb_adds(out, "::TEXT");
+            for (int k = 0; k < fs.ndims; k++)
+                sb_adds(out, "[]");
+        }
+        sb_adds(out, "::");
+        type_to_sql(out, &ts);
+    }
+    sb_adds(out, ";\n");
+    if (to->def.kind != DEF_NONE) {
+        alter_col(out, table, to->name);
+        sb_adds(out, " SET DEFAULT ");
+        emit_default(out, &to->def);
+        sb_adds(out, ";\n");
+    }
+}
+
+static void set_default(StrBuf *out, const char *table, const char *col, const Default *d)
+{
+    alter_col(out, table, col);
+    if (d->kind == DEF_NONE) {
+        sb_adds(out, " DROP DEFAULT;\n");
+    } else {
+        sb_adds(out, " SET DEFAULT ");
+        emit_default(out, d);
+        sb_adds(out, ";\n");
+    }
+}
+
+static void set_identity(StrBuf *out, const char *table, const char *col, Identity from,
+                         Identity to)
+{
+    alter_col(out, table, col);
+    if (to == IDENTITY_NONE)
+        sb_adds(out, " DROP IDENTITY");
+    else if (from == IDENTITY_NONE)
+        sb_adds(out, to == IDENTITY_ALWAYS ? " ADD GENERATED ALWAYS AS IDENTITY"
+                                           : " ADD GENERATED BY DEFAULT AS IDENTITY");
+    else
+        sb_adds(out, to == IDENTITY_ALWAYS ? " SET GENERATED ALWAYS" : " SET GENERATED BY DEFAULT");
+    sb_adds(out, ";\n");
+}
+
+/* Column changes of a kept table, into its file. */
+static void diff_columns(Ctx *c, TPair *tp)
+{
+    const Table *o = tp->o, *n = tp->n;
+    const char *tn = n->name;
+    if (strcmp(o->name, n->name)) {
+        rename_obj(&c->up, "TABLE", NULL, o->name, n->name);
+        rename_obj(&c->down, "TABLE", NULL, n->name, o->name);
+        what_obj(&c->what, "rename table", o->name, NULL);
+        sb_adds(&c->what, " to ");
+        sql_ident(&c->what, n->name);
+        op(c, SEC_TABLE, tn);
+    }
+    for (size_t i = 0; i < o->ncolumns; i++) {
+        const char *to = tp->colmap[i];
+        if (!to || !strcmp(to, o->columns[i].name))
+            continue;
+        rename_obj(&c->up, "COLUMN", tn, o->columns[i].name, to);
+        rename_obj(&c->down, "COLUMN", tn, to, o->columns[i].name);
+        what_obj(&c->what, "rename column", tn, o->columns[i].name);
+        sb_adds(&c->what, " to ");
+        sql_ident(&c->what, to);
+        op(c, SEC_TABLE, tn);
+    }
+    for (size_t i = 0; i < o->ncolumns; i++) {
+        if (tp->colmap[i])
+            continue;
+        const Column *oc = &o->columns[i];
+        drop_column(&c->up, tn, oc->name);
+        add_column(c, &c->down, tn, oc, false);
+        what_obj(&c->what, "drop column", tn, oc->name);
+        plan_destructive(c->p, sb_str(&c->what));
+        plan_irreversible(c->p, sb_str(&c->what));
+        op(c, SEC_TABLE, tn);
+    }
+    for (size_t j = 0; j < n->ncolumns; j++) {
+        const Column *nc = &n->columns[j];
+        const Column *oc = old_column_of(tp, nc->name);
+        if (!oc) {
+            add_column(c, &c->up, tn, nc, true);
+            drop_column(&c->down, tn, nc->name);
+            what_obj(&c->what, "add column", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+            continue;
+        }
+        if (!str_eq(oc->generated, nc->generated)) {
+            /* PostgreSQL cannot change a generation expression: drop and add back */
+            drop_column(&c->up, tn, nc->name);
+            add_column(c, &c->up, tn, nc, true);
+            Column back = *oc;
+            back.name = nc->name;
+            drop_column(&c->down, tn, nc->name);
+            add_column(c, &c->down, tn, &back, false);
+            what_obj(&c->what, "re-create generated column", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+            continue;
+        }
+        SqlType ot = map_type(c, &oc->type);
+        if (!type_equal(&ot, &nc->type)) {
+            SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
+            if (!type_equal(&os, &ns)) {
+                Column from = *oc;
+                from.type = ot;
+                from.name = nc->name;
+                alter_type(&c->up, tn, &from, nc);
+                Column to = *oc;
+                to.name = nc->name;
+                to.type = ot;
+                Column fromn = *nc;
+                alter_type(&c->down, tn, &fromn, &to);
+                what_obj(&c->what, "change type of", tn, nc->name);
+                sb_adds(&c->what, " from ");
+                type_to_sql(&c->what, &oc->type);
+                sb_adds(&c->what, " to ");
+                type_to_sql(&c->what, &nc->type);
+                if (type_narrows(&ot, &nc->type)) {
+                    plan_destructive(c->p, sb_str(&c->what));
+                    plan_irreversible(c->p, sb_str(&c->what));
+                }
+                op(c, SEC_TABLE, tn);
+            }
+        }
+        if (!default_equal(&oc->def, &nc->def)) {
+            set_default(&c->up, tn, nc->name, &nc->def);
+            set_default(&c->down, tn, nc->name, &oc->def);
+            what_obj(&c->what, "change default of", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+        }
+        if (oc->identity != nc->identity) {
+            set_identity(&c->up, tn, nc->name, oc->identity, nc->identity);
+            set_identity(&c->down, tn, nc->name, nc->identity, oc->identity);
+            what_obj(&c->what, "change identity of", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+        }
+        if (oc->nullable != nc->nullable) {
+            if (!nc->nullable && nc->backfill.kind != DEF_NONE) {
+                sb_adds(&c->up, "UPDATE ");
+                sql_ident(&c->up, tn);
+                sb_adds(&c->up, " SET ");
+                sql_ident(&c->up, nc->name);
+                sb_adds(&c->up, " = ");
+                emit_default(&c->up, &nc->backfill);
+                sb_adds(&c->up, " WHERE ");
+                sql_ident(&c->up, nc->name);
+                sb_adds(&c->up, " IS NULL;\n");
+            }
+            alter_col(&c->up, tn, nc->name);
+            sb_adds(&c->up, nc->nullable ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
+            alter_col(&c->down, tn, nc->name);
+            sb_adds(&c->down, oc->nullable ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
+            what_obj(&c->what, nc->nullable ? "make nullable" : "make NOT NULL", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+        }
+        if (!str_eq(oc->comment, nc->comment)) {
+            emit_comment(&c->up, "COLUMN", tn, nc->name, nc->comment);
+            emit_comment(&c->down, "COLUMN", tn, nc->name, oc->comment);
+            what_obj(&c->what, "comment on column", tn, nc->name);
+            op(c, SEC_TABLE, tn);
+        }
+    }
+    if (!str_eq(o->comment, n->comment)) {
+        emit_comment(&c->up, "TABLE", tn, NULL, n->comment);
+        emit_comment(&c->down, "TABLE", tn, NULL, o->comment);
+        what_obj(&c->what, "comment on table", tn, NULL);
+        op(c, SEC_TABLE, tn);
+    }
+}
+
+/* ---------------------------------------------------------------- constraints and indexes */
+
+static bool index_equal(const TPair *tp, const Index *a, const Index *b)
+{
+    if (a->unique != b->unique || !str_eq(a->method, b->method) || a->nelems != b->nelems ||
+        !str_eq(a->where, b->where))
+        return false;
+    for (size_t i = 0; i < a->nelems; i++) {
+        const IndexElem *x = &a->elems[i], *y = &b->elems[i];
+        if (x->desc != y->desc || x->nulls != y->nulls || !str_eq(x->expr, y->expr))
+            return false;
+        if (!x->column != !y->column || (x->column && strcmp(map_col(tp, x->column), y->column)))
+            return false;
+    }
+    return true;
+}
+
+static bool col_typechg(const TPair *tp, const char *new_col)
+{
+    if (!tp || !tp->n || !tp->o)
+        return false;
+    for (size_t j = 0; j < tp->n->ncolumns; j++)
+        if (!strcmp(tp->n->columns[j].name, new_col))
+            return tp->typechg[j];
+    return false;
+}
+
+static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const ForeignKey *b)
+{
+    if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
+        a->on_delete != b->on_delete || a->on_update != b->on_update)
+        return false;
+    if (!cols_equal(tp, a->cols, b->cols, a->ncols))
+        return false;
+    if (a->ref_schema)
+        return !strcmp(a->ref_table, b->ref_table) &&
+               cols_equal(NULL, a->ref_cols, b->ref_cols, a->ncols);
+    if (strcmp(new_table_name(c, a->ref_table), b->ref_table))
+        return false;
+    TPair *rp = pair_of_old_name(c, a->ref_table);
+    if (!cols_equal(rp, a->ref_cols, b->ref_cols, a->ncols))
+        return false;
+    /* rebuilt when the key it points at or a column's type changes */
+    if (rp && rp->key_changed)
+        return false;
+    for (size_t i = 0; i < b->ncols; i++)
+        if (col_typechg(tp, b->cols[i]) || (rp && col_typechg(rp, b->ref_cols[i])))
+            return false;
+    return true;
+}
+
+/* Names of tp's old constraints of one kind matched by name or rename; returns the partner of
+ * old object i in new (index), or -1. Generic over the four lists through a compare callback. */
+typedef bool (*EqFn)(Ctx *c, const TPair *tp, const void *o, const void *n);
+
+static bool eq_unique(Ctx *c, const TPair *tp, const void *o, const void *n)
+{
+    (void)c;
+    const Unique *a = o, *b = n;
+    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+}
+static bool eq_check(Ctx *c, const TPair *tp, const void *o, const void *n)
+{
+    (void)c;
+    (void)tp;
+    return !strcmp(((const Check *)o)->expr, ((const Check *)n)->expr);
+}
+static bool eq_index(Ctx *c, const TPair *tp, const void *o, const void *n)
+{
+    (void)c;
+    return index_equal(tp, o, n);
+}
+static bool eq_fk(Ctx *c, const TPair *tp, const void *o, const void *n)
+{
+    return fk_equal(c, tp, o, n);
+}
+
+typedef enum ObjKind { OK_UNIQUE, OK_CHECK, OK_INDEX, OK_FK } ObjKind;
+
+static const char *obj_name(ObjKind k, const void *v)
+{
+    switch (k) {
+    case OK_UNIQUE:
+        return ((const Unique *)v)->name;
+    case OK_CHECK:
+        return ((const Check *)v)->name;
+    case OK_INDEX:
+        return ((const Index *)v)->name;
+    case OK_FK:
+        return ((const ForeignKey *)v)->name;
+    }
+    return NULL;
+}
+
+static void emit_add(StrBuf *out, ObjKind k, const char *table, const void *v)
+{
+    switch (k) {
+    case OK_UNIQUE:
+        emit_add_unique(out, table, v);
+        break;
+    case OK_CHECK:
+        emit_add_check(out, table, v);
+        break;
+    case OK_INDEX:
+        emit_create_index(out, table, v);
+        break;
+    case OK_FK:
+        emit_add_fk(out, table, v);
+        break;
+    }
+}
+
+static void emit_drop(StrBuf *out, ObjKind k, const char *table, const void *v)
+{
+    if (k == OK_INDEX)
+        drop_index(out, obj_name(k, v));
+    else
+        emit_drop_constraint(out, table, obj_name(k, v));
+}
+
+static const char *const kind_word[] = {"unique", "check", "index", "foreign key"};
+
+/* Match, rename, drop and add one kind of object of a kept table. drops=true: emit drops and
+ * renames only; false: adds only. Returns whether anything of this kind was dropped. */
+static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, const void *nv,
+                      size_t nn, size_t size, EqFn eq, bool drops)
+{
+    const char *otn = tp->o->name, *tn = tp->n->name;
+    Section drop_sec = k == OK_INDEX ? SEC_INDEX_DROPS : SEC_CONSTRAINT_DROPS;
+    Section add_sec = k == OK_INDEX ? SEC_INDEXES : SEC_CONSTRAINTS;
+    int *partner = xcalloc(on + 1, sizeof(int));
+    bool *ntaken = xcalloc(nn + 1, sizeof(bool));
+    bool dropped = false;
+    for (size_t i = 0; i < on; i++) {
+        partner[i] = -1;
+        const void *o = (const char *)ov + i * size;
+        for (size_t j = 0; j < nn; j++) {
+            const void *n = (const char *)nv + j * size;
+            if (!ntaken[j] && !strcmp(obj_name(k, o), obj_name(k, n))) {
+                if (eq(c, tp, o, n)) {
+                    partner[i] = (int)j;
+                    ntaken[j] = true;
+                }
+                break;
+            }
+        }
+    }
+    /* renames: an unmatched old equal to an unmatched new of another name */
+    for (size_t i = 0; i < on; i++) {
+        const void *o = (const char *)ov + i * size;
+        for (size_t j = 0; partner[i] < 0 && j < nn; j++) {
+            const void *n = (const char *)nv + j * size;
+            bool name_used = false;
+            for (size_t q = 0; q < on; q++)
+                if (!strcmp(obj_name(k, (const char *)ov + q * size), obj_name(k, n)))
+                    name_used = true;
+            if (ntaken[j] || name_used || !eq(c, tp, o, n))
+                continue;
+            partner[i] = (int)j;
+            ntaken[j] = true;
+            if (drops) {
+                if (k == OK_INDEX) {
+                    rename_obj(&c->up, "INDEX", NULL, obj_name(k, o), obj_name(k, n));
+                    rename_obj(&c->down, "INDEX", NULL, obj_name(k, n), obj_name(k, o));
+                } else {
+                    rename_obj(&c->up, "CONSTRAINT", tn, obj_name(k, o), obj_name(k, n));
+                    rename_obj(&c->down, "CONSTRAINT", tn, obj_name(k, n), obj_name(k, o));
+                }
+                sb_addf(&c->what, "rename %s ", kind_word[k]);
+                sql_ident(&c->what, obj_name(k, o));
+                sb_adds(&c->what, " to ");
+                sql_ident(&c->what, obj_name(k, n));
+                op(c, SEC_TABLE, tn);
+                tp->modified = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < on; i++) {
+        if (partner[i] >= 0)
+            continue;
+        dropped = true;
+        if (!drops)
+            continue;
+        const void *o = (const char *)ov + i * size;
+        emit_drop(&c->up, k, otn, o);
+        emit_add(&c->down, k, otn, o);
+        sb_addf(&c->what, "drop %s ", kind_word[k]);
+        sql_ident(&c->what, obj_name(k, o));
+        op(c, drop_sec, NULL);
+        tp->modified = true;
+    }
+    for (size_t j = 0; !drops && j < nn; j++) {
+        if (ntaken[j])
+            continue;
+        const void *n = (const char *)nv + j * size;
+        emit_add(&c->up, k, tn, n);
+        emit_drop(&c->down, k, tn, n);
+        sb_addf(&c->what, "add %s ", kind_word[k]);
+        sql_ident(&c->what, obj_name(k, n));
+        op(c, add_sec, NULL);
+        tp->modified = true;
+    }
+    free(partner);
+    free(ntaken);
+    return dropped;
+}
+
+static bool pk_equal(const TPair *tp)
+{
+    const PrimaryKey *a = &tp->o->pk, *b = &tp->n->pk;
+    if (!a->name || !b->name)
+        return !a->name && !b->name;
+    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+}
+
+/* Drops (and renames) of a kept table's primary key: before the table changes. Old names are
+ * used since drop sections run before the tables' renames. */
+static void pk_drops(Ctx *c, TPair *tp)
+{
+    const PrimaryKey *a = &tp->o->pk, *b = &tp->n->pk;
+    if (pk_equal(tp)) {
+        if (a->name && strcmp(a->name, b->name)) {
+            rename_obj(&c->up, "CONSTRAINT", tp->n->name, a->name, b->name);
+            rename_obj(&c->down, "CONSTRAINT", tp->n->name, b->name, a->name);
+            sb_adds(&c->what, "rename primary key ");
+            sql_ident(&c->what, a->name);
+            op(c, SEC_TABLE, tp->n->name);
+            tp->modified = true;
+        }
+        return;
+    }
+    tp->modified = true;
+    if (a->name) {
+        emit_drop_constraint(&c->up, tp->o->name, a->name);
+        emit_add_pk(&c->down, tp->o->name, a);
+        sb_adds(&c->what, "drop primary key ");
+        sql_ident(&c->what, a->name);
+        op(c, SEC_CONSTRAINT_DROPS, NULL);
+    }
+}
+
+static void pk_adds(Ctx *c, TPair *tp)
+{
+    if (pk_equal(tp) || !tp->n->pk.name)
+        return;
+    emit_add_pk(&c->up, tp->n->name, &tp->n->pk);
+    emit_drop_constraint(&c->down, tp->n->name, tp->n->pk.name);
+    sb_adds(&c->what, "add primary key ");
+    sql_ident(&c->what, tp->n->pk.name);
+    op(c, SEC_CONSTRAINTS, NULL);
+}
+
+/* ---------------------------------------------------------------- dependency order */
+
+static void topo_visit(const Model *m, size_t i, uint8_t *state, const bool *in_set,
+                       size_t *order, size_t *n)
+{
+    if (state[i])
+        return;
+    state[i] = 1;
+    const Table *t = &m->tables[i];
+    for (size_t k = 0; k < t->nfks; k++) {
+        if (t->fks[k].ref_schema)
+            continue;
+        const Table *r = model_find_table(m, t->fks[k].ref_table);
+        if (r && in_set[r - m->tables])
+            topo_visit(m, (size_t)(r - m->tables), state, in_set, order, n);
+    }
+    order[(*n)++] = i;
+}
+
+/* Referenced tables first (cycles broken arbitrarily: FKs are added after all tables). */
+static size_t topo_order(const Model *m, const bool *in_set, size_t *order)
+{
+    uint8_t *state = xcalloc(m->ntables + 1, 1);
+    size_t n = 0;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (in_set[i])
+            topo_visit(m, i, state, in_set, order, &n);
+    free(state);
+    return n;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static void create_table(Ctx *c, const Table *t)
+{
+    emit_create_table(&c->up, t);
+    drop_table(&c->down, t->name);
+    what_obj(&c->what, "create table", t->name, NULL);
+    op(c, SEC_TABLE, t->name);
+}
+
+static bool uniques_changed(Ctx *c, const TPair *tp)
+{
+    for (size_t i = 0; i < tp->o->nuniques; i++) {
+        bool found = false;
+        for (size_t j = 0; j < tp->n->nuniques && !found; j++)
+            found = eq_unique(c, tp, &tp->o->uniques[i], &tp->n->uniques[j]);
+        if (!found)
+            return true;
+    }
+    return false;
+}
+
+/* Per kept column: does its type (through enum renames) or generation expression change? */
+static void mark_type_changes(Ctx *c, TPair *tp)
+{
+    for (size_t j = 0; j < tp->n->ncolumns; j++) {
+        const Column *nc = &tp->n->columns[j];
+        const Column *oc = old_column_of(tp, nc->name);
+        if (!oc)
+            continue;
+        SqlType ot = map_type(c, &oc->type);
+        SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
+        tp->typechg[j] = !type_equal(&os, &ns) || !str_eq(oc->generated, nc->generated);
+    }
+}
+
+/* An FK of a dropped table that is not removed by DROP TABLE alone: its target is dropped too
+ * (cycles) or its target key is rebuilt before the tables change. */
+static bool fk_dropped_explicitly(Ctx *c, const ForeignKey *fk)
+{
+    TPair *rp = fk->ref_schema ? NULL : pair_of_old_name(c, fk->ref_table);
+    return rp && (!rp->n || rp->key_changed);
+}
+
+bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
+{
+    Ctx c = {.a = p->a, .om = old_m, .nm = new_m, .p = p, .d = d, .ok = true};
+    size_t nold = old_m->ntables, nnew = new_m->ntables;
+    pair_tables(&c);
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (!tp->o)
+            continue;
+        mark_type_changes(&c, tp);
+        if (!pk_equal(tp) || uniques_changed(&c, tp))
+            tp->key_changed = true;
+    }
+    diff_enums(&c);
+
+    bool *in_set = xcalloc(nold + nnew + 1, sizeof(bool));
+    size_t *order = xcalloc(nold + nnew + 1, sizeof(size_t));
+    /* dropped tables, referencing first; the inverse re-creates indexes and FKs too */
+    for (size_t i = 0; i < nold; i++)
+        in_set[i] = !c.by_old[i]->n;
+    size_t ndrop = topo_order(old_m, in_set, order);
+    for (size_t k = ndrop; k-- > 0;) {
+        const Table *t = &old_m->tables[order[k]];
+        drop_table(&c.up, t->name);
+        emit_create_table(&c.down, t);
+        for (size_t i = 0; i < t->nfks; i++)
+            if (!fk_dropped_explicitly(&c, &t->fks[i]))
+                emit_add_fk(&c.down, t->name, &t->fks[i]);
+        for (size_t i = 0; i < t->nindexes; i++)
+            emit_create_index(&c.down, t->name, &t->indexes[i]);
+        what_obj(&c.what, "drop table", t->name, NULL);
+        plan_destructive(p, sb_str(&c.what));
+        plan_irreversible(p, sb_str(&c.what));
+        op(&c, SEC_TABLE, t->name);
+        p->summary.tables_drop++;
+    }
+    /* kept tables: column changes, into their files */
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (tp->o) {
+            size_t before = p->nops;
+            diff_columns(&c, tp);
+            tp->modified = p->nops > before;
+        }
+    }
+    /* drops, dependents first: indexes; FKs; checks; uniques; primary keys */
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (tp->o)
+            diff_objs(&c, tp, OK_INDEX, tp->o->indexes, tp->o->nindexes, tp->n->indexes,
+                      tp->n->nindexes, sizeof(Index), eq_index, true);
+    }
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (tp->o)
+            diff_objs(&c, tp, OK_FK, tp->o->fks, tp->o->nfks, tp->n->fks, tp->n->nfks,
+                      sizeof(ForeignKey), eq_fk, true);
+    }
+    for (size_t k = ndrop; k-- > 0;) {
+        const Table *t = &old_m->tables[order[k]];
+        for (size_t i = 0; i < t->nfks; i++) {
+            const ForeignKey *fk = &t->fks[i];
+            if (!fk_dropped_explicitly(&c, fk))
+                continue;
+            emit_drop_constraint(&c.up, t->name, fk->name);
+            emit_add_fk(&c.down, t->name, fk);
+            sb_adds(&c.what, "drop foreign key ");
+            sql_ident(&c.what, fk->name);
+            op(&c, SEC_CONSTRAINT_DROPS, NULL);
+        }
+    }
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (!tp->o)
+            continue;
+        diff_objs(&c, tp, OK_CHECK, tp->o->checks, tp->o->nchecks, tp->n->checks, tp->n->nchecks,
+                  sizeof(Check), eq_check, true);
+        diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
+                  tp->n->nuniques, sizeof(Unique), eq_unique, true);
+        pk_drops(&c, tp);
+    }
+    /* created tables, referenced first */
+    memset(in_set, 0, (nold + nnew + 1) * sizeof(bool));
+    for (size_t i = 0; i < nnew; i++)
+        in_set[i] = !c.by_new[i]->o;
+    size_t ncreate = topo_order(new_m, in_set, order);
+    for (size_t k = 0; k < ncreate; k++) {
+        create_table(&c, &new_m->tables[order[k]]);
+        p->summary.tables_create++;
+    }
+    /* adds: keys, checks, then FKs (all tables and keys exist), then indexes */
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (!tp->o)
+            continue;
+        pk_adds(&c, tp);
+        diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
+                  tp->n->nuniques, sizeof(Unique), eq_unique, false);
+        diff_objs(&c, tp, OK_CHECK, tp->o->checks, tp->o->nchecks, tp->n->checks, tp->n->nchecks,
+                  sizeof(Check), eq_check, false);
+    }
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (tp->o) {
+            diff_objs(&c, tp, OK_FK, tp->o->fks, tp->o->nfks, tp->n->fks, tp->n->nfks,
+                      sizeof(ForeignKey), eq_fk, false);
+            continue;
+        }
+        for (size_t k = 0; k < tp->n->nfks; k++) {
+            emit_add_fk(&c.up, tp->n->name, &tp->n->fks[k]);
+            emit_drop_constraint(&c.down, tp->n->name, tp->n->fks[k].name);
+            sb_adds(&c.what, "add foreign key ");
+            sql_ident(&c.what, tp->n->fks[k].name);
+            op(&c, SEC_CONSTRAINTS, NULL);
+        }
+    }
+    for (size_t i = 0; i < nnew; i++) {
+        TPair *tp = c.by_new[i];
+        if (tp->o) {
+            diff_objs(&c, tp, OK_INDEX, tp->o->indexes, tp->o->nindexes, tp->n->indexes,
+                      tp->n->nindexes, sizeof(Index), eq_index, false);
+            continue;
+        }
+        for (size_t k = 0; k < tp->n->nindexes; k++) {
+            emit_create_index(&c.up, tp->n->name, &tp->n->indexes[k]);
+            drop_index(&c.down, tp->n->indexes[k].name);
+            sb_adds(&c.what, "create index ");
+            sql_ident(&c.what, tp->n->indexes[k].name);
+            op(&c, SEC_INDEXES, NULL);
+        }
+    }
+    for (size_t i = 0; i < nnew; i++)
+        if (c.by_new[i]->o && c.by_new[i]->modified)
+            p->summary.tables_modify++;
+    free(in_set);
+    free(order);
+    sb_release(&c.up);
+    sb_release(&c.down);
+    sb_release(&c.what);
+    plan_finish(p);
+    return c.ok;
+}

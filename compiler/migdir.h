@@ -1,0 +1,32 @@
+/*
+ * migdir.h - migration directories of the generator (docs/migration-format.md): find a
+ * domain's latest version and its snapshot, and write a new version directory atomically
+ * (a ".tmp-<version>" sibling, fsync, rename). The only compiler module that writes files.
+ * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
+ */
+#ifndef STRAV_MIGDIR_H
+#define STRAV_MIGDIR_H
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+#include "plan.h"
+
+/* The latest version of a domain (largest all-digits directory name) and its snapshot.
+ * *version = NULL and an empty model (domain/schema taken from fallback) when there is none.
+ * Returns false on a read error (reported). */
+bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
+                        const Model *fallback, Model *old_out, const char **version, Diag *d);
+
+/* The version to use: now_ms, or parent + 1 when that is not greater than the parent. */
+uint64_t migdir_next_version(uint64_t now_ms, const char *parent);
+
+/* The manifest text (deterministic for given inputs). */
+void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
+                     const char *message, uint64_t now_ms, const char *parent);
+
+/* Write <migrations_dir>/<domain>/<version>/ completely or not at all. */
+bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
+                  const char *message, uint64_t now_ms, const char *parent, Diag *d);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * project.c - load a schemas folder into a Project (project.h): discover domain folders, read
+ * every *.strav file of a domain in sorted path order, parse each (parse.h), then run sema per
+ * domain, public first so other domains can resolve public.X against its model.
+ */
+#include "project.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "parse.h"
+#include "sema.h"
+#include "strbuf.h"
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Entries of dir that are directories (want_dirs) or regular *.strav files, sorted. */
+static const char **list_dir(Arena *a, const char *dir, bool want_dirs, size_t *n)
+{
+    DIR *dp = opendir(dir);
+    *n = 0;
+    if (!dp)
+        return NULL;
+    size_t cap = 16;
+    const char **v = xmalloc(cap * sizeof(*v));
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *path = arena_printf(a, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        if (want_dirs ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+            continue;
+        size_t len = strlen(e->d_name);
+        if (!want_dirs && (len < 7 || strcmp(e->d_name + len - 6, ".strav")))
+            continue;
+        if (*n == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof(*v));
+        v[(*n)++] = arena_strdup(a, e->d_name);
+    }
+    closedir(dp);
+    if (*n > 1)
+        qsort(v, *n, sizeof(*v), cmp_str);
+    const char **r = ARENA_ARRAY(a, const char *, *n + 1);
+    if (*n)
+        memcpy(r, v, *n * sizeof(*v));
+    free(v);
+    return r;
+}
+
+const char **project_domains(Arena *a, const char *schemas_dir, size_t *n)
+{
+    size_t nd;
+    const char **d = list_dir(a, schemas_dir, true, &nd);
+    if (!d)
+        return NULL;
+    const char **r = ARENA_ARRAY(a, const char *, nd + 1);
+    r[0] = "public";
+    *n = 1;
+    for (size_t i = 0; i < nd; i++)
+        if (strcmp(d[i], "public"))
+            r[(*n)++] = d[i];
+    return r;
+}
+
+static bool valid_domain_name(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Parse every file of one domain. Returns false when a syntax error was reported. */
+static bool load_domain(ProjectLoad *pl, Arena *a, const char *dir, const char *domain,
+                        AstFile ***files, size_t *nfiles, Diag *d)
+{
+    const char *ddir = arena_printf(a, "%s/%s", dir, domain);
+    size_t n = 0;
+    const char **names = is_dir(ddir) ? list_dir(a, ddir, false, &n) : NULL;
+    *files = ARENA_ARRAY(a, AstFile *, n + 1);
+    *nfiles = 0;
+    int before = diag_count_errors(d);
+    for (size_t i = 0; i < n; i++) {
+        const char *path = arena_printf(a, "%s/%s", ddir, names[i]);
+        Source *src = source_load(path);
+        if (!src) {
+            diag_global(d, DIAG_ERROR, "cannot read '%s': %s", path, strerror(errno));
+            continue;
+        }
+        pl->sources = xrealloc(pl->sources, (pl->nsources + 1) * sizeof(*pl->sources));
+        pl->sources[pl->nsources++] = src;
+        (*files)[(*nfiles)++] = parse_file(a, src, d);
+    }
+    return diag_count_errors(d) == before;
+}
+
+bool project_load(ProjectLoad *out, Arena *a, const char *schemas_dir, const char *only_domain,
+                  Diag *d)
+{
+    memset(out, 0, sizeof(*out));
+    size_t nall;
+    const char **all = project_domains(a, schemas_dir, &nall);
+    if (!all) {
+        diag_global(d, DIAG_ERROR, "cannot open schemas folder '%s': %s", schemas_dir,
+                    strerror(errno));
+        return false;
+    }
+    const char **doms = ARENA_ARRAY(a, const char *, nall);
+    size_t nd = 0;
+    bool ok = true;
+    for (size_t i = 0; i < nall; i++) {
+        if (valid_domain_name(all[i])) {
+            doms[nd++] = all[i];
+        } else {
+            diag_global(d, DIAG_ERROR,
+                        "invalid domain folder name '%s/%s': a domain name must match "
+                        "^[a-z_][a-z0-9_]*$",
+                        schemas_dir, all[i]);
+            ok = false;
+        }
+    }
+    if (only_domain) {
+        bool found = false;
+        for (size_t i = 0; i < nd; i++)
+            found |= !strcmp(doms[i], only_domain);
+        if (!found) {
+            StrBuf sb = SB_INIT;
+            for (size_t i = 0; i < nd; i++)
+                sb_addf(&sb, "%s%s", i ? ", " : "", doms[i]);
+            diag_global(d, DIAG_ERROR, "Invalid domain: %s. Available domains: %s", only_domain,
+                        sb_str(&sb));
+            sb_release(&sb);
+            return false;
+        }
+    }
+    Model *models = ARENA_ARRAY(a, Model, nd);
+    size_t nm = 0;
+    const Model *pub = NULL;
+    for (size_t i = 0; i < nd; i++) {
+        bool is_public = !strcmp(doms[i], "public");
+        if (only_domain && !is_public && strcmp(doms[i], only_domain))
+            continue;
+        AstFile **files;
+        size_t nfiles;
+        if (!load_domain(out, a, schemas_dir, doms[i], &files, &nfiles, d)) {
+            ok = false;
+            if (is_public)
+                break; /* other domains would report every public.X as unknown */
+            continue;
+        }
+        SemaInput in = {doms[i], files, nfiles, is_public ? NULL : pub, doms, nd};
+        Model *m = &models[nm];
+        if (!sema_domain(m, a, &in, d))
+            ok = false;
+        if (is_public)
+            pub = m;
+        if (!only_domain || !strcmp(doms[i], only_domain))
+            nm++;
+        else
+            models[nd - 1] = *m, pub = &models[nd - 1]; /* public kept aside for lookups */
+        if (diag_full(d))
+            break;
+    }
+    out->project.domains = models;
+    out->project.ndomains = nm;
+    return ok && diag_count_errors(d) == 0;
+}
+
+void project_release(ProjectLoad *pl)
+{
+    for (size_t i = 0; i < pl->nsources; i++)
+        source_free(pl->sources[i]);
+    free(pl->sources);
+    pl->sources = NULL;
+    pl->nsources = 0;
+}
+
+const Model *project_find(const Project *p, const char *domain)
+{
+    for (size_t i = 0; i < p->ndomains; i++)
+        if (!strcmp(p->domains[i].domain, domain))
+            return &p->domains[i];
+    return NULL;
+}

@@ -1,0 +1,1 @@
+No changes detected
