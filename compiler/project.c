@@ -115,6 +115,10 @@ bool project_load(ProjectLoad *out, Arena *a, const char *schemas_dir, const cha
                   Diag *d)
 {
     memset(out, 0, sizeof(*out));
+    size_t dl = strlen(schemas_dir);
+    while (dl > 1 && schemas_dir[dl - 1] == '/')
+        dl--;
+    schemas_dir = arena_strndup(a, schemas_dir, dl); /* "schemas/" reports as schemas/public/... */
     size_t nall;
     const char **all = project_domains(a, schemas_dir, &nall);
     if (!all) {

@@ -36,6 +36,7 @@ struct TDecl {
     Table *t;
     int state;        /* 0 not built, 1 building, 2 built */
     bool pk_ready;    /* pkcols/pktypes are known (possibly before the build finishes) */
+    bool pk_failed;   /* the declared key could not be built (already reported) */
     const char **pkcols;
     SqlType *pktypes;
     size_t npk;
@@ -944,6 +945,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
     }
     if (td->state == 0)
         build_table(s, td);
+    if (td->pk_failed)
+        return false;
     if (!td->pk_ready) {
         if (td == from || td->state == 1)
             err(s, t->span, "the primary key of '%s' depends on itself through this %s",
@@ -975,9 +978,14 @@ static Index *add_index(Sema *s, TDecl *td, const char *name, const char **cols,
                         bool unique, Span span)
 {
     Table *t = td->t;
-    for (size_t i = 0; i < t->nindexes; i++)
-        if (!strcmp(t->indexes[i].name, name))
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const Index *o = &t->indexes[i];
+        bool same = !strcmp(o->name, name) && o->nelems == n && o->unique == unique;
+        for (size_t j = 0; same && j < n; j++)
+            same = o->elems[j].column && !strcmp(o->elems[j].column, cols[j]);
+        if (same)
             return NULL; /* the same index twice (a ref marked @index): keep one */
+    }
     Index *ix = PUSH(s, t->indexes, t->nindexes, td->cindexes);
     ix->name = name;
     ix->unique = unique;
@@ -1073,6 +1081,12 @@ static bool single_term(const AstArg *a)
     return a && !a->key && a->terms && !a->terms->next;
 }
 
+/* A keyed argument with one term (using: gin). */
+static bool one_term(const AstArg *a)
+{
+    return a && a->terms && !a->terms->next;
+}
+
 static bool number_arg(Sema *s, const AstAttr *at, const AstArg *a, const char **out)
 {
     if (!single_term(a) || a->terms->kind != TERM_NUMBER) {
@@ -1141,7 +1155,7 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             const AstArg *u = arg_key(at, "using");
             if (ix && u) {
                 static const char *const methods[] = {"btree", "gin", "gist", "hash", "brin", "spgist"};
-                if (!single_term(u) && !(u->terms && !u->terms->next)) {
+                if (!one_term(u) || u->terms->kind != TERM_IDENT) {
                     err(s, u->span, "'using' expects an index method");
                 } else if (!in_list(u->terms->text, methods, ARRAY_LEN(methods))) {
                     err(s, u->terms->span, "unknown index method '%s'", u->terms->text);
@@ -1387,7 +1401,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     bool unique = false;
     const AstArg *u = arg_key(at, "unique");
     if (u) {
-        if (!single_term(u) || (u->terms->kind != TERM_TRUE && u->terms->kind != TERM_FALSE)) {
+        if (!one_term(u) || (u->terms->kind != TERM_TRUE && u->terms->kind != TERM_FALSE)) {
             err(s, u->span, "'unique' expects true or false");
             ok = false;
         } else {
@@ -1397,7 +1411,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     const char *method = "btree";
     const AstArg *m = arg_key(at, "using");
     if (m) {
-        if (!single_term(m) || m->terms->kind != TERM_IDENT) {
+        if (!one_term(m) || m->terms->kind != TERM_IDENT) {
             err(s, m->span, "'using' expects an index method");
             ok = false;
         } else if (!in_list(m->terms->text, methods, ARRAY_LEN(methods))) {
@@ -1538,6 +1552,8 @@ static void finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implici
         n = 1;
     }
     for (size_t i = 0; i < nf; i++) {
+        if (fi[i].primary && (fi[i].kind == 0 || !fi[i].ncols))
+            td->pk_failed = true;
         if (!fi[i].primary || fi[i].kind == 0 || !fi[i].ncols)
             continue;
         n = fi[i].ncols;
@@ -1556,8 +1572,10 @@ static void finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implici
         static const char *const k_name[] = {"name"};
         check_keys(s, at, k_name, 1);
         cols = attr_columns(s, td, at, &n);
-        if (!cols)
+        if (!cols) {
             n = 0;
+            td->pk_failed = true;
+        }
         pkname = arg_name(s, at);
         span = at->span;
         break;
