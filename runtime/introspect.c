@@ -741,21 +741,22 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
-                       StrBuf *err)
+static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+                StrBuf *err, bool own_tx)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
     *out = (Model){0};
     out->domain = out->schema = arena_strdup(a, schema);
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
-    bool ok = exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     PgResult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
          load_indexes(&x) && load_types(&x) && load_others(&x);
-    exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
+    if (own_tx)
+        exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
     model_sort(out);
     if (x.nwarn)
         qsort(x.warn, x.nwarn, sizeof *x.warn, cmp_str);
@@ -771,4 +772,16 @@ bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, Intr
         free(x.warn[i]);
     free(x.warn);
     return ok;
+}
+
+bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+                       StrBuf *err)
+{
+    return run(c, schema, a, out, info, err, true);
+}
+
+bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
+                             IntrospectInfo *info, StrBuf *err)
+{
+    return run(c, schema, a, out, info, err, false);
 }

@@ -30,4 +30,9 @@ typedef struct IntrospectInfo {
 bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        struct StrBuf *err);
 
+/* The same inside a transaction the caller already opened (the search_path change is local to
+ * it): used to read back a scratch schema before rolling it back. */
+bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
+                             IntrospectInfo *info, struct StrBuf *err);
+
 #endif

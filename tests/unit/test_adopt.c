@@ -5,12 +5,14 @@
  *   test_adopt introspect CONNINFO SCHEMA [--stats]   print the introspected model as JSON
  *                                                     (model_json_write), warnings on stderr
  *   test_adopt strav CONNINFO SCHEMA                  print the .strav text pull would write
+ *   test_adopt pull|drift|baseline ARGS...            the adopt.h commands
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "adopt.h"
 #include "introspect.h"
 #include "model_json.h"
 #include "model_strav.h"
@@ -82,6 +84,12 @@ static const char *def_str(Arena *a, const char *expr, TypeKind k)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "pull"))
+        return adopt_pull_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "drift"))
+        return adopt_drift_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "baseline"))
+        return adopt_baseline_main(argc - 1, argv + 1);
     if (argc > 1)
         return driver(argc, argv);
     Arena a;
