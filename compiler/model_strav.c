@@ -116,7 +116,7 @@ static const char *conv_index(Arena *a, const Table *t, const Index *ix)
 
 /* ---- types and defaults ----------------------------------------------------------------- */
 
-static bool put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
+static void put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
 {
     switch (t->kind) {
     case TY_ENUM:
@@ -128,7 +128,7 @@ static bool put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
         break;
     case TY_OTHER:
         sb_adds(out, t->other); /* not in the language: the compiler will say so */
-        return false;
+        return;
     case TY_VARCHAR:
         if (t->length >= 0)
             sb_addf(out, "string(%d)", t->length);
@@ -169,7 +169,6 @@ static bool put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
     UNUSED(m);
     for (int i = 0; i < t->ndims; i++)
         sb_adds(out, "[]");
-    return true;
 }
 
 static void put_default(StrBuf *out, const Default *d)
@@ -443,8 +442,7 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     sb_adds(out, "    ");
     model_strav_name(out, o->a, c->name);
     sb_addch(out, ' ');
-    if (!put_type(out, o->a, o->m, &c->type))
-        warnf(o, "%s.%s: type %s is not in the language", t->name, c->name, c->type.other);
+    put_type(out, o->a, o->m, &c->type); /* TY_OTHER: introspection already warned */
     if (c->nullable)
         sb_addch(out, '?');
     put_default(out, &c->def);
