@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+#include "fmt.h"
 #include "names.h"
+#include "parse.h"
+#include "source.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
 
@@ -614,6 +618,29 @@ static const char *file_name(Arena *a, const char *name, const char *ext)
     return r;
 }
 
+/* The formatter's canonical layout (alignment, indentation) of text; text itself when it does
+ * not parse (a TY_OTHER type spelled with spaces, say), so the compiler reports it instead. */
+static const char *canonical(Arena *a, const char *name, const char *text)
+{
+    Source *src = source_from_mem(name, text, strlen(text));
+    Arena pa;
+    arena_init(&pa);
+    Diag d;
+    diag_init(&d);
+    AstFile *f = parse_file(&pa, src, &d);
+    const char *r = text;
+    if (!diag_count_errors(&d)) {
+        StrBuf out = SB_INIT;
+        fmt_file(&out, f);
+        r = arena_strdup(a, sb_str(&out));
+        sb_release(&out);
+    }
+    diag_release(&d);
+    arena_free(&pa);
+    source_free(src);
+    return r;
+}
+
 static int cmp_file(const void *x, const void *y)
 {
     return strcmp(((const ModelStravFile *)x)->name, ((const ModelStravFile *)y)->name);
@@ -630,6 +657,8 @@ void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n
     for (size_t i = 0; i < m->ntables; i++)
         files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};
+    for (size_t i = 0; i < k; i++)
+        files[i].text = canonical(a, files[i].name, files[i].text);
     if (k)
         qsort(files, k, sizeof *files, cmp_file);
     /* Names that sanitise to the same file get a numeric suffix, in sorted order. */
