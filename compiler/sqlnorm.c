@@ -1,0 +1,258 @@
+/*
+ * sqlnorm.c - canonical defaults and expression text (see sqlnorm.h). The rules follow what
+ * PostgreSQL 15's ruleutils.c prints for stored defaults: constants as 'text'::type, negative
+ * numbers quoted ('-1'::integer), non-negative numeric constants bare, booleans bare.
+ */
+#include "sqlnorm.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+
+static bool is_numeric_kind(TypeKind k)
+{
+    switch (k) {
+    case TY_SMALLINT: case TY_INTEGER: case TY_BIGINT:
+    case TY_SMALLSERIAL: case TY_SERIAL: case TY_BIGSERIAL:
+    case TY_NUMERIC: case TY_REAL: case TY_DOUBLE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool sqlnorm_is_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    bool digits = false;
+    while (isdigit((unsigned char)*p)) {
+        p++;
+        digits = true;
+    }
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) {
+            p++;
+            digits = true;
+        }
+    }
+    if (!digits)
+        return false;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* A number without a leading '+'; the rest of the spelling is PostgreSQL's own. */
+static const char *canonical_number(Arena *a, const char *s)
+{
+    return arena_strdup(a, *s == '+' ? s + 1 : s);
+}
+
+static bool is_now(const char *e)
+{
+    return !strcasecmp(e, "now()") || !strcasecmp(e, "current_timestamp") ||
+           !strcasecmp(e, "transaction_timestamp()");
+}
+
+/* Parse 'lit'[::type...] into the unescaped literal; false when expr is anything else. */
+static bool parse_cast_literal(Arena *a, const char *expr, const char **out)
+{
+    if (*expr != '\'')
+        return false;
+    StrBuf sb = SB_INIT;
+    const char *p = expr + 1;
+    for (;;) {
+        if (*p == '\0') {
+            sb_release(&sb);
+            return false;
+        }
+        if (*p == '\'') {
+            if (p[1] != '\'')
+                break;
+            p++;
+        }
+        sb_addch(&sb, *p++);
+    }
+    p++;
+    if (*p != '\0') {
+        if (strncmp(p, "::", 2) != 0) {
+            sb_release(&sb);
+            return false;
+        }
+        for (const char *q = p; *q; q++) {
+            if (!isalnum((unsigned char)*q) && !strchr("_ .\"[](),:", *q)) {
+                sb_release(&sb);
+                return false;
+            }
+        }
+    }
+    *out = arena_strdup(a, sb_str(&sb));
+    sb_release(&sb);
+    return true;
+}
+
+Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
+{
+    Default d = {DEF_EXPR, NULL};
+    const char *lit;
+    if (!expr || !*expr) {
+        d.kind = DEF_NONE;
+        return d;
+    }
+    if (!strcasecmp(expr, "NULL") || !strncasecmp(expr, "NULL::", 6)) {
+        d.kind = DEF_NONE;
+        return d;
+    }
+    if (!strcmp(expr, "true") || !strcmp(expr, "false")) {
+        d.kind = DEF_BOOL;
+        d.text = arena_strdup(a, expr);
+        return d;
+    }
+    if (sqlnorm_is_number(expr)) {
+        d.kind = DEF_NUMBER;
+        d.text = canonical_number(a, expr);
+        return d;
+    }
+    const char *inner = sqlnorm_strip_parens(a, expr);
+    if (inner != expr && sqlnorm_is_number(inner)) {
+        d.kind = DEF_NUMBER;
+        d.text = canonical_number(a, inner);
+        return d;
+    }
+    if (parse_cast_literal(a, expr, &lit)) {
+        if (t && t->ndims == 0 && is_numeric_kind(t->kind) && sqlnorm_is_number(lit)) {
+            d.kind = DEF_NUMBER;
+            d.text = canonical_number(a, lit);
+        } else {
+            d.kind = DEF_STRING;
+            d.text = lit;
+        }
+        return d;
+    }
+    if (is_now(expr)) {
+        d.text = SQLNORM_NOW;
+        return d;
+    }
+    d.text = arena_strdup(a, expr);
+    return d;
+}
+
+void default_canonicalize(Arena *a, Default *d, const SqlType *t)
+{
+    bool numeric = t && t->ndims == 0 && is_numeric_kind(t->kind);
+    switch (d->kind) {
+    case DEF_NULL:
+        d->kind = DEF_NONE;
+        d->text = NULL;
+        break;
+    case DEF_STRING:
+        if (numeric && sqlnorm_is_number(d->text)) {
+            d->kind = DEF_NUMBER;
+            d->text = canonical_number(a, d->text);
+        }
+        break;
+    case DEF_NUMBER:
+        if (!numeric && t && t->kind != TY_OTHER)
+            d->kind = DEF_STRING;
+        else
+            d->text = canonical_number(a, d->text);
+        break;
+    case DEF_EXPR:
+        if (is_now(d->text))
+            d->text = SQLNORM_NOW;
+        break;
+    default:
+        break;
+    }
+}
+
+const char *sqlnorm_strip_parens(Arena *a, const char *expr)
+{
+    size_t n = strlen(expr);
+    if (n < 2 || expr[0] != '(' || expr[n - 1] != ')')
+        return expr;
+    /* The first '(' must close at the very end, ignoring quoted text. */
+    int depth = 0;
+    char quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = expr[i];
+        if (quote) {
+            if (ch == quote)
+                quote = 0;
+            continue;
+        }
+        if (ch == '\'' || ch == '"')
+            quote = ch;
+        else if (ch == '(')
+            depth++;
+        else if (ch == ')' && --depth == 0 && i != n - 1)
+            return expr;
+    }
+    return arena_strndup(a, expr + 1, n - 2);
+}
+
+bool sqlnorm_parse_text_array(Arena *a, const char *lit, const char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t len = strlen(lit);
+    if (len < 2 || lit[0] != '{' || lit[len - 1] != '}')
+        return false;
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++)
+        cap += lit[i] == ',';
+    const char **items = ARENA_ARRAY(a, const char *, cap);
+    size_t count = 0;
+    const char *p = lit + 1;
+    if (*p == '}') {
+        *out = items;
+        return true;
+    }
+    StrBuf sb = SB_INIT;
+    for (;;) {
+        sb_reset(&sb);
+        if (*p == '"') {
+            p++;
+            while (*p && *p != '"') {
+                if (*p == '\\' && p[1])
+                    p++;
+                sb_addch(&sb, *p++);
+            }
+            if (*p != '"')
+                goto bad;
+            p++;
+        } else {
+            while (*p && *p != ',' && *p != '}')
+                sb_addch(&sb, *p++);
+        }
+        if (count == cap)
+            goto bad;
+        items[count++] = arena_strdup(a, sb_str(&sb));
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p == '}' && p[1] == '\0')
+            break;
+        goto bad;
+    }
+    sb_release(&sb);
+    *out = items;
+    *n = count;
+    return true;
+bad:
+    sb_release(&sb);
+    return false;
+}

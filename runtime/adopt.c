@@ -1,0 +1,560 @@
+/*
+ * adopt.c - pull, drift and baseline (see adopt.h): introspection (introspect.c) joined to the
+ * compiler's writers (model_strav.c), loaders (project.c, migdir.c, model_json.c) and diff.
+ * Before a model from files or a snapshot is compared with the live schema it is "normalised
+ * through PostgreSQL": created in a scratch schema inside a transaction, introspected and rolled
+ * back, so expressions (checks, defaults, index expressions, predicates) are compared as the
+ * server prints them on both sides, never as two different spellings of the same SQL.
+ */
+#include "adopt.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "diff.h"
+#include "emit_sql.h"
+#include "introspect.h"
+#include "migdir.h"
+#include "migset.h"
+#include "model_json.h"
+#include "model_strav.h"
+#include "pg.h"
+#include "plan.h"
+#include "project.h"
+#include "sqlquote.h"
+#include "strbuf.h"
+
+typedef struct Opts {
+    const char *database, *domain, *out, *schemas, *migrations, *pg_schema, *version;
+    bool force, snapshot;
+} Opts;
+
+static const char pull_usage[] =
+    "usage: pull --database URL [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
+    "            [--force]\n"
+    "Write .strav files (one per table and per enum) for the live schema of DOMAIN's\n"
+    "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files.\n";
+static const char drift_usage[] =
+    "usage: drift --database URL [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
+    "Print the plan that brings the live database to the schema files (or, with --snapshot, to\n"
+    "the latest migration's snapshot). Exit status: 0 in sync, 3 drifted, 1 error, 2 usage.\n";
+static const char baseline_usage[] =
+    "usage: baseline --database URL [-s DOMAIN] --version V [--migrations DIR]\n"
+    "Check that the live schema equals migration V's snapshot, then record V and every earlier\n"
+    "version as applied without running them. Refuses, listing the differences, otherwise.\n";
+
+static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
+{
+    static const struct option longopts[] = {
+        {"database", required_argument, NULL, 'd'},
+        {"scope", required_argument, NULL, 's'},
+        {"domain", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"schemas", required_argument, NULL, 'S'},
+        {"migrations", required_argument, NULL, 'M'},
+        {"pg-schema", required_argument, NULL, 'P'},
+        {"version", required_argument, NULL, 'v'},
+        {"force", no_argument, NULL, 'f'},
+        {"snapshot", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (Opts){.domain = "public", .schemas = "database/schemas",
+                .migrations = "database/migrations"};
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+d:s:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->database = optarg; break;
+        case 's': o->domain = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'S': o->schemas = optarg; break;
+        case 'M': o->migrations = optarg; break;
+        case 'P': o->pg_schema = optarg; break;
+        case 'v': o->version = optarg; break;
+        case 'f': o->force = true; break;
+        case 'n': o->snapshot = true; break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "error: unknown or incomplete option '%s'\n%s", argv[optind - 1],
+                    usage);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[optind], usage);
+        return 2;
+    }
+    if (!o->database)
+        o->database = getenv("DATABASE_URL");
+    if (!o->database) {
+        fprintf(stderr, "error: --database URL is required (or DATABASE_URL)\n%s", usage);
+        return 2;
+    }
+    if (!domain_name_valid(o->domain)) {
+        fprintf(stderr, "error: Invalid domain name: %s\n", o->domain);
+        return 2;
+    }
+    return -1;
+}
+
+static PgConn *connect_or_report(const char *url)
+{
+    StrBuf err = SB_INIT;
+    PgConn *c = pg_connect(url, &err);
+    if (!c)
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+    sb_release(&err);
+    return c;
+}
+
+static void print_warnings(const IntrospectInfo *info)
+{
+    for (size_t i = 0; i < info->nwarnings; i++)
+        fprintf(stderr, "warning: %s\n", info->warnings[i]);
+}
+
+/* ---- pull ------------------------------------------------------------------------------- */
+
+static bool mkdirs(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+    free(p);
+    return ok;
+}
+
+static bool write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = fputs(text, f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+int adopt_pull_main(int argc, char **argv)
+{
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, pull_usage);
+    if (rc >= 0)
+        return rc;
+    const char *def_schema = strcmp(o.domain, "public") ? o.domain : "public";
+    const char *schema = o.pg_schema ? o.pg_schema : def_schema;
+    PgConn *c = connect_or_report(o.database);
+    if (!c)
+        return 1;
+    Arena a;
+    arena_init(&a);
+    StrBuf err = SB_INIT, warn = SB_INIT, path = SB_INIT;
+    Model m;
+    IntrospectInfo info;
+    rc = 1;
+    if (!introspect_schema(c, schema, &a, &m, &info, &err)) {
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+        goto out;
+    }
+    m.domain = o.domain;
+    ModelStravFile *files;
+    size_t n;
+    model_strav_write(&a, &m, &files, &n, &warn);
+    const char *dir = o.out ? o.out : arena_printf(&a, "%s/%s", o.schemas, o.domain);
+    if (!mkdirs(dir)) {
+        fprintf(stderr, "error: cannot create %s: %s\n", dir, strerror(errno));
+        goto out;
+    }
+    if (strcmp(schema, def_schema)) {
+        StrBuf dom = SB_INIT;
+        sb_adds(&dom, "domain {\n    @@schema(");
+        sb_addch(&dom, '\'');
+        for (const char *p = schema; *p; p++)
+            sb_add(&dom, *p == '\'' ? "''" : p, *p == '\'' ? 2 : 1);
+        sb_adds(&dom, "')\n}\n");
+        ModelStravFile *all = ARENA_ARRAY(&a, ModelStravFile, n + 1);
+        memcpy(all, files, n * sizeof *files);
+        all[n++] = (ModelStravFile){"_domain.strav", arena_strdup(&a, sb_str(&dom))};
+        files = all;
+        sb_release(&dom);
+    }
+    for (size_t i = 0; i < n && !o.force; i++) {
+        sb_reset(&path);
+        sb_addf(&path, "%s/%s", dir, files[i].name);
+        if (access(path.buf, F_OK) == 0) {
+            fprintf(stderr, "error: %s exists; nothing was written (use --force to overwrite)\n",
+                    path.buf);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        sb_reset(&path);
+        sb_addf(&path, "%s/%s", dir, files[i].name);
+        if (!write_file(path.buf, files[i].text)) {
+            fprintf(stderr, "error: cannot write %s: %s\n", path.buf, strerror(errno));
+            goto out;
+        }
+    }
+    print_warnings(&info);
+    size_t nwarn = info.nwarnings;
+    for (const char *p = sb_str(&warn); *p; nwarn++) {
+        const char *nl = strchr(p, '\n');
+        fprintf(stderr, "warning: %.*s\n", (int)(nl - p), p);
+        p = nl + 1;
+    }
+    printf("Pulled %zu tables and %zu enums from schema %s into %s\n", m.ntables, m.nenums, schema,
+           dir);
+    if (nwarn)
+        printf("%zu objects or details could not be expressed: see the warnings above\n", nwarn);
+    rc = 0;
+out:
+    sb_release(&err);
+    sb_release(&warn);
+    sb_release(&path);
+    arena_free(&a);
+    pg_close(c);
+    return rc;
+}
+
+/* ---- normalising a model through PostgreSQL --------------------------------------------- */
+
+static bool exec_or(PgConn *c, const char *sql, StrBuf *err)
+{
+    PgError e = PG_ERROR_INIT;
+    if (pg_exec(c, sql, &e) == 0)
+        return true;
+    sb_addf(err, "%s", e.message ? e.message : "?");
+    pg_error_release(&e);
+    return false;
+}
+
+/* out = want as the server stores it: want's CREATE script runs in a scratch schema inside a
+ * transaction that is rolled back after introspecting it. */
+static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf *err)
+{
+    Model empty = {.domain = want->domain, .schema = want->schema, .per_tenant = want->per_tenant,
+                   .tenants = want->tenants};
+    Plan p;
+    plan_init(&p, a);
+    Diag d;
+    diag_init(&d);
+    bool ok = diff_models(&empty, want, &p, &d);
+    diag_flush(&d, stderr, false);
+    diag_release(&d);
+    StrBuf sql = SB_INIT, q = SB_INIT;
+    for (size_t i = 0; ok && i < p.nfiles; i++)
+        emit_plan_file(&sql, &p, &p.files[i], false);
+    const char *scratch = arena_printf(a, "_strav_scratch_%ld", (long)getpid());
+    sb_adds(&q, "BEGIN; CREATE SCHEMA ");
+    sql_ident(&q, scratch);
+    sb_adds(&q, "; SET LOCAL search_path = ");
+    sql_ident(&q, scratch);
+    if (ok && !exec_or(c, q.buf, err))
+        ok = false;
+    else if (ok && sql.len && !exec_or(c, sql.buf, err))
+        sb_adds(err, " (while creating the model in a scratch schema)"), ok = false;
+    else if (ok)
+        ok = introspect_schema_in_tx(c, scratch, a, out, NULL, err);
+    pg_exec(c, "ROLLBACK", NULL);
+    if (ok) {
+        out->domain = want->domain;
+        out->schema = want->schema;
+        out->per_tenant = want->per_tenant;
+        out->tenants = want->tenants;
+    }
+    plan_release(&p);
+    sb_release(&sql);
+    sb_release(&q);
+    return ok;
+}
+
+/* plan = what brings live to want (both normalised). false on error (reported). */
+static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info)
+{
+    StrBuf err = SB_INIT;
+    Model norm, live;
+    bool ok = normalise(c, a, want, &norm, &err) &&
+              introspect_schema(c, want->schema, a, &live, info, &err);
+    if (!ok) {
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+        sb_release(&err);
+        return false;
+    }
+    sb_release(&err);
+    live.domain = want->domain;
+    live.per_tenant = want->per_tenant;
+    live.tenants = want->tenants;
+    Diag d;
+    diag_init(&d);
+    ok = diff_models(&live, &norm, plan, &d);
+    diag_flush(&d, stderr, false);
+    diag_release(&d);
+    return ok;
+}
+
+/* ---- drift ------------------------------------------------------------------------------ */
+
+int adopt_drift_main(int argc, char **argv)
+{
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, drift_usage);
+    if (rc >= 0)
+        return rc;
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d);
+    ProjectLoad pl = {0};
+    bool loaded = false;
+    const Model *want = NULL;
+    PgConn *c = NULL;
+    Plan plan;
+    plan_init(&plan, &a);
+    rc = 1;
+    if (o.snapshot) {
+        Model fallback = {.domain = o.domain,
+                          .schema = strcmp(o.domain, "public") ? o.domain : "public"};
+        Model *snap = ARENA_NEW(&a, Model);
+        const char *version;
+        if (!migdir_load_latest(&a, o.migrations, o.domain, &fallback, snap, &version, &d))
+            goto out;
+        if (!version) {
+            fprintf(stderr, "error: domain %s has no migration yet\n", o.domain);
+            goto out;
+        }
+        want = snap;
+    } else {
+        loaded = true;
+        if (!project_load(&pl, &a, o.schemas, o.domain, &d) || diag_count_errors(&d))
+            goto out;
+        want = project_find(&pl.project, o.domain);
+    }
+    diag_flush(&d, stderr, false);
+    if (!want || !(c = connect_or_report(o.database)))
+        goto out;
+    IntrospectInfo info;
+    if (!compare(c, &a, want, &plan, &info))
+        goto out;
+    print_warnings(&info);
+    if (plan_empty(&plan)) {
+        printf("No drift: the database matches the %s\n",
+               o.snapshot ? "latest snapshot" : "schema files");
+        rc = 0;
+    } else {
+        StrBuf sb = SB_INIT;
+        emit_plan_text(&sb, &plan);
+        printf("Drift: the database differs from the %s. This plan brings it back:\n%s",
+               o.snapshot ? "latest snapshot" : "schema files", sb_str(&sb));
+        sb_release(&sb);
+        rc = 3;
+    }
+out:
+    diag_flush(&d, stderr, false);
+    plan_release(&plan);
+    if (loaded)
+        project_release(&pl);
+    if (c)
+        pg_close(c);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
+}
+
+/* ---- baseline --------------------------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    StrBuf sb = SB_INIT;
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_add(&sb, buf, n);
+    fclose(f);
+    *len = sb.len;
+    return sb.buf ? sb_detach(&sb) : xstrdup("");
+}
+
+static bool query_or(PgConn *c, PgResult **r, const char *sql, int n, const char *const *p,
+                     StrBuf *err)
+{
+    PgError e = PG_ERROR_INIT;
+    if (pg_query(c, r, sql, n, p, &e) == 0)
+        return true;
+    sb_addf(err, "%s", e.message ? e.message : "?");
+    pg_error_release(&e);
+    return false;
+}
+
+/* Record set->v[0..upto] as applied in one new batch; the tracking table is runtime/runner.c's
+ * (same columns, same advisory lock key). Prints what it did. */
+static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char *schema,
+                           const char *domain, StrBuf *err)
+{
+    StrBuf table = SB_INIT, qt = SB_INIT, key = SB_INIT, sql = SB_INIT;
+    if (!strcmp(domain, "public"))
+        sb_adds(&table, "_strav_migrations");
+    else
+        sb_addf(&table, "_strav_%s_migrations", domain);
+    pg_quote_ident(c, &qt, schema);
+    sb_addch(&qt, '.');
+    pg_quote_ident(c, &qt, table.buf);
+    sb_addf(&key, "strav:%s.%s", schema, table.buf);
+    const char *kp[] = {key.buf};
+    PgResult *r = NULL;
+    size_t added = 0;
+    long batch = 0;
+    bool ok = query_or(c, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, kp, err);
+    sb_adds(&sql, "BEGIN; CREATE SCHEMA IF NOT EXISTS ");
+    pg_quote_ident(c, &sql, schema);
+    sb_addf(&sql,
+            "; CREATE TABLE IF NOT EXISTS %s (\n"
+            "  id serial PRIMARY KEY,\n"
+            "  version varchar(255) NOT NULL UNIQUE,\n"
+            "  batch integer NOT NULL,\n"
+            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+            "  checksum char(64) NOT NULL,\n"
+            "  duration_ms integer NOT NULL DEFAULT 0,\n"
+            "  message text\n"
+            ")",
+            qt.buf);
+    ok = ok && exec_or(c, sql.buf, err);
+    sb_reset(&sql);
+    sb_addf(&sql, "SELECT coalesce(max(batch), 0) + 1 FROM %s", qt.buf);
+    if (ok && (ok = query_or(c, &r, sql.buf, 0, NULL, err)))
+        batch = strtol(pg_value(r, 0, 0), NULL, 10);
+    pg_result_free(r);
+    sb_reset(&sql);
+    sb_addf(&sql,
+            "INSERT INTO %s (version, batch, checksum, duration_ms, message)"
+            " VALUES ($1, $2, $3, 0, $4) ON CONFLICT (version) DO NOTHING RETURNING 1",
+            qt.buf);
+    char bstr[32];
+    snprintf(bstr, sizeof bstr, "%ld", batch);
+    for (size_t i = 0; ok && i <= upto; i++) {
+        const Migration *m = &set->v[i];
+        const char *p[] = {m->version, bstr, m->checksum, m->message};
+        r = NULL;
+        ok = query_or(c, &r, sql.buf, 4, p, err);
+        added += ok && pg_nrows(r) > 0;
+        pg_result_free(r);
+    }
+    ok = ok && exec_or(c, "COMMIT", err);
+    if (!ok)
+        pg_exec(c, "ROLLBACK", NULL);
+    else if (added)
+        printf("Baselined: %zu version(s) up to %s recorded as applied in %s (batch %ld), "
+               "nothing was run\n", added, set->v[upto].version, qt.buf, batch);
+    else
+        printf("Nothing to record: every version up to %s is already applied\n",
+               set->v[upto].version);
+    pg_query(c, NULL, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", 1, kp, NULL);
+    sb_release(&table);
+    sb_release(&qt);
+    sb_release(&key);
+    sb_release(&sql);
+    return ok;
+}
+
+int adopt_baseline_main(int argc, char **argv)
+{
+    Opts o;
+    int rc = parse_opts(argc, argv, &o, baseline_usage);
+    if (rc >= 0)
+        return rc;
+    if (!o.version) {
+        fprintf(stderr, "error: --version V is required\n%s", baseline_usage);
+        return 2;
+    }
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d);
+    MigSet set = {0};
+    StrBuf err = SB_INIT;
+    PgConn *c = NULL;
+    Plan plan;
+    plan_init(&plan, &a);
+    char *text = NULL;
+    rc = 1;
+    if (migset_load(&set, o.migrations, o.domain, false, &err) != 0) {
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+        goto out;
+    }
+    size_t upto = 0;
+    while (upto < set.n && strcmp(set.v[upto].version, o.version))
+        upto++;
+    if (upto == set.n) {
+        fprintf(stderr, "error: no migration %s in %s/%s\n", o.version, o.migrations, o.domain);
+        goto out;
+    }
+    for (size_t i = 0; i <= upto; i++) {
+        if (set.v[i].problem) {
+            fprintf(stderr, "error: migration %s cannot be trusted: %s\n", set.v[i].version,
+                    set.v[i].problem);
+            goto out;
+        }
+    }
+    const char *path = arena_printf(&a, "%s/snapshot.json", set.v[upto].dir);
+    size_t len;
+    Model snap;
+    if (!(text = read_all(path, &len))) {
+        fprintf(stderr, "error: cannot read %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    if (!model_json_read(&a, text, len, path, &snap, &d))
+        goto out;
+    if (set.v[upto].schema)
+        snap.schema = arena_strdup(&a, set.v[upto].schema);
+    if (!(c = connect_or_report(o.database)))
+        goto out;
+    IntrospectInfo info;
+    if (!compare(c, &a, &snap, &plan, &info))
+        goto out;
+    print_warnings(&info);
+    if (!plan_empty(&plan)) {
+        fprintf(stderr,
+                "error: the database does not match migration %s; nothing was recorded.\n"
+                "Differences (what would bring the database to that snapshot):\n",
+                o.version);
+        for (size_t i = 0; i < plan.nops; i++)
+            fprintf(stderr, "  - %s\n", plan.ops[i].what);
+        goto out;
+    }
+    sb_reset(&err);
+    if (!record_applied(c, &set, upto, snap.schema, o.domain, &err)) {
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+        goto out;
+    }
+    rc = 0;
+out:
+    diag_flush(&d, stderr, false);
+    free(text);
+    plan_release(&plan);
+    migset_release(&set);
+    if (c)
+        pg_close(c);
+    sb_release(&err);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
+}

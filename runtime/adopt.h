@@ -1,0 +1,27 @@
+/*
+ * adopt.h - adopting existing databases: `pull` (live schema -> .strav files), the drift check
+ * (schema files or latest snapshot vs live database) and `baseline` (record versions as applied
+ * once the live schema matches their snapshot). Each is a main()-style entry point for the
+ * stravc / strav-run dispatchers: argv[0] is the command name; returns the exit status.
+ */
+#ifndef STRAV_ADOPT_H
+#define STRAV_ADOPT_H
+
+/* pull --database URL [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME] [--force]
+ * Writes one .strav file per table and per enum into DIR (default <schemas>/<domain>), prints
+ * a warning for everything the language cannot express. Exit 0 ok, 1 error, 2 usage. */
+int adopt_pull_main(int argc, char **argv);
+
+/* drift --database URL [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]
+ * Compares the domain's model (schema files, or with --snapshot the latest migration's
+ * snapshot.json) with the live schema and prints the plan that brings the database to the
+ * model. Exit 0 in sync, 3 drifted, 1 error, 2 usage. */
+int adopt_drift_main(int argc, char **argv);
+
+/* baseline --database URL [-s DOMAIN] --version V [--migrations DIR]
+ * Verifies the live schema equals migration V's snapshot.json, then records V and every
+ * earlier version as applied in the domain's tracking table without running them. Refuses
+ * (exit 1) listing the differences otherwise. Exit 0 ok, 1 error or mismatch, 2 usage. */
+int adopt_baseline_main(int argc, char **argv);
+
+#endif

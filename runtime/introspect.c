@@ -1,0 +1,787 @@
+/*
+ * introspect.c - live PostgreSQL schema -> Model (see introspect.h). Six pg_catalog queries,
+ * one per object kind (relations, columns, constraints, index columns, types, other objects),
+ * each ordered by owner oid and joined here in C, so the cost does not grow in round trips with
+ * the number of tables. pg_catalog, not information_schema: the latter hides constraints of
+ * tables the role does not own (strav-original.md 5.2 #12) and duplicates composite FK columns
+ * (#11). All SQL goes through runtime/pg.h.
+ */
+#include "introspect.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pg.h"
+#include "sqlnorm.h"
+#include "strbuf.h"
+
+typedef struct TabRef {
+    unsigned oid;
+    size_t idx; /* index in Model.tables (before sorting; the model is sorted at the end) */
+} TabRef;
+
+typedef struct OwnedSeq {
+    unsigned rel; /* owning table */
+    int attnum;   /* owning column */
+} OwnedSeq;
+
+typedef struct Ctx {
+    PgConn *conn;
+    const char *schema;
+    Arena *a;
+    StrBuf *err;
+    Model *m;
+    int nq;
+    TabRef *refs; /* sorted by oid */
+    size_t nrefs;
+    OwnedSeq *seqs; /* sequences owned by a column (serial), sorted by rel, attnum */
+    size_t nseqs;
+    char **warn; /* malloc'd until copied into the arena */
+    size_t nwarn, capwarn;
+} Ctx;
+
+static void warnf(Ctx *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void warnf(Ctx *x, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = xmalloc((size_t)len + 1);
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    if (x->nwarn == x->capwarn) {
+        x->capwarn = x->capwarn ? x->capwarn * 2 : 16;
+        x->warn = xrealloc(x->warn, x->capwarn * sizeof *x->warn);
+    }
+    x->warn[x->nwarn++] = msg;
+}
+
+/* Run one query with $1 = the schema name. NULL (and err set) on failure. */
+static PgResult *query(Ctx *x, const char *sql)
+{
+    const char *params[1] = {x->schema};
+    x->nq++;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    PgResult *r = NULL;
+    PgError e = PG_ERROR_INIT;
+    int rc = pg_query(x->conn, &r, sql, 1, params, &e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc != 0) {
+        sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
+        pg_error_release(&e);
+        pg_result_free(r);
+        return NULL;
+    }
+    if (getenv("STRAV_INTROSPECT_TRACE")) /* bench/introspect.sh: where the time goes */
+        fprintf(stderr, "introspect: query %d: %.1f ms, %d rows\n", x->nq,
+                (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+                pg_nrows(r));
+    return r;
+}
+
+static const char *val(Ctx *x, PgResult *r, int row, int col)
+{
+    if (pg_isnull(r, row, col))
+        return NULL;
+    return arena_strdup(x->a, pg_value(r, row, col));
+}
+
+static const char *raw(PgResult *r, int row, int col)
+{
+    return pg_isnull(r, row, col) ? NULL : pg_value(r, row, col);
+}
+
+static bool flag(PgResult *r, int row, int col)
+{
+    return !pg_isnull(r, row, col) && pg_value(r, row, col)[0] == 't';
+}
+
+static long num(PgResult *r, int row, int col)
+{
+    return pg_isnull(r, row, col) ? 0 : strtol(pg_value(r, row, col), NULL, 10);
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+    unsigned x = ((const TabRef *)a)->oid, y = ((const TabRef *)b)->oid;
+    return x < y ? -1 : x > y;
+}
+
+static Table *table_of(Ctx *x, unsigned oid)
+{
+    TabRef key = {.oid = oid};
+    TabRef *r = x->nrefs ? bsearch(&key, x->refs, x->nrefs, sizeof *x->refs, cmp_ref) : NULL;
+    return r ? &x->m->tables[r->idx] : NULL;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+    const OwnedSeq *p = a, *q = b;
+    if (p->rel != q->rel)
+        return p->rel < q->rel ? -1 : 1;
+    return (p->attnum > q->attnum) - (p->attnum < q->attnum);
+}
+
+static bool owns_sequence(Ctx *x, unsigned rel, int attnum)
+{
+    OwnedSeq key = {rel, attnum};
+    return x->nseqs && bsearch(&key, x->seqs, x->nseqs, sizeof key, cmp_seq) != NULL;
+}
+
+/* ---- relations -------------------------------------------------------------------------- */
+
+static const char q_relations[] =
+    "SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, ds.description,"
+    "       c.relpersistence,"
+    "       CASE WHEN c.relkind = 'S' THEN"
+    "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text"
+    "          FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+    "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) END,"
+    "       ext.objid IS NOT NULL"
+    "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
+    "        AND ds.objsubid = 0"
+    "  LEFT JOIN (SELECT DISTINCT objid FROM pg_depend WHERE classid = 'pg_class'::regclass"
+    "               AND deptype = 'e') ext ON ext.objid = c.oid"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')"
+    "   AND c.relname NOT LIKE '\\_strav\\_%'"
+    " ORDER BY c.relname COLLATE \"C\"";
+
+static bool load_relations(Ctx *x)
+{
+    PgResult *r = query(x, q_relations);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    size_t ntables = 0, nseqs = 0;
+    for (int i = 0; i < n; i++) {
+        char kind = pg_value(r, i, 2)[0];
+        if (kind == 'r' && !flag(r, i, 3) && !flag(r, i, 8))
+            ntables++;
+        if (kind == 'S')
+            nseqs++;
+    }
+    x->m->tables = ARENA_ARRAY(x->a, Table, ntables);
+    x->refs = ARENA_ARRAY(x->a, TabRef, ntables);
+    x->seqs = ARENA_ARRAY(x->a, OwnedSeq, nseqs);
+    for (int i = 0; i < n; i++) {
+        const char *name = raw(r, i, 1);
+        char kind = pg_value(r, i, 2)[0];
+        unsigned oid = (unsigned)strtoul(pg_value(r, i, 0), NULL, 10);
+        if (flag(r, i, 8))
+            continue; /* an extension's object: reported once per extension */
+        switch (kind) {
+        case 'r':
+            if (flag(r, i, 3)) {
+                warnf(x, "partition %s: partitioning cannot be expressed, skipped", name);
+                break;
+            }
+            {
+                Table *t = &x->m->tables[x->m->ntables];
+                t->name = arena_strdup(x->a, name);
+                t->archetype = ARCH_TABLE;
+                t->comment = val(x, r, i, 5);
+                x->refs[x->nrefs++] = (TabRef){oid, x->m->ntables++};
+            }
+            if (flag(r, i, 4))
+                warnf(x, "table %s: row level security (and its policies) is not in the model", name);
+            if (pg_value(r, i, 6)[0] == 'u')
+                warnf(x, "table %s: UNLOGGED is not in the model", name);
+            break;
+        case 'p':
+            warnf(x, "partitioned table %s: partitioning cannot be expressed, skipped", name);
+            break;
+        case 'v':
+            warnf(x, "view %s: views cannot be expressed, skipped", name);
+            break;
+        case 'm':
+            warnf(x, "materialized view %s: cannot be expressed, skipped", name);
+            break;
+        case 'f':
+            warnf(x, "foreign table %s: cannot be expressed, skipped", name);
+            break;
+        case 'c':
+            warnf(x, "composite type %s: cannot be expressed, skipped", name);
+            break;
+        case 'S': {
+            const char *dep = raw(r, i, 7);
+            unsigned rel;
+            int attnum;
+            char deptype;
+            if (dep && sscanf(dep, "%u %d %c", &rel, &attnum, &deptype) == 3) {
+                if (deptype == 'a')
+                    x->seqs[x->nseqs++] = (OwnedSeq){rel, attnum};
+            } else {
+                warnf(x, "sequence %s: not owned by a serial column, cannot be expressed", name);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    pg_result_free(r);
+    if (x->nrefs)
+        qsort(x->refs, x->nrefs, sizeof *x->refs, cmp_ref);
+    if (x->nseqs)
+        qsort(x->seqs, x->nseqs, sizeof *x->seqs, cmp_seq);
+    return true;
+}
+
+/* ---- columns ---------------------------------------------------------------------------- */
+
+static const char q_columns[] =
+    "SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated,"
+    "       a.attndims, pg_get_expr(ad.adbin, ad.adrelid, true), ds.description,"
+    "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
+    "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
+    "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
+    "       a.attcollation <> e.typcollation"
+    "  FROM pg_attribute a"
+    "  JOIN pg_class c ON c.oid = a.attrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  JOIN pg_type t ON t.oid = a.atttypid"
+    "  JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END"
+    "  JOIN pg_type e ON e.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0"
+    "                                 THEN b.typelem ELSE b.oid END"
+    "  JOIN pg_namespace en ON en.oid = e.typnamespace"
+    "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    "  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass"
+    "        AND ds.objsubid = a.attnum"
+    " WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+    " ORDER BY a.attrelid, a.attnum";
+
+static const struct {
+    const char *pg; /* pg_type.typname in pg_catalog */
+    TypeKind kind;
+} builtin[] = {
+    {"bit", TY_BIT}, {"bool", TY_BOOLEAN}, {"box", TY_BOX}, {"bpchar", TY_CHAR},
+    {"bytea", TY_BYTEA}, {"cidr", TY_CIDR}, {"circle", TY_CIRCLE}, {"date", TY_DATE},
+    {"daterange", TY_DATERANGE}, {"float4", TY_REAL}, {"float8", TY_DOUBLE}, {"inet", TY_INET},
+    {"int2", TY_SMALLINT}, {"int4", TY_INTEGER}, {"int4range", TY_INT4RANGE},
+    {"int8", TY_BIGINT}, {"int8range", TY_INT8RANGE}, {"interval", TY_INTERVAL},
+    {"json", TY_JSON}, {"jsonb", TY_JSONB}, {"line", TY_LINE}, {"lseg", TY_LSEG},
+    {"macaddr", TY_MACADDR}, {"macaddr8", TY_MACADDR8}, {"money", TY_MONEY},
+    {"numeric", TY_NUMERIC}, {"numrange", TY_NUMRANGE}, {"path", TY_PATH}, {"point", TY_POINT},
+    {"polygon", TY_POLYGON}, {"text", TY_TEXT}, {"time", TY_TIME},
+    {"timestamp", TY_TIMESTAMP}, {"timestamptz", TY_TIMESTAMPTZ}, {"timetz", TY_TIMETZ},
+    {"tsquery", TY_TSQUERY}, {"tsrange", TY_TSRANGE}, {"tstzrange", TY_TSTZRANGE},
+    {"tsvector", TY_TSVECTOR}, {"uuid", TY_UUID}, {"varbit", TY_VARBIT},
+    {"varchar", TY_VARCHAR}, {"xml", TY_XML},
+};
+
+/* Decode the element type name + typmod into t; false when the language has no such type. */
+static bool decode_builtin(const char *name, int32_t mod, SqlType *t)
+{
+    size_t k = 0;
+    while (k < ARRAY_LEN(builtin) && strcmp(builtin[k].pg, name))
+        k++;
+    if (k == ARRAY_LEN(builtin))
+        return false;
+    t->kind = builtin[k].kind;
+    switch (t->kind) {
+    case TY_VARCHAR:
+    case TY_CHAR:
+        t->length = mod >= 4 ? mod - 4 : -1; /* VARHDRSZ */
+        break;
+    case TY_BIT:
+    case TY_VARBIT:
+        t->length = mod >= 0 ? mod : -1;
+        break;
+    case TY_NUMERIC:
+        if (mod >= 4) {
+            t->precision = ((mod - 4) >> 16) & 0xffff;
+            t->scale = (mod - 4) & 0xffff;
+        }
+        break;
+    case TY_TIMESTAMP:
+    case TY_TIMESTAMPTZ:
+    case TY_TIME:
+    case TY_TIMETZ:
+        t->precision = mod >= 0 ? mod : -1;
+        break;
+    case TY_INTERVAL:
+        if (mod >= 0) {
+            if (((mod >> 16) & 0x7fff) != 0x7fff)
+                return false; /* INTERVAL DAY TO SECOND etc.: fields the language lacks */
+            t->precision = (mod & 0xffff) == 0xffff ? -1 : (mod & 0xffff);
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *col)
+{
+    SqlType *t = &col->type;
+    *t = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1};
+    const char *elem = raw(r, i, 12), *elem_nsp = raw(r, i, 13);
+    char typtype = pg_value(r, i, 10)[0], elem_typtype = pg_value(r, i, 14)[0];
+    bool is_array = flag(r, i, 15);
+    int32_t mod = (int32_t)num(r, i, 16);
+    if (typtype == 'd')
+        warnf(x, "column %s.%s: domain %s read as its base type", tab->name, col->name,
+              raw(r, i, 11));
+    bool known = false;
+    if (elem_typtype == 'e') {
+        t->kind = TY_ENUM;
+        t->enum_name = arena_strdup(x->a, elem);
+        t->enum_schema = strcmp(elem_nsp, x->schema) ? arena_strdup(x->a, elem_nsp) : NULL;
+        known = true;
+    } else if (!strcmp(elem_nsp, "pg_catalog")) {
+        known = decode_builtin(elem, mod, t);
+    }
+    if (known) {
+        t->ndims = is_array ? (int32_t)(num(r, i, 6) > 0 ? num(r, i, 6) : 1) : 0;
+    } else {
+        *t = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1};
+        t->other = val(x, r, i, 9);
+        warnf(x, "column %s.%s: type %s is not in the language", tab->name, col->name, t->other);
+    }
+    if (flag(r, i, 17))
+        warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
+              col->name);
+}
+
+static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col)
+{
+    const char *def = raw(r, i, 7);
+    char identity = pg_value(r, i, 4)[0], generated = pg_value(r, i, 5)[0];
+    col->identity = identity == 'a' ? IDENTITY_ALWAYS
+                    : identity == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
+    if (generated == 's') {
+        col->generated = def ? arena_strdup(x->a, def) : NULL;
+        return;
+    }
+    if (!def)
+        return;
+    int attnum = (int)num(r, i, 1);
+    if (!strncmp(def, "nextval(", 8) && col->type.ndims == 0 && owns_sequence(x, rel, attnum)) {
+        TypeKind k = col->type.kind;
+        if (k == TY_SMALLINT || k == TY_INTEGER || k == TY_BIGINT) {
+            col->type.kind = k == TY_SMALLINT ? TY_SMALLSERIAL
+                             : k == TY_INTEGER ? TY_SERIAL : TY_BIGSERIAL;
+            return;
+        }
+    }
+    col->def = sqlnorm_default(x->a, def, &col->type);
+}
+
+static bool load_columns(Ctx *x)
+{
+    PgResult *r = query(x, q_columns);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    for (int i = 0; i < n; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t)
+            t->ncolumns++;
+    }
+    for (size_t k = 0; k < x->m->ntables; k++) {
+        Table *t = &x->m->tables[k];
+        t->columns = ARENA_ARRAY(x->a, Column, t->ncolumns);
+        t->ncolumns = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        unsigned rel = (unsigned)strtoul(pg_value(r, i, 0), NULL, 10);
+        Table *t = table_of(x, rel);
+        if (!t)
+            continue;
+        Column *col = &t->columns[t->ncolumns++];
+        col->name = val(x, r, i, 2);
+        col->nullable = !flag(r, i, 3);
+        col->comment = val(x, r, i, 8);
+        decode_column(x, r, i, t, col);
+        decode_default(x, r, i, rel, col);
+    }
+    pg_result_free(r);
+    return true;
+}
+
+/* ---- constraints ------------------------------------------------------------------------ */
+
+static const char q_constraints[] =
+    "SELECT co.conrelid, co.conname, co.contype,"
+    "       ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY u(k, o)"
+    "               JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = u.k"
+    "              ORDER BY u.o)::text[],"
+    "       ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY u(k, o)"
+    "               JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = u.k"
+    "              ORDER BY u.o)::text[],"
+    "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
+    "       co.condeferrable, co.convalidated,"
+    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit"
+    "  FROM pg_constraint co"
+    "  JOIN pg_class c ON c.oid = co.conrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  LEFT JOIN pg_class rc ON rc.oid = co.confrelid"
+    "  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+    " WHERE n.nspname = $1 AND c.relkind = 'r' AND co.contype IN ('p', 'u', 'f', 'c', 'x')"
+    " ORDER BY co.conrelid, co.conname COLLATE \"C\"";
+
+static FkAction fk_action(char c)
+{
+    switch (c) {
+    case 'r': return FK_RESTRICT;
+    case 'c': return FK_CASCADE;
+    case 'n': return FK_SET_NULL;
+    case 'd': return FK_SET_DEFAULT;
+    default: return FK_NO_ACTION;
+    }
+}
+
+/* "CHECK (expr)" [NOT VALID | NO INHERIT] -> expr */
+static const char *check_expr(Ctx *x, const char *def)
+{
+    size_t n = strlen(def);
+    const char *suffixes[] = {" NOT VALID", " NO INHERIT"};
+    for (size_t k = 0; k < ARRAY_LEN(suffixes); k++) {
+        size_t sl = strlen(suffixes[k]);
+        if (n > sl && !strcmp(def + n - sl, suffixes[k]))
+            n -= sl;
+    }
+    if (n >= 8 && !strncmp(def, "CHECK (", 7) && def[n - 1] == ')')
+        return arena_strndup(x->a, def + 7, n - 8);
+    return arena_strndup(x->a, def, n);
+}
+
+static bool name_array(Ctx *x, PgResult *r, int i, int col, const char ***out, size_t *n)
+{
+    if (!sqlnorm_parse_text_array(x->a, pg_value(r, i, col), out, n)) {
+        sb_addf(x->err, "introspection: cannot parse column list %s", pg_value(r, i, col));
+        return false;
+    }
+    return true;
+}
+
+static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
+{
+    const char *name = val(x, r, i, 1);
+    char type = pg_value(r, i, 2)[0];
+    if (!flag(r, i, 11))
+        warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
+    switch (type) {
+    case 'p':
+        t->pk.name = name;
+        return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
+    case 'u': {
+        Unique *u = &t->uniques[t->nuniques++];
+        u->name = name;
+        return name_array(x, r, i, 3, &u->cols, &u->ncols);
+    }
+    case 'f': {
+        ForeignKey *fk = &t->fks[t->nfks++];
+        fk->name = name;
+        const char *nsp = raw(r, i, 6);
+        fk->ref_schema = nsp && strcmp(nsp, x->schema) ? arena_strdup(x->a, nsp) : NULL;
+        fk->ref_table = val(x, r, i, 5);
+        fk->on_delete = fk_action(pg_value(r, i, 7)[0]);
+        fk->on_update = fk_action(pg_value(r, i, 8)[0]);
+        if (pg_value(r, i, 9)[0] == 'f')
+            warnf(x, "foreign key %s.%s: MATCH FULL is not in the model", t->name, name);
+        if (flag(r, i, 10))
+            warnf(x, "foreign key %s.%s: DEFERRABLE is not in the model", t->name, name);
+        size_t nref;
+        return name_array(x, r, i, 3, &fk->cols, &fk->ncols) &&
+               name_array(x, r, i, 4, &fk->ref_cols, &nref);
+    }
+    case 'c': {
+        Check *ck = &t->checks[t->nchecks++];
+        ck->name = name;
+        ck->expr = check_expr(x, pg_value(r, i, 12));
+        if (flag(r, i, 13))
+            warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
+        return true;
+    }
+    case 'x':
+        warnf(x, "exclusion constraint %s.%s: cannot be expressed, skipped", t->name, name);
+        return true;
+    default:
+        return true;
+    }
+}
+
+static bool load_constraints(Ctx *x)
+{
+    PgResult *r = query(x, q_constraints);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    for (int i = 0; i < n; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (!t)
+            continue;
+        char type = pg_value(r, i, 2)[0];
+        t->nuniques += type == 'u';
+        t->nfks += type == 'f';
+        t->nchecks += type == 'c';
+    }
+    for (size_t k = 0; k < x->m->ntables; k++) {
+        Table *t = &x->m->tables[k];
+        t->uniques = ARENA_ARRAY(x->a, Unique, t->nuniques);
+        t->fks = ARENA_ARRAY(x->a, ForeignKey, t->nfks);
+        t->checks = ARENA_ARRAY(x->a, Check, t->nchecks);
+        t->nuniques = t->nfks = t->nchecks = 0;
+    }
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t)
+            ok = add_constraint(x, r, i, t);
+    }
+    pg_result_free(r);
+    return ok;
+}
+
+/* ---- indexes ---------------------------------------------------------------------------- */
+
+/* One row per key column of every index that does not back a PK/UNIQUE/EXCLUDE constraint. */
+static const char q_indexes[] =
+    "SELECT i.indrelid, ic.relname, i.indisunique, am.amname,"
+    "       pg_get_expr(i.indpred, i.indrelid, true), k.n, i.indkey[k.n - 1] <> 0, a.attname,"
+    "       i.indoption[k.n - 1],"
+    "       CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END,"
+    "       i.indnatts > i.indnkeyatts, NOT coalesce(opc.opcdefault, true), i.indisvalid,"
+    "       i.indnullsnotdistinct"
+    "  FROM pg_index i"
+    "  JOIN pg_class ic ON ic.oid = i.indexrelid"
+    "  JOIN pg_class c ON c.oid = i.indrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  JOIN pg_am am ON am.oid = ic.relam"
+    "  CROSS JOIN LATERAL generate_series(1, i.indnkeyatts) k(n)"
+    "  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n - 1]"
+    "  LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.n - 1]"
+    "  LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.contype IN ('p', 'u', 'x')"
+    " WHERE n.nspname = $1 AND c.relkind = 'r' AND co.oid IS NULL"
+    " ORDER BY i.indrelid, ic.relname COLLATE \"C\", k.n";
+
+static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
+{
+    Index *ix = &t->indexes[t->nindexes++];
+    ix->name = val(x, r, first, 1);
+    ix->unique = flag(r, first, 2);
+    ix->method = val(x, r, first, 3);
+    const char *pred = raw(r, first, 4);
+    ix->where = pred ? sqlnorm_strip_parens(x->a, arena_strdup(x->a, pred)) : NULL;
+    ix->elems = ARENA_ARRAY(x->a, IndexElem, nrows);
+    ix->nelems = (size_t)nrows;
+    bool odd_opclass = false;
+    for (int k = 0; k < nrows; k++) {
+        int i = first + k;
+        IndexElem *e = &ix->elems[k];
+        if (flag(r, i, 6))
+            e->column = val(x, r, i, 7);
+        else
+            e->expr = sqlnorm_strip_parens(x->a, arena_strdup(x->a, pg_value(r, i, 9)));
+        long opt = num(r, i, 8);
+        e->desc = opt & 1;
+        bool nulls_first = (opt & 2) != 0;
+        e->nulls = nulls_first == e->desc ? 0 : nulls_first ? 1 : 2;
+        odd_opclass |= flag(r, i, 11);
+    }
+    if (flag(r, first, 10))
+        warnf(x, "index %s: INCLUDE columns are not in the model, dropped", ix->name);
+    if (odd_opclass)
+        warnf(x, "index %s: non-default operator classes are not in the model", ix->name);
+    if (!flag(r, first, 12))
+        warnf(x, "index %s is invalid (a failed CREATE INDEX CONCURRENTLY?)", ix->name);
+    if (flag(r, first, 13))
+        warnf(x, "index %s: NULLS NOT DISTINCT is not in the model", ix->name);
+}
+
+static bool load_indexes(Ctx *x)
+{
+    PgResult *r = query(x, q_indexes);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    for (int i = 0; i < n; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t && num(r, i, 5) == 1)
+            t->nindexes++;
+    }
+    for (size_t k = 0; k < x->m->ntables; k++) {
+        Table *t = &x->m->tables[k];
+        t->indexes = ARENA_ARRAY(x->a, Index, t->nindexes);
+        t->nindexes = 0;
+    }
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && num(r, j, 5) != 1)
+            j++;
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t)
+            fill_index(x, r, i, j - i, t);
+        i = j;
+    }
+    pg_result_free(r);
+    return true;
+}
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+static const char q_types[] =
+    "SELECT t.typname, t.typtype, e.enumlabel, obj_description(t.oid, 'pg_type')"
+    "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    "  LEFT JOIN pg_enum e ON e.enumtypid = t.oid"
+    " WHERE n.nspname = $1 AND t.typtype IN ('e', 'd', 'r', 'b') AND t.typcategory <> 'A'"
+    "   AND t.typname NOT LIKE '\\_strav\\_%'"
+    "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
+    "                     AND d.objid = t.oid AND d.deptype = 'e')"
+    " ORDER BY t.typname COLLATE \"C\", e.enumsortorder";
+
+static bool load_types(Ctx *x)
+{
+    PgResult *r = query(x, q_types);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    size_t nenums = 0;
+    for (int i = 0; i < n; i++)
+        if (pg_value(r, i, 1)[0] == 'e' && (i == 0 || strcmp(raw(r, i, 0), raw(r, i - 1, 0))))
+            nenums++;
+    x->m->enums = ARENA_ARRAY(x->a, Enum, nenums);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && !strcmp(raw(r, j, 0), raw(r, i, 0)))
+            j++;
+        const char *name = raw(r, i, 0);
+        switch (pg_value(r, i, 1)[0]) {
+        case 'e': {
+            Enum *en = &x->m->enums[x->m->nenums++];
+            en->name = arena_strdup(x->a, name);
+            en->comment = val(x, r, i, 3);
+            bool empty = pg_isnull(r, i, 2);
+            en->nvalues = empty ? 0 : (size_t)(j - i);
+            en->values = ARENA_ARRAY(x->a, EnumValue, en->nvalues);
+            for (size_t k = 0; k < en->nvalues; k++)
+                en->values[k].name = val(x, r, i + (int)k, 2);
+            break;
+        }
+        case 'd':
+            warnf(x, "domain %s: domains cannot be expressed; columns use its base type", name);
+            break;
+        case 'r':
+            warnf(x, "range type %s: cannot be expressed, skipped", name);
+            break;
+        default:
+            warnf(x, "base type %s: cannot be expressed, skipped", name);
+            break;
+        }
+        i = j;
+    }
+    pg_result_free(r);
+    return true;
+}
+
+/* ---- everything else the model cannot hold ---------------------------------------------- */
+
+static const char q_others[] =
+    "SELECT 'extension ' || e.extname || ': its objects in this schema are not in the model'"
+    "  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1"
+    " UNION ALL "
+    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
+    "       ELSE 'function ' END || p.proname || '(' || pg_get_function_identity_arguments(p.oid)"
+    "       || '): cannot be expressed, skipped'"
+    "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    " WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+    "   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
+    " UNION ALL "
+    "SELECT 'trigger ' || c.relname || '.' || tg.tgname || ': cannot be expressed, skipped'"
+    "  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND NOT tg.tgisinternal AND c.relname NOT LIKE '\\_strav\\_%'"
+    " UNION ALL "
+    "SELECT 'policy ' || c.relname || '.' || po.polname || ': cannot be expressed, skipped'"
+    "  FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1"
+    " UNION ALL "
+    "SELECT 'table ' || c.relname || ' inherits from ' || p.relname || ': inheritance is not in"
+    " the model'"
+    "  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+    "  JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND NOT c.relispartition";
+
+static bool load_others(Ctx *x)
+{
+    PgResult *r = query(x, q_others);
+    if (!r)
+        return false;
+    for (int i = 0; i < pg_nrows(r); i++)
+        warnf(x, "%s", pg_value(r, i, 0));
+    pg_result_free(r);
+    return true;
+}
+
+/* ---- driver ----------------------------------------------------------------------------- */
+
+static bool exec_simple(Ctx *x, const char *sql)
+{
+    x->nq++;
+    PgError e = PG_ERROR_INIT;
+    if (pg_exec(x->conn, sql, &e) == 0)
+        return true;
+    sb_addf(x->err, "introspection: %s", e.message ? e.message : "?");
+    pg_error_release(&e);
+    return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+                StrBuf *err, bool own_tx)
+{
+    Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
+    *out = (Model){0};
+    out->domain = out->schema = arena_strdup(a, schema);
+    /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
+     * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
+    bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    PgResult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
+    ok = r != NULL;
+    pg_result_free(r);
+    ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
+         load_indexes(&x) && load_types(&x) && load_others(&x);
+    if (own_tx)
+        exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
+    model_sort(out);
+    if (x.nwarn)
+        qsort(x.warn, x.nwarn, sizeof *x.warn, cmp_str);
+    if (info) {
+        info->warnings = ARENA_ARRAY(a, const char *, x.nwarn);
+        info->nwarnings = 0;
+        for (size_t i = 0; i < x.nwarn; i++)
+            if (i == 0 || strcmp(x.warn[i], x.warn[i - 1]))
+                info->warnings[info->nwarnings++] = arena_strdup(a, x.warn[i]);
+        info->nqueries = x.nq;
+    }
+    for (size_t i = 0; i < x.nwarn; i++)
+        free(x.warn[i]);
+    free(x.warn);
+    return ok;
+}
+
+bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+                       StrBuf *err)
+{
+    return run(c, schema, a, out, info, err, true);
+}
+
+bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
+                             IntrospectInfo *info, StrBuf *err)
+{
+    return run(c, schema, a, out, info, err, false);
+}

@@ -1,0 +1,38 @@
+/*
+ * introspect.h - read one PostgreSQL schema from a live database into the Model the compiler
+ * produces (model.h), through pg_catalog only, in a fixed number of queries however many tables
+ * there are. Used by `pull`, the drift check and `baseline` (runtime/adopt.c).
+ */
+#ifndef STRAV_INTROSPECT_H
+#define STRAV_INTROSPECT_H
+
+#include "arena.h"
+#include "model.h"
+#include "pg.h"
+
+struct StrBuf;
+
+/* What introspection saw but the model cannot hold (views, functions, triggers, policies,
+ * partitioned tables, exclusion constraints, unowned sequences, extension objects, domains...):
+ * one line each, sorted, arena-owned. Also how many queries were sent. */
+typedef struct IntrospectInfo {
+    const char **warnings;
+    size_t nwarnings;
+    int nqueries;
+} IntrospectInfo;
+
+/* Fill out with the objects of schema `schema` (tables, columns, keys, constraints, indexes,
+ * enums, comments), sorted as model_sort does; out->schema = out->domain = schema. `_strav_*`
+ * objects are skipped. Runs in one read-only repeatable-read transaction with search_path set
+ * to the schema, so expressions print unqualified, as the compiler writes them. info may be
+ * NULL. Returns false with a message in err on a query failure (the connection's transaction
+ * is rolled back). Strings live in a. */
+bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
+                       struct StrBuf *err);
+
+/* The same inside a transaction the caller already opened (the search_path change is local to
+ * it): used to read back a scratch schema before rolling it back. */
+bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
+                             IntrospectInfo *info, struct StrBuf *err);
+
+#endif
