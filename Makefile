@@ -79,7 +79,7 @@ $(BUILD)/obj/empty.o:
 	@mkdir -p $(@D)
 	$(Q)printf 'typedef int strav_empty_unit;\n' > $(BUILD)/obj/empty.c && $(CC) -c -o $@ $(BUILD)/obj/empty.c
 
-$(BUILD)/stravc: $(BUILD)/obj/compiler/main.o $(LIBSTRAVC)
+$(BUILD)/stravc: $(BUILD)/obj/compiler/main.o $(LIBSTRAVRUN) $(LIBSTRAVC)
 	$(QLD)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/strav-run: $(BUILD)/obj/runtime/main.o $(LIBSTRAVRUN) $(LIBSTRAVC)

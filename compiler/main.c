@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adopt.h"
 #include "commands.h"
 
 typedef struct Command {
@@ -19,6 +20,7 @@ static const Command commands[] = {
     {"fmt", cmd_fmt, "rewrite .strav files in canonical form (--check: only report)"},
     {"generate", cmd_generate, "write a migration for the changes since the last one"},
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
+    {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
 };
 
@@ -46,6 +48,11 @@ int main(int argc, char **argv)
         puts("stravc 0.1");
         return 0;
     }
+    /* diff against a live database instead of the last snapshot: the drift check */
+    if (!strcmp(argv[1], "diff"))
+        for (int i = 2; i < argc; i++)
+            if (!strcmp(argv[i], "--database") || !strncmp(argv[i], "--database=", 11))
+                return adopt_drift_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);

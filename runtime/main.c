@@ -1,11 +1,12 @@
 /*
  * main.c - strav-run: apply and revert migration directories on PostgreSQL.
- *   strav-run migrate|rollback|fresh|status|stop|url [options]
+ *   strav-run migrate|rollback|fresh|status|stop|url|pull|drift|baseline [options]
  * Everything else lives in runner.c (shared with the strav front command).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "adopt.h"
 #include "runner.h"
 
 static void help(FILE *out)
@@ -17,7 +18,10 @@ static void help(FILE *out)
           "  fresh      drop the domain's objects and re-apply all its migrations\n"
           "  status     list every migration with its state\n"
           "  stop       stop the embedded PostgreSQL server under .strav/\n"
-          "  url        start the embedded server if needed and print its conninfo\n",
+          "  url        start the embedded server if needed and print its conninfo\n"
+          "  pull       write .strav files from a live database schema\n"
+          "  drift      compare the schema files (or --snapshot) with a live database\n"
+          "  baseline   record versions as applied once the live schema matches them\n",
           out);
     runner_print_options(out);
 }
@@ -37,6 +41,12 @@ int main(int argc, char **argv)
         help(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "pull"))
+        return adopt_pull_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "drift"))
+        return adopt_drift_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "baseline"))
+        return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
             return runner_run("strav-run", cmds[i].cmd, argc - 2, argv + 2);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "runner.h"
 #include "strbuf.h"
 
@@ -25,7 +26,10 @@ static void help(FILE *out)
           "  migration:fresh     (fresh)               drop the domain's objects, re-apply all\n"
           "  migration:status    (status)              list migrations and their state\n"
           "  db:stop                                   stop the embedded server in .strav/\n"
-          "  db:url                                    print the embedded server's conninfo\n",
+          "  db:url                                    print the embedded server's conninfo\n"
+          "  db:pull             (pull)                write .strav files from a live database\n"
+          "  db:drift            (drift)               compare schemas with a live database\n"
+          "  migration:baseline  (baseline)            adopt a database that matches a version\n",
           out);
     runner_print_options(out);
 }
@@ -97,6 +101,12 @@ int main(int argc, char **argv)
     if (!strcmp(c, "generate:migration") || !strcmp(c, "migration:generate") ||
         !strcmp(c, "g:migration"))
         return run_generate(argc - 2, argv + 2);
+    if (!strcmp(c, "db:pull") || !strcmp(c, "pull"))
+        return adopt_pull_main(argc - 1, argv + 1);
+    if (!strcmp(c, "db:drift") || !strcmp(c, "drift"))
+        return adopt_drift_main(argc - 1, argv + 1);
+    if (!strcmp(c, "migration:baseline") || !strcmp(c, "baseline"))
+        return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(c, cmds[i].name))
             return runner_run("strav", cmds[i].cmd, argc - 2, argv + 2);
