@@ -108,16 +108,9 @@ format:
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# The README's main job: compile the example schemas, generate the first migration of each
-# domain, apply them (to the embedded PostgreSQL under build/demo/.strav/ unless DATABASE_URL
-# or PG* variables say otherwise) and show the status. Running it again changes nothing.
+# The README's main job (scripts/demo.sh): compile the example schemas, generate and apply the
+# first migration of each domain on the embedded PostgreSQL, show the status.
 demo: all
-	@mkdir -p $(BUILD)/demo/database/schemas
-	@cp -R schemas/. $(BUILD)/demo/database/schemas/
-	@rm -f $(BUILD)/demo/database/schemas/*.md
-	cd $(BUILD)/demo && ../stravc check --schemas database/schemas
-	cd $(BUILD)/demo && for d in $$(ls database/schemas); do ../strav generate:migration -m "Initial schema" -s $$d || exit 1; done
-	cd $(BUILD)/demo && for d in $$(ls database/schemas); do ../strav migrate -s $$d || exit 1; done
-	cd $(BUILD)/demo && for d in $$(ls database/schemas); do ../strav migration:status -s $$d || exit 1; done
+	scripts/demo.sh
 
 .PHONY: demo
