@@ -20,7 +20,7 @@ TODO=
 . "$ROOT/tests/lib/pg.sh"
 pg_start
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/strav-e2e.XXXXXX")
-trap 'cd /; rm -rf "$E2E_TMP"; pg_stop' EXIT
+trap 'cd /; [ -n "${KEEP:-}" ] || rm -rf "$E2E_TMP"; pg_stop' EXIT
 
 _tap() {   # _tap PASSED DESC
     T=$((T + 1))
