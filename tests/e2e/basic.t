@@ -140,4 +140,31 @@ snap=$(dump)
 run "$STRAV" migrate
 ok '[ "$RC" = 1 ] && [[ "$OUT" == *"Error: Migration 9999999999999 failed: column \"invalid_column\" does not exist"* ]] && [[ "$OUT" == *"✓ Transaction rolled back - database unchanged"* ]]' "failing migration: seed's error lines, exit 1"
 is "$(dump)" "$snap" "failing migration: catalog unchanged"
+rm -rf database/migrations/public/9999999999999
+
+# #59: a folder that is not a version, or a file, in the migrations dir is ignored
+mkdir database/migrations/public/abc; touch database/migrations/public/README
+run "$STRAV" migration:status
+ok '[ "$RC" = 0 ] && [[ "$OUT" != *abc* ]] && [[ "$OUT" == *"4 applied, 0 pending"* ]]' "#59 abc/ and a stray file are ignored by status"
+rm -rf database/migrations/public/abc database/migrations/public/README
+
+# the seed's aliases
+sed -i 's/^}$/  age integer?\n}/' database/schemas/public/post.strav
+run "$STRAV" g:migration -m "alias g"; va=$(latest)
+ok '[ "$RC" = 0 ] && [[ "$OUT" == "✓ Migration generated: $va"* ]]' "g:migration alias"
+# #60: a second runner waits on the advisory lock, then the migration is applied exactly once
+psql -X -q -c "select pg_advisory_lock(hashtextextended('strav:public._strav_migrations', 0)), pg_sleep(1.5)" >/dev/null &
+locker=$!
+sleep 0.5
+"$STRAV" migration:run -s public >"$E2E_TMP/m1" 2>&1 & m1=$!
+"$STRAV" migrate >"$E2E_TMP/m2" 2>&1 & m2=$!
+wait $m1; r1=$?; wait $m2; r2=$?; wait $locker
+ok '[ "$r1:$r2" = 0:0 ] && [ "$(q "select count(*) from _strav_migrations where version='"'"'$va'"'"'")" = 1 ] && cat "$E2E_TMP/m1" "$E2E_TMP/m2" | grep -q "Nothing to migrate"' "#60 two concurrent migrate (migration:run -s public alias): one applies, the other finds nothing"
+sed -i '/^  age integer?$/d' database/schemas/public/post.strav
+run "$STRAV" migration:generate -m "alias generate" --allow-destructive
+ok '[ "$RC" = 0 ]' "migration:generate alias (passes --allow-destructive through)"
+run "$STRAV" migrate
+b=$(q "select max(batch) from _strav_migrations")
+run "$STRAV" migration:rollback --batch "$b"
+ok '[ "$RC" = 0 ] && [[ "$OUT" == "Rolling back batch $b..."* ]] && [ "$(col post age)" = "integer|YES|" ]' "migration:rollback --batch <latest>"
 done_testing

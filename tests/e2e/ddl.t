@@ -164,6 +164,18 @@ gen "again"
 is "$RC:$OUT" "0:No changes detected" "generate again: no changes (decimal(10,2) converges)"
 run "$STRAVC" diff --database "$DSN"
 is "$RC:$OUT" "0:No drift: the database matches the schema files" "stravc diff --database: in sync"
+# stravc fmt: canonical form changes no model (nothing to generate), and is idempotent
+printf 'entity   widget{\n}\n' >database/schemas/public/widget.strav
+run "$STRAVC" fmt --check
+ok '[ "$RC" = 1 ] && [[ "$OUT" == *widget.strav* ]]' "fmt --check lists an unformatted file, exit 1"
+run "$STRAVC" fmt
+s1=$(cat database/schemas/public/*.strav)
+run "$STRAVC" fmt --check
+is "$RC" "0" "after fmt, fmt --check passes"
+run "$STRAVC" fmt
+is "$(cat database/schemas/public/*.strav)" "$s1" "fmt is idempotent"
+run "$STRAVC" diff
+is "$RC" "0" "formatting changes nothing to generate (stravc diff exit 0)"
 # the down of everything restores an empty catalog
 run "$STRAV" rollback
 is "$RC:$(q "select count(*) from pg_class c join pg_namespace n on n.oid=c.relnamespace where nspname='public' and relname not like '_strav_%'"):$(q "select count(*) from pg_type t join pg_namespace n on n.oid=t.typnamespace where nspname='public' and typtype='e'")" "0:0:0" "rollback of the whole schema leaves no table, index, sequence or enum"
