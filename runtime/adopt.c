@@ -96,6 +96,8 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
     }
     if (!o->database)
         o->database = getenv("DATABASE_URL");
+    if (!o->database && pg_env_configured())
+        o->database = ""; /* libpq reads the PG* variables, as migrate does (docs/runtime.md) */
     if (!o->database) {
         fprintf(stderr, "error: --database URL is required (or DATABASE_URL)\n%s", usage);
         return 2;

@@ -63,11 +63,15 @@ static int run_generate(int argc, char **argv)
             sb_addf(&path, "%s/stravc", self);
         }
     }
-    char **args = xcalloc((size_t)argc + 3, sizeof *args);
+    char **args = xcalloc((size_t)argc + 5, sizeof *args);
     args[0] = xstrdup("stravc");
     args[1] = xstrdup("generate");
     for (int i = 0; i < argc; i++)
         args[i + 2] = argv[i];
+    if (!scope) { /* like every strav command (and the seed), the default scope is public */
+        args[argc + 2] = xstrdup("-s");
+        args[argc + 3] = xstrdup("public");
+    }
     if (path.len && access(path.buf, X_OK) == 0)
         execv(path.buf, args);
     execvp("stravc", args);
