@@ -871,6 +871,13 @@ static void build_table(Sema *s, TDecl *td)
     for (const AstField *f = d->fields; f; f = f->next)
         nf++;
     FieldInfo *fi = ARENA_ARRAY(s->a, FieldInfo, nf ? nf : 1);
+    /* Room for the usual columns up front (fields, id, timestamps, one per parent), so PUSH
+     * rarely grows (growing leaves the old array behind in the arena). */
+    size_t est = nf + 4;
+    for (const AstTerm *p = d->parents; p; p = p->next)
+        est++;
+    t->columns = ARENA_ARRAY(s->a, Column, est);
+    td->ccols = est;
     int npk = 0;
     Span first_pk = { 0 };
     for (const AstField *f = d->fields; f; f = f->next, i++) {
@@ -1012,7 +1019,8 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
 
 typedef struct NameUse {
     const char *name;
-    const char *what; /* "table 'x'", "index on table 'x'", ... */
+    const char *what;  /* "table ", "index on ", ..., then 'table' quoted; or a fixed text */
+    const char *table; /* NULL: what alone */
     Span span;
     size_t seq;
 } NameUse;
@@ -1024,67 +1032,109 @@ static int cmp_use(const void *a, const void *b)
     return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
+static size_t hash_name(const char *p)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a: a lookup table key, not a name suffix */
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* true when two uses share a name: one hash-table pass, so the common case (no clash) needs
+ * no sort. */
+static bool has_duplicate(Sema *s, const NameUse *u, size_t n)
+{
+    if (n < 2)
+        return false;
+    if (n <= 8) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(u[i].name, u[j].name))
+                    return true;
+        return false;
+    }
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    const char **tab = ARENA_ARRAY(s->a, const char *, cap);
+    for (size_t i = 0; i < n; i++) {
+        size_t h = hash_name(u[i].name) & (cap - 1);
+        while (tab[h]) {
+            if (!strcmp(tab[h], u[i].name))
+                return true;
+            h = (h + 1) & (cap - 1);
+        }
+        tab[h] = u[i].name;
+    }
+    return false;
+}
+
 /* Report names used twice in one namespace (PostgreSQL: relations of a schema, types of a
  * schema, constraints of a table). */
 static void check_namespace(Sema *s, NameUse *u, size_t n, const char *space)
 {
-    if (n < 2)
+    if (!has_duplicate(s, u, n))
         return;
     qsort(u, n, sizeof(*u), cmp_use);
     for (size_t i = 1; i < n; i++)
         if (!strcmp(u[i].name, u[i - 1].name)) {
-            sema_err(s, u[i].span, "name '%s' of the %s is already used by the %s", u[i].name,
-                     u[i].what, u[i - 1].what);
+            const NameUse *a = &u[i], *b = &u[i - 1];
+            sema_err(s, a->span, "name '%s' of the %s%s%s%s is already used by the %s%s%s%s",
+                     a->name, a->what, a->table ? "'" : "", a->table ? a->table : "",
+                     a->table ? "'" : "", b->what, b->table ? "'" : "", b->table ? b->table : "",
+                     b->table ? "'" : "");
             sema_note(s, u[i - 1].span,
                       "%s; names longer than %d bytes are shortened to %d bytes and a hash", space,
                       NAME_MAX_BYTES, NAME_SHORT_PREFIX);
         }
 }
 
+#define USE(nm, wh, tb, sp) ((NameUse){ (nm), (wh), (tb), (sp), seq++ })
+
 static void check_names(Sema *s, Model *m)
 {
-    size_t cap = m->nenums + 1, n = 0, seq = 0;
-    for (size_t i = 0; i < m->ntables; i++)
-        cap += 2 + m->tables[i].nuniques + m->tables[i].nindexes;
+    size_t cap = m->nenums + 1, n = 0, seq = 0, ccap = 1;
+    for (size_t i = 0; i < m->ntables; i++) {
+        const Table *t = &m->tables[i];
+        cap += 2 + t->nuniques + t->nindexes;
+        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks;
+        if (nc > ccap)
+            ccap = nc;
+    }
     NameUse *rel = ARENA_ARRAY(s->a, NameUse, cap);
     NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + 1);
+    NameUse *con = ARENA_ARRAY(s->a, NameUse, ccap);
     size_t ntyp = 0;
     for (size_t i = 0; i < m->ntables; i++) {
         const Table *t = &m->tables[i];
-        rel[n++] = (NameUse){ t->name, arena_printf(s->a, "table '%s'", t->name), t->span, seq++ };
-        typ[ntyp++] =
-            (NameUse){ t->name, arena_printf(s->a, "table '%s'", t->name), t->span, seq++ };
+        rel[n++] = USE(t->name, "table ", t->name, t->span);
+        typ[ntyp++] = USE(t->name, "table ", t->name, t->span);
         if (t->pk.name)
-            rel[n++] = (NameUse){ t->pk.name, arena_printf(s->a, "primary key of '%s'", t->name),
-                                  t->pk.span, seq++ };
+            rel[n++] = USE(t->pk.name, "primary key of ", t->name, t->pk.span);
         for (size_t j = 0; j < t->nuniques; j++)
-            rel[n++] = (NameUse){ t->uniques[j].name,
-                                  arena_printf(s->a, "unique constraint on '%s'", t->name),
-                                  t->uniques[j].span, seq++ };
+            rel[n++] = USE(t->uniques[j].name, "unique constraint on ", t->name,
+                           t->uniques[j].span);
         for (size_t j = 0; j < t->nindexes; j++)
-            rel[n++] = (NameUse){ t->indexes[j].name, arena_printf(s->a, "index on '%s'", t->name),
-                                  t->indexes[j].span, seq++ };
-        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks, k = 0;
-        NameUse *con = ARENA_ARRAY(s->a, NameUse, nc);
+            rel[n++] = USE(t->indexes[j].name, "index on ", t->name, t->indexes[j].span);
+        size_t k = 0;
         if (t->pk.name)
-            con[k++] = (NameUse){ t->pk.name, "primary key", t->pk.span, seq++ };
+            con[k++] = USE(t->pk.name, "primary key", NULL, t->pk.span);
         for (size_t j = 0; j < t->nuniques; j++)
-            con[k++] =
-                (NameUse){ t->uniques[j].name, "unique constraint", t->uniques[j].span, seq++ };
+            con[k++] = USE(t->uniques[j].name, "unique constraint", NULL, t->uniques[j].span);
         for (size_t j = 0; j < t->nfks; j++)
-            con[k++] = (NameUse){ t->fks[j].name, "foreign key", t->fks[j].span, seq++ };
+            con[k++] = USE(t->fks[j].name, "foreign key", NULL, t->fks[j].span);
         for (size_t j = 0; j < t->nchecks; j++)
-            con[k++] = (NameUse){ t->checks[j].name, "check constraint", t->checks[j].span, seq++ };
+            con[k++] = USE(t->checks[j].name, "check constraint", NULL, t->checks[j].span);
         check_namespace(s, con, k, "constraint names must be unique within a table");
     }
     for (size_t i = 0; i < m->nenums; i++)
-        typ[ntyp++] =
-            (NameUse){ m->enums[i].name, arena_printf(s->a, "enum '%s'", m->enums[i].name),
-                       m->enums[i].span, seq++ };
+        typ[ntyp++] = USE(m->enums[i].name, "enum ", m->enums[i].name, m->enums[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");
 }
+
+#undef USE
 
 bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
 {
