@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "sqlnorm.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- building tables */
@@ -254,7 +255,11 @@ static bool number_arg(Sema *s, const AstAttr *at, const AstArg *a, const char *
         sema_err(s, a ? a->span : at->span, "'@%s' expects a number", at->name);
         return false;
     }
-    *out = sema_canon_number(s, a->terms->text);
+    if (!(*out = sema_canon_number(s, a->terms->text))) {
+        sema_err(s, a->terms->span, "number '%s' is out of range (exponent beyond 1000)",
+                 a->terms->text);
+        return false;
+    }
     return true;
 }
 
@@ -955,6 +960,10 @@ static void build_table(Sema *s, TDecl *td)
         if (k < 2)
             c->def = (Default){ DEF_EXPR, "CURRENT_TIMESTAMP" };
     }
+    /* Defaults in the form introspection reads back (sqlnorm.h): '= null' becomes no default
+     * (PostgreSQL stores none), now() becomes CURRENT_TIMESTAMP. */
+    for (size_t k = 0; k < t->ncolumns; k++)
+        default_canonicalize(s->a, &t->columns[k].def, &t->columns[k].type);
     check_columns(s, td, fi, nf);
     finish_pk(s, td, fi, nf, implicit_id);
     table_attrs_apply(s, td);

@@ -463,6 +463,8 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         }
         if (nargs >= 1 && !arg_int(s, at->args, "the precision", 1, 1000, &out->precision))
             return 0;
+        if (nargs == 1)
+            out->scale = 0; /* numeric(p) is numeric(p,0), as PostgreSQL stores it */
         if (nargs == 2) {
             if (!arg_int(s, at->args->next, "the scale", 0, 1000, &out->scale))
                 return 0;
@@ -741,10 +743,13 @@ sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t 
 
 /* ---------------------------------------------------------------- defaults */
 
-/* Canonical decimal text: no '+', no leading zeros, no trailing fraction zeros, "0" for -0. */
+/* Canonical decimal text: the number as PostgreSQL's numeric_out prints the literal (which is
+ * what pg_get_expr gives back for a default, so compiled and introspected models agree): no '+',
+ * no exponent, no leading zeros, the fraction digits as written shifted by the exponent
+ * (1.50 -> 1.50, 1e6 -> 1000000, 1.5e-3 -> 0.0015, 15e-1 -> 1.5), no sign on zero.
+ * NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
 const char *sema_canon_number(Sema *s, const char *txt)
 {
-    StrBuf sb = SB_INIT;
     const char *p = txt;
     bool neg = false;
     if (*p == '-' || *p == '+')
@@ -753,7 +758,7 @@ const char *sema_canon_number(Sema *s, const char *txt)
     while (*p >= '0' && *p <= '9')
         p++;
     size_t ilen = (size_t)(p - ip);
-    const char *fp = NULL;
+    const char *fp = p;
     size_t flen = 0;
     if (*p == '.') {
         fp = ++p;
@@ -761,34 +766,45 @@ const char *sema_canon_number(Sema *s, const char *txt)
             p++;
         flen = (size_t)(p - fp);
     }
-    while (ilen > 1 && *ip == '0')
-        ip++, ilen--;
-    while (flen > 0 && fp[flen - 1] == '0')
-        flen--;
     long exp = 0;
-    bool has_exp = false;
     if (*p == 'e' || *p == 'E') {
-        has_exp = true;
-        exp = strtol(p + 1, NULL, 10);
+        const char *q = p + 1;
+        bool eneg = *q == '-';
+        if (*q == '-' || *q == '+')
+            q++;
+        for (; *q >= '0' && *q <= '9'; q++)
+            if ((exp = exp * 10 + (*q - '0')) > 1000)
+                return NULL;
+        if (eneg)
+            exp = -exp;
     }
+    /* digits d[0..nd) with the decimal point after `point` of them (may be <0 or >nd). */
+    size_t nd = ilen + flen;
+    long point = (long)ilen + exp;
+    long scale = (long)flen - exp;
+    if (scale < 0)
+        scale = 0;
+    StrBuf sb = SB_INIT;
+#define DIGIT(i) ((i) < 0 || (i) >= (long)nd ? '0' : (i) < (long)ilen ? ip[i] : fp[(i) - (long)ilen])
     bool zero = true;
-    for (size_t i = 0; i < ilen; i++)
-        if (ip[i] != '0')
+    for (size_t i = 0; i < nd; i++)
+        if (DIGIT((long)i) != '0')
             zero = false;
-    if (flen)
-        zero = false;
     if (neg && !zero)
         sb_addch(&sb, '-');
-    if (ilen)
-        sb_add(&sb, ip, ilen);
-    else
+    long i = 0;
+    while (i < point - 1 && DIGIT(i) == '0') /* leading zeros */
+        i++;
+    if (point <= 0)
         sb_addch(&sb, '0');
-    if (flen) {
+    for (; i < point; i++)
+        sb_addch(&sb, DIGIT(i));
+    if (scale > 0) {
         sb_addch(&sb, '.');
-        sb_add(&sb, fp, flen);
+        for (long k = 0; k < scale; k++)
+            sb_addch(&sb, DIGIT(point + k));
     }
-    if (has_exp && exp != 0 && !zero)
-        sb_addf(&sb, "e%ld", exp);
+#undef DIGIT
     const char *r = arena_strdup(s->a, sb_str(&sb));
     sb_release(&sb);
     return r;
@@ -859,8 +875,11 @@ bool sema_make_default(
                      t->text);
             return false;
         }
+        if (!(out->text = sema_canon_number(s, t->text))) {
+            sema_err(s, t->span, "number '%s' is out of range (exponent beyond 1000)", t->text);
+            return false;
+        }
         out->kind = DEF_NUMBER;
-        out->text = sema_canon_number(s, t->text);
         return true;
     case TERM_STRING:
         if (!name_utf8_valid(t->text, strlen(t->text))) {
