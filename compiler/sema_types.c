@@ -383,6 +383,10 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             sema_err(s, n->span, "unknown type '%s'", n->text);
             return 0;
         }
+        if (at->has_args) {
+            sema_err(s, at->span, "an enum type takes no parameters");
+            return 0;
+        }
         out->kind = TY_ENUM;
         out->enum_name = e->name;
         return 1;
@@ -424,7 +428,11 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
     if (!known) {
         const char *ename = name_snake(s->a, w);
         EDecl *e = ename ? find_edecl(s, ename) : NULL;
-        if (e && !at->has_args) {
+        if (e && at->has_args) {
+            sema_err(s, at->span, "an enum type takes no parameters");
+            return 0;
+        }
+        if (e) {
             out->kind = TY_ENUM;
             out->enum_name = e->name;
             return 1;
