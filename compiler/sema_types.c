@@ -130,15 +130,23 @@ const char *sema_term_name(Sema *s, const AstTerm *t)
 const char *sema_join_name(
     Sema *s, const char *prefix, const char *table, const char **cols, size_t n, const char *suffix)
 {
-    StrBuf sb = SB_INIT;
-    sb_addf(&sb, "%s%s", prefix, table);
+    /* Straight into the arena (no printf): this runs for every key, index and FK. */
+    size_t pl = strlen(prefix), tl = strlen(table), sl = suffix ? strlen(suffix) : 0;
+    size_t len = pl + tl + sl;
     for (size_t i = 0; i < n; i++)
-        sb_addf(&sb, "_%s", cols[i]);
-    if (suffix)
-        sb_adds(&sb, suffix);
-    const char *r = name_shorten(s->a, arena_strdup(s->a, sb_str(&sb)));
-    sb_release(&sb);
-    return r;
+        len += 1 + strlen(cols[i]);
+    char *r = arena_alloc(s->a, len + 1), *o = r;
+    memcpy(o, prefix, pl), o += pl;
+    memcpy(o, table, tl), o += tl;
+    for (size_t i = 0; i < n; i++) {
+        size_t cl = strlen(cols[i]);
+        *o++ = '_';
+        memcpy(o, cols[i], cl), o += cl;
+    }
+    if (sl)
+        memcpy(o, suffix, sl), o += sl;
+    *o = '\0';
+    return name_shorten(s->a, r);
 }
 
 /* ---------------------------------------------------------------- lookups */
