@@ -202,14 +202,14 @@ static int check_applied(Ctx *c, bool quiet)
     int bad = 0;
     fflush(stdout);
     for (int i = 0; i < ledger_napplied(c); i++) {
-        const char *v = pg_value(c->applied, i, 0);
+        const char *v = ledger_value(c, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             if (!quiet)
                 fprintf(stderr, "error: applied migration %s is missing on disk (%s/%s)\n", v,
                         c->set.root, v);
             bad++;
-        } else if (m->problem || strcmp(m->checksum, pg_value(c->applied, i, 2)) != 0) {
+        } else if (m->problem || strcmp(m->checksum, ledger_value(c, i, 2)) != 0) {
             if (!quiet)
                 fprintf(stderr, "error: applied migration %s was modified since it was applied%s%s\n",
                         v, m->problem ? ": " : " (manifest checksum differs)",
@@ -243,7 +243,7 @@ static int cmd_migrate(Ctx *c)
                  bad, c->set.domain, c->o->prog, c->set.domain);
         return 1;
     }
-    const char *newest = ledger_napplied(c) ? pg_value(c->applied, ledger_napplied(c) - 1, 0) : NULL;
+    const char *newest = ledger_napplied(c) ? ledger_value(c, ledger_napplied(c) - 1, 0) : NULL;
     const Migration **pending = xcalloc(c->set.n + 1, sizeof *pending);
     size_t np = 0;
     int rc = 1;
@@ -307,12 +307,12 @@ static int cmd_rollback(Ctx *c)
     size_t n = 0;
     int rc = 1;
     for (int i = ledger_napplied(c) - 1; i >= 0; i--) {
-        long b = strtol(pg_value(c->applied, i, 1), NULL, 10);
+        long b = strtol(ledger_value(c, i, 1), NULL, 10);
         if (!c->o->step && b != batch)
             continue;
         if (c->o->step && n >= (size_t)c->o->step)
             break;
-        const char *v = pg_value(c->applied, i, 0);
+        const char *v = ledger_value(c, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             out_fail(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);
@@ -322,7 +322,7 @@ static int cmd_rollback(Ctx *c)
             out_fail(c, "cannot roll back %s: %s", v, m->problem);
             goto out;
         }
-        if (strcmp(m->checksum, pg_value(c->applied, i, 2)) != 0 && !c->o->force) {
+        if (strcmp(m->checksum, ledger_value(c, i, 2)) != 0 && !c->o->force) {
             out_fail(c, "cannot roll back %s: it was modified since it was applied (manifest "
                         "checksum differs); use --force to run its current down files",
                      v);
@@ -557,16 +557,17 @@ static int cmd_status(Ctx *c)
         int row = -1;
         int k = (i >= c->set.n) ? 1 : (j >= na) ? -1
                                                 : version_cmp(c->set.v[i].version,
-                                                              pg_value(c->applied, j, 0));
+                                                              ledger_value(c, j, 0));
         if (k <= 0)
             m = &c->set.v[i++];
         if (k >= 0)
             row = j++;
-        const char *st = state_name(m, row >= 0 ? pg_value(c->applied, row, 2) : NULL);
-        const char *version = m ? m->version : pg_value(c->applied, row, 0);
-        const char *msg = row >= 0 ? pg_value(c->applied, row, 4) : m->message;
-        const char *batch = row >= 0 ? pg_value(c->applied, row, 1) : "-";
-        const char *at = row >= 0 ? pg_value(c->applied, row, 3) : "-";
+        const char *st = state_name(m, row >= 0 ? ledger_value(c, row, 2) : NULL);
+        const char *version = m ? m->version : ledger_value(c, row, 0);
+        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m->message;
+        const char *batch = row >= 0 ? ledger_value(c, row, 1) : "-";
+        char atbuf[32];
+        const char *at = row >= 0 ? ledger_applied_at(c, row, atbuf) : "-";
         int idx = !strcmp(st, "applied") ? 0 : !strcmp(st, "pending") ? 1
                                            : !strcmp(st, "modified")  ? 2
                                            : !strcmp(st, "missing")   ? 3
@@ -766,6 +767,7 @@ static int run_tenants(Ctx *c, const char *spec)
         tc.schema = *tn;
         tc.conn = NULL;
         tc.applied = NULL;
+        tc.order = NULL;
         tc.qschema = (StrBuf)SB_INIT;
         tc.qtable = (StrBuf)SB_INIT;
         tc.out = json_object();
@@ -779,6 +781,7 @@ static int run_tenants(Ctx *c, const char *spec)
             failed++;
         out_say(c, "\n");
         pg_result_free(tc.applied);
+        free(tc.order);
         pg_close(tc.conn);
         sb_release(&tc.qschema);
         sb_release(&tc.qtable);
@@ -868,6 +871,7 @@ out:
     }
     json_decref(c.out);
     pg_result_free(c.applied);
+    free(c.order);
     pg_close(c.conn);
     migset_release(&c.set);
     free(c.schema);
