@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "diff.h"
+#include "embedded.h"
 #include "emit_sql.h"
 #include "introspect.h"
 #include "migdir.h"
@@ -36,16 +37,16 @@ typedef struct Opts {
 } Opts;
 
 static const char pull_usage[] =
-    "usage: pull --database URL [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
+    "usage: pull [--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
     "            [--force]\n"
     "Write .strav files (one per table and per enum) for the live schema of DOMAIN's\n"
     "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files.\n";
 static const char drift_usage[] =
-    "usage: drift --database URL [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
+    "usage: drift [--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
     "Print the plan that brings the live database to the schema files (or, with --snapshot, to\n"
     "the latest migration's snapshot). Exit status: 0 in sync, 3 drifted, 1 error, 2 usage.\n";
 static const char baseline_usage[] =
-    "usage: baseline --database URL [-s DOMAIN] --version V [--migrations DIR]\n"
+    "usage: baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR]\n"
     "Check that the live schema equals migration V's snapshot, then record V and every earlier\n"
     "version as applied without running them. Refuses, listing the differences, otherwise.\n";
 
@@ -94,12 +95,6 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[optind], usage);
         return 2;
     }
-    if (!o->database)
-        o->database = getenv("DATABASE_URL");
-    if (!o->database) {
-        fprintf(stderr, "error: --database URL is required (or DATABASE_URL)\n%s", usage);
-        return 2;
-    }
     if (!domain_name_valid(o->domain)) {
         fprintf(stderr, "error: Invalid domain name: %s\n", o->domain);
         return 2;
@@ -107,12 +102,17 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
     return -1;
 }
 
-static PgConn *connect_or_report(const char *url)
+/* Connect as migrate and status do (embedded_resolve: --database, DATABASE_URL, PG*, else the
+ * embedded default); NULL after printing why. */
+static PgConn *connect_or_report(const char *database)
 {
-    StrBuf err = SB_INIT;
-    PgConn *c = pg_connect(url, &err);
+    StrBuf info = SB_INIT, err = SB_INIT;
+    PgConn *c = NULL;
+    if (embedded_resolve(database, &info, &err) == 0)
+        c = pg_connect(sb_str(&info), &err);
     if (!c)
         fprintf(stderr, "error: %s\n", sb_str(&err));
+    sb_release(&info);
     sb_release(&err);
     return c;
 }
@@ -233,6 +233,8 @@ out:
     return rc;
 }
 
+static char *read_all(const char *path, size_t *len);
+
 /* ---- normalising a model through PostgreSQL --------------------------------------------- */
 
 static bool exec_or(PgConn *c, const char *sql, StrBuf *err)
@@ -285,28 +287,78 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     return ok;
 }
 
-/* plan = what brings live to want (both normalised). false on error (reported). */
-static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info)
+/* plan = what brings live to want (both normalised). false on error (message in err). */
+static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info,
+                       StrBuf *err)
 {
-    StrBuf err = SB_INIT;
     Model norm, live;
-    bool ok = normalise(c, a, want, &norm, &err) &&
-              introspect_schema(c, want->schema, a, &live, info, &err);
-    if (!ok) {
-        fprintf(stderr, "error: %s\n", sb_str(&err));
-        sb_release(&err);
+    if (!normalise(c, a, want, &norm, err) ||
+        !introspect_schema(c, want->schema, a, &live, info, err))
         return false;
-    }
-    sb_release(&err);
     live.domain = want->domain;
     live.per_tenant = want->per_tenant;
     live.tenants = want->tenants;
     Diag d;
     diag_init(&d);
-    ok = diff_models(&live, &norm, plan, &d);
+    bool ok = diff_models(&live, &norm, plan, &d);
+    if (!ok)
+        sb_adds(err, "cannot compare the models (see the diagnostics above)");
     diag_flush(&d, stderr, false);
     diag_release(&d);
     return ok;
+}
+
+/* compare_to, printing the error. */
+static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info)
+{
+    StrBuf err = SB_INIT;
+    bool ok = compare_to(c, a, want, plan, info, &err);
+    if (!ok)
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+    sb_release(&err);
+    return ok;
+}
+
+int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, StrBuf *diffs,
+                         size_t *ndiffs, StrBuf *err)
+{
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d);
+    Plan plan;
+    plan_init(&plan, &a);
+    int rc = -1;
+    *ndiffs = 0;
+    const char *path = arena_printf(&a, "%s/snapshot.json", dir);
+    size_t len;
+    char *text = read_all(path, &len);
+    Model snap;
+    if (!text) {
+        rc = errno == ENOENT ? 2 : -1;
+        if (rc < 0)
+            sb_addf(err, "cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (!model_json_read(&a, text, len, path, &snap, &d)) {
+        sb_addf(err, "%s cannot be read as a model", path);
+        goto out;
+    }
+    snap.schema = arena_strdup(&a, schema);
+    IntrospectInfo info;
+    if (!compare_to(c, &a, &snap, &plan, &info, err))
+        goto out;
+    for (size_t i = 0; i < plan.nops; i++)
+        sb_addf(diffs, "%s\n", plan.ops[i].what);
+    *ndiffs = plan.nops;
+    rc = plan.nops ? 1 : 0;
+out:
+    diag_flush(&d, stderr, false);
+    free(text);
+    plan_release(&plan);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
 }
 
 /* ---- drift ------------------------------------------------------------------------------ */
@@ -496,7 +548,7 @@ int adopt_baseline_main(int argc, char **argv)
     plan_init(&plan, &a);
     char *text = NULL;
     rc = 1;
-    if (migset_load(&set, o.migrations, o.domain, false, &err) != 0) {
+    if (migset_load(&set, o.migrations, o.domain, NULL, &err) != 0) {
         fprintf(stderr, "error: %s\n", sb_str(&err));
         goto out;
     }

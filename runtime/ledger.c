@@ -19,12 +19,7 @@ int ledger_connect(Ctx *c)
 {
     StrBuf info = SB_INIT, err = SB_INIT;
     int rc = -1;
-    const char *url = c->o->database;
-    if (!url || !*url)
-        url = getenv("DATABASE_URL");
-    if (url && *url)
-        sb_adds(&info, url);
-    else if (!pg_env_configured() && embedded_ensure(&info, &err) != 0) {
+    if (embedded_resolve(c->o->database, &info, &err) != 0) {
         out_fail(c, "%s", sb_str(&err));
         goto out;
     }

@@ -23,6 +23,7 @@ typedef struct Opts {
     const char *lock_timeout, *statement_timeout;
     long batch, step;
     bool force, json, allow_out_of_order, color;
+    bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
 } Opts;
 
 typedef struct Ctx {

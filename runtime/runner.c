@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "adopt.h"
 #include "embedded.h"
 #include "runctx.h"
 
@@ -72,6 +73,8 @@ void runner_print_options(FILE *out)
           "      --step N              rollback: revert the last N migrations\n"
           "      --force               rollback an older batch; fresh without confirmation\n"
           "      --allow-out-of-order  migrate: apply pending versions older than applied ones\n"
+          "      --no-drift-check      status: do not compare the live schema with the last\n"
+          "                            applied migration's snapshot\n"
           "      --json                machine-readable output\n"
           "      --database URL        libpq conninfo or URL (else DATABASE_URL, PG*, embedded)\n"
           "      --migrations DIR      migrations root (default database/migrations)\n"
@@ -157,6 +160,8 @@ static int parse_opts(Opts *o, int argc, char **argv)
             o->force = true;
         else if (!strcmp(name, "--json"))
             o->json = true;
+        else if (!strcmp(name, "--no-drift-check"))
+            o->no_drift_check = true;
         else if (!strcmp(name, "--allow-out-of-order"))
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))
@@ -538,6 +543,58 @@ static const char *state_name(const Migration *m, const char *applied_ck)
     return "applied";
 }
 
+/* Drift warning of status: when the newest applied version is intact on disk and has a
+ * snapshot.json, compare the live schema with it (adopt_snapshot_drift). Never fails the
+ * command: a check that cannot run is a warning. JSON: "drift" is null when not checked, else
+ * {"version", "drifted", "differences"} (or "error"). */
+static void status_drift(Ctx *c)
+{
+    int na = ledger_napplied(c);
+    const Migration *m = na ? migset_find(&c->set, ledger_value(c, na - 1, 0)) : NULL;
+    json_object_set_new(c->out, "drift", json_null());
+    if (c->o->no_drift_check || !m || m->problem || strcmp(m->checksum, ledger_value(c, na - 1, 2)))
+        return;
+    StrBuf diffs = SB_INIT, err = SB_INIT;
+    size_t n = 0;
+    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, &diffs, &n, &err);
+    if (rc == 2)
+        goto out;
+    json_t *j = json_object();
+    json_object_set_new(j, "version", json_string(m->version));
+    json_object_set_new(c->out, "drift", j);
+    if (rc < 0) {
+        json_object_set_new(j, "error", json_string(sb_str(&err)));
+        if (!c->o->json)
+            printf("\n%sWarning:%s the drift check against migration %s failed: %s\n",
+                   out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, sb_str(&err));
+        goto out;
+    }
+    json_object_set_new(j, "drifted", json_boolean(rc == 1));
+    json_t *arr = json_array();
+    json_object_set_new(j, "differences", arr);
+    if (rc == 0)
+        goto out;
+    if (!c->o->json)
+        printf("\n%sWarning:%s the database schema has drifted from the snapshot of migration %s; "
+               "%zu change(s) would bring it back:\n",
+               out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, n);
+    for (const char *p = diffs.buf; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(arr, json_stringn(p, len));
+        if (!c->o->json)
+            printf("  - %.*s\n", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
+    if (!c->o->json)
+        printf("Run '%s --snapshot -s %s' for the plan that brings it back.\n",
+               strcmp(c->o->prog, "strav-run") ? "strav db:drift" : "strav-run drift",
+               c->set.domain);
+out:
+    sb_release(&diffs);
+    sb_release(&err);
+}
+
 static int cmd_status(Ctx *c)
 {
     json_t *arr = json_array();
@@ -604,6 +661,7 @@ static int cmd_status(Ctx *c)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
+    status_drift(c);
     return (counts[2] || counts[3] || counts[4]) ? 1 : 0;
 }
 
