@@ -22,6 +22,7 @@ typedef struct Opts {
     const char *migrations_root, *schemas_root;
     const char *lock_timeout, *statement_timeout;
     long batch, step;
+    long jobs;           /* --jobs: tenant workers, 0 = default (up to 4) */
     bool force, json, allow_out_of_order, color;
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
 } Opts;
