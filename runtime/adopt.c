@@ -234,6 +234,7 @@ out:
 }
 
 static char *read_all(const char *path, size_t *len);
+static void enc_line(StrBuf *sb, const char *s);
 
 /* ---- normalising a model through PostgreSQL --------------------------------------------- */
 
@@ -287,24 +288,85 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     return ok;
 }
 
-/* plan = what brings live to want (both normalised). false on error (message in err). */
-static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info,
-                       StrBuf *err)
+/* plan = what brings the live schema to norm (want as the server spells it). false on error
+ * (message in err). */
+static bool compare_norm(PgConn *c, Arena *a, const Model *want, const Model *norm, Plan *plan,
+                         IntrospectInfo *info, StrBuf *err)
 {
-    Model norm, live;
-    if (!normalise(c, a, want, &norm, err) ||
-        !introspect_schema(c, want->schema, a, &live, info, err))
+    Model live;
+    if (!introspect_schema(c, want->schema, a, &live, info, err))
         return false;
     live.domain = want->domain;
     live.per_tenant = want->per_tenant;
     live.tenants = want->tenants;
     Diag d;
     diag_init(&d);
-    bool ok = diff_models(&live, &norm, plan, &d);
+    bool ok = diff_models(&live, norm, plan, &d);
     if (!ok)
         sb_adds(err, "cannot compare the models (see the diagnostics above)");
     diag_flush(&d, stderr, false);
     diag_release(&d);
+    return ok;
+}
+
+/* plan = what brings live to want (both normalised). false on error (message in err). */
+static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info,
+                       StrBuf *err)
+{
+    Model norm;
+    return normalise(c, a, want, &norm, err) && compare_norm(c, a, want, &norm, plan, info, err);
+}
+
+/* normalise(), remembered in cache_dir (when not NULL): the server's spelling of a snapshot
+ * depends only on the snapshot's bytes, the schema it is placed in and the server version, so
+ * status pays for creating every table in a scratch schema once per snapshot, not per run.
+ * One file per schema, .strav/normalised-<hash of schema>.json: a key line, then the model. */
+static bool normalise_cached(PgConn *c, Arena *a, const char *cache_dir, const char *text,
+                             size_t len, const Model *want, Model *out, StrBuf *err)
+{
+    if (!cache_dir)
+        return normalise(c, a, want, out, err);
+    char snap_sha[65], schema_sha[65];
+    sha256_hex(text, len, snap_sha);
+    sha256_hex(want->schema, strlen(want->schema), schema_sha);
+    StrBuf key = SB_INIT, path = SB_INIT, body = SB_INIT;
+    sb_addf(&key, "strav-normalised 1\t%s\t%d\t", snap_sha, pg_server_version(c));
+    enc_line(&key, want->schema);
+    sb_addf(&path, "%s/normalised-%.16s.json", cache_dir, schema_sha);
+    size_t clen = 0;
+    char *cached = read_all(path.buf, &clen);
+    bool ok = false;
+    char *nl = cached ? strchr(cached, '\n') : NULL;
+    if (nl && (size_t)(nl - cached) == key.len && !memcmp(cached, key.buf, key.len)) {
+        Diag d;
+        diag_init(&d);
+        size_t off = (size_t)(nl + 1 - cached);
+        ok = model_json_read(a, cached + off, clen - off, path.buf, out, &d);
+        diag_release(&d); /* a damaged cache is only a miss */
+    }
+    if (ok) {
+        out->domain = want->domain;
+        out->schema = want->schema;
+        out->per_tenant = want->per_tenant;
+        out->tenants = want->tenants;
+    } else if ((ok = normalise(c, a, want, out, err))) {
+        sb_addf(&body, "%s\n", key.buf);
+        model_json_write(&body, out);
+        StrBuf tmp = SB_INIT;
+        sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        if (f) { /* a failure only costs time next run */
+            bool wok = fwrite(body.buf, 1, body.len, f) == body.len;
+            wok = fclose(f) == 0 && wok;
+            if (!wok || rename(tmp.buf, path.buf) != 0)
+                unlink(tmp.buf);
+        }
+        sb_release(&tmp);
+    }
+    free(cached);
+    sb_release(&key);
+    sb_release(&path);
+    sb_release(&body);
     return ok;
 }
 
@@ -319,8 +381,18 @@ static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, Introspe
     return ok;
 }
 
-int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, StrBuf *diffs,
-                         size_t *ndiffs, StrBuf *err)
+/* A schema name on the cache key line: no tab or newline may end the key early. */
+static void enc_line(StrBuf *sb, const char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\t' || *s == '%')
+            sb_addf(sb, "%%%02x", (unsigned)(unsigned char)*s);
+        else
+            sb_addch(sb, *s);
+}
+
+int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
+                         StrBuf *diffs, size_t *ndiffs, StrBuf *err)
 {
     Arena a;
     arena_init(&a);
@@ -346,7 +418,9 @@ int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, StrBuf 
     }
     snap.schema = arena_strdup(&a, schema);
     IntrospectInfo info;
-    if (!compare_to(c, &a, &snap, &plan, &info, err))
+    Model norm;
+    if (!normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, err) ||
+        !compare_norm(c, &a, &snap, &norm, &plan, &info, err))
         goto out;
     for (size_t i = 0; i < plan.nops; i++)
         sb_addf(diffs, "%s\n", plan.ops[i].what);

@@ -35,8 +35,10 @@ int adopt_baseline_main(int argc, char **argv);
 /* The drift check of `status`: compare the live schema `schema` with the snapshot.json in the
  * migration directory dir (normalised through the server as drift does; the connection must
  * have no transaction open). Returns 0 in sync, 1 drifted (one line per difference appended
- * to diffs, their count in *ndiffs), 2 when dir has no snapshot.json, -1 on error (err). */
-int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, StrBuf *diffs,
-                         size_t *ndiffs, StrBuf *err);
+ * to diffs, their count in *ndiffs), 2 when dir has no snapshot.json, -1 on error (err).
+ * cache_dir (NULL: none) keeps the server's spelling of the snapshot between runs, so a warm
+ * check costs one introspection. */
+int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
+                         StrBuf *diffs, size_t *ndiffs, StrBuf *err);
 
 #endif

@@ -562,7 +562,8 @@ static void status_drift(Ctx *c)
         return;
     StrBuf diffs = SB_INIT, err = SB_INIT;
     size_t n = 0;
-    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, &diffs, &n, &err);
+    const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
+    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
     if (rc == 2)
         goto out;
     json_t *j = json_object();
