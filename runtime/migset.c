@@ -506,36 +506,66 @@ static void *load_worker(void *arg)
     return NULL;
 }
 
+int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
+{
+    memset(out, 0, sizeof *out);
+    StrBuf root = SB_INIT;
+    sb_addf(&root, "%s/%s", migrations_root, domain);
+    DIR *d = opendir(root.buf);
+    sb_release(&root);
+    if (!d) {
+        out->err = errno == ENOENT ? 0 : errno;
+        return out->err ? -1 : 0;
+    }
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!all_digits(de->d_name))
+            continue;
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            out->names = xrealloc(out->names, cap * sizeof *out->names);
+        }
+        out->names[out->n++] = xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (out->n)
+        qsort(out->names, out->n, sizeof *out->names, cmp_version_ptr);
+    return 0;
+}
+
+void migset_scan_release(MigScan *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->names[i]);
+    free(s->names);
+    memset(s, 0, sizeof *s);
+}
+
 int migset_load(MigSet *out, const char *migrations_root, const char *domain,
                 const char *cache_path, StrBuf *err)
+{
+    MigScan scan;
+    migset_scan(&scan, migrations_root, domain);
+    return migset_load_scanned(out, &scan, migrations_root, domain, cache_path, err);
+}
+
+int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
+                        const char *domain, const char *cache_path, StrBuf *err)
 {
     memset(out, 0, sizeof *out);
     out->domain = xstrdup(domain);
     StrBuf root = SB_INIT;
     sb_addf(&root, "%s/%s", migrations_root, domain);
     out->root = sb_detach(&root);
-    DIR *d = opendir(out->root);
-    if (!d) {
-        if (errno == ENOENT)
-            return 0;
-        sb_addf(err, "cannot read %s: %s", out->root, strerror(errno));
+    if (scan->err) {
+        sb_addf(err, "cannot read %s: %s", out->root, strerror(scan->err));
+        migset_scan_release(scan);
         return -1;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (!all_digits(de->d_name))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = xrealloc(names, cap * sizeof *names);
-        }
-        names[n++] = xstrdup(de->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(names, n, sizeof *names, cmp_version_ptr);
+    char **names = scan->names; /* taken over: each becomes a Migration's version */
+    size_t n = scan->n;
+    memset(scan, 0, sizeof *scan);
     out->v = xcalloc(n ? n : 1, sizeof(Migration));
     out->n = n;
     LoadJob job = { out, NULL, NULL, -1, 0, cache_path != NULL };
@@ -635,37 +665,24 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain,
     return 0;
 }
 
-char *migset_newest_schema(const char *migrations_root, const char *domain, char **tenants)
+char *migset_newest_schema(const char *migrations_root, const char *domain, const MigScan *scan,
+                           char **tenants)
 {
     *tenants = NULL;
-    StrBuf root = SB_INIT;
-    sb_addf(&root, "%s/%s", migrations_root, domain);
-    DIR *d = opendir(root.buf);
-    char *best = NULL, *schema = NULL;
-    json_t *j = NULL;
-    if (!d)
-        goto out;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (all_digits(de->d_name) && (!best || version_cmp(de->d_name, best) > 0)) {
-            free(best);
-            best = xstrdup(de->d_name);
-        }
-    closedir(d);
-    if (!best)
-        goto out;
-    sb_addf(&root, "/%s/manifest.json", best);
-    j = json_load_file(root.buf, 0, NULL);
+    if (!scan->n)
+        return NULL;
+    StrBuf path = SB_INIT;
+    sb_addf(&path, "%s/%s/%s/manifest.json", migrations_root, domain, scan->names[scan->n - 1]);
+    json_t *j = json_load_file(path.buf, 0, NULL);
+    char *schema = NULL;
     const char *v = json_string_value(json_object_get(j, "schema"));
     if (v)
         schema = xstrdup(v);
     json_t *ten = json_object_get(j, "tenants");
     if (ten && !json_is_null(ten))
         *tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
-out:
     json_decref(j);
-    free(best);
-    sb_release(&root);
+    sb_release(&path);
     return schema;
 }
 

@@ -951,7 +951,7 @@ static int run_tenants_parallel(Ctx *c, char **tenants, size_t n, size_t jobs, j
 /* A per-tenant domain: the command runs for every tenant schema, each with its own tracking
  * table, lock and result; one tenant's failure does not stop the others (exit 1 at the end).
  * With --jobs N > 1 (default: up to 4) tenants run in worker processes, output in name order. */
-static int run_tenants(Ctx *c, const char *spec)
+static int run_tenants(Ctx *c, const char *spec, MigScan *scan)
 {
     StrBuf err = SB_INIT, t = SB_INIT;
     int rc = 1;
@@ -959,7 +959,7 @@ static int run_tenants(Ctx *c, const char *spec)
     c->table = xstrdup(tracking_name(c->o->scope, &t));
     sb_release(&t);
     char *cache = verify_cache_path(c->o->scope);
-    int lrc = migset_load(&c->set, c->o->migrations_root, c->o->scope, cache, &err);
+    int lrc = migset_load_scanned(&c->set, scan, c->o->migrations_root, c->o->scope, cache, &err);
     free(cache);
     if (lrc != 0) {
         out_fail(c, "%s", sb_str(&err));
@@ -1031,15 +1031,17 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     json_object_set_new(c.out, "domain", json_string(o.scope));
     int rc = 1;
     StrBuf err = SB_INIT;
+    MigScan scan = { 0 };
     if (runner_check_scope(o.scope, o.migrations_root, o.schemas_root) != 0) {
         json_object_set_new(c.out, "error", json_string("invalid domain"));
         goto out;
     }
     /* the newest manifest's schema and tenants are the ones in force */
     char *tenants = NULL;
-    c.schema = migset_newest_schema(o.migrations_root, o.scope, &tenants);
+    migset_scan(&scan, o.migrations_root, o.scope);
+    c.schema = migset_newest_schema(o.migrations_root, o.scope, &scan, &tenants);
     if (tenants) {
-        rc = run_tenants(&c, tenants);
+        rc = run_tenants(&c, tenants, &scan);
         free(tenants);
         goto out;
     }
@@ -1058,7 +1060,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     if (!threaded)
         db_prepare(&c);
     char *cache = verify_cache_path(o.scope);
-    int lrc = migset_load(&c.set, o.migrations_root, o.scope, cache, &err);
+    int lrc = migset_load_scanned(&c.set, &scan, o.migrations_root, o.scope, cache, &err);
     free(cache);
     if (threaded)
         pthread_join(th, NULL);
@@ -1081,6 +1083,7 @@ out:
     free(c.order);
     pg_close(c.conn);
     migset_release(&c.set);
+    migset_scan_release(&scan);
     free(c.schema);
     free(c.table);
     sb_release(&c.qschema);
