@@ -3,7 +3,10 @@
 # (a) psql -1 -f on the same SQL and (b) the same SQL sent by psql as one multi-statement query
 # in one transaction (the fastest a client can do); and how fast `status` is with 10,000
 # applied versions. Uses a throwaway server (tests/lib/pg.sh). Prints times and ratios.
+# Also: the cost of status's drift check on a 100-table snapshot (cold and with .strav/), and,
+# for scale, what the 30,000 fstatat calls of the integrity check cost on their own here.
 #   bench/migrate.sh [RUNS]     (best of RUNS, default 5)
+#   ONLY=status bench/migrate.sh   skips the 1,000-table migrate comparison
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -18,6 +21,9 @@ trap 'rm -rf "$W"; pg_stop' EXIT
 now() { date +%s%N; }
 ms() { echo "scale=1; ($2 - $1) / 1000000" | bc; }
 
+best() { sort -n | head -1; }
+S=- A=- B=-
+if [ "${ONLY:-}" != status ]; then
 # ---- the 1,000-table initial migration, in the seed's layout
 V=$W/big/database/migrations/public/1704067200000
 mkdir -p "$V"
@@ -37,7 +43,6 @@ jq -r '.executionOrder.up[]' "$V/manifest.json" | (cd "$V" && xargs cat) > "$W/a
 # file as ONE simple-query message, exactly what psql -c "BEGIN; ...; COMMIT" would send
 { printf 'BEGIN\\;\n'; sed 's/;$/\\;/' "$W/all.sql"; printf 'COMMIT;\n'; } > "$W/one.sql"
 
-best() { sort -n | head -1; }
 t_strav=() t_a=() t_b=()
 for r in $(seq 1 "$RUNS"); do
     db=b_s_$r; pg_newdb $db >/dev/null
@@ -50,6 +55,7 @@ done
 S=$(printf '%s\n' "${t_strav[@]}" | best)
 A=$(printf '%s\n' "${t_a[@]}" | best)
 B=$(printf '%s\n' "${t_b[@]}" | best)
+fi
 
 # ---- status with 10,000 applied versions
 SV=$W/many/database/migrations/public
@@ -89,17 +95,63 @@ for r in $(seq 1 "$RUNS"); do
     s=$(now); (cd "$W/many" && PGDATABASE=b_status "$RUN" status >/dev/null); e=$(now); t_warm+=("$(ms "$s" "$e")")
     s=$(now); psql -X -d b_status -Atc 'select 1' >/dev/null; e=$(now); t_psql+=("$(ms "$s" "$e")")
 done
+# for scale: the fstatat calls alone (one per manifest and SQL file), in one process
+t_stat=()
+for r in $(seq 1 "$RUNS"); do
+    t_stat+=("$(python3 - "$SV" <<'PY'
+import os, sys, time
+root = sys.argv[1]
+paths = [os.path.join(v, f) for v in sorted(os.listdir(root))
+         for f in ("manifest.json", "tables/t/up.sql", "tables/t/down.sql")]
+fd = os.open(root, os.O_RDONLY)
+t = time.perf_counter()
+for p in paths:
+    os.stat(p, dir_fd=fd)
+print("%.1f" % ((time.perf_counter() - t) * 1000))
+PY
+)")
+done
+SF=$(printf '%s\n' "${t_stat[@]}" | best)
+
+# ---- status's drift check against a 100-table snapshot (generated with stravc)
+D=$W/drift
+bench/gen_schema.sh 100 "$D/database/schemas" >/dev/null
+pg_newdb b_drift >/dev/null
+(cd "$D" && PGDATABASE=b_drift "$OLDPWD/$BUILD/strav" generate:migration -m init >/dev/null &&
+    PGDATABASE=b_drift "$OLDPWD/$BUILD/strav" migrate >/dev/null)
+t_dcold=() t_dwarm=() t_dnone=()
+for r in $(seq 1 "$RUNS"); do
+    rm -rf "$D/.strav"
+    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null); e=$(now); t_dcold+=("$(ms "$s" "$e")")
+done
+mkdir -p "$D/.strav"
+(cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null)
+for r in $(seq 1 "$RUNS"); do
+    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null); e=$(now); t_dwarm+=("$(ms "$s" "$e")")
+    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status --no-drift-check >/dev/null); e=$(now); t_dnone+=("$(ms "$s" "$e")")
+done
+DC=$(printf '%s\n' "${t_dcold[@]}" | best)
+DW=$(printf '%s\n' "${t_dwarm[@]}" | best)
+DN=$(printf '%s\n' "${t_dnone[@]}" | best)
+
 STC=$(printf '%s\n' "${t_cold[@]}" | best)
 ST=$(printf '%s\n' "${t_warm[@]}" | best)
 PS=$(printf '%s\n' "${t_psql[@]}" | best)
 applied=$(cd "$W/many" && PGDATABASE=b_status "$RUN" status | tail -1)
 
+if [ "$S" != - ]; then
 printf '\n1,000-table initial migration (best of %s runs, ms)\n' "$RUNS"
 printf '  %-44s %8s  %s\n' "strav-run migrate" "$S" "1.00x"
 printf '  %-44s %8s  strav/a = %sx\n' "(a) psql -1 -f" "$A" "$(echo "scale=2; $S / $A" | bc)"
 printf '  %-44s %8s  strav/b = %sx  (target <= 1.10x)\n' "(b) BEGIN; ...; COMMIT as one query (psql)" "$B" "$(echo "scale=2; $S / $B" | bc)"
+fi
 printf '\nstatus with 10,000 applied versions (best of %s runs, ms; target < 50)\n' "$RUNS"
 printf '  %-44s %8s\n' "strav-run status (verification cache warm)" "$ST"
 printf '  %-44s %8s\n' "strav-run status (no cache: hash 30,000 files)" "$STC"
 printf '  %-44s %8s\n' "for scale: psql -c 'select 1'" "$PS"
+printf '  %-44s %8s\n' "for scale: the 30,000 stat() calls alone" "$SF"
 printf '  (%s)\n' "$applied"
+printf '\nstatus drift check, 100-table snapshot (best of %s runs, ms)\n' "$RUNS"
+printf '  %-44s %8s\n' "status, no .strav/ (snapshot normalised)" "$DC"
+printf '  %-44s %8s\n' "status, .strav/ (normalised snapshot cached)" "$DW"
+printf '  %-44s %8s\n' "status --no-drift-check" "$DN"

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "diff.h"
+#include "embedded.h"
 #include "emit_sql.h"
 #include "introspect.h"
 #include "migdir.h"
@@ -36,16 +37,16 @@ typedef struct Opts {
 } Opts;
 
 static const char pull_usage[] =
-    "usage: pull --database URL [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
+    "usage: pull [--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
     "            [--force]\n"
     "Write .strav files (one per table and per enum) for the live schema of DOMAIN's\n"
     "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files.\n";
 static const char drift_usage[] =
-    "usage: drift --database URL [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
+    "usage: drift [--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
     "Print the plan that brings the live database to the schema files (or, with --snapshot, to\n"
     "the latest migration's snapshot). Exit status: 0 in sync, 3 drifted, 1 error, 2 usage.\n";
 static const char baseline_usage[] =
-    "usage: baseline --database URL [-s DOMAIN] --version V [--migrations DIR]\n"
+    "usage: baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR]\n"
     "Check that the live schema equals migration V's snapshot, then record V and every earlier\n"
     "version as applied without running them. Refuses, listing the differences, otherwise.\n";
 
@@ -94,14 +95,6 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[optind], usage);
         return 2;
     }
-    if (!o->database)
-        o->database = getenv("DATABASE_URL");
-    if (!o->database && pg_env_configured())
-        o->database = ""; /* libpq reads the PG* variables, as migrate does (docs/runtime.md) */
-    if (!o->database) {
-        fprintf(stderr, "error: --database URL is required (or DATABASE_URL)\n%s", usage);
-        return 2;
-    }
     if (!domain_name_valid(o->domain)) {
         fprintf(stderr, "error: Invalid domain name: %s\n", o->domain);
         return 2;
@@ -109,12 +102,17 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
     return -1;
 }
 
-static PgConn *connect_or_report(const char *url)
+/* Connect as migrate and status do (embedded_resolve: --database, DATABASE_URL, PG*, else the
+ * embedded default); NULL after printing why. */
+static PgConn *connect_or_report(const char *database)
 {
-    StrBuf err = SB_INIT;
-    PgConn *c = pg_connect(url, &err);
+    StrBuf info = SB_INIT, err = SB_INIT;
+    PgConn *c = NULL;
+    if (embedded_resolve(database, &info, &err) == 0)
+        c = pg_connect(sb_str(&info), &err);
     if (!c)
         fprintf(stderr, "error: %s\n", sb_str(&err));
+    sb_release(&info);
     sb_release(&err);
     return c;
 }
@@ -235,6 +233,9 @@ out:
     return rc;
 }
 
+static char *read_all(const char *path, size_t *len);
+static void enc_line(StrBuf *sb, const char *s);
+
 /* ---- normalising a model through PostgreSQL --------------------------------------------- */
 
 static bool exec_or(PgConn *c, const char *sql, StrBuf *err)
@@ -287,28 +288,151 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     return ok;
 }
 
-/* plan = what brings live to want (both normalised). false on error (reported). */
-static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info)
+/* plan = what brings the live schema to norm (want as the server spells it). false on error
+ * (message in err). */
+static bool compare_norm(PgConn *c, Arena *a, const Model *want, const Model *norm, Plan *plan,
+                         IntrospectInfo *info, StrBuf *err)
 {
-    StrBuf err = SB_INIT;
-    Model norm, live;
-    bool ok = normalise(c, a, want, &norm, &err) &&
-              introspect_schema(c, want->schema, a, &live, info, &err);
-    if (!ok) {
-        fprintf(stderr, "error: %s\n", sb_str(&err));
-        sb_release(&err);
+    Model live;
+    if (!introspect_schema(c, want->schema, a, &live, info, err))
         return false;
-    }
-    sb_release(&err);
     live.domain = want->domain;
     live.per_tenant = want->per_tenant;
     live.tenants = want->tenants;
     Diag d;
     diag_init(&d);
-    ok = diff_models(&live, &norm, plan, &d);
+    bool ok = diff_models(&live, norm, plan, &d);
+    if (!ok)
+        sb_adds(err, "cannot compare the models (see the diagnostics above)");
     diag_flush(&d, stderr, false);
     diag_release(&d);
     return ok;
+}
+
+/* plan = what brings live to want (both normalised). false on error (message in err). */
+static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info,
+                       StrBuf *err)
+{
+    Model norm;
+    return normalise(c, a, want, &norm, err) && compare_norm(c, a, want, &norm, plan, info, err);
+}
+
+/* normalise(), remembered in cache_dir (when not NULL): the server's spelling of a snapshot
+ * depends only on the snapshot's bytes, the schema it is placed in and the server version, so
+ * status pays for creating every table in a scratch schema once per snapshot, not per run.
+ * One file per schema, .strav/normalised-<hash of schema>.json: a key line, then the model. */
+static bool normalise_cached(PgConn *c, Arena *a, const char *cache_dir, const char *text,
+                             size_t len, const Model *want, Model *out, StrBuf *err)
+{
+    if (!cache_dir)
+        return normalise(c, a, want, out, err);
+    char snap_sha[65], schema_sha[65];
+    sha256_hex(text, len, snap_sha);
+    sha256_hex(want->schema, strlen(want->schema), schema_sha);
+    StrBuf key = SB_INIT, path = SB_INIT, body = SB_INIT;
+    sb_addf(&key, "strav-normalised 1\t%s\t%d\t", snap_sha, pg_server_version(c));
+    enc_line(&key, want->schema);
+    sb_addf(&path, "%s/normalised-%.16s.json", cache_dir, schema_sha);
+    size_t clen = 0;
+    char *cached = read_all(path.buf, &clen);
+    bool ok = false;
+    char *nl = cached ? strchr(cached, '\n') : NULL;
+    if (nl && (size_t)(nl - cached) == key.len && !memcmp(cached, key.buf, key.len)) {
+        Diag d;
+        diag_init(&d);
+        size_t off = (size_t)(nl + 1 - cached);
+        ok = model_json_read(a, cached + off, clen - off, path.buf, out, &d);
+        diag_release(&d); /* a damaged cache is only a miss */
+    }
+    if (ok) {
+        out->domain = want->domain;
+        out->schema = want->schema;
+        out->per_tenant = want->per_tenant;
+        out->tenants = want->tenants;
+    } else if ((ok = normalise(c, a, want, out, err))) {
+        sb_addf(&body, "%s\n", key.buf);
+        model_json_write(&body, out);
+        StrBuf tmp = SB_INIT;
+        sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        if (f) { /* a failure only costs time next run */
+            bool wok = fwrite(body.buf, 1, body.len, f) == body.len;
+            wok = fclose(f) == 0 && wok;
+            if (!wok || rename(tmp.buf, path.buf) != 0)
+                unlink(tmp.buf);
+        }
+        sb_release(&tmp);
+    }
+    free(cached);
+    sb_release(&key);
+    sb_release(&path);
+    sb_release(&body);
+    return ok;
+}
+
+/* compare_to, printing the error. */
+static bool compare(PgConn *c, Arena *a, const Model *want, Plan *plan, IntrospectInfo *info)
+{
+    StrBuf err = SB_INIT;
+    bool ok = compare_to(c, a, want, plan, info, &err);
+    if (!ok)
+        fprintf(stderr, "error: %s\n", sb_str(&err));
+    sb_release(&err);
+    return ok;
+}
+
+/* A schema name on the cache key line: no tab or newline may end the key early. */
+static void enc_line(StrBuf *sb, const char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\t' || *s == '%')
+            sb_addf(sb, "%%%02x", (unsigned)(unsigned char)*s);
+        else
+            sb_addch(sb, *s);
+}
+
+int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
+                         StrBuf *diffs, size_t *ndiffs, StrBuf *err)
+{
+    Arena a;
+    arena_init(&a);
+    Diag d;
+    diag_init(&d);
+    Plan plan;
+    plan_init(&plan, &a);
+    int rc = -1;
+    *ndiffs = 0;
+    const char *path = arena_printf(&a, "%s/snapshot.json", dir);
+    size_t len;
+    char *text = read_all(path, &len);
+    Model snap;
+    if (!text) {
+        rc = errno == ENOENT ? 2 : -1;
+        if (rc < 0)
+            sb_addf(err, "cannot read %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (!model_json_read(&a, text, len, path, &snap, &d)) {
+        sb_addf(err, "%s cannot be read as a model", path);
+        goto out;
+    }
+    snap.schema = arena_strdup(&a, schema);
+    IntrospectInfo info;
+    Model norm;
+    if (!normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, err) ||
+        !compare_norm(c, &a, &snap, &norm, &plan, &info, err))
+        goto out;
+    for (size_t i = 0; i < plan.nops; i++)
+        sb_addf(diffs, "%s\n", plan.ops[i].what);
+    *ndiffs = plan.nops;
+    rc = plan.nops ? 1 : 0;
+out:
+    diag_flush(&d, stderr, false);
+    free(text);
+    plan_release(&plan);
+    diag_release(&d);
+    arena_free(&a);
+    return rc;
 }
 
 /* ---- drift ------------------------------------------------------------------------------ */
@@ -498,7 +622,7 @@ int adopt_baseline_main(int argc, char **argv)
     plan_init(&plan, &a);
     char *text = NULL;
     rc = 1;
-    if (migset_load(&set, o.migrations, o.domain, false, &err) != 0) {
+    if (migset_load(&set, o.migrations, o.domain, NULL, &err) != 0) {
         fprintf(stderr, "error: %s\n", sb_str(&err));
         goto out;
     }

@@ -7,21 +7,38 @@
 #ifndef STRAV_ADOPT_H
 #define STRAV_ADOPT_H
 
-/* pull --database URL [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME] [--force]
+#include <stddef.h>
+
+#include "pg.h"
+#include "strbuf.h"
+
+/* Every command connects as migrate does: --database URL, DATABASE_URL, PG*, else the
+ * embedded default under .strav/ (embedded_resolve). */
+
+/* pull [--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME] [--force]
  * Writes one .strav file per table and per enum into DIR (default <schemas>/<domain>), prints
  * a warning for everything the language cannot express. Exit 0 ok, 1 error, 2 usage. */
 int adopt_pull_main(int argc, char **argv);
 
-/* drift --database URL [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]
+/* drift [--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]
  * Compares the domain's model (schema files, or with --snapshot the latest migration's
  * snapshot.json) with the live schema and prints the plan that brings the database to the
  * model. Exit 0 in sync, 3 drifted, 1 error, 2 usage. */
 int adopt_drift_main(int argc, char **argv);
 
-/* baseline --database URL [-s DOMAIN] --version V [--migrations DIR]
+/* baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR]
  * Verifies the live schema equals migration V's snapshot.json, then records V and every
  * earlier version as applied in the domain's tracking table without running them. Refuses
  * (exit 1) listing the differences otherwise. Exit 0 ok, 1 error or mismatch, 2 usage. */
 int adopt_baseline_main(int argc, char **argv);
+
+/* The drift check of `status`: compare the live schema `schema` with the snapshot.json in the
+ * migration directory dir (normalised through the server as drift does; the connection must
+ * have no transaction open). Returns 0 in sync, 1 drifted (one line per difference appended
+ * to diffs, their count in *ndiffs), 2 when dir has no snapshot.json, -1 on error (err).
+ * cache_dir (NULL: none) keeps the server's spelling of the snapshot between runs, so a warm
+ * check costs one introspection. */
+int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
+                         StrBuf *diffs, size_t *ndiffs, StrBuf *err);
 
 #endif

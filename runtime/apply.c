@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "sqlsplit.h"
+
 /* ---- running SQL ------------------------------------------------------------------------- */
 
 /* Print a failed statement as file:line:col with the server's fields. */
@@ -59,101 +61,6 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
         fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
 }
 
-static bool is_ident_char(char ch)
-{
-    return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-           (ch >= '0' && ch <= '9');
-}
-
-/* Whether the text holds a SQL-standard function body (BEGIN ATOMIC ... END), whose inner
- * semicolons the splitter cannot see: such a file is sent whole, as one simple query. */
-static bool has_begin_atomic(const char *s)
-{
-    static const char kw[] = "atomic";
-    for (const char *p = s; *p; p++) {
-        size_t k = 0;
-        while (kw[k] && (p[k] | 0x20) == kw[k])
-            k++;
-        if (kw[k] || (p > s && is_ident_char(p[-1])) || is_ident_char(p[k]))
-            continue;
-        const char *b = p; /* the previous word must be BEGIN */
-        while (b > s && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
-            b--;
-        if (b - s >= 5 && strncasecmp(b - 5, "begin", 5) == 0 && (b - 5 == s || !is_ident_char(b[-6])))
-            return true;
-    }
-    return false;
-}
-
-/* Split SQL text into statements at top-level ';' (quotes, comments, dollar quotes honoured).
- * Each statement is [start, end) offsets; returns the count (caller frees *out). */
-static size_t split_statements(const char *s, size_t **out)
-{
-    size_t cap = 8, n = 0, start = 0, i = 0;
-    size_t *v = xmalloc(cap * 2 * sizeof *v);
-    size_t len = strlen(s);
-    while (i < len) {
-        char ch = s[i];
-        if (ch == '-' && s[i + 1] == '-') {
-            while (i < len && s[i] != '\n')
-                i++;
-        } else if (ch == '/' && s[i + 1] == '*') {
-            const char *e = strstr(s + i + 2, "*/");
-            i = e ? (size_t)(e - s) + 2 : len;
-        } else if (ch == '\'' || ch == '"') {
-            /* E'...' strings take backslash escapes */
-            bool esc = ch == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-                       (i == 1 || !is_ident_char(s[i - 2]));
-            i++;
-            while (i < len && s[i] != ch) {
-                if (esc && s[i] == '\\' && i + 1 < len)
-                    i++;
-                i++;
-            }
-            i++;
-        } else if (ch == '$') {
-            size_t j = i + 1;
-            while (j < len && (s[j] == '_' || (s[j] >= 'a' && s[j] <= 'z') ||
-                               (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9')))
-                j++;
-            if (j < len && s[j] == '$') {
-                size_t taglen = j - i + 1;
-                const char *e = s + j + 1;
-                for (; *e; e++)
-                    if (strncmp(e, s + i, taglen) == 0)
-                        break;
-                i = *e ? (size_t)(e - s) + taglen : len;
-            } else {
-                i++;
-            }
-        } else if (ch == ';') {
-            i++;
-            if (n == cap) {
-                cap *= 2;
-                v = xrealloc(v, cap * 2 * sizeof *v);
-            }
-            v[2 * n] = start;
-            v[2 * n + 1] = i;
-            n++;
-            start = i;
-        } else {
-            i++;
-        }
-    }
-    bool rest = false;
-    for (size_t k = start; k < len; k++)
-        if (s[k] != ' ' && s[k] != '\n' && s[k] != '\t' && s[k] != '\r')
-            rest = true;
-    if (rest) {
-        if (n == cap)
-            v = xrealloc(v, (cap + 1) * 2 * sizeof *v);
-        v[2 * n] = start;
-        v[2 * n + 1] = len;
-        n++;
-    }
-    *out = v;
-    return n;
-}
 
 /* A non-transactional file: each statement on its own, outside any transaction. */
 static int run_nontx(Ctx *c, const Migration *m, const MigFile *f, bool down)
@@ -167,7 +74,7 @@ static int run_nontx(Ctx *c, const Migration *m, const MigFile *f, bool down)
         return -1;
     }
     size_t *st;
-    size_t n = split_statements(f->sql, &st);
+    size_t n = sqlsplit_statements(f->sql, &st);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         size_t a = st[2 * i], b = st[2 * i + 1];
@@ -227,7 +134,7 @@ static void q_clear(Queue *q)
 static void q_file(Queue *q, const Migration *m, const MigFile *f)
 {
     size_t *st;
-    size_t n = split_statements(f->sql, &st);
+    size_t n = sqlsplit_statements(f->sql, &st);
     for (size_t i = 0; i < n; i++) {
         size_t a = st[2 * i], b = st[2 * i + 1];
         Queued it = { xmalloc(b - a + 1), 0, { NULL }, m, f, a };
@@ -328,7 +235,7 @@ int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *do
                 q_push(&q, (Queued){ xstrdup(t0_sql), 0, { NULL }, m, NULL, 0 });
                 timed = true;
             }
-            if (has_begin_atomic(f->sql)) {
+            if (sqlsplit_has_begin_atomic(f->sql)) {
                 if (q_flush(c, &q) != 0)
                     goto fail;
                 if (pg_exec(c->conn, f->sql, &e) != 0) {

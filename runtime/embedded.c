@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "migset.h"
+#include "pg.h"
 
 typedef struct Cluster {
     char *base;    /* .strav (absolute) */
@@ -407,4 +408,18 @@ int embedded_stop(StrBuf *msg, StrBuf *err)
 out:
     cluster_release(&c);
     return rc;
+}
+
+int embedded_resolve(const char *database, StrBuf *out, StrBuf *err)
+{
+    const char *url = database;
+    if (!url || !*url)
+        url = getenv("DATABASE_URL");
+    if (url && *url) {
+        sb_adds(out, url);
+        return 0;
+    }
+    if (pg_env_configured())
+        return 0;
+    return embedded_ensure(out, err);
 }

@@ -12,6 +12,11 @@
 /* Make sure the cluster exists and runs; append its libpq conninfo to conninfo.
  * 0, or -1 with a message in err. */
 int embedded_ensure(StrBuf *conninfo, StrBuf *err);
+/* The connection every command uses, resolved in one place: `database` (--database) when set,
+ * else DATABASE_URL, else "" (libpq reads PGHOST, PGDATABASE...) when a PG* variable is set,
+ * else the embedded default (created and started on demand). Appends the conninfo to out.
+ * 0, or -1 with a message in err. */
+int embedded_resolve(const char *database, StrBuf *out, StrBuf *err);
 /* Stop the cluster if it runs. 0 (message in msg), or -1 with a message in err. */
 int embedded_stop(StrBuf *msg, StrBuf *err);
 

@@ -36,22 +36,38 @@ typedef struct MigSet {
     size_t n;
 } MigSet;
 
+/* The version names (digit-only entries) of <migrations_root>/<domain>, ascending: the one
+ * directory scan a command makes. A missing folder is an empty list; another failure gives -1
+ * with err set to the errno (migset_load_scanned reports it). */
+typedef struct MigScan {
+    char **names;
+    size_t n;
+    int err;
+} MigScan;
+int migset_scan(MigScan *out, const char *migrations_root, const char *domain);
+void migset_scan_release(MigScan *s);
+
 /* Read and verify every version directory under <migrations_root>/<domain> (a missing folder
  * means no versions). Problems with one version are recorded in its ->problem, not returned;
- * -1 only when the folder cannot be listed. File contents are not kept (see migset_load_sql).
+ * -1 only when the folder cannot be listed. File contents are not kept, and a version taken
+ * from the verification cache has no file lists (up, down): migset_load_sql fills both.
  * cache_path, when not NULL, names a verification cache (git's index trick): a version whose
  * manifest and files have the same inode, size, mtime and ctime as when they last verified is
  * taken from the cache without reading or hashing; the cache is rewritten when it changed. */
 int migset_load(MigSet *out, const char *migrations_root, const char *domain,
                 const char *cache_path, StrBuf *err);
+/* The same from a scan already made; takes the names over (scan is left empty). */
+int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
+                        const char *domain, const char *cache_path, StrBuf *err);
 /* Read (and verify again) the files of one version for execution: fills every MigFile.sql.
  * 0, or -1 with m->problem set. */
 int migset_load_sql(Migration *m);
 void migset_release(MigSet *s);
-/* The "schema" of the newest version's manifest (the one in force), or NULL; its "tenants"
- * (compact JSON, NULL when null) in *tenants. Caller frees both. Read on its own so the
- * database work can start while the whole set is verified. */
-char *migset_newest_schema(const char *migrations_root, const char *domain, char **tenants);
+/* The "schema" of the newest scanned version's manifest (the one in force), or NULL; its
+ * "tenants" (compact JSON, NULL when null) in *tenants. Caller frees both. Read on its own so
+ * the database work can start while the whole set is verified. */
+char *migset_newest_schema(const char *migrations_root, const char *domain, const MigScan *scan,
+                           char **tenants);
 const Migration *migset_find(const MigSet *s, const char *version);
 
 /* Compare two version strings numerically (digits only). */

@@ -286,6 +286,11 @@ out:
     return rc;
 }
 
+int pg_server_version(PgConn *c)
+{
+    return PQserverVersion(c);
+}
+
 int pg_nrows(const PgResult *r)
 {
     return r ? PQntuples(r) : 0;

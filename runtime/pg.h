@@ -46,6 +46,8 @@ typedef struct PgPipeItem {
  * failing item. Statements still run in whatever transaction is open. */
 int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e);
 
+/* The server's version as PQserverVersion gives it (150004 for 15.4), 0 when unknown. */
+int pg_server_version(PgConn *c);
 int pg_nrows(const PgResult *r);
 const char *pg_value(const PgResult *r, int row, int col); /* "" for NULL */
 bool pg_isnull(const PgResult *r, int row, int col);

@@ -22,7 +22,9 @@ typedef struct Opts {
     const char *migrations_root, *schemas_root;
     const char *lock_timeout, *statement_timeout;
     long batch, step;
+    long jobs;           /* --jobs: tenant workers, 0 = default (up to 4) */
     bool force, json, allow_out_of_order, color;
+    bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
 } Opts;
 
 typedef struct Ctx {
@@ -34,7 +36,9 @@ typedef struct Ctx {
     StrBuf qschema;    /* quoted schema */
     StrBuf qtable;     /* quoted schema.table */
     bool have_table;   /* tracking table exists */
-    PgResult *applied; /* version, batch, checksum, executed_at, message, duration_ms */
+    PgResult *applied; /* version, batch, checksum, executed_at (Unix seconds), message,
+                          duration_ms; in the server's order: use ledger_value */
+    int *order;        /* row of applied for the i-th version in version order */
     json_t *out;       /* --json result object */
     int db_rc;         /* db_prepare's result */
 } Ctx;
@@ -58,6 +62,10 @@ int ledger_connect(Ctx *c);
 int ledger_lock(Ctx *c);
 int ledger_read(Ctx *c);
 int ledger_napplied(const Ctx *c);
+/* Column col of the i-th applied version in ascending version order ("" for NULL). */
+const char *ledger_value(const Ctx *c, int i, int col);
+/* executed_at of the i-th applied version as YYYY-MM-DDTHH:MM:SSZ, written to buf. */
+const char *ledger_applied_at(const Ctx *c, int i, char buf[32]);
 bool ledger_is_applied(const Ctx *c, const char *version);
 long ledger_max_batch(const Ctx *c);
 int ledger_begin(Ctx *c);

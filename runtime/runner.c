@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "adopt.h"
 #include "embedded.h"
 #include "runctx.h"
 
@@ -72,6 +74,10 @@ void runner_print_options(FILE *out)
           "      --step N              rollback: revert the last N migrations\n"
           "      --force               rollback an older batch; fresh without confirmation\n"
           "      --allow-out-of-order  migrate: apply pending versions older than applied ones\n"
+          "      --no-drift-check      status: do not compare the live schema with the last\n"
+          "                            applied migration's snapshot\n"
+          "  -j, --jobs N              per-tenant domains: tenants run N at a time (default\n"
+          "                            up to 4), results printed in tenant order\n"
           "      --json                machine-readable output\n"
           "      --database URL        libpq conninfo or URL (else DATABASE_URL, PG*, embedded)\n"
           "      --migrations DIR      migrations root (default database/migrations)\n"
@@ -121,7 +127,7 @@ static int parse_opts(Opts *o, int argc, char **argv)
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
-        static const char *const with_value[] = { "-s", "--scope", "--batch", "--step",
+        static const char *const with_value[] = { "-s", "--scope", "--batch", "--step", "-j", "--jobs",
                                                   "--database", "--migrations", "--schemas",
                                                   "--lock-timeout", "--statement-timeout" };
         bool needs = false;
@@ -143,6 +149,9 @@ static int parse_opts(Opts *o, int argc, char **argv)
         } else if (!strcmp(name, "--step")) {
             if (!parse_long(val, &o->step))
                 return usage(o, "--step needs a positive number, not '%s'", val);
+        } else if (!strcmp(name, "--jobs") || !strcmp(name, "-j")) {
+            if (!parse_long(val, &o->jobs))
+                return usage(o, "--jobs needs a positive number, not '%s'", val);
         } else if (!strcmp(name, "--database"))
             o->database = val;
         else if (!strcmp(name, "--migrations"))
@@ -157,6 +166,8 @@ static int parse_opts(Opts *o, int argc, char **argv)
             o->force = true;
         else if (!strcmp(name, "--json"))
             o->json = true;
+        else if (!strcmp(name, "--no-drift-check"))
+            o->no_drift_check = true;
         else if (!strcmp(name, "--allow-out-of-order"))
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))
@@ -202,14 +213,14 @@ static int check_applied(Ctx *c, bool quiet)
     int bad = 0;
     fflush(stdout);
     for (int i = 0; i < ledger_napplied(c); i++) {
-        const char *v = pg_value(c->applied, i, 0);
+        const char *v = ledger_value(c, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             if (!quiet)
                 fprintf(stderr, "error: applied migration %s is missing on disk (%s/%s)\n", v,
                         c->set.root, v);
             bad++;
-        } else if (m->problem || strcmp(m->checksum, pg_value(c->applied, i, 2)) != 0) {
+        } else if (m->problem || strcmp(m->checksum, ledger_value(c, i, 2)) != 0) {
             if (!quiet)
                 fprintf(stderr, "error: applied migration %s was modified since it was applied%s%s\n",
                         v, m->problem ? ": " : " (manifest checksum differs)",
@@ -243,7 +254,7 @@ static int cmd_migrate(Ctx *c)
                  bad, c->set.domain, c->o->prog, c->set.domain);
         return 1;
     }
-    const char *newest = ledger_napplied(c) ? pg_value(c->applied, ledger_napplied(c) - 1, 0) : NULL;
+    const char *newest = ledger_napplied(c) ? ledger_value(c, ledger_napplied(c) - 1, 0) : NULL;
     const Migration **pending = xcalloc(c->set.n + 1, sizeof *pending);
     size_t np = 0;
     int rc = 1;
@@ -307,12 +318,12 @@ static int cmd_rollback(Ctx *c)
     size_t n = 0;
     int rc = 1;
     for (int i = ledger_napplied(c) - 1; i >= 0; i--) {
-        long b = strtol(pg_value(c->applied, i, 1), NULL, 10);
+        long b = strtol(ledger_value(c, i, 1), NULL, 10);
         if (!c->o->step && b != batch)
             continue;
         if (c->o->step && n >= (size_t)c->o->step)
             break;
-        const char *v = pg_value(c->applied, i, 0);
+        const char *v = ledger_value(c, i, 0);
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             out_fail(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);
@@ -322,7 +333,7 @@ static int cmd_rollback(Ctx *c)
             out_fail(c, "cannot roll back %s: %s", v, m->problem);
             goto out;
         }
-        if (strcmp(m->checksum, pg_value(c->applied, i, 2)) != 0 && !c->o->force) {
+        if (strcmp(m->checksum, ledger_value(c, i, 2)) != 0 && !c->o->force) {
             out_fail(c, "cannot roll back %s: it was modified since it was applied (manifest "
                         "checksum differs); use --force to run its current down files",
                      v);
@@ -538,6 +549,59 @@ static const char *state_name(const Migration *m, const char *applied_ck)
     return "applied";
 }
 
+/* Drift warning of status: when the newest applied version is intact on disk and has a
+ * snapshot.json, compare the live schema with it (adopt_snapshot_drift). Never fails the
+ * command: a check that cannot run is a warning. JSON: "drift" is null when not checked, else
+ * {"version", "drifted", "differences"} (or "error"). */
+static void status_drift(Ctx *c)
+{
+    int na = ledger_napplied(c);
+    const Migration *m = na ? migset_find(&c->set, ledger_value(c, na - 1, 0)) : NULL;
+    json_object_set_new(c->out, "drift", json_null());
+    if (c->o->no_drift_check || !m || m->problem || strcmp(m->checksum, ledger_value(c, na - 1, 2)))
+        return;
+    StrBuf diffs = SB_INIT, err = SB_INIT;
+    size_t n = 0;
+    const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
+    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
+    if (rc == 2)
+        goto out;
+    json_t *j = json_object();
+    json_object_set_new(j, "version", json_string(m->version));
+    json_object_set_new(c->out, "drift", j);
+    if (rc < 0) {
+        json_object_set_new(j, "error", json_string(sb_str(&err)));
+        if (!c->o->json)
+            printf("\n%sWarning:%s the drift check against migration %s failed: %s\n",
+                   out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, sb_str(&err));
+        goto out;
+    }
+    json_object_set_new(j, "drifted", json_boolean(rc == 1));
+    json_t *arr = json_array();
+    json_object_set_new(j, "differences", arr);
+    if (rc == 0)
+        goto out;
+    if (!c->o->json)
+        printf("\n%sWarning:%s the database schema has drifted from the snapshot of migration %s; "
+               "%zu change(s) would bring it back:\n",
+               out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, n);
+    for (const char *p = diffs.buf; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(arr, json_stringn(p, len));
+        if (!c->o->json)
+            printf("  - %.*s\n", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
+    if (!c->o->json)
+        printf("Run '%s --snapshot -s %s' for the plan that brings it back.\n",
+               strcmp(c->o->prog, "strav-run") ? "strav db:drift" : "strav-run drift",
+               c->set.domain);
+out:
+    sb_release(&diffs);
+    sb_release(&err);
+}
+
 static int cmd_status(Ctx *c)
 {
     json_t *arr = json_array();
@@ -557,16 +621,17 @@ static int cmd_status(Ctx *c)
         int row = -1;
         int k = (i >= c->set.n) ? 1 : (j >= na) ? -1
                                                 : version_cmp(c->set.v[i].version,
-                                                              pg_value(c->applied, j, 0));
+                                                              ledger_value(c, j, 0));
         if (k <= 0)
             m = &c->set.v[i++];
         if (k >= 0)
             row = j++;
-        const char *st = state_name(m, row >= 0 ? pg_value(c->applied, row, 2) : NULL);
-        const char *version = m ? m->version : pg_value(c->applied, row, 0);
-        const char *msg = row >= 0 ? pg_value(c->applied, row, 4) : m->message;
-        const char *batch = row >= 0 ? pg_value(c->applied, row, 1) : "-";
-        const char *at = row >= 0 ? pg_value(c->applied, row, 3) : "-";
+        const char *st = state_name(m, row >= 0 ? ledger_value(c, row, 2) : NULL);
+        const char *version = m ? m->version : ledger_value(c, row, 0);
+        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m->message;
+        const char *batch = row >= 0 ? ledger_value(c, row, 1) : "-";
+        char atbuf[32];
+        const char *at = row >= 0 ? ledger_applied_at(c, row, atbuf) : "-";
         int idx = !strcmp(st, "applied") ? 0 : !strcmp(st, "pending") ? 1
                                            : !strcmp(st, "modified")  ? 2
                                            : !strcmp(st, "missing")   ? 3
@@ -603,6 +668,7 @@ static int cmd_status(Ctx *c)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
+    status_drift(c);
     return (counts[2] || counts[3] || counts[4]) ? 1 : 0;
 }
 
@@ -734,9 +800,158 @@ out:
     return list;
 }
 
+/* One tenant: connect, lock, read its tracking table and run the command with schema = the
+ * tenant; res (a JSON object) gets the command's result. Returns 0 or 1. */
+static int run_one_tenant(const Ctx *c, char *schema, json_t *res)
+{
+    Ctx tc = *c;
+    tc.schema = schema; /* not freed: the tenant list owns it */
+    tc.conn = NULL;
+    tc.applied = NULL;
+    tc.order = NULL;
+    tc.qschema = (StrBuf)SB_INIT;
+    tc.qtable = (StrBuf)SB_INIT;
+    tc.out = res;
+    json_object_set_new(tc.out, "schema", json_string(schema));
+    db_prepare(&tc);
+    int trc = tc.db_rc == 0 ? run_command(&tc) : 1;
+    json_object_set_new(tc.out, "ok", json_boolean(trc == 0));
+    pg_result_free(tc.applied);
+    free(tc.order);
+    pg_close(tc.conn);
+    sb_release(&tc.qschema);
+    sb_release(&tc.qtable);
+    return trc == 0 ? 0 : 1;
+}
+
+/* A tenant run in a worker process: its stdout, stderr and JSON result go to three temporary
+ * files that the parent prints (or reads) in tenant order once the worker is done. */
+typedef struct TenantJob {
+    char *schema;
+    pid_t pid;             /* 0 until started */
+    FILE *out, *err, *res; /* tmpfile()s; NULL after they were printed */
+    int wstatus;           /* waitpid status */
+    bool done;             /* reaped */
+} TenantJob;
+
+static void copy_stream(FILE *from, FILE *to)
+{
+    char buf[8192];
+    size_t n;
+    rewind(from);
+    while ((n = fread(buf, 1, sizeof buf, from)) > 0)
+        fwrite(buf, 1, n, to);
+    fflush(to);
+}
+
+static NORETURN void tenant_child(const Ctx *c, TenantJob *j)
+{
+    if (dup2(fileno(j->out), 1) < 0 || dup2(fileno(j->err), 2) < 0)
+        _exit(1);
+    json_t *res = json_object();
+    int rc = run_one_tenant(c, j->schema, res);
+    fflush(stdout);
+    fflush(stderr);
+    json_dumpf(res, j->res, JSON_COMPACT);
+    fflush(j->res);
+    _exit(rc);
+}
+
+/* Print job j's captured output and append its result to arr; 0 ok, 1 failed. */
+static int tenant_collect(Ctx *c, TenantJob *j, json_t *arr)
+{
+    out_say(c, "%sTenant %s:%s\n", out_col(c->o, CYAN), j->schema, out_col(c->o, RESET));
+    fflush(stdout);
+    copy_stream(j->out, stdout);
+    copy_stream(j->err, stderr);
+    rewind(j->res);
+    json_t *res = json_loadf(j->res, 0, NULL);
+    int rc = WIFEXITED(j->wstatus) ? WEXITSTATUS(j->wstatus) : 1;
+    if (!res || !WIFEXITED(j->wstatus)) {
+        json_decref(res);
+        res = json_object();
+        json_object_set_new(res, "schema", json_string(j->schema));
+        json_object_set_new(res, "ok", json_false());
+        Ctx ec = *c;
+        ec.out = res;
+        if (WIFSIGNALED(j->wstatus))
+            out_fail(&ec, "the worker for tenant %s died (signal %d); its transaction was "
+                          "rolled back by the server", j->schema, WTERMSIG(j->wstatus));
+        else
+            out_fail(&ec, "the worker for tenant %s gave no result", j->schema);
+        rc = 1;
+    }
+    json_array_append_new(arr, res);
+    out_say(c, "\n");
+    fflush(stdout);
+    fclose(j->out);
+    fclose(j->err);
+    fclose(j->res);
+    j->out = j->err = j->res = NULL;
+    return rc ? 1 : 0;
+}
+
+/* Run the tenants n at a time in worker processes (one connection each); print results in
+ * tenant order as soon as every earlier tenant is done. Returns how many failed. */
+static int run_tenants_parallel(Ctx *c, char **tenants, size_t n, size_t jobs, json_t *arr)
+{
+    TenantJob *js = xcalloc(n, sizeof *js);
+    size_t next = 0, printed = 0, running = 0;
+    int failed = 0;
+    while (printed < n) {
+        while (running < jobs && next < n) {
+            TenantJob *j = &js[next++];
+            j->schema = tenants[next - 1];
+            j->out = tmpfile();
+            j->err = tmpfile();
+            j->res = tmpfile();
+            fflush(NULL); /* nothing buffered may be written twice */
+            if (!j->out || !j->err || !j->res || (j->pid = fork()) < 0) {
+                j->pid = 0;
+                j->done = true;
+                j->wstatus = 1 << 8; /* exit status 1 */
+                if (j->out)
+                    fprintf(j->err ? j->err : stderr, "Error: cannot start a worker for "
+                            "tenant %s: %s\n", j->schema, strerror(errno));
+                if (!j->out)
+                    j->out = tmpfile();
+                continue;
+            }
+            if (j->pid == 0)
+                tenant_child(c, j);
+            running++;
+        }
+        while (printed < n && js[printed].done) {
+            if (js[printed].out && js[printed].err && js[printed].res)
+                failed += tenant_collect(c, &js[printed], arr);
+            else
+                failed++;
+            printed++;
+        }
+        if (printed == n)
+            break;
+        int st;
+        pid_t pid = waitpid(-1, &st, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            BUG("waitpid: %s", strerror(errno));
+        }
+        for (size_t i = 0; i < next; i++)
+            if (js[i].pid == pid && !js[i].done) {
+                js[i].done = true;
+                js[i].wstatus = st;
+                running--;
+            }
+    }
+    free(js);
+    return failed;
+}
+
 /* A per-tenant domain: the command runs for every tenant schema, each with its own tracking
- * table, lock and result; one tenant's failure does not stop the others (exit 1 at the end). */
-static int run_tenants(Ctx *c, const char *spec)
+ * table, lock and result; one tenant's failure does not stop the others (exit 1 at the end).
+ * With --jobs N > 1 (default: up to 4) tenants run in worker processes, output in name order. */
+static int run_tenants(Ctx *c, const char *spec, MigScan *scan)
 {
     StrBuf err = SB_INIT, t = SB_INIT;
     int rc = 1;
@@ -744,7 +959,7 @@ static int run_tenants(Ctx *c, const char *spec)
     c->table = xstrdup(tracking_name(c->o->scope, &t));
     sb_release(&t);
     char *cache = verify_cache_path(c->o->scope);
-    int lrc = migset_load(&c->set, c->o->migrations_root, c->o->scope, cache, &err);
+    int lrc = migset_load_scanned(&c->set, scan, c->o->migrations_root, c->o->scope, cache, &err);
     free(cache);
     if (lrc != 0) {
         out_fail(c, "%s", sb_str(&err));
@@ -760,28 +975,23 @@ static int run_tenants(Ctx *c, const char *spec)
         out_say(c, "No tenant schemas for domain %s (%s).\n", c->o->scope, spec);
     if (c->o->cmd == CMD_FRESH && tenants[0] && !confirm_fresh(c))
         goto out;
+    size_t n = 0;
+    while (tenants[n])
+        n++;
+    size_t jobs = c->o->jobs ? (size_t)c->o->jobs : 4;
+    if (jobs > n)
+        jobs = n;
     int failed = 0;
-    for (char **tn = tenants; *tn; tn++) {
-        Ctx tc = *c;
-        tc.schema = *tn;
-        tc.conn = NULL;
-        tc.applied = NULL;
-        tc.qschema = (StrBuf)SB_INIT;
-        tc.qtable = (StrBuf)SB_INIT;
-        tc.out = json_object();
-        json_object_set_new(tc.out, "schema", json_string(*tn));
-        out_say(c, "%sTenant %s:%s\n", out_col(c->o, CYAN), *tn, out_col(c->o, RESET));
-        db_prepare(&tc);
-        int trc = tc.db_rc == 0 ? run_command(&tc) : 1;
-        json_object_set_new(tc.out, "ok", json_boolean(trc == 0));
-        json_array_append_new(arr, tc.out);
-        if (trc != 0)
-            failed++;
-        out_say(c, "\n");
-        pg_result_free(tc.applied);
-        pg_close(tc.conn);
-        sb_release(&tc.qschema);
-        sb_release(&tc.qtable);
+    if (jobs > 1) {
+        failed = run_tenants_parallel(c, tenants, n, jobs, arr);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            out_say(c, "%sTenant %s:%s\n", out_col(c->o, CYAN), tenants[i], out_col(c->o, RESET));
+            json_t *res = json_object();
+            failed += run_one_tenant(c, tenants[i], res);
+            json_array_append_new(arr, res);
+            out_say(c, "\n");
+        }
     }
     if (failed) {
         out_fail(c, "%d of the domain's tenant schemas failed (the others are done)", failed);
@@ -821,15 +1031,17 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     json_object_set_new(c.out, "domain", json_string(o.scope));
     int rc = 1;
     StrBuf err = SB_INIT;
+    MigScan scan = { 0 };
     if (runner_check_scope(o.scope, o.migrations_root, o.schemas_root) != 0) {
         json_object_set_new(c.out, "error", json_string("invalid domain"));
         goto out;
     }
     /* the newest manifest's schema and tenants are the ones in force */
     char *tenants = NULL;
-    c.schema = migset_newest_schema(o.migrations_root, o.scope, &tenants);
+    migset_scan(&scan, o.migrations_root, o.scope);
+    c.schema = migset_newest_schema(o.migrations_root, o.scope, &scan, &tenants);
     if (tenants) {
-        rc = run_tenants(&c, tenants);
+        rc = run_tenants(&c, tenants, &scan);
         free(tenants);
         goto out;
     }
@@ -848,7 +1060,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     if (!threaded)
         db_prepare(&c);
     char *cache = verify_cache_path(o.scope);
-    int lrc = migset_load(&c.set, o.migrations_root, o.scope, cache, &err);
+    int lrc = migset_load_scanned(&c.set, &scan, o.migrations_root, o.scope, cache, &err);
     free(cache);
     if (threaded)
         pthread_join(th, NULL);
@@ -868,8 +1080,10 @@ out:
     }
     json_decref(c.out);
     pg_result_free(c.applied);
+    free(c.order);
     pg_close(c.conn);
     migset_release(&c.set);
+    migset_scan_release(&scan);
     free(c.schema);
     free(c.table);
     sb_release(&c.qschema);

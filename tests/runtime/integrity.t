@@ -18,6 +18,9 @@ $STRAV migrate >/dev/null 2>&1
 sleep 1.1   # files changed in the last second are never cached (racy timestamps)
 $STRAV status >/dev/null 2>&1
 check "status wrote the verification cache" test "$(grep -c '^17' .strav/verified-public)" = 3
+ino=$(stat -c %i .strav/verified-public)
+$STRAV status >/dev/null 2>&1
+is "$(stat -c %i .strav/verified-public)" "$ino" "an unchanged set does not rewrite the cache (the newest version is cached too)"
 
 # same size, mtime put back: only the ctime tells (the cache must notice)
 f=$P/1704067200000/indexes/up.sql

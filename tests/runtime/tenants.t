@@ -2,6 +2,8 @@
 # tenants.t - a per-tenant domain (manifest "tenants": {"pattern": "shop\_%"}) is applied to every
 # matching schema, each with its own tracking table and result; one tenant's failure leaves that
 # tenant unchanged and does not stop the others; status and rollback are per tenant too.
+# --jobs N runs tenants N at a time in worker processes: output stays in tenant-name order and
+# identical to --jobs 1, a blocked tenant does not hold the others back, failures stay isolated.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
@@ -31,4 +33,31 @@ is "$(jq -r '[.tenants[] | .schema + "=" + ([.migrations[].state] | join(","))] 
 out=$($STRAV rollback -s shop --step 1 2>&1); rc=$?
 is "$rc" 0 "rollback --step 1 per tenant"
 is "$(psql -Atc "select count(*) from information_schema.columns where table_name='orders' and column_name='note'")" 0 "the second version was reverted in every tenant"
+
+# ---- --jobs: bounded parallelism (state here: every tenant has version 1, version 2 pending)
+psql -qc 'CREATE SCHEMA shop_d' -c 'CREATE SCHEMA shop_e'
+# hold shop_a's orders table for 3 s: with workers, the other tenants finish meanwhile
+psql -qc 'BEGIN' -c 'LOCK TABLE shop_a.orders IN ACCESS EXCLUSIVE MODE' -c 'SELECT pg_sleep(3)' -c 'COMMIT' >/dev/null &
+locker=$!
+sleep 0.5
+out=$($STRAV migrate -s shop --jobs 4 2>&1); rc=$?
+wait $locker
+is "$rc" 0 "migrate --jobs 4 succeeds"
+is "$(grep '^Tenant' <<<"$out" | tr '\n' ' ')" "Tenant shop_a: Tenant shop_b: Tenant shop_c: Tenant shop_d: Tenant shop_e: " "results are printed in tenant-name order"
+check "each tenant's lines follow its header" bash -c "grep -A3 'Tenant shop_d:' <<<'$out' | grep -q 'Applied 2 migration(s) in batch 1:'"
+lag=$(psql -Atc "select extract(epoch from (select executed_at from shop_a._strav_shop_migrations where version='1730000000002') - (select executed_at from shop_b._strav_shop_migrations where version='1730000000002')) >= 1.5")
+is "$lag" t "tenants run concurrently: shop_b finished while shop_a waited for its lock"
+is "$($STRAV status -s shop --jobs 4)" "$($STRAV status -s shop --jobs 1)" "status output is the same with --jobs 4 and --jobs 1"
+is "$($STRAV status -s shop --json | jq -r '[.tenants[].schema] | join(" ")')" "shop_a shop_b shop_c shop_d shop_e" "--json: tenants in name order"
+# failure isolation with workers: shop_f cannot take the first version
+psql -qc 'CREATE SCHEMA shop_f' -c 'CREATE TABLE shop_f.orders (id int)'
+out=$($STRAV migrate -s shop -j 3 2>&1); rc=$?
+is "$rc" 1 "a failing tenant among workers: exit 1"
+check "its error is reported" grep -q 'Error: Migration 1730000000001 failed: relation "orders" already exists' <<<"$out"
+check "the run says one tenant failed" grep -q '^Error: 1 of the domain.s tenant schemas failed' <<<"$out"
+is "$(psql -Atc 'select count(*) from shop_f._strav_shop_migrations' 2>/dev/null || echo none)" "none" "the failed tenant is unchanged (no tracking table)"
+js=$($STRAV status -s shop --json)
+is "$(jq -r '[.tenants[] | .schema + "=" + ([.migrations[].state] | join(","))] | join(" ")' <<<"$js")" "shop_a=applied,applied shop_b=applied,applied shop_c=applied,applied shop_d=applied,applied shop_e=applied,applied shop_f=pending,pending" "the others are fully applied"
+$STRAV migrate -s shop --jobs 0 >/dev/null 2>&1
+is "$?" 2 "--jobs 0 is a usage error"
 done_testing

@@ -1,0 +1,142 @@
+/*
+ * sqlsplit.c - statement splitting for the runtime (see sqlsplit.h). Follows the lexical rules
+ * of PostgreSQL's scan.l that decide where a ';' is: standard and E'' strings, quoted
+ * identifiers, dollar quotes (not after an identifier character, tag not starting with a digit),
+ * -- comments and block comments, which nest in PostgreSQL.
+ */
+#include "sqlsplit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strbuf.h"
+
+static bool is_ident_char(char ch)
+{
+    return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           (ch >= '0' && ch <= '9') || (unsigned char)ch >= 0x80;
+}
+
+/* s[i] opens a quote q; the index just after its closing quote (a doubled q is part of the
+ * text; with esc, a backslash escapes the next byte), or len when unterminated. */
+static size_t skip_quoted(const char *s, size_t len, size_t i, char q, bool esc)
+{
+    for (i++; i < len; i++) {
+        if (esc && s[i] == '\\') {
+            i++;
+        } else if (s[i] == q) {
+            if (s[i + 1] != q) /* s[len] is the NUL */
+                return i + 1;
+            i++;
+        }
+    }
+    return len;
+}
+
+/* s[i..] starts a block comment; the index after its matching close (they nest), or len. */
+static size_t skip_block_comment(const char *s, size_t len, size_t i)
+{
+    int depth = 0;
+    while (i < len) {
+        if (s[i] == '/' && s[i + 1] == '*') {
+            depth++;
+            i += 2;
+        } else if (s[i] == '*' && s[i + 1] == '/') {
+            i += 2;
+            if (--depth == 0)
+                return i;
+        } else {
+            i++;
+        }
+    }
+    return len;
+}
+
+/* s[i] is '$': the index after a dollar-quoted body starting here, or 0 when this '$' opens
+ * none (a parameter $1, or a '$' inside an identifier such as a$b). */
+static size_t skip_dollar(const char *s, size_t len, size_t i)
+{
+    if (i > 0 && (is_ident_char(s[i - 1]) || s[i - 1] == '$'))
+        return 0;
+    size_t j = i + 1;
+    if (s[j] >= '0' && s[j] <= '9')
+        return 0;
+    while (j < len && is_ident_char(s[j]))
+        j++;
+    if (j >= len || s[j] != '$')
+        return 0;
+    size_t taglen = j - i + 1;
+    for (size_t e = j + 1; e + taglen <= len; e++)
+        if (s[e] == '$' && memcmp(s + e, s + i, taglen) == 0)
+            return e + taglen;
+    return len;
+}
+
+size_t sqlsplit_statements(const char *s, size_t **out)
+{
+    size_t cap = 8, n = 0, start = 0, i = 0;
+    size_t *v = xmalloc(cap * 2 * sizeof *v);
+    size_t len = strlen(s);
+    while (i < len) {
+        char ch = s[i];
+        size_t e;
+        if (ch == '-' && s[i + 1] == '-') {
+            while (i < len && s[i] != '\n')
+                i++;
+        } else if (ch == '/' && s[i + 1] == '*') {
+            i = skip_block_comment(s, len, i);
+        } else if (ch == '\'' || ch == '"') {
+            /* E'...' strings take backslash escapes: E or e right before, not ending a word */
+            bool esc = ch == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+                       (i == 1 || !is_ident_char(s[i - 2]));
+            i = skip_quoted(s, len, i, ch, esc);
+        } else if (ch == '$' && (e = skip_dollar(s, len, i)) != 0) {
+            i = e;
+        } else if (ch == ';') {
+            i++;
+            if (n == cap) {
+                cap *= 2;
+                v = xrealloc(v, cap * 2 * sizeof *v);
+            }
+            v[2 * n] = start;
+            v[2 * n + 1] = i;
+            n++;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    bool rest = false;
+    for (size_t k = start; k < len; k++)
+        if (s[k] != ' ' && s[k] != '\n' && s[k] != '\t' && s[k] != '\r')
+            rest = true;
+    if (rest) {
+        if (n == cap)
+            v = xrealloc(v, (cap + 1) * 2 * sizeof *v);
+        v[2 * n] = start;
+        v[2 * n + 1] = len;
+        n++;
+    }
+    *out = v;
+    return n;
+}
+
+bool sqlsplit_has_begin_atomic(const char *s)
+{
+    static const char kw[] = "atomic";
+    for (const char *p = s; *p; p++) {
+        size_t k = 0;
+        while (kw[k] && (p[k] | 0x20) == kw[k])
+            k++;
+        if (kw[k] || (p > s && is_ident_char(p[-1])) || is_ident_char(p[k]))
+            continue;
+        const char *b = p; /* the previous word must be BEGIN */
+        while (b > s && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\n' || b[-1] == '\r'))
+            b--;
+        if (b - s >= 5 && strncasecmp(b - 5, "begin", 5) == 0 &&
+            (b - 5 == s || !is_ident_char(b[-6])))
+            return true;
+    }
+    return false;
+}
