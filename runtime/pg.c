@@ -1,6 +1,6 @@
 /*
  * pg.c - the runtime's libpq layer (see pg.h). Every runtime value goes through PQexecParams,
- * every identifier through PQescapeIdentifier; every PGresult is cleared on every path.
+ * every identifier through sql_ident (the project's one quoting function); every PGresult is cleared on every path.
  */
 #include "pg.h"
 
@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include <libpq-fe.h>
+
+#include "sqlquote.h"
 
 static void notice_receiver(void *arg, const PGresult *res)
 {
@@ -311,13 +313,12 @@ void pg_result_free(PgResult *r)
     PQclear(r);
 }
 
+/* Identifiers go through the project's one quoting function, sql_ident (compiler/sqlquote.c),
+ * so the runtime and the generated SQL spell every name the same way. */
 void pg_quote_ident(PgConn *c, StrBuf *out, const char *name)
 {
-    char *q = PQescapeIdentifier(c, name, strlen(name));
-    if (!q)
-        BUG("PQescapeIdentifier failed: %s", PQerrorMessage(c));
-    sb_adds(out, q);
-    PQfreemem(q);
+    (void)c;
+    sql_ident(out, name);
 }
 
 void pg_position_line_col(const char *text, int position, int *line, int *col)
