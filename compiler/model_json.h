@@ -1,5 +1,5 @@
 /*
- * model_json.h - the model as JSON (jansson): `stravc model --json`, every migration's
+ * model_json.h - the model as JSON: `stravc model --json`, every migration's
  * snapshot.json, and test fixtures. Writing then reading gives back an equal model (spans
  * excepted). The format is documented in docs/model-json.md. Stage: Model <-> text.
  */
