@@ -27,17 +27,23 @@ bool name_utf8_valid(const char *s, size_t len)
     return true;
 }
 
+static bool is_ascii(const char *s, size_t *len)
+{
+    unsigned char acc = 0;
+    size_t i = 0;
+    for (; s[i]; i++)
+        acc |= (unsigned char)s[i];
+    *len = i;
+    return acc < 0x80;
+}
+
 const char *name_nfc(Arena *a, const char *s)
 {
-    size_t len = strlen(s);
+    size_t len;
+    if (is_ascii(s, &len)) /* ASCII is valid UTF-8 and always in NFC: skip utf8proc */
+        return arena_strndup(a, s, len);
     if (!name_utf8_valid(s, len))
         return NULL;
-    bool ascii = true;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)s[i] >= 0x80)
-            ascii = false;
-    if (ascii) /* ASCII is always in NFC: skip the allocation in utf8proc */
-        return arena_strndup(a, s, len);
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE);
@@ -84,8 +90,37 @@ static void add_cp(StrBuf *sb, int32_t cp)
     sb_add(sb, (const char *)buf, (size_t)k);
 }
 
+/* name_snake for pure ASCII, where utf8proc's classes are A-Z, a-z and 0-9: the same result
+ * without decoding, a code-point buffer or a second normalisation (names are mostly ASCII). */
+static const char *snake_ascii(Arena *a, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 1; i < len; i++)
+        n += s[i] >= 'A' && s[i] <= 'Z';
+    char *out = arena_alloc(a, len + n + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') {
+            if (i > 0) {
+                char prev = s[i - 1];
+                bool pu = prev >= 'A' && prev <= 'Z';
+                bool run_end = pu && i + 1 < len && s[i + 1] >= 'a' && s[i + 1] <= 'z';
+                if (run_end || (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9'))
+                    *o++ = '_';
+            }
+            c = (char)(c - 'A' + 'a');
+        }
+        *o++ = c;
+    }
+    *o = '\0';
+    return out;
+}
+
 const char *name_snake(Arena *a, const char *s)
 {
+    size_t alen;
+    if (is_ascii(s, &alen))
+        return snake_ascii(a, s, alen);
     const char *nfc = name_nfc(a, s);
     if (!nfc)
         return NULL;

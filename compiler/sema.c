@@ -1,7 +1,8 @@
 /*
  * sema.c - AST -> Model for one domain (sema.h). Collects declarations, sorts them by final
- * name (so file order never matters), then builds each table on demand: a reference needs its
- * target's primary key, so tables are built recursively with cycle detection on keys only.
+ * name (so file order never matters), then builds each table on demand (sema_table.c): a
+ * reference needs its target's primary key, so tables are built recursively with cycle detection
+ * on keys only. Then the domain block and the name-collision checks across the domain.
  * Every check reports through diag_at and carries on, so one run shows all errors (up to the cap).
  */
 #include "sema_int.h"
@@ -11,948 +12,8 @@
 #include <string.h>
 
 #include "names.h"
+#include "sqlnorm.h"
 #include "strbuf.h"
-
-/* ---------------------------------------------------------------- building tables */
-
-static void build_table(Sema *s, TDecl *td);
-
-typedef struct Target {
-    const char *schema; /* NULL: same domain */
-    const char *table;
-    const char **cols;
-    const SqlType *types;
-    size_t n;
-} Target;
-
-/* Resolve a reference/parent target and its primary key. Returns false when reported. */
-static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *from, Target *out)
-{
-    memset(out, 0, sizeof(*out));
-    const Model *other = NULL;
-    const char *name;
-    if (t->kind == TERM_QUALIFIED) {
-        const char *dom = t->qual;
-        name = t->text_quoted ? name_nfc(s->a, t->text) : name_snake(s->a, t->text);
-        if (!name) {
-            sema_err(s, t->span, "name is not valid UTF-8");
-            return false;
-        }
-        name = name_shorten(s->a, name);
-        if (strcmp(dom, s->in->domain)) {
-            if (!strcmp(dom, "public") && s->in->public_model) {
-                other = s->in->public_model;
-            } else if (sema_is_domain(s, dom)) {
-                sema_err(s, t->span, "cannot reference table '%s' of domain '%s'", t->text, dom);
-                sema_note(s, t->span, "a domain may only reference tables of the 'public' domain");
-                return false;
-            } else {
-                sema_err(s, t->span, "unknown domain '%s'", dom);
-                sema_note_domains(s, t->span);
-                return false;
-            }
-        }
-    } else {
-        name = sema_term_name(s, t);
-        if (!name)
-            return false;
-    }
-    if (other) {
-        const Table *tt = model_find_table(other, name);
-        if (!tt) {
-            sema_err(s, t->span, "%s to unknown table '%s' in domain 'public'", what, t->text);
-            sema_suggest_table(s, t->span, name, other);
-            return false;
-        }
-        if (!tt->pk.name) {
-            sema_err(s, t->span, "%s to table '%s', which has no primary key", what, name);
-            return false;
-        }
-        out->schema = other->schema;
-        out->table = tt->name;
-        out->n = tt->pk.ncols;
-        out->cols = tt->pk.cols;
-        SqlType *ty = ARENA_ARRAY(s->a, SqlType, out->n);
-        for (size_t i = 0; i < out->n; i++) {
-            const Column *c = table_find_column(tt, tt->pk.cols[i]);
-            if (c)
-                ty[i] = c->type;
-        }
-        out->types = ty;
-        return true;
-    }
-    TDecl *td = sema_find_tdecl(s, name);
-    if (!td || td->ast->kind == DECL_ENUM) {
-        sema_err(s, t->span, "%s to unknown table '%s'", what, t->text);
-        sema_suggest_table(s, t->span, name, NULL);
-        return false;
-    }
-    if (td->state == 0)
-        build_table(s, td);
-    if (td->pk_failed)
-        return false;
-    if (!td->pk_ready) {
-        if (td == from || td->state == 1)
-            sema_err(s, t->span, "the primary key of '%s' depends on itself through this %s",
-                     td->name, what);
-        return false;
-    }
-    if (td->npk == 0) {
-        sema_err(s, t->span, "%s to table '%s', which has no primary key", what, td->name);
-        return false;
-    }
-    out->table = td->name;
-    out->cols = td->pkcols;
-    out->types = td->pktypes;
-    out->n = td->npk;
-    return true;
-}
-
-static Column *add_column(Sema *s, TDecl *td, const char *name, Span span)
-{
-    Table *t = td->t;
-    Column *c = PUSH(s, t->columns, t->ncolumns, td->ccols);
-    c->name = name;
-    c->span = span;
-    c->type.length = c->type.precision = c->type.scale = -1;
-    return c;
-}
-
-/* Add an index unless indexes[from..] already holds the same one (a ref marked @index). */
-static Index *add_index(Sema *s,
-                        TDecl *td,
-                        size_t from,
-                        const char *name,
-                        const char **cols,
-                        size_t n,
-                        bool unique,
-                        Span span)
-{
-    Table *t = td->t;
-    for (size_t i = from; i < t->nindexes; i++) {
-        const Index *o = &t->indexes[i];
-        bool same = !strcmp(o->name, name) && o->nelems == n && o->unique == unique;
-        for (size_t j = 0; same && j < n; j++)
-            same = o->elems[j].column && !strcmp(o->elems[j].column, cols[j]);
-        if (same)
-            return NULL; /* the same index twice (a ref marked @index): keep one */
-    }
-    Index *ix = PUSH(s, t->indexes, t->nindexes, td->cindexes);
-    ix->name = name;
-    ix->unique = unique;
-    ix->method = "btree";
-    ix->elems = ARENA_ARRAY(s->a, IndexElem, n ? n : 1);
-    for (size_t i = 0; i < n; i++)
-        ix->elems[i].column = cols[i];
-    ix->nelems = n;
-    ix->span = span;
-    return ix;
-}
-
-/* Foreign-key columns for one target (parent, association side or ref field). */
-static void add_fk_columns(Sema *s,
-                           TDecl *td,
-                           const Target *tg,
-                           const char *base,
-                           bool single_suffix_rule,
-                           bool nullable,
-                           FkAction del,
-                           FkAction upd,
-                           Span span,
-                           const char *fkname,
-                           size_t *col0)
-{
-    const char **cols = ARENA_ARRAY(s->a, const char *, tg->n);
-    *col0 = td->t->ncolumns;
-    for (size_t i = 0; i < tg->n; i++) {
-        const char *suffix = tg->cols[i];
-        size_t bl = strlen(base), sl = strlen(suffix);
-        const char *cn;
-        if (single_suffix_rule && tg->n == 1 && bl > sl + 1 && !strcmp(base + bl - sl, suffix) &&
-            base[bl - sl - 1] == '_')
-            cn = base;
-        else
-            cn = name_shorten(s->a, arena_printf(s->a, "%s_%s", base, suffix));
-        Column *c = add_column(s, td, cn, span);
-        c->type = type_for_reference(&tg->types[i]);
-        c->nullable = nullable;
-        cols[i] = cn;
-    }
-    Table *t = td->t;
-    ForeignKey *fk = PUSH(s, t->fks, t->nfks, td->cfks);
-    fk->name = fkname ? fkname : sema_join_name(s, "fk_", t->name, cols, tg->n, NULL);
-    fk->cols = cols;
-    fk->ncols = tg->n;
-    fk->ref_schema = tg->schema;
-    fk->ref_table = tg->table;
-    fk->ref_cols = tg->cols;
-    fk->on_delete = del;
-    fk->on_update = upd;
-    fk->span = span;
-    add_index(s, td, t->nindexes, sema_join_name(s, "idx_", t->name, cols, tg->n, NULL), cols,
-              tg->n, false, span);
-}
-
-static bool fk_action(Sema *s, const AstAttr *at, FkAction *out)
-{
-    static const char *const names[] = { "no_action", "restrict", "cascade", "set_null",
-                                         "set_default" };
-    if (!at->args || at->args->next || at->args->key || !at->args->terms || at->args->terms->next ||
-        at->args->terms->kind != TERM_IDENT) {
-        sema_err(s, at->span,
-                 "'@%s' takes one action: cascade, restrict, set_null, set_default or no_action",
-                 at->name);
-        return false;
-    }
-    const AstTerm *t = at->args->terms;
-    for (size_t i = 0; i < ARRAY_LEN(names); i++)
-        if (!strcmp(t->text, names[i])) {
-            *out = (FkAction)i;
-            return true;
-        }
-    sema_err(s, t->span, "unknown action '%s'", t->text);
-    sema_suggest(s, t->span, t->text, names, ARRAY_LEN(names));
-    return false;
-}
-
-static bool has_parents(DeclKind k)
-{
-    return k == DECL_COMPONENT || k == DECL_ATTRIBUTE || k == DECL_EVENT ||
-           k == DECL_CONFIGURATION || k == DECL_CONTRIBUTION;
-}
-
-/* Find the column a name argument refers to; reports unknown columns. */
-static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
-{
-    const char *n = sema_term_name(s, t);
-    if (!n)
-        return NULL;
-    if (table_find_column(td->t, n))
-        return table_find_column(td->t, n)->name;
-    sema_err(s, t->span, "unknown column '%s' in table '%s'", n, td->name);
-    const char **c = ARENA_ARRAY(s->a, const char *, td->t->ncolumns + 1);
-    for (size_t i = 0; i < td->t->ncolumns; i++)
-        c[i] = td->t->columns[i].name;
-    sema_suggest(s, t->span, n, c, td->t->ncolumns);
-    return NULL;
-}
-
-static bool single_term(const AstArg *a)
-{
-    return a && !a->key && a->terms && !a->terms->next;
-}
-
-/* A keyed argument with one term (using: gin). */
-static bool one_term(const AstArg *a)
-{
-    return a && a->terms && !a->terms->next;
-}
-
-static bool number_arg(Sema *s, const AstAttr *at, const AstArg *a, const char **out)
-{
-    if (!single_term(a) || a->terms->kind != TERM_NUMBER) {
-        sema_err(s, a ? a->span : at->span, "'@%s' expects a number", at->name);
-        return false;
-    }
-    *out = sema_canon_number(s, a->terms->text);
-    return true;
-}
-
-static void
-add_validator(Sema *s, Column *c, size_t *cap, ValidatorKind k, const char *a1, const char *a2)
-{
-    Validator *v = PUSH(s, c->validators, c->nvalidators, *cap);
-    v->kind = k;
-    v->arg1 = a1;
-    v->arg2 = a2;
-}
-
-static bool no_args(Sema *s, const AstAttr *at)
-{
-    if (at->args) {
-        sema_err(s, at->args->span, "'@%s' takes no arguments", at->name);
-        return false;
-    }
-    return true;
-}
-
-/* Field attributes other than @primary and the ref-only ones (already applied). */
-static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
-{
-    const AstField *f = fi->ast;
-    Table *t = td->t;
-    Column *cols = &t->columns[fi->col0];
-    const char **names = ARENA_ARRAY(s->a, const char *, fi->ncols ? fi->ncols : 1);
-    for (size_t i = 0; i < fi->ncols; i++)
-        names[i] = cols[i].name;
-    size_t vcap = 0, wascap = 0;
-    static const char *const k_name[] = { "name" };
-    static const char *const k_index[] = { "name", "using" };
-    for (const AstAttr *at = f->attrs; at; at = at->next) {
-        const char *an = at->name;
-        if (at->table_level) {
-            sema_err(s, at->name_span, "'@@%s' is a table attribute and cannot be used on a field",
-                     an);
-            if (sema_in_list(an, sema_field_attrs, sema_nfield_attrs))
-                sema_note(s, at->name_span, "write '@%s' for the field attribute", an);
-            continue;
-        }
-        if (!strcmp(an, "primary")) {
-            sema_check_keys(s, at, k_name, 1);
-        } else if (!strcmp(an, "unique")) {
-            if (!sema_check_keys(s, at, k_name, 1))
-                continue;
-            const char *nm = sema_arg_name(s, at);
-            Unique *u = PUSH(s, t->uniques, t->nuniques, td->cuniques);
-            u->name = nm ? nm : sema_join_name(s, "uq_", t->name, names, fi->ncols, NULL);
-            u->cols = names;
-            u->ncols = fi->ncols;
-            u->span = at->span;
-        } else if (!strcmp(an, "index")) {
-            if (!sema_check_keys(s, at, k_index, 2))
-                continue;
-            const char *nm = sema_arg_name(s, at);
-            const char *iname =
-                nm ? nm : sema_join_name(s, "idx_", t->name, names, fi->ncols, NULL);
-            Index *ix = add_index(s, td, fi->idx0, iname, names, fi->ncols, false, at->span);
-            const AstArg *u = sema_arg_key(at, "using");
-            if (ix && u) {
-                static const char *const methods[] = { "btree", "gin",  "gist",
-                                                       "hash",  "brin", "spgist" };
-                if (!one_term(u) || u->terms->kind != TERM_IDENT) {
-                    sema_err(s, u->span, "'using' expects an index method");
-                } else if (!sema_in_list(u->terms->text, methods, ARRAY_LEN(methods))) {
-                    sema_err(s, u->terms->span, "unknown index method '%s'", u->terms->text);
-                    sema_suggest(s, u->terms->span, u->terms->text, methods, ARRAY_LEN(methods));
-                } else {
-                    ix->method = u->terms->text;
-                }
-            }
-        } else if (!strcmp(an, "sensitive")) {
-            if (no_args(s, at))
-                for (size_t i = 0; i < fi->ncols; i++)
-                    cols[i].sensitive = true;
-        } else if (!strcmp(an, "email") || !strcmp(an, "url")) {
-            if (no_args(s, at))
-                add_validator(s, &cols[0], &vcap, an[0] == 'e' ? VAL_EMAIL : VAL_URL, NULL, NULL);
-        } else if (!strcmp(an, "min") || !strcmp(an, "max")) {
-            const char *v;
-            if (at->args && at->args->next)
-                sema_err(s, at->args->next->span, "'@%s' takes one number", an);
-            else if (number_arg(s, at, at->args, &v))
-                add_validator(s, &cols[0], &vcap, an[1] == 'i' ? VAL_MIN : VAL_MAX, v, NULL);
-        } else if (!strcmp(an, "length")) {
-            const char *v1 = NULL, *v2 = NULL;
-            if (!at->args || (at->args->next && at->args->next->next))
-                sema_err(s, at->span, "'@length' takes a minimum and an optional maximum");
-            else if (number_arg(s, at, at->args, &v1) &&
-                     (!at->args->next || number_arg(s, at, at->args->next, &v2)))
-                add_validator(s, &cols[0], &vcap, VAL_LENGTH, v1, v2);
-        } else if (!strcmp(an, "regex")) {
-            const char *re = NULL;
-            if (!at->args || at->args->next || at->args->key)
-                sema_err(s, at->span, "'@regex' takes one pattern string");
-            else if ((re = sema_arg_string(s, at->args, false)))
-                add_validator(s, &cols[0], &vcap, VAL_REGEX, re, NULL);
-        } else if (!strcmp(an, "on_delete") || !strcmp(an, "on_update") || !strcmp(an, "fk")) {
-            if (fi->kind != 2)
-                sema_err(s, at->name_span, "'@%s' is only allowed on a ref field", an);
-        } else if (!strcmp(an, "identity")) {
-            if (!sema_is_int_kind(cols[0].type.kind) || sema_is_serial(cols[0].type.kind) ||
-                cols[0].type.ndims) {
-                sema_err(s, at->name_span,
-                         "'@identity' needs a smallint, integer or bigint column");
-                continue;
-            }
-            cols[0].identity = IDENTITY_BY_DEFAULT;
-            if (at->args) {
-                const AstArg *a = at->args;
-                if (!single_term(a) || a->next || a->terms->kind != TERM_IDENT ||
-                    (strcmp(a->terms->text, "always") && strcmp(a->terms->text, "by_default")))
-                    sema_err(s, a->span, "'@identity' takes 'always' or 'by_default'");
-                else if (!strcmp(a->terms->text, "always"))
-                    cols[0].identity = IDENTITY_ALWAYS;
-            }
-            if (cols[0].nullable)
-                sema_err(s, at->name_span, "an identity column cannot be nullable");
-            if (f->def)
-                sema_err(s, f->def->span, "an identity column cannot have a default");
-        } else if (!strcmp(an, "generated")) {
-            const char *e = NULL;
-            if (!at->args || at->args->next || at->args->key)
-                sema_err(s, at->span, "'@generated' takes one SQL expression string");
-            else if ((e = sema_arg_string(s, at->args, true)))
-                cols[0].generated = e;
-            if (f->def)
-                sema_err(s, f->def->span, "a generated column cannot have a default");
-        } else if (!strcmp(an, "was")) {
-            cols[0].was = sema_was_names(s, at, cols[0].was, &cols[0].nwas, &wascap, true);
-        } else if (!strcmp(an, "backfill")) {
-            if (!at->args || at->args->next || at->args->key)
-                sema_err(s, at->span, "'@backfill' takes one value");
-            else
-                sema_make_default(s, at->args->terms, &cols[0].type, cols[0].nullable, "backfill",
-                                  &cols[0].backfill);
-        } else {
-            sema_unknown_attr(s, at, "on a field", sema_field_attrs, sema_nfield_attrs);
-        }
-    }
-}
-
-/* A ref field's columns: ref(target) with @on_delete/@on_update/@fk. */
-static void build_ref(Sema *s, TDecl *td, FieldInfo *fi)
-{
-    const AstField *f = fi->ast;
-    const AstArg *a = f->type.args;
-    if (!a || a->next || !single_term(a) ||
-        (a->terms->kind != TERM_IDENT && a->terms->kind != TERM_QIDENT &&
-         a->terms->kind != TERM_QUALIFIED)) {
-        sema_err(s, f->type.span, "'ref' takes one table name: ref(user) or ref(public.user)");
-        return;
-    }
-    bool nullable = f->type.nullable;
-    FkAction del = nullable ? FK_SET_NULL : FK_RESTRICT, upd = FK_CASCADE;
-    const char *fkname = NULL;
-    for (const AstAttr *at = f->attrs; at; at = at->next) {
-        if (at->table_level)
-            continue;
-        if (!strcmp(at->name, "on_delete"))
-            fk_action(s, at, &del);
-        else if (!strcmp(at->name, "on_update"))
-            fk_action(s, at, &upd);
-        else if (!strcmp(at->name, "fk")) {
-            static const char *const k_name[] = { "name" };
-            if (sema_check_keys(s, at, k_name, 1) && !(fkname = sema_arg_name(s, at)))
-                sema_err(s, at->span, "'@fk' needs name: 'fk_name'");
-        }
-    }
-    if ((del == FK_SET_NULL || upd == FK_SET_NULL) && !nullable)
-        sema_err(s, f->type.span, "'set_null' on a reference that is not nullable");
-    if (f->type.ndims) {
-        sema_err(s, f->type.span, "a reference cannot be an array");
-        return;
-    }
-    Target tg;
-    if (!resolve_target(s, a->terms, "reference", td, &tg))
-        return;
-    add_fk_columns(s, td, &tg, fi->name, true, nullable, del, upd, f->span, fkname, &fi->col0);
-    fi->ncols = tg.n;
-    if (f->def) {
-        if (tg.n != 1)
-            sema_err(s, f->def->span, "a reference to a composite key cannot have a default");
-        else
-            sema_make_default(s, f->def, &td->t->columns[fi->col0].type, nullable, "default",
-                              &td->t->columns[fi->col0].def);
-    }
-}
-
-/* Parent columns (of a, b) and association sides (between a, b). */
-static void build_parents(Sema *s, TDecl *td)
-{
-    const AstDecl *d = td->ast;
-    Table *t = td->t;
-    if (d->kind == DECL_TABLE) {
-        if (d->parents)
-            sema_err(s, d->parents->span, "a 'table' declaration cannot have parents");
-        return;
-    }
-    if (d->kind == DECL_ASSOCIATION) {
-        Target sides[2];
-        size_t nside = 0, c0 = 0;
-        const char **ucols = ARENA_ARRAY(s->a, const char *, 8);
-        size_t nu = 0, ucap = 8;
-        for (const AstTerm *p = d->parents; p && nside < 2; p = p->next) {
-            if (!resolve_target(s, p, "association", td, &sides[nside]))
-                return;
-            if (nside == 1 && !strcmp(sides[0].table, sides[1].table) &&
-                !sides[0].schema == !sides[1].schema) {
-                sema_err(s, p->span, "self-association '%s': both sides would be column '%s_%s'",
-                         t->name, sides[1].table, sides[1].cols[0]);
-                sema_note(s, p->span,
-                          "use a 'table' or an entity with two ref fields for a self-relation");
-                return;
-            }
-            add_fk_columns(s, td, &sides[nside], sides[nside].table, false, false, FK_CASCADE,
-                           FK_CASCADE, p->span, NULL, &c0);
-            for (size_t i = 0; i < sides[nside].n; i++)
-                *PUSH(s, ucols, nu, ucap) = t->columns[c0 + i].name;
-            nside++;
-        }
-        if (nside == 2) {
-            Unique *u = PUSH(s, t->uniques, t->nuniques, td->cuniques);
-            u->name = sema_join_name(s, "uq_", t->name, ucols, nu, NULL);
-            u->cols = ucols;
-            u->ncols = nu;
-            u->span = d->name->span;
-        }
-        for (const AstAs *as = d->as; as; as = as->next) {
-            const char *tn = sema_term_name(s, as->target);
-            const char *rel = sema_term_name2(s, as->relname, false, NULL);
-            if (!tn || !rel)
-                continue;
-            if (nside == 2 && !strcmp(tn, sides[0].table))
-                t->as_a = rel;
-            else if (nside == 2 && !strcmp(tn, sides[1].table))
-                t->as_b = rel;
-            else if (nside == 2)
-                sema_err(s, as->target->span, "'%s' is not a side of association '%s'", tn,
-                         t->name);
-        }
-        return;
-    }
-    for (const AstTerm *p = d->parents; p; p = p->next) {
-        Target tg;
-        if (!resolve_target(s, p, "parent", td, &tg) || !has_parents(d->kind))
-            continue;
-        size_t c0;
-        add_fk_columns(s, td, &tg, tg.table, false, false, FK_CASCADE, FK_CASCADE, p->span, NULL,
-                       &c0);
-    }
-}
-
-/* @@index(elem, ..., using:, where:, unique:, name:) */
-static void table_index(Sema *s, TDecl *td, const AstAttr *at)
-{
-    static const char *const keys[] = { "using", "where", "unique", "name" };
-    static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
-    if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
-        return;
-    Table *t = td->t;
-    size_t n = 0;
-    for (const AstArg *a = at->args; a; a = a->next)
-        if (!a->key)
-            n++;
-    if (n == 0) {
-        sema_err(s, at->span, "'@@index' needs at least one column or sql('expression')");
-        return;
-    }
-    IndexElem *el = ARENA_ARRAY(s->a, IndexElem, n);
-    const char **parts = ARENA_ARRAY(s->a, const char *, n);
-    size_t i = 0;
-    bool ok = true;
-    for (const AstArg *a = at->args; a; a = a->next) {
-        if (a->key)
-            continue;
-        const AstTerm *tm = a->terms;
-        if (tm->kind == TERM_SQL) {
-            el[i].expr = arena_strdup(s->a, tm->text);
-            char h[9];
-            name_hash8(h, tm->text, strlen(tm->text));
-            parts[i] = arena_strdup(s->a, h);
-        } else if (tm->kind == TERM_IDENT || tm->kind == TERM_QIDENT) {
-            el[i].column = parts[i] = column_ref(s, td, tm);
-            if (!el[i].column)
-                ok = false;
-        } else {
-            sema_err(s, tm->span, "expected a column name or sql('expression')");
-            ok = false;
-        }
-        for (const AstTerm *m = tm->next; m; m = m->next) {
-            const char *w = m->kind == TERM_IDENT ? m->text : "";
-            if (!strcmp(w, "asc"))
-                el[i].desc = false;
-            else if (!strcmp(w, "desc"))
-                el[i].desc = true;
-            else if (!strcmp(w, "nulls") && m->next && m->next->kind == TERM_IDENT &&
-                     (!strcmp(m->next->text, "first") || !strcmp(m->next->text, "last"))) {
-                el[i].nulls = !strcmp(m->next->text, "first") ? 1 : 2;
-                m = m->next;
-            } else {
-                sema_err(s, m->span, "expected asc, desc, nulls first or nulls last");
-                ok = false;
-                break;
-            }
-        }
-        i++;
-    }
-    bool unique = false;
-    const AstArg *u = sema_arg_key(at, "unique");
-    if (u) {
-        if (!one_term(u) || (u->terms->kind != TERM_TRUE && u->terms->kind != TERM_FALSE)) {
-            sema_err(s, u->span, "'unique' expects true or false");
-            ok = false;
-        } else {
-            unique = u->terms->kind == TERM_TRUE;
-        }
-    }
-    const char *method = "btree";
-    const AstArg *m = sema_arg_key(at, "using");
-    if (m) {
-        if (!one_term(m) || m->terms->kind != TERM_IDENT) {
-            sema_err(s, m->span, "'using' expects an index method");
-            ok = false;
-        } else if (!sema_in_list(m->terms->text, methods, ARRAY_LEN(methods))) {
-            sema_err(s, m->terms->span, "unknown index method '%s'", m->terms->text);
-            sema_suggest(s, m->terms->span, m->terms->text, methods, ARRAY_LEN(methods));
-            ok = false;
-        } else {
-            method = m->terms->text;
-        }
-    }
-    const char *where = NULL;
-    const AstArg *w = sema_arg_key(at, "where");
-    if (w && !(where = sema_arg_string(s, w, true)))
-        ok = false;
-    const char *nm = sema_arg_name(s, at);
-    if (!ok)
-        return;
-    Index *ix = PUSH(s, t->indexes, t->nindexes, td->cindexes);
-    ix->name = nm ? nm : sema_join_name(s, "idx_", t->name, parts, n, unique ? "_unique" : NULL);
-    ix->unique = unique;
-    ix->method = method;
-    ix->elems = el;
-    ix->nelems = n;
-    ix->where = where;
-    ix->span = at->span;
-}
-
-/* Positional column-name arguments of @@unique / @@primary. */
-static const char **attr_columns(Sema *s, TDecl *td, const AstAttr *at, size_t *n)
-{
-    size_t cnt = 0;
-    for (const AstArg *a = at->args; a; a = a->next)
-        if (!a->key)
-            cnt++;
-    *n = 0;
-    if (cnt == 0) {
-        sema_err(s, at->span, "'@@%s' needs at least one column", at->name);
-        return NULL;
-    }
-    const char **cols = ARENA_ARRAY(s->a, const char *, cnt);
-    bool ok = true;
-    for (const AstArg *a = at->args; a; a = a->next) {
-        if (a->key)
-            continue;
-        if (!single_term(a) || (a->terms->kind != TERM_IDENT && a->terms->kind != TERM_QIDENT)) {
-            sema_err(s, a->span, "expected a column name");
-            ok = false;
-            continue;
-        }
-        const char *c = column_ref(s, td, a->terms);
-        if (!c)
-            ok = false;
-        else
-            cols[(*n)++] = c;
-    }
-    return ok ? cols : NULL;
-}
-
-static void table_attrs_apply(Sema *s, TDecl *td)
-{
-    Table *t = td->t;
-    static const char *const k_name[] = { "name" };
-    for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
-        const char *an = at->name;
-        if (!at->table_level) {
-            sema_unknown_attr(s, at, "on a table", sema_table_attrs, sema_ntable_attrs);
-        } else if (!strcmp(an, "primary")) {
-            continue; /* finish_pk */
-        } else if (!strcmp(an, "unique")) {
-            size_t n;
-            if (!sema_check_keys(s, at, k_name, 1))
-                continue;
-            const char **cols = attr_columns(s, td, at, &n);
-            const char *nm = sema_arg_name(s, at);
-            if (!cols)
-                continue;
-            Unique *u = PUSH(s, t->uniques, t->nuniques, td->cuniques);
-            u->name = nm ? nm : sema_join_name(s, "uq_", t->name, cols, n, NULL);
-            u->cols = cols;
-            u->ncols = n;
-            u->span = at->span;
-        } else if (!strcmp(an, "index")) {
-            table_index(s, td, at);
-        } else if (!strcmp(an, "check")) {
-            if (!sema_check_keys(s, at, k_name, 1))
-                continue;
-            const AstArg *e = at->args;
-            if (!e || e->key || (e->next && !e->next->key)) {
-                sema_err(s, at->span,
-                         "'@@check' takes one SQL expression string and an optional name");
-                continue;
-            }
-            const char *expr = sema_arg_string(s, e, true);
-            const char *nm = sema_arg_name(s, at);
-            if (!expr)
-                continue;
-            char h[9];
-            name_hash8(h, expr, strlen(expr));
-            Check *c = PUSH(s, t->checks, t->nchecks, td->cchecks);
-            c->name = nm ? nm : name_shorten(s->a, arena_printf(s->a, "ck_%s_%s", t->name, h));
-            c->expr = expr;
-            c->span = at->span;
-        } else if (!strcmp(an, "was")) {
-            t->was = sema_was_names(s, at, t->was, &t->nwas, &td->cwas, true);
-        } else if (sema_in_list(an, sema_domain_attrs, sema_ndomain_attrs)) {
-            sema_err(s, at->name_span, "'@@%s' is only allowed in a domain block", an);
-        } else {
-            sema_unknown_attr(s, at, "on a table", sema_table_attrs, sema_ntable_attrs);
-            if (sema_in_list(an, sema_field_attrs, sema_nfield_attrs))
-                sema_note(s, at->name_span, "'@%s' is a field attribute: write it after a field",
-                          an);
-        }
-    }
-}
-
-static void set_pk_types(Sema *s, TDecl *td, const char **cols, size_t n)
-{
-    td->pkcols = cols;
-    td->npk = n;
-    td->pktypes = ARENA_ARRAY(s->a, SqlType, n ? n : 1);
-    for (size_t i = 0; i < n; i++) {
-        const Column *c = table_find_column(td->t, cols[i]);
-        if (c)
-            td->pktypes[i] = c->type;
-    }
-    td->pk_ready = true;
-}
-
-/* The primary key once every column exists. */
-static void finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id)
-{
-    Table *t = td->t;
-    const char *pkname = NULL;
-    const char **cols = NULL;
-    size_t n = 0;
-    Span span = td->ast->name ? td->ast->name->span : td->ast->span;
-    if (implicit_id) {
-        cols = ARENA_ARRAY(s->a, const char *, 1);
-        cols[0] = "id";
-        n = 1;
-    }
-    for (size_t i = 0; i < nf; i++) {
-        if (fi[i].primary && (fi[i].kind == 0 || !fi[i].ncols))
-            td->pk_failed = true;
-        if (!fi[i].primary || fi[i].kind == 0 || !fi[i].ncols)
-            continue;
-        n = fi[i].ncols;
-        cols = ARENA_ARRAY(s->a, const char *, n);
-        for (size_t j = 0; j < n; j++)
-            cols[j] = t->columns[fi[i].col0 + j].name;
-        span = fi[i].ast->span;
-        for (const AstAttr *at = fi[i].ast->attrs; at; at = at->next)
-            if (!at->table_level && !strcmp(at->name, "primary"))
-                pkname = sema_arg_name(s, at);
-        break;
-    }
-    for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
-        if (!at->table_level || strcmp(at->name, "primary"))
-            continue;
-        static const char *const k_name[] = { "name" };
-        sema_check_keys(s, at, k_name, 1);
-        cols = attr_columns(s, td, at, &n);
-        if (!cols) {
-            n = 0;
-            td->pk_failed = true;
-        }
-        pkname = sema_arg_name(s, at);
-        span = at->span;
-        break;
-    }
-    if (n == 0) {
-        td->npk = 0;
-        td->pk_ready = true;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        Column *c = NULL;
-        for (size_t j = 0; j < t->ncolumns && !c; j++)
-            if (!strcmp(t->columns[j].name, cols[i]))
-                c = &t->columns[j];
-        if (c && c->nullable) {
-            sema_err(s, c->span, "primary key column '%s' cannot be nullable", c->name);
-            c->nullable = false;
-        }
-    }
-    t->pk.name = pkname ? pkname : sema_join_name(s, "pk_", t->name, NULL, 0, NULL);
-    t->pk.cols = cols;
-    t->pk.ncols = n;
-    t->pk.span = span;
-    set_pk_types(s, td, cols, n);
-}
-
-/* Before any column is built: the key when it needs no other table (implicit id, a plain
- * @primary field, @@primary over plain fields), so references to a table being built work. */
-static void early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk)
-{
-    if (implicit_id) {
-        td->pkcols = ARENA_ARRAY(s->a, const char *, 1);
-        td->pkcols[0] = "id";
-        td->pktypes = ARENA_ARRAY(s->a, SqlType, 1);
-        td->pktypes[0] = (SqlType){ .kind = TY_SERIAL, .length = -1, .precision = -1, .scale = -1 };
-        td->npk = 1;
-        td->pk_ready = true;
-        return;
-    }
-    if (npk == 0) {
-        td->pk_ready = true;
-        return;
-    }
-    for (size_t i = 0; i < nf; i++)
-        if (fi[i].primary && fi[i].kind == 1) {
-            td->pkcols = ARENA_ARRAY(s->a, const char *, 1);
-            td->pkcols[0] = fi[i].name;
-            td->pktypes = ARENA_ARRAY(s->a, SqlType, 1);
-            td->pktypes[0] = fi[i].ty;
-            td->npk = 1;
-            td->pk_ready = true;
-            return;
-        }
-}
-
-static bool is_implicit(const TDecl *td, const Column *c)
-{
-    return c->span.src == td->ast->kw_span.src && c->span.off == td->ast->kw_span.off &&
-           c->span.len == td->ast->kw_span.len;
-}
-
-static const Column *sort_cols;
-
-static int cmp_colidx(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(sort_cols[x].name, sort_cols[y].name);
-    return c ? c : (x < y ? -1 : x > y);
-}
-
-/* Report duplicate column names, each against the first column of that name. Sorting keeps
- * this O(n log n) for tables with many thousands of fields. */
-static void check_columns(Sema *s, TDecl *td, FieldInfo *fi, size_t nf)
-{
-    Table *t = td->t;
-    size_t n = t->ncolumns;
-    if (n < 2)
-        return;
-    size_t *ix = ARENA_ARRAY(s->a, size_t, n);
-    size_t *owner = ARENA_ARRAY(s->a, size_t, n); /* column -> field index + 1 (0: implicit) */
-    for (size_t i = 0; i < n; i++)
-        ix[i] = i;
-    for (size_t k = 0; k < nf; k++)
-        for (size_t j = 0; j < fi[k].ncols; j++)
-            owner[fi[k].col0 + j] = k + 1;
-    sort_cols = t->columns;
-    qsort(ix, n, sizeof(*ix), cmp_colidx);
-    sort_cols = NULL;
-    size_t first = 0;
-    for (size_t i = 1; i < n; i++) {
-        const Column *a = &t->columns[ix[first]], *b = &t->columns[ix[i]];
-        if (strcmp(a->name, b->name)) {
-            first = i;
-            continue;
-        }
-        if (diag_full(s->d))
-            return;
-        sema_err(s, b->span, "duplicate column '%s' in table '%s'", b->name, t->name);
-        size_t oa = owner[ix[first]], ob = owner[ix[i]];
-        const char *ra = oa ? fi[oa - 1].ast->name->text : NULL;
-        const char *rb = ob ? fi[ob - 1].ast->name->text : NULL;
-        if (is_implicit(td, a))
-            sema_note(s, a->span,
-                      "'%s' adds the implicit primary key 'id'; mark a field @primary to use "
-                      "your own",
-                      archetype_name(t->archetype));
-        else if (ra && rb && strcmp(ra, rb))
-            sema_note(s, a->span, "'%s' and '%s' both become '%s'", ra, rb, b->name);
-        else
-            sema_note(s, a->span, "previous declaration of '%s' is here", a->name);
-    }
-}
-
-static void build_table(Sema *s, TDecl *td)
-{
-    td->state = 1;
-    const AstDecl *d = td->ast;
-    Table *t = td->t;
-    t->name = td->name;
-    t->archetype = (Archetype)d->kind;
-    t->comment = d->doc;
-    t->span = d->span;
-    size_t nf = 0, i = 0;
-    for (const AstField *f = d->fields; f; f = f->next)
-        nf++;
-    FieldInfo *fi = ARENA_ARRAY(s->a, FieldInfo, nf ? nf : 1);
-    int npk = 0;
-    Span first_pk = { 0 };
-    for (const AstField *f = d->fields; f; f = f->next, i++) {
-        fi[i].ast = f;
-        fi[i].name = sema_term_name(s, f->name);
-        if (fi[i].name)
-            fi[i].kind = sema_resolve_type(s, td, fi[i].name, &f->type, &fi[i].ty);
-        for (const AstAttr *at = f->attrs; at; at = at->next) {
-            if (at->table_level || strcmp(at->name, "primary"))
-                continue;
-            if (npk++) {
-                sema_err(s, at->span, "more than one primary key in '%s'", td->name);
-                sema_note(
-                    s, first_pk,
-                    "first primary key declared here; use @@primary(a, b) for a composite key");
-                continue;
-            }
-            first_pk = at->span;
-            fi[i].primary = true;
-        }
-    }
-    for (const AstAttr *at = d->attrs; at; at = at->next) {
-        if (!at->table_level || strcmp(at->name, "primary"))
-            continue;
-        if (npk++) {
-            sema_err(s, at->span, "more than one primary key in '%s'", td->name);
-            sema_note(s, first_pk, "first primary key declared here");
-            continue;
-        }
-        first_pk = at->span;
-    }
-    bool implicit_id = npk == 0 && d->kind != DECL_ASSOCIATION && d->kind != DECL_TABLE;
-    early_pk(s, td, fi, nf, implicit_id, npk);
-    if (implicit_id) {
-        Column *c = add_column(s, td, "id", d->kw_span);
-        c->type.kind = TY_SERIAL;
-    }
-    build_parents(s, td);
-    for (i = 0; i < nf; i++) {
-        const AstField *f = fi[i].ast;
-        fi[i].idx0 = t->nindexes;
-        if (fi[i].kind == 2) {
-            build_ref(s, td, &fi[i]);
-        } else if (fi[i].kind == 1) {
-            fi[i].col0 = t->ncolumns;
-            fi[i].ncols = 1;
-            Column *c = add_column(s, td, fi[i].name, f->span);
-            c->type = fi[i].ty;
-            c->nullable = f->type.nullable;
-            c->comment = f->doc;
-            if (f->def && sema_is_serial(c->type.kind))
-                sema_err(s, f->def->span, "a serial column cannot have a default");
-            else if (f->def)
-                sema_make_default(s, f->def, &c->type, c->nullable, "default", &c->def);
-        }
-        if (fi[i].kind && fi[i].ncols) {
-            for (size_t j = 0; j < fi[i].ncols; j++)
-                t->columns[fi[i].col0 + j].comment = f->doc;
-            apply_field_attrs(s, td, &fi[i]);
-        }
-    }
-    /* Implicit timestamps, unless a field already made a column of that name. */
-    bool created = d->kind <= DECL_CONTRIBUTION;
-    bool updated = created && d->kind != DECL_EVENT;
-    bool deleted =
-        d->kind == DECL_ENTITY || d->kind == DECL_ATTRIBUTE || d->kind == DECL_CONTRIBUTION;
-    const char *ts[3] = { created ? "created_at" : NULL, updated ? "updated_at" : NULL,
-                          deleted ? "deleted_at" : NULL };
-    for (int k = 0; k < 3; k++) {
-        if (!ts[k] || table_find_column(t, ts[k]))
-            continue;
-        Column *c = add_column(s, td, ts[k], d->kw_span);
-        c->type.kind = TY_TIMESTAMPTZ;
-        c->nullable = k == 2;
-        if (k < 2)
-            c->def = (Default){ DEF_EXPR, "CURRENT_TIMESTAMP" };
-    }
-    check_columns(s, td, fi, nf);
-    finish_pk(s, td, fi, nf, implicit_id);
-    table_attrs_apply(s, td);
-    td->state = 2;
-}
 
 /* ---------------------------------------------------------------- domain block */
 
@@ -1012,7 +73,8 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
 
 typedef struct NameUse {
     const char *name;
-    const char *what; /* "table 'x'", "index on table 'x'", ... */
+    const char *what;  /* "table ", "index on ", ..., then 'table' quoted; or a fixed text */
+    const char *table; /* NULL: what alone */
     Span span;
     size_t seq;
 } NameUse;
@@ -1024,67 +86,109 @@ static int cmp_use(const void *a, const void *b)
     return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
+static size_t hash_name(const char *p)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a: a lookup table key, not a name suffix */
+    for (; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* true when two uses share a name: one hash-table pass, so the common case (no clash) needs
+ * no sort. */
+static bool has_duplicate(Sema *s, const NameUse *u, size_t n)
+{
+    if (n < 2)
+        return false;
+    if (n <= 8) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(u[i].name, u[j].name))
+                    return true;
+        return false;
+    }
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    const char **tab = ARENA_ARRAY(s->a, const char *, cap);
+    for (size_t i = 0; i < n; i++) {
+        size_t h = hash_name(u[i].name) & (cap - 1);
+        while (tab[h]) {
+            if (!strcmp(tab[h], u[i].name))
+                return true;
+            h = (h + 1) & (cap - 1);
+        }
+        tab[h] = u[i].name;
+    }
+    return false;
+}
+
 /* Report names used twice in one namespace (PostgreSQL: relations of a schema, types of a
  * schema, constraints of a table). */
 static void check_namespace(Sema *s, NameUse *u, size_t n, const char *space)
 {
-    if (n < 2)
+    if (!has_duplicate(s, u, n))
         return;
     qsort(u, n, sizeof(*u), cmp_use);
     for (size_t i = 1; i < n; i++)
         if (!strcmp(u[i].name, u[i - 1].name)) {
-            sema_err(s, u[i].span, "name '%s' of the %s is already used by the %s", u[i].name,
-                     u[i].what, u[i - 1].what);
+            const NameUse *a = &u[i], *b = &u[i - 1];
+            sema_err(s, a->span, "name '%s' of the %s%s%s%s is already used by the %s%s%s%s",
+                     a->name, a->what, a->table ? "'" : "", a->table ? a->table : "",
+                     a->table ? "'" : "", b->what, b->table ? "'" : "", b->table ? b->table : "",
+                     b->table ? "'" : "");
             sema_note(s, u[i - 1].span,
                       "%s; names longer than %d bytes are shortened to %d bytes and a hash", space,
                       NAME_MAX_BYTES, NAME_SHORT_PREFIX);
         }
 }
 
+#define USE(nm, wh, tb, sp) ((NameUse){ (nm), (wh), (tb), (sp), seq++ })
+
 static void check_names(Sema *s, Model *m)
 {
-    size_t cap = m->nenums + 1, n = 0, seq = 0;
-    for (size_t i = 0; i < m->ntables; i++)
-        cap += 2 + m->tables[i].nuniques + m->tables[i].nindexes;
+    size_t cap = m->nenums + 1, n = 0, seq = 0, ccap = 1;
+    for (size_t i = 0; i < m->ntables; i++) {
+        const Table *t = &m->tables[i];
+        cap += 2 + t->nuniques + t->nindexes;
+        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks;
+        if (nc > ccap)
+            ccap = nc;
+    }
     NameUse *rel = ARENA_ARRAY(s->a, NameUse, cap);
     NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + 1);
+    NameUse *con = ARENA_ARRAY(s->a, NameUse, ccap);
     size_t ntyp = 0;
     for (size_t i = 0; i < m->ntables; i++) {
         const Table *t = &m->tables[i];
-        rel[n++] = (NameUse){ t->name, arena_printf(s->a, "table '%s'", t->name), t->span, seq++ };
-        typ[ntyp++] =
-            (NameUse){ t->name, arena_printf(s->a, "table '%s'", t->name), t->span, seq++ };
+        rel[n++] = USE(t->name, "table ", t->name, t->span);
+        typ[ntyp++] = USE(t->name, "table ", t->name, t->span);
         if (t->pk.name)
-            rel[n++] = (NameUse){ t->pk.name, arena_printf(s->a, "primary key of '%s'", t->name),
-                                  t->pk.span, seq++ };
+            rel[n++] = USE(t->pk.name, "primary key of ", t->name, t->pk.span);
         for (size_t j = 0; j < t->nuniques; j++)
-            rel[n++] = (NameUse){ t->uniques[j].name,
-                                  arena_printf(s->a, "unique constraint on '%s'", t->name),
-                                  t->uniques[j].span, seq++ };
+            rel[n++] = USE(t->uniques[j].name, "unique constraint on ", t->name,
+                           t->uniques[j].span);
         for (size_t j = 0; j < t->nindexes; j++)
-            rel[n++] = (NameUse){ t->indexes[j].name, arena_printf(s->a, "index on '%s'", t->name),
-                                  t->indexes[j].span, seq++ };
-        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks, k = 0;
-        NameUse *con = ARENA_ARRAY(s->a, NameUse, nc);
+            rel[n++] = USE(t->indexes[j].name, "index on ", t->name, t->indexes[j].span);
+        size_t k = 0;
         if (t->pk.name)
-            con[k++] = (NameUse){ t->pk.name, "primary key", t->pk.span, seq++ };
+            con[k++] = USE(t->pk.name, "primary key", NULL, t->pk.span);
         for (size_t j = 0; j < t->nuniques; j++)
-            con[k++] =
-                (NameUse){ t->uniques[j].name, "unique constraint", t->uniques[j].span, seq++ };
+            con[k++] = USE(t->uniques[j].name, "unique constraint", NULL, t->uniques[j].span);
         for (size_t j = 0; j < t->nfks; j++)
-            con[k++] = (NameUse){ t->fks[j].name, "foreign key", t->fks[j].span, seq++ };
+            con[k++] = USE(t->fks[j].name, "foreign key", NULL, t->fks[j].span);
         for (size_t j = 0; j < t->nchecks; j++)
-            con[k++] = (NameUse){ t->checks[j].name, "check constraint", t->checks[j].span, seq++ };
+            con[k++] = USE(t->checks[j].name, "check constraint", NULL, t->checks[j].span);
         check_namespace(s, con, k, "constraint names must be unique within a table");
     }
     for (size_t i = 0; i < m->nenums; i++)
-        typ[ntyp++] =
-            (NameUse){ m->enums[i].name, arena_printf(s->a, "enum '%s'", m->enums[i].name),
-                       m->enums[i].span, seq++ };
+        typ[ntyp++] = USE(m->enums[i].name, "enum ", m->enums[i].name, m->enums[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");
 }
+
+#undef USE
 
 bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
 {
@@ -1138,7 +242,7 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
     }
     for (size_t i = 0; i < s->ntdecls; i++)
         if (s->tdecls[i].state == 0)
-            build_table(s, &s->tdecls[i]);
+            sema_build_table(s, &s->tdecls[i]);
     size_t nt = 0;
     out->tables = ARENA_ARRAY(a, Table, s->ntdecls ? s->ntdecls : 1);
     for (size_t i = 0; i < s->ntdecls; i++)

@@ -1,7 +1,8 @@
 /*
- * sema_int.h - sema's internal state and the helpers shared by sema.c (tables, domain) and
- * sema_types.c (names, lookups, types, enums, attribute arguments, defaults). Not an API:
- * included only by those two files.
+ * sema_int.h - sema's internal state and the helpers shared by its files: sema.c (the domain
+ * loop, domain block, name collisions), sema_table.c (columns, references, parents, field
+ * attributes), sema_keys.c (primary keys, table constraints, indexes) and sema_types.c (names,
+ * lookups, types, enums, attribute arguments, defaults). Not an API: included only by those.
  */
 #ifndef STRAV_SEMA_INT_H
 #define STRAV_SEMA_INT_H
@@ -93,6 +94,34 @@ const char *sema_arg_name(Sema *s, const AstAttr *at);
 const char *sema_canon_number(Sema *s, const char *txt);
 bool sema_make_default(
     Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out);
+
+/* sema_table.c */
+void sema_build_table(Sema *s, TDecl *td);
+
+/* sema_keys.c */
+Index *sema_add_index(Sema *s,
+                      TDecl *td,
+                      size_t from,
+                      const char *name,
+                      const char **cols,
+                      size_t n,
+                      bool unique,
+                      Span span);
+void sema_table_attrs_apply(Sema *s, TDecl *td);
+void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk);
+void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id);
+
+/* A positional argument with one term (column, number). */
+static inline bool single_term(const AstArg *a)
+{
+    return a && !a->key && a->terms && !a->terms->next;
+}
+
+/* A keyed argument with one term (using: gin). */
+static inline bool one_term(const AstArg *a)
+{
+    return a && a->terms && !a->terms->next;
+}
 
 extern const char *const sema_field_attrs[];
 extern const char *const sema_table_attrs[];

@@ -130,15 +130,23 @@ const char *sema_term_name(Sema *s, const AstTerm *t)
 const char *sema_join_name(
     Sema *s, const char *prefix, const char *table, const char **cols, size_t n, const char *suffix)
 {
-    StrBuf sb = SB_INIT;
-    sb_addf(&sb, "%s%s", prefix, table);
+    /* Straight into the arena (no printf): this runs for every key, index and FK. */
+    size_t pl = strlen(prefix), tl = strlen(table), sl = suffix ? strlen(suffix) : 0;
+    size_t len = pl + tl + sl;
     for (size_t i = 0; i < n; i++)
-        sb_addf(&sb, "_%s", cols[i]);
-    if (suffix)
-        sb_adds(&sb, suffix);
-    const char *r = name_shorten(s->a, arena_strdup(s->a, sb_str(&sb)));
-    sb_release(&sb);
-    return r;
+        len += 1 + strlen(cols[i]);
+    char *r = arena_alloc(s->a, len + 1), *o = r;
+    memcpy(o, prefix, pl), o += pl;
+    memcpy(o, table, tl), o += tl;
+    for (size_t i = 0; i < n; i++) {
+        size_t cl = strlen(cols[i]);
+        *o++ = '_';
+        memcpy(o, cols[i], cl), o += cl;
+    }
+    if (sl)
+        memcpy(o, suffix, sl), o += sl;
+    *o = '\0';
+    return name_shorten(s->a, r);
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -383,6 +391,10 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             sema_err(s, n->span, "unknown type '%s'", n->text);
             return 0;
         }
+        if (at->has_args) {
+            sema_err(s, at->span, "an enum type takes no parameters");
+            return 0;
+        }
         out->kind = TY_ENUM;
         out->enum_name = e->name;
         return 1;
@@ -424,7 +436,11 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
     if (!known) {
         const char *ename = name_snake(s->a, w);
         EDecl *e = ename ? find_edecl(s, ename) : NULL;
-        if (e && !at->has_args) {
+        if (e && at->has_args) {
+            sema_err(s, at->span, "an enum type takes no parameters");
+            return 0;
+        }
+        if (e) {
             out->kind = TY_ENUM;
             out->enum_name = e->name;
             return 1;
@@ -463,6 +479,8 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         }
         if (nargs >= 1 && !arg_int(s, at->args, "the precision", 1, 1000, &out->precision))
             return 0;
+        if (nargs == 1)
+            out->scale = 0; /* numeric(p) is numeric(p,0), as PostgreSQL stores it */
         if (nargs == 2) {
             if (!arg_int(s, at->args->next, "the scale", 0, 1000, &out->scale))
                 return 0;
@@ -741,10 +759,13 @@ sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t 
 
 /* ---------------------------------------------------------------- defaults */
 
-/* Canonical decimal text: no '+', no leading zeros, no trailing fraction zeros, "0" for -0. */
+/* Canonical decimal text: the number as PostgreSQL's numeric_out prints the literal (which is
+ * what pg_get_expr gives back for a default, so compiled and introspected models agree): no '+',
+ * no exponent, no leading zeros, the fraction digits as written shifted by the exponent
+ * (1.50 -> 1.50, 1e6 -> 1000000, 1.5e-3 -> 0.0015, 15e-1 -> 1.5), no sign on zero.
+ * NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
 const char *sema_canon_number(Sema *s, const char *txt)
 {
-    StrBuf sb = SB_INIT;
     const char *p = txt;
     bool neg = false;
     if (*p == '-' || *p == '+')
@@ -753,7 +774,7 @@ const char *sema_canon_number(Sema *s, const char *txt)
     while (*p >= '0' && *p <= '9')
         p++;
     size_t ilen = (size_t)(p - ip);
-    const char *fp = NULL;
+    const char *fp = p;
     size_t flen = 0;
     if (*p == '.') {
         fp = ++p;
@@ -761,34 +782,45 @@ const char *sema_canon_number(Sema *s, const char *txt)
             p++;
         flen = (size_t)(p - fp);
     }
-    while (ilen > 1 && *ip == '0')
-        ip++, ilen--;
-    while (flen > 0 && fp[flen - 1] == '0')
-        flen--;
     long exp = 0;
-    bool has_exp = false;
     if (*p == 'e' || *p == 'E') {
-        has_exp = true;
-        exp = strtol(p + 1, NULL, 10);
+        const char *q = p + 1;
+        bool eneg = *q == '-';
+        if (*q == '-' || *q == '+')
+            q++;
+        for (; *q >= '0' && *q <= '9'; q++)
+            if ((exp = exp * 10 + (*q - '0')) > 1000)
+                return NULL;
+        if (eneg)
+            exp = -exp;
     }
+    /* digits d[0..nd) with the decimal point after `point` of them (may be <0 or >nd). */
+    size_t nd = ilen + flen;
+    long point = (long)ilen + exp;
+    long scale = (long)flen - exp;
+    if (scale < 0)
+        scale = 0;
+    StrBuf sb = SB_INIT;
+#define DIGIT(i) ((i) < 0 || (i) >= (long)nd ? '0' : (i) < (long)ilen ? ip[i] : fp[(i) - (long)ilen])
     bool zero = true;
-    for (size_t i = 0; i < ilen; i++)
-        if (ip[i] != '0')
+    for (size_t i = 0; i < nd; i++)
+        if (DIGIT((long)i) != '0')
             zero = false;
-    if (flen)
-        zero = false;
     if (neg && !zero)
         sb_addch(&sb, '-');
-    if (ilen)
-        sb_add(&sb, ip, ilen);
-    else
+    long i = 0;
+    while (i < point - 1 && DIGIT(i) == '0') /* leading zeros */
+        i++;
+    if (point <= 0)
         sb_addch(&sb, '0');
-    if (flen) {
+    for (; i < point; i++)
+        sb_addch(&sb, DIGIT(i));
+    if (scale > 0) {
         sb_addch(&sb, '.');
-        sb_add(&sb, fp, flen);
+        for (long k = 0; k < scale; k++)
+            sb_addch(&sb, DIGIT(point + k));
     }
-    if (has_exp && exp != 0 && !zero)
-        sb_addf(&sb, "e%ld", exp);
+#undef DIGIT
     const char *r = arena_strdup(s->a, sb_str(&sb));
     sb_release(&sb);
     return r;
@@ -859,8 +891,11 @@ bool sema_make_default(
                      t->text);
             return false;
         }
+        if (!(out->text = sema_canon_number(s, t->text))) {
+            sema_err(s, t->span, "number '%s' is out of range (exponent beyond 1000)", t->text);
+            return false;
+        }
         out->kind = DEF_NUMBER;
-        out->text = sema_canon_number(s, t->text);
         return true;
     case TERM_STRING:
         if (!name_utf8_valid(t->text, strlen(t->text))) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/fuzz.t - fuzz smoke test of the front end (tests/fuzz/fuzz_front.c): build it with
+# tests/fuzz/fuzz.t - fuzz smoke test of the front end, lex+parse+check+fmt (tests/fuzz/fuzz_front.c): build it with
 # clang -fsanitize=fuzzer,address,undefined from the compiler sources and the generated lexer
 # and parser, run it FUZZ_SECONDS (default 20) seeded from tests/golden/**/*.strav, then feed it
 # giant inputs (a 10 MB line, 100k nested-looking tokens, random bytes). ok = no crash, no hang.
@@ -20,11 +20,12 @@ if ! command -v clang >/dev/null || [ ! -f "$BUILD/gen/parser.c" ] || [ ! -f "$B
 fi
 bin=$tmp/fuzz_front
 srcs="tests/fuzz/fuzz_front.c compiler/parse.c compiler/ast.c compiler/fmt.c compiler/source.c
-      compiler/diag.c compiler/arena.c compiler/strbuf.c $BUILD/gen/lexer.c $BUILD/gen/parser.c"
+      compiler/diag.c compiler/arena.c compiler/strbuf.c compiler/sema*.c compiler/names.c
+      compiler/model.c compiler/sqlnorm.c compiler/sqlquote.c $BUILD/gen/lexer.c $BUILD/gen/parser.c"
 [ -f compiler/base.c ] && srcs="$srcs compiler/base.c"
 if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DARENA_DEBUG \
-        -I compiler -I "$BUILD/gen" -o "$bin" $srcs 2>"$tmp/cc"; then
+        -I compiler -I "$BUILD/gen" -o "$bin" $srcs -lutf8proc -lcrypto 2>"$tmp/cc"; then
     if grep -q 'libclang_rt.fuzzer\|fuzzer' "$tmp/cc" && ! grep -q 'error:.*\.c:' "$tmp/cc"; then
         echo "1..0 # SKIP libFuzzer not available"
         exit 0
@@ -37,7 +38,11 @@ fi
 ok "build the fuzz target"
 
 mkdir -p "$tmp/corpus" "$tmp/crash"
-for f in tests/golden/*/*.strav; do cp "$f" "$tmp/corpus/$(echo "$f" | tr '/' '_')"; done
+# Seeds: every golden and example schema, plus tests/fuzz/regress/ (inputs that once crashed).
+for f in tests/golden/*/*.strav tests/golden/*/*/*/*.strav tests/golden/*/*.d/*/*.strav \
+         schemas/*/*.strav schemas/*/*/*.strav schemas/*/*/*/*.strav tests/fuzz/regress/*; do
+    [ -f "$f" ] && cp "$f" "$tmp/corpus/$(echo "$f" | tr '/' '_')"
+done
 if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$tmp/crash/" "$tmp/corpus" >"$tmp/log" 2>&1; then
     ok "fuzz the front end for ${secs}s"

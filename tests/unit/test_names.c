@@ -3,6 +3,7 @@
  */
 #include "names.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "tap.h"
@@ -23,6 +24,19 @@ int main(void)
         CHECK_STR(name_snake(&a, "ID"), "id");
         CHECK_STR(name_snake(&a, "userID"), "user_id");
         CHECK_STR(name_snake(&a, "_private"), "_private");
+    }
+    TEST("the ASCII fast path agrees with the utf8proc path")
+    {
+        /* "_é" forces the Unicode path without changing how the ASCII part is cut. */
+        static const char *const words[] = { "emailVerifiedAt", "HTMLParser", "line2Text", "A",
+                                             "aB", "ABc", "A1B", "x_Y", "__X__", "9Lives",
+                                             "ALLCAPS", "mixedCASEWord", "a1b2C3", "_" };
+        for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+            char buf[64], want[64];
+            snprintf(buf, sizeof(buf), "%s_\xc3\xa9", words[i]);
+            snprintf(want, sizeof(want), "%s_\xc3\xa9", name_snake(&a, words[i]));
+            CHECK_STR(name_snake(&a, buf), want);
+        }
     }
     TEST("non-ASCII capitals count as capitals and are lowercased")
     {

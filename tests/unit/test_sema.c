@@ -204,21 +204,29 @@ int main(void)
         sb_release(&j1);
         sb_release(&j2);
     }
-    TEST("defaults: canonical numbers, booleans, sql expressions")
+    TEST("defaults: canonical numbers (as PostgreSQL prints them), booleans, sql expressions")
     {
         run1(&r, "table t {\n  a integer = 007\n  b decimal(5,2) = -1.50\n  c boolean = false\n"
-                 "  d timestamptz = sql('now()')\n  e text? = null\n  f numeric = -0.0\n}\n");
+                 "  d timestamptz = sql('now()')\n  e text? = null\n  f numeric = -0.0\n"
+                 "  g double = 1e6\n  h numeric = 1.5e-3\n  i numeric = 250e-1\n"
+                 "  j decimal(5)\n}\n");
         CHECK(r.ok);
         const Table *t = model_find_table(&r.m, "t");
         if (t) {
             CHECK_STR(table_find_column(t, "a")->def.text, "7");
-            CHECK_STR(table_find_column(t, "b")->def.text, "-1.5");
+            CHECK_STR(table_find_column(t, "b")->def.text, "-1.50");
             CHECK(table_find_column(t, "c")->def.kind == DEF_BOOL);
             CHECK(table_find_column(t, "d")->def.kind == DEF_EXPR);
-            CHECK(table_find_column(t, "e")->def.kind == DEF_NULL);
-            CHECK_STR(table_find_column(t, "f")->def.text, "0");
+            CHECK_STR(table_find_column(t, "d")->def.text, "CURRENT_TIMESTAMP");
+            CHECK(table_find_column(t, "e")->def.kind == DEF_NONE); /* PostgreSQL stores none */
+            CHECK_STR(table_find_column(t, "f")->def.text, "0.0");
+            CHECK_STR(table_find_column(t, "g")->def.text, "1000000");
+            CHECK_STR(table_find_column(t, "h")->def.text, "0.0015");
+            CHECK_STR(table_find_column(t, "i")->def.text, "25.0");
+            CHECK_INT(table_find_column(t, "j")->type.precision, ==, 5);
+            CHECK_INT(table_find_column(t, "j")->type.scale, ==, 0);
             CHECK(t->pk.name == NULL);
-            CHECK_INT(t->ncolumns, ==, 6);
+            CHECK_INT(t->ncolumns, ==, 10);
         }
         done(&r);
     }
