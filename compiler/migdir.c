@@ -205,7 +205,7 @@ void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *ver
         sha256_buf(&sb, hashes[i]);
     }
     sb_reset(&sb);
-    model_json_write(&sb, m);
+    model_json_write_compact(&sb, m);
     sha256_buf(&sb, snap);
     manifest_text(out, p, m, version, message, now_ms, parent, hashes, snap);
     sb_release(&sb);
@@ -370,7 +370,7 @@ bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, con
             diag_global(d, DIAG_ERROR, "cannot open '%s': %s", tmp.buf, strerror(errno));
     }
     if (ok) { /* the largest file first, so its writeback overlaps the rest */
-        model_json_write(&buf, m);
+        model_json_write_compact(&buf, m);
         sha256_buf(&buf, snap);
         ok = write_rel(&w, "snapshot.json", &buf, true);
     }

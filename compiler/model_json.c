@@ -8,6 +8,7 @@
  */
 #include "model_json.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ typedef struct JW {
     int depth;
     bool first[64]; /* nothing written yet at this depth */
     bool after_key; /* the next value completes a "key": */
+    int flat;       /* containers deeper than this are written on one line, without spaces */
 } JW;
 
 static void jw_newline(JW *w, int depth)
@@ -57,7 +59,8 @@ static void jw_item(JW *w)
     if (!w->first[w->depth])
         sb_addch(w->out, ',');
     w->first[w->depth] = false;
-    jw_newline(w, w->depth);
+    if (w->depth <= w->flat)
+        jw_newline(w, w->depth);
 }
 
 static void jw_open(JW *w, char c)
@@ -73,7 +76,7 @@ static void jw_close(JW *w, char c)
 {
     bool empty = w->first[w->depth];
     w->depth--;
-    if (!empty)
+    if (!empty && w->depth < w->flat)
         jw_newline(w, w->depth);
     sb_addch(w->out, c);
 }
@@ -108,7 +111,10 @@ static void key(JW *w, const char *k)
     jw_item(w);
     sb_addch(w->out, '"');
     sb_adds(w->out, k);
-    sb_add(w->out, "\": ", 3);
+    if (w->depth <= w->flat)
+        sb_add(w->out, "\": ", 3);
+    else
+        sb_add(w->out, "\":", 2);
     w->after_key = true;
 }
 
@@ -372,14 +378,21 @@ static void model_json(JW *w, const Model *m)
 
 void model_json_write(StrBuf *out, const Model *m)
 {
-    JW w = {.out = out};
+    JW w = {.out = out, .flat = INT_MAX};
+    model_json(&w, m);
+    sb_addch(out, '\n');
+}
+
+void model_json_write_compact(StrBuf *out, const Model *m)
+{
+    JW w = {.out = out, .flat = 2}; /* root members and the items of "enums"/"tables" */
     model_json(&w, m);
     sb_addch(out, '\n');
 }
 
 void project_json_write(StrBuf *out, const Project *p)
 {
-    JW w = {.out = out};
+    JW w = {.out = out, .flat = INT_MAX};
     jw_open(&w, '{');
     key(&w, "domains");
     jw_open(&w, '[');
