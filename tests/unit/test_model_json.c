@@ -152,8 +152,8 @@ int main(void)
             "{\"domain\":\"a\\u0000\",\"schema\":\"s\"}",             /* NUL */
             "{\"domain\":\"a\",\"schema\":\"s\"} x",                  /* trailing data */
             "{\"domain\":\"a\",\"schema\":\"s\",}",                    /* trailing comma */
-            "{\"domain\":\"a\",\"schema\":\"s\",\"tables\":[{\"name\":\"t\",\"columns\":[{"
-            "\"name\":\"c\",\"nullable\":true,\"type\":{\"kind\":\"varchar\",\"length\":1.5}}]}]}",
+            ("{\"domain\":\"a\",\"schema\":\"s\",\"tables\":[{\"name\":\"t\",\"columns\":[{"
+             "\"name\":\"c\",\"nullable\":true,\"type\":{\"kind\":\"varchar\",\"length\":1.5}}]}]}"),
         };
         for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
             int before = d.nerrors;
