@@ -103,8 +103,12 @@ static void sha256_hex(const char *data, size_t len, char out[65])
     unsigned int n = 0;
     if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
         BUG("EVP_Digest failed");
-    for (unsigned int i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * n] = '\0';
 }
 
 static void iso_time(uint64_t ms, char out[64])
