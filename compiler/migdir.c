@@ -2,12 +2,14 @@
  * migdir.c - read the latest snapshot of a domain and write migration directories
  * (migdir.h, docs/migration-format.md).
  */
+#define _GNU_SOURCE /* syncfs, sync_file_range */
 #include "migdir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -97,12 +99,23 @@ uint64_t migdir_next_version(uint64_t now_ms, const char *parent)
 
 static void sha256_hex(const char *data, size_t len, char out[65])
 {
+    /* fetched once: EVP_Digest(..., EVP_sha256()) looks the algorithm up on every call, a
+     * sixth of the CPU of a 20,000-file migration */
+    static EVP_MD *sha;
+    static EVP_MD_CTX *ctx;
+    if (!sha && (!(sha = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(ctx = EVP_MD_CTX_new())))
+        BUG("EVP_MD_fetch(SHA256) failed");
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL))
-        BUG("EVP_Digest failed");
-    for (unsigned int i = 0; i < n; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    if (!EVP_DigestInit_ex(ctx, sha, NULL) || !EVP_DigestUpdate(ctx, data, len) ||
+        !EVP_DigestFinal_ex(ctx, md, &n))
+        BUG("SHA-256 failed");
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned int i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[2 * n] = '\0';
 }
 
 static void iso_time(uint64_t ms, char out[64])
@@ -122,8 +135,10 @@ static json_t *strs(const char *const *v, size_t n)
     return a;
 }
 
-void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *version,
-                     const char *message, uint64_t now_ms, const char *parent)
+/* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
+static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char *version,
+                          const char *message, uint64_t now_ms, const char *parent,
+                          char (*hashes)[65], const char *snap)
 {
     json_t *o = json_object();
     char when[64];
@@ -161,18 +176,12 @@ void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *ver
     }
     json_object_set_new(o, "parent", parent ? json_string(parent) : json_null());
     json_t *files = json_object();
-    StrBuf sql = SB_INIT;
     for (size_t i = 0; i < p->nfiles; i++) {
-        for (int dn = 0; dn < 2; dn++) {
-            char hex[65];
-            sb_reset(&sql);
-            emit_plan_file(&sql, p, &p->files[i], dn);
-            sha256_hex(sql.buf ? sql.buf : "", sql.len, hex);
-            json_object_set_new(files, dn ? p->files[i].down_path : p->files[i].up_path,
-                                json_string(hex));
-        }
+        json_object_set_new_nocheck(files, p->files[i].up_path, json_string(hashes[2 * i]));
+        json_object_set_new_nocheck(files, p->files[i].down_path, json_string(hashes[2 * i + 1]));
     }
-    sb_release(&sql);
+    /* not in executionOrder (never run), listed so an edited snapshot is detected */
+    json_object_set_new(files, "snapshot.json", json_string(snap));
     json_object_set_new(o, "files", files);
     json_t *ntx = json_array();
     for (size_t i = 0; i < p->nfiles; i++)
@@ -188,6 +197,30 @@ void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *ver
     sb_addch(out, '\n');
     free(text);
     json_decref(o);
+}
+
+static void sha256_buf(const StrBuf *sb, char out[65])
+{
+    sha256_hex(sb->buf ? sb->buf : "", sb->len, out);
+}
+
+void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *version,
+                     const char *message, uint64_t now_ms, const char *parent)
+{
+    char(*hashes)[65] = xcalloc(2 * p->nfiles + 1, sizeof *hashes);
+    char snap[65];
+    StrBuf sb = SB_INIT;
+    for (size_t i = 0; i < 2 * p->nfiles; i++) {
+        sb_reset(&sb);
+        emit_plan_file(&sb, p, &p->files[i / 2], i % 2);
+        sha256_buf(&sb, hashes[i]);
+    }
+    sb_reset(&sb);
+    model_json_write_compact(&sb, m);
+    sha256_buf(&sb, snap);
+    manifest_text(out, p, m, version, message, now_ms, parent, hashes, snap);
+    sb_release(&sb);
+    free(hashes);
 }
 
 /* ---------------------------------------------------------------- writing */
@@ -213,43 +246,6 @@ static bool mkdirs(const char *path, Diag *d)
     return ok;
 }
 
-static bool fsync_path(const char *path, bool dir)
-{
-    int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
-
-static bool write_file(const char *root, const char *rel, const char *data, size_t len, Diag *d)
-{
-    StrBuf path = SB_INIT;
-    sb_addf(&path, "%s/%s", root, rel);
-    char *slash = strrchr(path.buf, '/');
-    *slash = '\0';
-    bool ok = mkdirs(path.buf, d);
-    *slash = '/';
-    if (ok) {
-        int fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        ok = fd >= 0;
-        for (size_t off = 0; ok && off < len;) {
-            ssize_t w = write(fd, data + off, len - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            ok = w > 0;
-            off += ok ? (size_t)w : 0;
-        }
-        if (fd >= 0)
-            ok = close(fd) == 0 && ok;
-        if (!ok)
-            diag_global(d, DIAG_ERROR, "cannot write '%s': %s", path.buf, strerror(errno));
-    }
-    sb_release(&path);
-    return ok;
-}
-
 static void remove_tree(const char *path)
 {
     DIR *dir = opendir(path);
@@ -260,7 +256,10 @@ static void remove_tree(const char *path)
                 continue;
             StrBuf sub = SB_INIT;
             sb_addf(&sub, "%s/%s", path, de->d_name);
-            remove_tree(sub.buf);
+            if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+                remove_tree(sub.buf);
+            else
+                unlink(sub.buf);
             sb_release(&sub);
         }
         closedir(dir);
@@ -270,50 +269,162 @@ static void remove_tree(const char *path)
     }
 }
 
+/* Remove the ".tmp-<version>.<pid>" directories of generate runs that died (killed, power
+ * loss): their process is gone. A live run's directory is left alone. */
+static void remove_stale_tmp(const char *domdir)
+{
+    DIR *dir = opendir(domdir);
+    if (!dir)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        if (strncmp(de->d_name, ".tmp-", 5))
+            continue;
+        const char *dot = strrchr(de->d_name, '.');
+        long pid = dot > de->d_name + 4 ? strtol(dot + 1, NULL, 10) : 0;
+        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue; /* its writer may still be running */
+        StrBuf sub = SB_INIT;
+        sb_addf(&sub, "%s/%s", domdir, de->d_name);
+        remove_tree(sub.buf);
+        sb_release(&sub);
+    }
+    closedir(dir);
+}
+
+/* Files are created relative to the temporary directory's descriptor; directories are made
+ * once (files come grouped by directory), parents only when missing. */
+typedef struct Writer {
+    int root;
+    const char *root_path;
+    StrBuf lastdir;
+    Diag *d;
+} Writer;
+
+static bool mkdir_rel(Writer *w, char *rel)
+{
+    if (!mkdirat(w->root, rel, 0777) || errno == EEXIST)
+        return true;
+    char *slash = strrchr(rel, '/');
+    if (errno == ENOENT && slash) {
+        *slash = '\0';
+        bool ok = mkdir_rel(w, rel);
+        *slash = '/';
+        if (ok && (!mkdirat(w->root, rel, 0777) || errno == EEXIST))
+            return true;
+        if (!ok)
+            return false;
+    }
+    diag_global(w->d, DIAG_ERROR, "cannot create '%s/%s': %s", w->root_path, rel,
+                strerror(errno));
+    return false;
+}
+
+static bool write_rel(Writer *w, const char *rel, const StrBuf *data, bool writeback)
+{
+    const char *slash = strrchr(rel, '/');
+    if (slash) {
+        size_t dl = (size_t)(slash - rel);
+        if (w->lastdir.len != dl || memcmp(w->lastdir.buf, rel, dl)) {
+            sb_reset(&w->lastdir);
+            sb_add(&w->lastdir, rel, dl);
+            if (!mkdir_rel(w, w->lastdir.buf)) {
+                sb_reset(&w->lastdir);
+                return false;
+            }
+        }
+    }
+    int fd = openat(w->root, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    bool ok = fd >= 0;
+    const char *buf = data->buf;
+    for (size_t off = 0; ok && off < data->len;) {
+        ssize_t n = write(fd, buf + off, data->len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        ok = n > 0;
+        off += ok ? (size_t)n : 0;
+    }
+#ifdef __linux__
+    if (ok && writeback) /* start writing it to disk now; the final syncfs waits for less */
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)writeback;
+#endif
+    if (fd >= 0)
+        ok = close(fd) == 0 && ok;
+    if (!ok)
+        diag_global(w->d, DIAG_ERROR, "cannot write '%s/%s': %s", w->root_path, rel,
+                    strerror(errno));
+    return ok;
+}
+
 bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
                   const char *message, uint64_t now_ms, const char *parent, Diag *d)
 {
     StrBuf domdir = SB_INIT, tmp = SB_INIT, final = SB_INIT, buf = SB_INIT;
     sb_addf(&domdir, "%s/%s", migrations_dir, m->domain);
-    sb_addf(&tmp, "%s/.tmp-%s", domdir.buf, version);
+    sb_addf(&tmp, "%s/.tmp-%s.%ld", domdir.buf, version, (long)getpid());
     sb_addf(&final, "%s/%s", domdir.buf, version);
+    char(*hashes)[65] = xcalloc(2 * p->nfiles + 1, sizeof *hashes);
+    char snap[65];
+    Writer w = {.root = -1, .root_path = tmp.buf, .lastdir = SB_INIT, .d = d};
     bool ok = mkdirs(domdir.buf, d);
     if (ok) {
-        remove_tree(tmp.buf); /* a leftover of an interrupted run with the same version */
+        remove_stale_tmp(domdir.buf);
+        remove_tree(tmp.buf);
         ok = mkdirs(tmp.buf, d);
     }
-    for (size_t i = 0; ok && i < p->nfiles; i++) {
-        for (int dn = 0; ok && dn < 2; dn++) {
-            sb_reset(&buf);
-            emit_plan_file(&buf, p, &p->files[i], dn);
-            ok = write_file(tmp.buf, dn ? p->files[i].down_path : p->files[i].up_path,
-                            sb_str(&buf), buf.len, d);
-        }
+    if (ok) {
+        w.root = open(tmp.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok = w.root >= 0;
+        if (!ok)
+            diag_global(d, DIAG_ERROR, "cannot open '%s': %s", tmp.buf, strerror(errno));
+    }
+    if (ok) { /* the largest file first, so its writeback overlaps the rest */
+        model_json_write_compact(&buf, m);
+        sha256_buf(&buf, snap);
+        ok = write_rel(&w, "snapshot.json", &buf, true);
+    }
+    for (size_t i = 0; ok && i < 2 * p->nfiles; i++) {
+        const PlanFile *f = &p->files[i / 2];
+        sb_reset(&buf);
+        emit_plan_file(&buf, p, f, i % 2);
+        sha256_buf(&buf, hashes[i]);
+        ok = write_rel(&w, i % 2 ? f->down_path : f->up_path, &buf, false);
     }
     if (ok) {
         sb_reset(&buf);
-        model_json_write(&buf, m);
-        ok = write_file(tmp.buf, "snapshot.json", buf.buf, buf.len, d);
+        manifest_text(&buf, p, m, version, message, now_ms, parent, hashes, snap);
+        ok = write_rel(&w, "manifest.json", &buf, false);
     }
     if (ok) {
-        sb_reset(&buf);
-        migdir_manifest(&buf, p, m, version, message, now_ms, parent);
-        ok = write_file(tmp.buf, "manifest.json", buf.buf, buf.len, d);
-    }
-    if (ok) {
-        /* one sync for the whole tree (20,000 fsyncs of a 10,000-table migration take tens
-         * of seconds), then the rename makes it visible, then the rename itself is synced */
+        /* Durability: one sync of the file system holding the tree (an fsync per file costs
+         * seconds for 20,000 files), then the rename makes the complete directory visible
+         * at once, then the rename itself is synced. */
+#ifdef __linux__
+        if (syncfs(w.root))
+            sync();
+#else
         sync();
+#endif
         if (rename(tmp.buf, final.buf)) {
             diag_global(d, DIAG_ERROR, "cannot rename '%s' to '%s': %s", tmp.buf, final.buf,
                         strerror(errno));
             ok = false;
         } else {
-            fsync_path(domdir.buf, true);
+            int dfd = open(domdir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
         }
     }
+    if (w.root >= 0)
+        close(w.root);
     if (!ok)
         remove_tree(tmp.buf);
+    free(hashes);
+    sb_release(&w.lastdir);
     sb_release(&domdir);
     sb_release(&tmp);
     sb_release(&final);

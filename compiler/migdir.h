@@ -1,7 +1,8 @@
 /*
  * migdir.h - migration directories of the generator (docs/migration-format.md): find a
  * domain's latest version and its snapshot, and write a new version directory atomically
- * (a ".tmp-<version>" sibling, sync, rename). The only compiler module that writes files.
+ * (a ".tmp-<version>.<pid>" sibling, one syncfs, rename; leftovers of dead runs are removed).
+ * The only compiler module that writes files.
  * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
  */
 #ifndef STRAV_MIGDIR_H

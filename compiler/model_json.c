@@ -1,13 +1,16 @@
 /*
- * model_json.c - Model <-> JSON with jansson (format: docs/model-json.md). Writing builds a
- * json_t tree in a fixed key order and dumps it with a 2-space indent; optional members are
- * omitted when they hold their default, so snapshots stay small and diffs stay readable.
+ * model_json.c - Model <-> JSON (format: docs/model-json.md). Written directly into a StrBuf in
+ * a fixed key order with a 2-space indent (byte-for-byte what jansson's JSON_INDENT(2) gave);
+ * optional members are omitted when they hold their default, so snapshots stay small and diffs
+ * stay readable. Read with a small strict parser into an arena tree (jansson's DOM made reading
+ * a 10,000-table snapshot cost more than the rest of `stravc generate`; see bench/generate.sh).
  * Reading is strict: unknown kinds and wrong member types are errors naming the JSON path.
  */
 #include "model_json.h"
 
-#include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,243 +28,806 @@ static const char *const archetypes[] = {"entity",        "component",    "attri
                                          "association",   "event",        "reference",
                                          "configuration", "contribution", "table"};
 
-static void set(json_t *o, const char *key, json_t *v)
+/* A JSON writer with jansson's JSON_INDENT(2) layout: members and elements each on their own
+ * line, "key": value, empty containers as {} and []. */
+typedef struct JW {
+    StrBuf *out;
+    int depth;
+    bool first[64]; /* nothing written yet at this depth */
+    bool after_key; /* the next value completes a "key": */
+    int flat;       /* containers deeper than this are written on one line, without spaces */
+} JW;
+
+static void jw_newline(JW *w, int depth)
 {
-    json_object_set_new(o, key, v);
+    sb_grow(w->out, (size_t)depth * 2 + 1);
+    w->out->buf[w->out->len++] = '\n';
+    memset(w->out->buf + w->out->len, ' ', (size_t)depth * 2);
+    w->out->len += (size_t)depth * 2;
+    w->out->buf[w->out->len] = '\0';
 }
 
-static void set_str_opt(json_t *o, const char *key, const char *s)
+/* Before a value or a key: the separator and the indent of a new line. */
+static void jw_item(JW *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->depth == 0)
+        return;
+    if (!w->first[w->depth])
+        sb_addch(w->out, ',');
+    w->first[w->depth] = false;
+    if (w->depth <= w->flat)
+        jw_newline(w, w->depth);
+}
+
+static void jw_open(JW *w, char c)
+{
+    jw_item(w);
+    sb_addch(w->out, c);
+    if (++w->depth >= (int)ARRAY_LEN(w->first))
+        BUG("JSON nesting too deep");
+    w->first[w->depth] = true;
+}
+
+static void jw_close(JW *w, char c)
+{
+    bool empty = w->first[w->depth];
+    w->depth--;
+    if (!empty && w->depth < w->flat)
+        jw_newline(w, w->depth);
+    sb_addch(w->out, c);
+}
+
+static void jw_quoted(StrBuf *out, const char *s)
+{
+    sb_addch(out, '"');
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        sb_add(out, run, (size_t)(s - run));
+        run = s + 1;
+        switch (c) {
+        case '"': sb_add(out, "\\\"", 2); break;
+        case '\\': sb_add(out, "\\\\", 2); break;
+        case '\b': sb_add(out, "\\b", 2); break;
+        case '\f': sb_add(out, "\\f", 2); break;
+        case '\n': sb_add(out, "\\n", 2); break;
+        case '\r': sb_add(out, "\\r", 2); break;
+        case '\t': sb_add(out, "\\t", 2); break;
+        default: sb_addf(out, "\\u%04X", c); break;
+        }
+    }
+    sb_add(out, run, (size_t)(s - run));
+    sb_addch(out, '"');
+}
+
+static void key(JW *w, const char *k)
+{
+    jw_item(w);
+    sb_addch(w->out, '"');
+    sb_adds(w->out, k);
+    if (w->depth <= w->flat)
+        sb_add(w->out, "\": ", 3);
+    else
+        sb_add(w->out, "\":", 2);
+    w->after_key = true;
+}
+
+static void v_str(JW *w, const char *s)
+{
+    jw_item(w);
+    jw_quoted(w->out, s);
+}
+
+static void v_lit(JW *w, const char *lit)
+{
+    jw_item(w);
+    sb_adds(w->out, lit);
+}
+
+static void v_int(JW *w, long long v)
+{
+    jw_item(w);
+    sb_addf(w->out, "%lld", v);
+}
+
+static void set_str(JW *w, const char *k, const char *s)
+{
+    key(w, k);
+    v_str(w, s);
+}
+
+static void set_str_opt(JW *w, const char *k, const char *s)
 {
     if (s)
-        set(o, key, json_string(s));
+        set_str(w, k, s);
 }
 
-static json_t *str_array(const char *const *v, size_t n)
+static void set_lit(JW *w, const char *k, const char *lit)
 {
-    json_t *a = json_array();
+    key(w, k);
+    v_lit(w, lit);
+}
+
+static void set_int(JW *w, const char *k, long long v)
+{
+    key(w, k);
+    v_int(w, v);
+}
+
+static void str_array(JW *w, const char *k, const char *const *v, size_t n)
+{
+    key(w, k);
+    jw_open(w, '[');
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
+        v_str(w, v[i]);
+    jw_close(w, ']');
 }
 
-static json_t *type_json(const SqlType *t)
+static void type_json(JW *w, const SqlType *t)
 {
-    json_t *o = json_object();
-    set(o, "kind", json_string(type_kind_name(t->kind)));
+    key(w, "type");
+    jw_open(w, '{');
+    set_str(w, "kind", type_kind_name(t->kind));
     if (t->length >= 0)
-        set(o, "length", json_integer(t->length));
+        set_int(w, "length", t->length);
     if (t->precision >= 0)
-        set(o, "precision", json_integer(t->precision));
+        set_int(w, "precision", t->precision);
     if (t->scale >= 0)
-        set(o, "scale", json_integer(t->scale));
+        set_int(w, "scale", t->scale);
     if (t->ndims > 0)
-        set(o, "dims", json_integer(t->ndims));
-    set_str_opt(o, "enum", t->enum_name);
-    set_str_opt(o, "enumSchema", t->enum_schema);
-    set_str_opt(o, "other", t->other);
-    return o;
+        set_int(w, "dims", t->ndims);
+    set_str_opt(w, "enum", t->enum_name);
+    set_str_opt(w, "enumSchema", t->enum_schema);
+    set_str_opt(w, "other", t->other);
+    jw_close(w, '}');
 }
 
-static json_t *default_json(const Default *d)
+static void default_json(JW *w, const char *k, const Default *d)
 {
-    json_t *o = json_object();
-    set(o, "kind", json_string(default_kinds[d->kind]));
+    key(w, k);
+    jw_open(w, '{');
+    set_str(w, "kind", default_kinds[d->kind]);
     if (d->kind != DEF_NONE && d->kind != DEF_NULL)
-        set(o, "text", json_string(d->text ? d->text : ""));
-    return o;
+        set_str(w, "text", d->text ? d->text : "");
+    jw_close(w, '}');
 }
 
-static json_t *column_json(const Column *c)
+static void column_json(JW *w, const Column *c)
 {
-    json_t *o = json_object();
-    set(o, "name", json_string(c->name));
-    set(o, "type", type_json(&c->type));
-    set(o, "nullable", json_boolean(c->nullable));
+    jw_open(w, '{');
+    set_str(w, "name", c->name);
+    type_json(w, &c->type);
+    set_lit(w, "nullable", c->nullable ? "true" : "false");
     if (c->def.kind != DEF_NONE)
-        set(o, "default", default_json(&c->def));
+        default_json(w, "default", &c->def);
     if (c->identity != IDENTITY_NONE)
-        set(o, "identity", json_string(identities[c->identity]));
-    set_str_opt(o, "generated", c->generated);
-    set_str_opt(o, "comment", c->comment);
+        set_str(w, "identity", identities[c->identity]);
+    set_str_opt(w, "generated", c->generated);
+    set_str_opt(w, "comment", c->comment);
     if (c->sensitive)
-        set(o, "sensitive", json_true());
+        set_lit(w, "sensitive", "true");
     if (c->nvalidators) {
-        json_t *a = json_array();
+        key(w, "validators");
+        jw_open(w, '[');
         for (size_t i = 0; i < c->nvalidators; i++) {
             const Validator *v = &c->validators[i];
-            json_t *vo = json_object();
-            set(vo, "kind", json_string(validator_kinds[v->kind]));
-            set_str_opt(vo, "arg1", v->arg1);
-            set_str_opt(vo, "arg2", v->arg2);
-            json_array_append_new(a, vo);
+            jw_open(w, '{');
+            set_str(w, "kind", validator_kinds[v->kind]);
+            set_str_opt(w, "arg1", v->arg1);
+            set_str_opt(w, "arg2", v->arg2);
+            jw_close(w, '}');
         }
-        set(o, "validators", a);
+        jw_close(w, ']');
     }
     if (c->nwas)
-        set(o, "was", str_array(c->was, c->nwas));
+        str_array(w, "was", c->was, c->nwas);
     if (c->backfill.kind != DEF_NONE)
-        set(o, "backfill", default_json(&c->backfill));
-    return o;
+        default_json(w, "backfill", &c->backfill);
+    jw_close(w, '}');
 }
 
-static json_t *table_json(const Table *t)
+static void table_json(JW *w, const Table *t)
 {
-    json_t *o = json_object();
-    set(o, "name", json_string(t->name));
-    set(o, "archetype", json_string(archetypes[t->archetype]));
-    set_str_opt(o, "comment", t->comment);
-    json_t *cols = json_array();
+    jw_open(w, '{');
+    set_str(w, "name", t->name);
+    set_str(w, "archetype", archetypes[t->archetype]);
+    set_str_opt(w, "comment", t->comment);
+    key(w, "columns");
+    jw_open(w, '[');
     for (size_t i = 0; i < t->ncolumns; i++)
-        json_array_append_new(cols, column_json(&t->columns[i]));
-    set(o, "columns", cols);
+        column_json(w, &t->columns[i]);
+    jw_close(w, ']');
     if (t->pk.name) {
-        json_t *pk = json_object();
-        set(pk, "name", json_string(t->pk.name));
-        set(pk, "columns", str_array(t->pk.cols, t->pk.ncols));
-        set(o, "primaryKey", pk);
+        key(w, "primaryKey");
+        jw_open(w, '{');
+        set_str(w, "name", t->pk.name);
+        str_array(w, "columns", t->pk.cols, t->pk.ncols);
+        jw_close(w, '}');
     }
     if (t->nfks) {
-        json_t *a = json_array();
+        key(w, "foreignKeys");
+        jw_open(w, '[');
         for (size_t i = 0; i < t->nfks; i++) {
             const ForeignKey *fk = &t->fks[i];
-            json_t *fo = json_object();
-            set(fo, "name", json_string(fk->name));
-            set(fo, "columns", str_array(fk->cols, fk->ncols));
-            set_str_opt(fo, "refSchema", fk->ref_schema);
-            set(fo, "refTable", json_string(fk->ref_table));
-            set(fo, "refColumns", str_array(fk->ref_cols, fk->ncols));
-            set(fo, "onDelete", json_string(fk_actions[fk->on_delete]));
-            set(fo, "onUpdate", json_string(fk_actions[fk->on_update]));
-            json_array_append_new(a, fo);
+            jw_open(w, '{');
+            set_str(w, "name", fk->name);
+            str_array(w, "columns", fk->cols, fk->ncols);
+            set_str_opt(w, "refSchema", fk->ref_schema);
+            set_str(w, "refTable", fk->ref_table);
+            str_array(w, "refColumns", fk->ref_cols, fk->ncols);
+            set_str(w, "onDelete", fk_actions[fk->on_delete]);
+            set_str(w, "onUpdate", fk_actions[fk->on_update]);
+            jw_close(w, '}');
         }
-        set(o, "foreignKeys", a);
+        jw_close(w, ']');
     }
     if (t->nuniques) {
-        json_t *a = json_array();
+        key(w, "uniques");
+        jw_open(w, '[');
         for (size_t i = 0; i < t->nuniques; i++) {
-            json_t *uo = json_object();
-            set(uo, "name", json_string(t->uniques[i].name));
-            set(uo, "columns", str_array(t->uniques[i].cols, t->uniques[i].ncols));
-            json_array_append_new(a, uo);
+            jw_open(w, '{');
+            set_str(w, "name", t->uniques[i].name);
+            str_array(w, "columns", t->uniques[i].cols, t->uniques[i].ncols);
+            jw_close(w, '}');
         }
-        set(o, "uniques", a);
+        jw_close(w, ']');
     }
     if (t->nchecks) {
-        json_t *a = json_array();
+        key(w, "checks");
+        jw_open(w, '[');
         for (size_t i = 0; i < t->nchecks; i++) {
-            json_t *co = json_object();
-            set(co, "name", json_string(t->checks[i].name));
-            set(co, "expr", json_string(t->checks[i].expr));
-            json_array_append_new(a, co);
+            jw_open(w, '{');
+            set_str(w, "name", t->checks[i].name);
+            set_str(w, "expr", t->checks[i].expr);
+            jw_close(w, '}');
         }
-        set(o, "checks", a);
+        jw_close(w, ']');
     }
     if (t->nindexes) {
-        json_t *a = json_array();
+        key(w, "indexes");
+        jw_open(w, '[');
         for (size_t i = 0; i < t->nindexes; i++) {
             const Index *ix = &t->indexes[i];
-            json_t *io = json_object();
-            set(io, "name", json_string(ix->name));
+            jw_open(w, '{');
+            set_str(w, "name", ix->name);
             if (ix->unique)
-                set(io, "unique", json_true());
-            set(io, "method", json_string(ix->method ? ix->method : "btree"));
-            json_t *els = json_array();
+                set_lit(w, "unique", "true");
+            set_str(w, "method", ix->method ? ix->method : "btree");
+            key(w, "elements");
+            jw_open(w, '[');
             for (size_t j = 0; j < ix->nelems; j++) {
                 const IndexElem *e = &ix->elems[j];
-                json_t *eo = json_object();
-                set_str_opt(eo, "column", e->column);
-                set_str_opt(eo, "expr", e->expr);
+                jw_open(w, '{');
+                set_str_opt(w, "column", e->column);
+                set_str_opt(w, "expr", e->expr);
                 if (e->desc)
-                    set(eo, "desc", json_true());
+                    set_lit(w, "desc", "true");
                 if (e->nulls)
-                    set(eo, "nulls", json_string(e->nulls == 1 ? "first" : "last"));
-                json_array_append_new(els, eo);
+                    set_str(w, "nulls", e->nulls == 1 ? "first" : "last");
+                jw_close(w, '}');
             }
-            set(io, "elements", els);
-            set_str_opt(io, "where", ix->where);
-            json_array_append_new(a, io);
+            jw_close(w, ']');
+            set_str_opt(w, "where", ix->where);
+            jw_close(w, '}');
         }
-        set(o, "indexes", a);
+        jw_close(w, ']');
     }
     if (t->nwas)
-        set(o, "was", str_array(t->was, t->nwas));
-    set_str_opt(o, "asA", t->as_a);
-    set_str_opt(o, "asB", t->as_b);
-    return o;
+        str_array(w, "was", t->was, t->nwas);
+    set_str_opt(w, "asA", t->as_a);
+    set_str_opt(w, "asB", t->as_b);
+    jw_close(w, '}');
 }
 
-static json_t *enum_json(const Enum *e)
+static void enum_json(JW *w, const Enum *e)
 {
-    json_t *o = json_object();
-    set(o, "name", json_string(e->name));
-    set_str_opt(o, "comment", e->comment);
-    json_t *vals = json_array();
+    jw_open(w, '{');
+    set_str(w, "name", e->name);
+    set_str_opt(w, "comment", e->comment);
+    key(w, "values");
+    jw_open(w, '[');
     for (size_t i = 0; i < e->nvalues; i++) {
         const EnumValue *v = &e->values[i];
         if (!v->nwas) {
-            json_array_append_new(vals, json_string(v->name));
+            v_str(w, v->name);
             continue;
         }
-        json_t *vo = json_object();
-        set(vo, "name", json_string(v->name));
-        set(vo, "was", str_array(v->was, v->nwas));
-        json_array_append_new(vals, vo);
+        jw_open(w, '{');
+        set_str(w, "name", v->name);
+        str_array(w, "was", v->was, v->nwas);
+        jw_close(w, '}');
     }
-    set(o, "values", vals);
+    jw_close(w, ']');
     if (e->nwas)
-        set(o, "was", str_array(e->was, e->nwas));
-    return o;
+        str_array(w, "was", e->was, e->nwas);
+    jw_close(w, '}');
 }
 
-static json_t *model_json(const Model *m)
+static void model_json(JW *w, const Model *m)
 {
-    json_t *o = json_object();
-    set(o, "domain", json_string(m->domain ? m->domain : "public"));
-    set(o, "schema", json_string(m->schema ? m->schema : "public"));
+    jw_open(w, '{');
+    set_str(w, "domain", m->domain ? m->domain : "public");
+    set_str(w, "schema", m->schema ? m->schema : "public");
     if (m->per_tenant || m->tenants.query || m->tenants.pattern) {
-        json_t *t = json_object();
-        set_str_opt(t, "query", m->tenants.query);
-        set_str_opt(t, "pattern", m->tenants.pattern);
-        set(o, "tenants", t);
+        key(w, "tenants");
+        jw_open(w, '{');
+        set_str_opt(w, "query", m->tenants.query);
+        set_str_opt(w, "pattern", m->tenants.pattern);
+        jw_close(w, '}');
     } else {
-        set(o, "tenants", json_null());
+        set_lit(w, "tenants", "null");
     }
-    json_t *enums = json_array();
+    key(w, "enums");
+    jw_open(w, '[');
     for (size_t i = 0; i < m->nenums; i++)
-        json_array_append_new(enums, enum_json(&m->enums[i]));
-    set(o, "enums", enums);
-    json_t *tables = json_array();
+        enum_json(w, &m->enums[i]);
+    jw_close(w, ']');
+    key(w, "tables");
+    jw_open(w, '[');
     for (size_t i = 0; i < m->ntables; i++)
-        json_array_append_new(tables, table_json(&m->tables[i]));
-    set(o, "tables", tables);
-    return o;
-}
-
-static void dump(StrBuf *out, json_t *root)
-{
-    char *s = json_dumps(root, JSON_INDENT(2));
-    if (!s)
-        BUG("json_dumps failed");
-    sb_adds(out, s);
-    sb_addch(out, '\n');
-    free(s);
-    json_decref(root);
+        table_json(w, &m->tables[i]);
+    jw_close(w, ']');
+    jw_close(w, '}');
 }
 
 void model_json_write(StrBuf *out, const Model *m)
 {
-    dump(out, model_json(m));
+    JW w = {.out = out, .flat = INT_MAX};
+    model_json(&w, m);
+    sb_addch(out, '\n');
+}
+
+void model_json_write_compact(StrBuf *out, const Model *m)
+{
+    JW w = {.out = out, .flat = 2}; /* root members and the items of "enums"/"tables" */
+    model_json(&w, m);
+    sb_addch(out, '\n');
 }
 
 void project_json_write(StrBuf *out, const Project *p)
 {
-    json_t *root = json_object();
-    json_t *a = json_array();
+    JW w = {.out = out, .flat = INT_MAX};
+    jw_open(&w, '{');
+    key(&w, "domains");
+    jw_open(&w, '[');
     for (size_t i = 0; i < p->ndomains; i++)
-        json_array_append_new(a, model_json(&p->domains[i]));
-    set(root, "domains", a);
-    dump(out, root);
+        model_json(&w, &p->domains[i]);
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    sb_addch(out, '\n');
 }
+
+/* ---------------------------------------------------------------- parsing */
+
+/* A parsed JSON value. Strings are NUL-terminated copies in the caller's arena (the model keeps
+ * them); object keys point into the input when they hold no escape. Containers are arrays of
+ * values (objects: of members) in a scratch arena dropped after reading. */
+typedef enum JType { J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT } JType;
+typedef struct JMember JMember;
+typedef struct JV {
+    JType type;
+    size_t n; /* string length, array/object size */
+    union {
+        const char *s;
+        long long i;
+        struct JV *items;
+        JMember *members;
+    } u;
+} JV;
+struct JMember {
+    const char *key;
+    size_t klen;
+    JV val;
+};
+
+typedef struct JParser {
+    Arena *strings, *nodes;
+    const char *p, *start, *end;
+    const char *err; /* the first error, NULL while fine */
+    const char *err_at;
+    JV *stack; /* elements of the containers being parsed */
+    JMember *mstack;
+    size_t nstack, capstack, nmstack, capmstack;
+    int depth;
+} JParser;
+
+static void jerr(JParser *jp, const char *msg)
+{
+    if (!jp->err) {
+        jp->err = msg;
+        jp->err_at = jp->p;
+    }
+}
+
+static void jskip_ws(JParser *jp)
+{
+    while (jp->p < jp->end && (*jp->p == ' ' || *jp->p == '\n' || *jp->p == '\t' || *jp->p == '\r'))
+        jp->p++;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static long read_hex4(JParser *jp, const char *q)
+{
+    if (jp->end - q < 4)
+        return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(q[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+/* Length of the valid UTF-8 sequence at q (first byte >= 0x80), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *q, const unsigned char *end)
+{
+    unsigned c = q[0];
+    size_t n;
+    unsigned min;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    if ((size_t)(end - q) < n)
+        return 0;
+    unsigned cp = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((q[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (q[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+static void put_utf8(char **o, unsigned long cp)
+{
+    char *q = *o;
+    if (cp < 0x80) {
+        *q++ = (char)cp;
+    } else if (cp < 0x800) {
+        *q++ = (char)(0xC0 | (cp >> 6));
+        *q++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *q++ = (char)(0xE0 | (cp >> 12));
+        *q++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *q++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *q++ = (char)(0xF0 | (cp >> 18));
+        *q++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *q++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *q++ = (char)(0x80 | (cp & 0x3F));
+    }
+    *o = q;
+}
+
+/* A string at jp->p (on the opening quote). as_key: point into the input when possible. */
+static bool jstring(JParser *jp, const char **out, size_t *len, bool as_key)
+{
+    const char *q = ++jp->p;
+    bool escapes = false;
+    while (q < jp->end && *q != '"') {
+        unsigned char c = (unsigned char)*q;
+        if (c == '\\') {
+            escapes = true;
+            q += 2;
+        } else if (c < 0x20) {
+            jp->p = q;
+            jerr(jp, "control character in a string");
+            return false;
+        } else if (c >= 0x80) {
+            size_t n = utf8_seq((const unsigned char *)q, (const unsigned char *)jp->end);
+            if (!n) {
+                jp->p = q;
+                jerr(jp, "invalid UTF-8 in a string");
+                return false;
+            }
+            q += n;
+        } else {
+            q++;
+        }
+    }
+    if (q >= jp->end) {
+        jerr(jp, "unterminated string");
+        return false;
+    }
+    size_t raw = (size_t)(q - jp->p);
+    if (!escapes) {
+        *out = as_key ? jp->p : arena_strndup(jp->strings, jp->p, raw);
+        *len = raw;
+        jp->p = q + 1;
+        return true;
+    }
+    char *buf = arena_alloc(jp->strings, raw + 1), *o = buf;
+    const char *s = jp->p;
+    while (s < q) {
+        if (*s != '\\') {
+            *o++ = *s++;
+            continue;
+        }
+        jp->p = s;
+        s++;
+        switch (*s++) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            long cp = read_hex4(jp, s);
+            if (cp < 0) {
+                jerr(jp, "invalid \\u escape");
+                return false;
+            }
+            s += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                long lo = s + 1 < q && s[0] == '\\' && s[1] == 'u' ? read_hex4(jp, s + 2) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF) {
+                    jerr(jp, "invalid surrogate pair in a \\u escape");
+                    return false;
+                }
+                s += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if ((cp >= 0xDC00 && cp <= 0xDFFF) || cp == 0) {
+                jerr(jp, cp ? "invalid surrogate in a \\u escape" : "\\u0000 is not allowed");
+                return false;
+            }
+            put_utf8(&o, (unsigned long)cp);
+            break;
+        }
+        default:
+            jerr(jp, "invalid escape");
+            return false;
+        }
+    }
+    *o = '\0';
+    *out = buf;
+    *len = (size_t)(o - buf);
+    jp->p = q + 1;
+    return true;
+}
+
+static void *jgrow(void *v, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 256;
+    if (*cap < need)
+        *cap = need;
+    return xrealloc(v, *cap * size);
+}
+
+static bool jvalue(JParser *jp, JV *v);
+
+static bool jarray(JParser *jp, JV *v)
+{
+    jp->p++;
+    size_t base = jp->nstack;
+    jskip_ws(jp);
+    if (jp->p < jp->end && *jp->p == ']') {
+        jp->p++;
+    } else {
+        for (;;) {
+            JV item;
+            if (!jvalue(jp, &item))
+                return false;
+            jp->stack = jgrow(jp->stack, &jp->capstack, jp->nstack + 1, sizeof(JV));
+            jp->stack[jp->nstack++] = item;
+            jskip_ws(jp);
+            if (jp->p < jp->end && *jp->p == ',') {
+                jp->p++;
+                continue;
+            }
+            if (jp->p < jp->end && *jp->p == ']') {
+                jp->p++;
+                break;
+            }
+            jerr(jp, "',' or ']' expected");
+            return false;
+        }
+    }
+    v->type = J_ARRAY;
+    v->n = jp->nstack - base;
+    v->u.items = v->n ? ARENA_ARRAY(jp->nodes, JV, v->n) : NULL;
+    if (v->n)
+        memcpy(v->u.items, jp->stack + base, v->n * sizeof(JV));
+    jp->nstack = base;
+    return true;
+}
+
+static bool jobject(JParser *jp, JV *v)
+{
+    jp->p++;
+    size_t base = jp->nmstack;
+    jskip_ws(jp);
+    if (jp->p < jp->end && *jp->p == '}') {
+        jp->p++;
+    } else {
+        for (;;) {
+            JMember m;
+            jskip_ws(jp);
+            if (jp->p >= jp->end || *jp->p != '"') {
+                jerr(jp, "string or '}' expected");
+                return false;
+            }
+            const char *at = jp->p;
+            if (!jstring(jp, &m.key, &m.klen, true))
+                return false;
+            for (size_t i = base; i < jp->nmstack; i++) {
+                if (jp->mstack[i].klen == m.klen && !memcmp(jp->mstack[i].key, m.key, m.klen)) {
+                    jp->p = at;
+                    jerr(jp, "duplicate object key");
+                    return false;
+                }
+            }
+            jskip_ws(jp);
+            if (jp->p >= jp->end || *jp->p != ':') {
+                jerr(jp, "':' expected");
+                return false;
+            }
+            jp->p++;
+            if (!jvalue(jp, &m.val))
+                return false;
+            jp->mstack = jgrow(jp->mstack, &jp->capmstack, jp->nmstack + 1, sizeof(JMember));
+            jp->mstack[jp->nmstack++] = m;
+            jskip_ws(jp);
+            if (jp->p < jp->end && *jp->p == ',') {
+                jp->p++;
+                continue;
+            }
+            if (jp->p < jp->end && *jp->p == '}') {
+                jp->p++;
+                break;
+            }
+            jerr(jp, "',' or '}' expected");
+            return false;
+        }
+    }
+    v->type = J_OBJECT;
+    v->n = jp->nmstack - base;
+    v->u.members = v->n ? ARENA_ARRAY(jp->nodes, JMember, v->n) : NULL;
+    if (v->n)
+        memcpy(v->u.members, jp->mstack + base, v->n * sizeof(JMember));
+    jp->nmstack = base;
+    return true;
+}
+
+static bool jlit(JParser *jp, const char *word, JType t, JV *v)
+{
+    size_t n = strlen(word);
+    if ((size_t)(jp->end - jp->p) < n || memcmp(jp->p, word, n)) {
+        jerr(jp, "invalid token");
+        return false;
+    }
+    jp->p += n;
+    v->type = t;
+    return true;
+}
+
+static bool jnumber(JParser *jp, JV *v)
+{
+    const char *q = jp->p;
+    if (q < jp->end && *q == '-')
+        q++;
+    const char *digits = q;
+    while (q < jp->end && *q >= '0' && *q <= '9')
+        q++;
+    if (q == digits || (*digits == '0' && q - digits > 1)) {
+        jerr(jp, "invalid number");
+        return false;
+    }
+    bool real = false;
+    if (q < jp->end && *q == '.') {
+        real = true;
+        const char *f = ++q;
+        while (q < jp->end && *q >= '0' && *q <= '9')
+            q++;
+        if (q == f) {
+            jerr(jp, "invalid number");
+            return false;
+        }
+    }
+    if (q < jp->end && (*q == 'e' || *q == 'E')) {
+        real = true;
+        q++;
+        if (q < jp->end && (*q == '+' || *q == '-'))
+            q++;
+        const char *f = q;
+        while (q < jp->end && *q >= '0' && *q <= '9')
+            q++;
+        if (q == f) {
+            jerr(jp, "invalid number");
+            return false;
+        }
+    }
+    v->type = J_REAL;
+    if (!real && q - digits <= 18) {
+        long long x = 0;
+        for (const char *s = digits; s < q; s++)
+            x = x * 10 + (*s - '0');
+        v->type = J_INT;
+        v->u.i = *jp->p == '-' ? -x : x;
+    }
+    jp->p = q;
+    return true;
+}
+
+static bool jvalue(JParser *jp, JV *v)
+{
+    memset(v, 0, sizeof *v);
+    jskip_ws(jp);
+    if (jp->p >= jp->end) {
+        jerr(jp, "unexpected end of input");
+        return false;
+    }
+    if (++jp->depth > 256) {
+        jerr(jp, "nesting too deep");
+        return false;
+    }
+    bool ok;
+    switch (*jp->p) {
+    case '{': ok = jobject(jp, v); break;
+    case '[': ok = jarray(jp, v); break;
+    case '"': v->type = J_STRING; ok = jstring(jp, &v->u.s, &v->n, false); break;
+    case 't': ok = jlit(jp, "true", J_TRUE, v); break;
+    case 'f': ok = jlit(jp, "false", J_FALSE, v); break;
+    case 'n': ok = jlit(jp, "null", J_NULL, v); break;
+    default:
+        if (*jp->p == '-' || (*jp->p >= '0' && *jp->p <= '9')) {
+            ok = jnumber(jp, v);
+        } else {
+            jerr(jp, "invalid token");
+            ok = false;
+        }
+    }
+    jp->depth--;
+    return ok;
+}
+
+/* The jansson-like accessors the reader below uses. */
+static const JV *jget(const JV *o, const char *k)
+{
+    if (!o || o->type != J_OBJECT)
+        return NULL;
+    size_t kl = strlen(k);
+    for (size_t i = 0; i < o->n; i++)
+        if (o->u.members[i].klen == kl && !memcmp(o->u.members[i].key, k, kl))
+            return &o->u.members[i].val;
+    return NULL;
+}
+static bool jv_is_null(const JV *v) { return v && v->type == J_NULL; }
+static bool jv_is_string(const JV *v) { return v && v->type == J_STRING; }
+static bool jv_is_boolean(const JV *v) { return v && (v->type == J_TRUE || v->type == J_FALSE); }
+static bool jv_is_true(const JV *v) { return v && v->type == J_TRUE; }
+static bool jv_is_integer(const JV *v) { return v && v->type == J_INT; }
+static bool jv_is_array(const JV *v) { return v && v->type == J_ARRAY; }
+static bool jv_is_object(const JV *v) { return v && v->type == J_OBJECT; }
 
 /* ---------------------------------------------------------------- reading */
 
@@ -287,55 +853,55 @@ static void fail(Reader *r, const char *where, const char *fmt, ...)
 }
 
 /* Member `key` of o as a string; NULL when absent or null (an error when required). */
-static const char *get_str(Reader *r, json_t *o, const char *key, bool required, const char *where)
+static const char *get_str(Reader *r, const JV *o, const char *key, bool required, const char *where)
 {
-    json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v)) {
+    const JV *v = jget(o, key);
+    if (!v || jv_is_null(v)) {
         if (required)
             fail(r, where, "missing string member '%s'", key);
         return NULL;
     }
-    if (!json_is_string(v)) {
+    if (!jv_is_string(v)) {
         fail(r, where, "member '%s' must be a string", key);
         return NULL;
     }
-    return arena_strndup(r->a, json_string_value(v), json_string_length(v));
+    return v->u.s;
 }
 
-static bool get_bool(Reader *r, json_t *o, const char *key, const char *where)
+static bool get_bool(Reader *r, const JV *o, const char *key, const char *where)
 {
-    json_t *v = json_object_get(o, key);
+    const JV *v = jget(o, key);
     if (!v)
         return false;
-    if (!json_is_boolean(v)) {
+    if (!jv_is_boolean(v)) {
         fail(r, where, "member '%s' must be true or false", key);
         return false;
     }
-    return json_is_true(v);
+    return jv_is_true(v);
 }
 
-static int32_t get_int(Reader *r, json_t *o, const char *key, const char *where)
+static int32_t get_int(Reader *r, const JV *o, const char *key, const char *where)
 {
-    json_t *v = json_object_get(o, key);
+    const JV *v = jget(o, key);
     if (!v)
         return -1;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > INT32_MAX) {
+    if (!jv_is_integer(v) || v->u.i < 0 || v->u.i > INT32_MAX) {
         fail(r, where, "member '%s' must be a non-negative integer", key);
         return -1;
     }
-    return (int32_t)json_integer_value(v);
+    return (int32_t)v->u.i;
 }
 
 /* Member `key` as an array (empty array when absent). */
-static json_t *get_array(Reader *r, json_t *o, const char *key, bool required, const char *where)
+static const JV *get_array(Reader *r, const JV *o, const char *key, bool required, const char *where)
 {
-    json_t *v = json_object_get(o, key);
+    const JV *v = jget(o, key);
     if (!v) {
         if (required)
             fail(r, where, "missing array member '%s'", key);
         return NULL;
     }
-    if (!json_is_array(v)) {
+    if (!jv_is_array(v)) {
         fail(r, where, "member '%s' must be an array", key);
         return NULL;
     }
@@ -354,28 +920,28 @@ static int lookup(Reader *r, const char *const *names, size_t n, const char *s, 
     return 0;
 }
 
-static const char **read_strs(Reader *r, json_t *o, const char *key, size_t *n, const char *where)
+static const char **read_strs(Reader *r, const JV *o, const char *key, size_t *n, const char *where)
 {
-    json_t *a = get_array(r, o, key, false, where);
-    *n = a ? json_array_size(a) : 0;
+    const JV *a = get_array(r, o, key, false, where);
+    *n = a ? a->n : 0;
     if (!*n)
         return NULL;
     const char **v = ARENA_ARRAY(r->a, const char *, *n);
     for (size_t i = 0; i < *n; i++) {
-        json_t *s = json_array_get(a, i);
-        if (!json_is_string(s)) {
+        const JV *s = &a->u.items[i];
+        if (!jv_is_string(s)) {
             fail(r, where, "'%s' must hold strings", key);
             *n = 0;
             return NULL;
         }
-        v[i] = arena_strndup(r->a, json_string_value(s), json_string_length(s));
+        v[i] = s->u.s;
     }
     return v;
 }
 
-static void read_type(Reader *r, json_t *o, SqlType *t, const char *where)
+static void read_type(Reader *r, const JV *o, SqlType *t, const char *where)
 {
-    if (!json_is_object(o)) {
+    if (!jv_is_object(o)) {
         fail(r, where, "'type' must be an object");
         return;
     }
@@ -398,13 +964,13 @@ static void read_type(Reader *r, json_t *o, SqlType *t, const char *where)
     t->other = get_str(r, o, "other", t->kind == TY_OTHER, where);
 }
 
-static void read_default(Reader *r, json_t *o, const char *key, Default *d, const char *where)
+static void read_default(Reader *r, const JV *o, const char *key, Default *d, const char *where)
 {
-    json_t *v = json_object_get(o, key);
+    const JV *v = jget(o, key);
     d->kind = DEF_NONE;
-    if (!v || json_is_null(v))
+    if (!v || jv_is_null(v))
         return;
-    if (!json_is_object(v)) {
+    if (!jv_is_object(v)) {
         fail(r, where, "'%s' must be an object", key);
         return;
     }
@@ -414,37 +980,37 @@ static void read_default(Reader *r, json_t *o, const char *key, Default *d, cons
         d->text = get_str(r, v, "text", true, where);
 }
 
-static void read_column(Reader *r, json_t *o, Column *c, const char *table)
+static void read_column(Reader *r, const JV *o, Column *c, const char *table)
 {
     char where[256];
     snprintf(where, sizeof where, "table '%s'", table);
-    if (!json_is_object(o)) {
+    if (!jv_is_object(o)) {
         fail(r, where, "a column must be an object");
         return;
     }
     c->name = get_str(r, o, "name", true, where);
     snprintf(where, sizeof where, "column '%s.%s'", table, c->name ? c->name : "?");
-    json_t *t = json_object_get(o, "type");
+    const JV *t = jget(o, "type");
     if (!t)
         fail(r, where, "missing member 'type'");
     else
         read_type(r, t, &c->type, where);
-    json_t *nl = json_object_get(o, "nullable");
-    if (!json_is_boolean(nl))
+    const JV *nl = jget(o, "nullable");
+    if (!jv_is_boolean(nl))
         fail(r, where, "member 'nullable' must be true or false");
-    c->nullable = json_is_true(nl);
+    c->nullable = jv_is_true(nl);
     read_default(r, o, "default", &c->def, where);
     c->identity = (Identity)lookup(r, identities, ARRAY_LEN(identities),
                                    get_str(r, o, "identity", false, where), "identity", where);
     c->generated = get_str(r, o, "generated", false, where);
     c->comment = get_str(r, o, "comment", false, where);
     c->sensitive = get_bool(r, o, "sensitive", where);
-    json_t *vals = get_array(r, o, "validators", false, where);
-    c->nvalidators = vals ? json_array_size(vals) : 0;
+    const JV *vals = get_array(r, o, "validators", false, where);
+    c->nvalidators = vals ? vals->n : 0;
     if (c->nvalidators) {
         c->validators = ARENA_ARRAY(r->a, Validator, c->nvalidators);
         for (size_t i = 0; i < c->nvalidators; i++) {
-            json_t *vo = json_array_get(vals, i);
+            const JV *vo = &vals->u.items[i];
             Validator *v = &c->validators[i];
             v->kind = (ValidatorKind)lookup(r, validator_kinds, ARRAY_LEN(validator_kinds),
                                             get_str(r, vo, "kind", true, where), "validator",
@@ -457,9 +1023,9 @@ static void read_column(Reader *r, json_t *o, Column *c, const char *table)
     read_default(r, o, "backfill", &c->backfill, where);
 }
 
-static void read_table(Reader *r, json_t *o, Table *t)
+static void read_table(Reader *r, const JV *o, Table *t)
 {
-    if (!json_is_object(o)) {
+    if (!jv_is_object(o)) {
         fail(r, "tables", "a table must be an object");
         return;
     }
@@ -471,23 +1037,23 @@ static void read_table(Reader *r, json_t *o, Table *t)
     t->archetype = (Archetype)lookup(r, archetypes, ARRAY_LEN(archetypes),
                                      get_str(r, o, "archetype", false, where), "archetype", where);
     t->comment = get_str(r, o, "comment", false, where);
-    json_t *cols = get_array(r, o, "columns", true, where);
-    t->ncolumns = cols ? json_array_size(cols) : 0;
+    const JV *cols = get_array(r, o, "columns", true, where);
+    t->ncolumns = cols ? cols->n : 0;
     t->columns = ARENA_ARRAY(r->a, Column, t->ncolumns ? t->ncolumns : 1);
     for (size_t i = 0; i < t->ncolumns; i++)
-        read_column(r, json_array_get(cols, i), &t->columns[i], t->name);
+        read_column(r, &cols->u.items[i], &t->columns[i], t->name);
 
-    json_t *pk = json_object_get(o, "primaryKey");
-    if (pk && !json_is_null(pk)) {
+    const JV *pk = jget(o, "primaryKey");
+    if (pk && !jv_is_null(pk)) {
         t->pk.name = get_str(r, pk, "name", true, where);
         t->pk.cols = read_strs(r, pk, "columns", &t->pk.ncols, where);
     }
 
-    json_t *a = get_array(r, o, "foreignKeys", false, where);
-    t->nfks = a ? json_array_size(a) : 0;
+    const JV *a = get_array(r, o, "foreignKeys", false, where);
+    t->nfks = a ? a->n : 0;
     t->fks = t->nfks ? ARENA_ARRAY(r->a, ForeignKey, t->nfks) : NULL;
     for (size_t i = 0; i < t->nfks; i++) {
-        json_t *fo = json_array_get(a, i);
+        const JV *fo = &a->u.items[i];
         ForeignKey *fk = &t->fks[i];
         fk->name = get_str(r, fo, "name", true, where);
         fk->cols = read_strs(r, fo, "columns", &fk->ncols, where);
@@ -505,39 +1071,39 @@ static void read_table(Reader *r, json_t *o, Table *t)
     }
 
     a = get_array(r, o, "uniques", false, where);
-    t->nuniques = a ? json_array_size(a) : 0;
+    t->nuniques = a ? a->n : 0;
     t->uniques = t->nuniques ? ARENA_ARRAY(r->a, Unique, t->nuniques) : NULL;
     for (size_t i = 0; i < t->nuniques; i++) {
-        json_t *uo = json_array_get(a, i);
+        const JV *uo = &a->u.items[i];
         t->uniques[i].name = get_str(r, uo, "name", true, where);
         t->uniques[i].cols = read_strs(r, uo, "columns", &t->uniques[i].ncols, where);
     }
 
     a = get_array(r, o, "checks", false, where);
-    t->nchecks = a ? json_array_size(a) : 0;
+    t->nchecks = a ? a->n : 0;
     t->checks = t->nchecks ? ARENA_ARRAY(r->a, Check, t->nchecks) : NULL;
     for (size_t i = 0; i < t->nchecks; i++) {
-        json_t *co = json_array_get(a, i);
+        const JV *co = &a->u.items[i];
         t->checks[i].name = get_str(r, co, "name", true, where);
         t->checks[i].expr = get_str(r, co, "expr", true, where);
     }
 
     a = get_array(r, o, "indexes", false, where);
-    t->nindexes = a ? json_array_size(a) : 0;
+    t->nindexes = a ? a->n : 0;
     t->indexes = t->nindexes ? ARENA_ARRAY(r->a, Index, t->nindexes) : NULL;
     for (size_t i = 0; i < t->nindexes; i++) {
-        json_t *io = json_array_get(a, i);
+        const JV *io = &a->u.items[i];
         Index *ix = &t->indexes[i];
         ix->name = get_str(r, io, "name", true, where);
         ix->unique = get_bool(r, io, "unique", where);
         ix->method = get_str(r, io, "method", false, where);
         if (!ix->method)
             ix->method = "btree";
-        json_t *els = get_array(r, io, "elements", true, where);
-        ix->nelems = els ? json_array_size(els) : 0;
+        const JV *els = get_array(r, io, "elements", true, where);
+        ix->nelems = els ? els->n : 0;
         ix->elems = ix->nelems ? ARENA_ARRAY(r->a, IndexElem, ix->nelems) : NULL;
         for (size_t j = 0; j < ix->nelems; j++) {
-            json_t *eo = json_array_get(els, j);
+            const JV *eo = &els->u.items[j];
             IndexElem *e = &ix->elems[j];
             e->column = get_str(r, eo, "column", false, where);
             e->expr = get_str(r, eo, "expr", false, where);
@@ -558,9 +1124,9 @@ static void read_table(Reader *r, json_t *o, Table *t)
     t->as_b = get_str(r, o, "asB", false, where);
 }
 
-static void read_enum(Reader *r, json_t *o, Enum *e)
+static void read_enum(Reader *r, const JV *o, Enum *e)
 {
-    if (!json_is_object(o)) {
+    if (!jv_is_object(o)) {
         fail(r, "enums", "an enum must be an object");
         return;
     }
@@ -570,15 +1136,15 @@ static void read_enum(Reader *r, json_t *o, Enum *e)
     char where[256];
     snprintf(where, sizeof where, "enum '%s'", e->name);
     e->comment = get_str(r, o, "comment", false, where);
-    json_t *vals = get_array(r, o, "values", true, where);
-    e->nvalues = vals ? json_array_size(vals) : 0;
+    const JV *vals = get_array(r, o, "values", true, where);
+    e->nvalues = vals ? vals->n : 0;
     e->values = e->nvalues ? ARENA_ARRAY(r->a, EnumValue, e->nvalues) : NULL;
     for (size_t i = 0; i < e->nvalues; i++) {
-        json_t *v = json_array_get(vals, i);
+        const JV *v = &vals->u.items[i];
         EnumValue *ev = &e->values[i];
-        if (json_is_string(v)) {
-            ev->name = arena_strndup(r->a, json_string_value(v), json_string_length(v));
-        } else if (json_is_object(v)) {
+        if (jv_is_string(v)) {
+            ev->name = v->u.s;
+        } else if (jv_is_object(v)) {
             ev->name = get_str(r, v, "name", true, where);
             ev->was = read_strs(r, v, "was", &ev->nwas, where);
         } else {
@@ -593,36 +1159,54 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
 {
     Reader r = {a, path, d, false};
     memset(out, 0, sizeof *out);
-    json_error_t err;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
-    if (!root) {
-        diag_global(d, DIAG_ERROR, "%s:%d:%d: %s", path, err.line, err.column, err.text);
+    Arena nodes;
+    arena_init(&nodes);
+    JParser jp = {.strings = a, .nodes = &nodes, .p = text, .start = text, .end = text + len};
+    JV rootv;
+    const JV *root = &rootv;
+    if (jvalue(&jp, &rootv)) {
+        jskip_ws(&jp);
+        if (jp.p < jp.end)
+            jerr(&jp, "end of file expected");
+    }
+    free(jp.stack);
+    free(jp.mstack);
+    if (jp.err) {
+        int line = 1, col = 1;
+        for (const char *q = text; q < jp.err_at; q++) {
+            if (*q == '\n')
+                line++, col = 1;
+            else
+                col++;
+        }
+        diag_global(d, DIAG_ERROR, "%s:%d:%d: %s", path, line, col, jp.err);
+        arena_free(&nodes);
         return false;
     }
-    if (!json_is_object(root)) {
+    if (!jv_is_object(root)) {
         fail(&r, "model", "the top level must be an object");
-        json_decref(root);
+        arena_free(&nodes);
         return false;
     }
     out->domain = get_str(&r, root, "domain", true, "model");
     out->schema = get_str(&r, root, "schema", true, "model");
-    json_t *ten = json_object_get(root, "tenants");
-    if (ten && !json_is_null(ten)) {
+    const JV *ten = jget(root, "tenants");
+    if (ten && !jv_is_null(ten)) {
         out->per_tenant = true;
         out->tenants.query = get_str(&r, ten, "query", false, "tenants");
         out->tenants.pattern = get_str(&r, ten, "pattern", false, "tenants");
     }
-    json_t *enums = get_array(&r, root, "enums", false, "model");
-    out->nenums = enums ? json_array_size(enums) : 0;
+    const JV *enums = get_array(&r, root, "enums", false, "model");
+    out->nenums = enums ? enums->n : 0;
     out->enums = out->nenums ? ARENA_ARRAY(a, Enum, out->nenums) : NULL;
     for (size_t i = 0; i < out->nenums && !r.failed; i++)
-        read_enum(&r, json_array_get(enums, i), &out->enums[i]);
-    json_t *tables = get_array(&r, root, "tables", false, "model");
-    out->ntables = tables ? json_array_size(tables) : 0;
+        read_enum(&r, &enums->u.items[i], &out->enums[i]);
+    const JV *tables = get_array(&r, root, "tables", false, "model");
+    out->ntables = tables ? tables->n : 0;
     out->tables = out->ntables ? ARENA_ARRAY(a, Table, out->ntables) : NULL;
     for (size_t i = 0; i < out->ntables && !r.failed; i++)
-        read_table(&r, json_array_get(tables, i), &out->tables[i]);
-    json_decref(root);
+        read_table(&r, &tables->u.items[i], &out->tables[i]);
+    arena_free(&nodes);
     if (r.failed)
         return false;
     model_sort(out);

@@ -1,5 +1,5 @@
 /*
- * model_json.h - the model as JSON (jansson): `stravc model --json`, every migration's
+ * model_json.h - the model as JSON: `stravc model --json`, every migration's
  * snapshot.json, and test fixtures. Writing then reading gives back an equal model (spans
  * excepted). The format is documented in docs/model-json.md. Stage: Model <-> text.
  */
@@ -14,6 +14,9 @@ struct StrBuf;
 
 /* Deterministic text: keys in a fixed order, 2-space indent, trailing newline. */
 void model_json_write(struct StrBuf *out, const Model *m);
+/* The same JSON with each enum and each table on one line, without spaces inside it: half the
+ * bytes of the indented form for snapshot.json, and a changed table is a one-line diff. */
+void model_json_write_compact(struct StrBuf *out, const Model *m);
 /* {"domains": [ <model>, ... ]} */
 void project_json_write(struct StrBuf *out, const Project *p);
 

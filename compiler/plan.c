@@ -4,6 +4,7 @@
  */
 #include "plan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,29 +85,47 @@ static const char *const sec_dir[SEC__COUNT] = {"enums", "indexes", "constraints
                                                 "constraints", "indexes", "enums"};
 static const char *const sec_stem[SEC__COUNT] = {"", "drop_", "drop_", "", "", "", "drop_"};
 
+static size_t name_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* Group the ops into files: one per section, one per table in SEC_TABLE (found through a hash
+ * table on the table name: a linear search made a 10,000-table plan quadratic). */
 void plan_finish(Plan *p)
 {
     size_t cap = 0;
+    size_t sec_file[SEC__COUNT];
+    for (int s = 0; s < SEC__COUNT; s++)
+        sec_file[s] = SIZE_MAX;
+    size_t hcap = 16;
+    while (hcap < 2 * p->nops)
+        hcap *= 2;
+    size_t *slot = xmalloc(hcap * sizeof *slot);
+    for (size_t i = 0; i < hcap; i++)
+        slot[i] = SIZE_MAX;
     for (int s = 0; s < SEC__COUNT; s++) {
         for (size_t i = 0; i < p->nops; i++) {
             const PlanOp *op = &p->ops[i];
             if ((int)op->sec != s)
                 continue;
-            PlanFile *f = NULL;
-            /* table ops come grouped by table: look at the newest file first */
-            if (p->nfiles && (int)p->files[p->nfiles - 1].sec == s &&
-                (s != SEC_TABLE || !strcmp(p->files[p->nfiles - 1].table, op->table)))
-                f = &p->files[p->nfiles - 1];
-            for (size_t j = 0; !f && j < p->nfiles; j++)
-                if ((int)p->files[j].sec == s &&
-                    (s != SEC_TABLE || !strcmp(p->files[j].table, op->table)))
-                    f = &p->files[j];
-            if (!f) {
+            size_t *where = &sec_file[s];
+            if (s == SEC_TABLE) {
+                size_t h = name_hash(op->table) & (hcap - 1);
+                while (slot[h] != SIZE_MAX && strcmp(p->files[slot[h]].table, op->table))
+                    h = (h + 1) & (hcap - 1);
+                where = &slot[h];
+            }
+            if (*where == SIZE_MAX) {
                 if (p->nfiles == cap) {
                     cap = cap ? 2 * cap : 16;
                     p->files = xrealloc(p->files, cap * sizeof *p->files);
                 }
-                f = &p->files[p->nfiles++];
+                PlanFile *f = &p->files[p->nfiles];
+                *where = p->nfiles++;
                 memset(f, 0, sizeof *f);
                 f->sec = (Section)s;
                 if (s == SEC_TABLE) {
@@ -120,8 +139,11 @@ void plan_finish(Plan *p)
                 }
                 f->non_tx = s == SEC_ENUMS && p->enums_non_tx;
             }
-            f->ops = xrealloc(f->ops, (f->nops + 1) * sizeof *f->ops);
+            PlanFile *f = &p->files[*where];
+            if (!(f->nops & (f->nops - 1))) /* 0, 1, 2, 4, ...: grow by doubling */
+                f->ops = xrealloc(f->ops, (f->nops ? 2 * f->nops : 1) * sizeof *f->ops);
             f->ops[f->nops++] = i;
         }
     }
+    free(slot);
 }

@@ -124,6 +124,45 @@ int main(void)
                               "  \"tenants\": null,\n  \"enums\": [],\n  \"tables\": []\n}\n");
         sb_release(&s);
     }
+    TEST("the compact form (snapshot.json) reads back to the same model")
+    {
+        Model m = sample(&a);
+        StrBuf c = SB_INIT, s1 = SB_INIT, s2 = SB_INIT;
+        model_json_write_compact(&c, &m);
+        CHECK(strstr(sb_str(&c), "\n  \"tables\": [\n    {\"name\":\"user\",") != NULL);
+        Model back;
+        CHECK(model_json_read(&a, c.buf, c.len, "mem.json", &back, &d));
+        model_json_write(&s1, &m);
+        model_json_write(&s2, &back);
+        CHECK_STR(sb_str(&s2), sb_str(&s1));
+        sb_release(&c);
+        sb_release(&s1);
+        sb_release(&s2);
+    }
+    TEST("the reader decodes escapes and rejects what JSON does not allow")
+    {
+        Model m;
+        const char *ok = "{\"domain\":\"p\\u00e9\\ud83d\\ude00\\n\\\"\",\"schema\":\"s\",\"tables\":[]}";
+        CHECK(model_json_read(&a, ok, strlen(ok), "ok.json", &m, &d));
+        CHECK_STR(m.domain, "p\xc3\xa9\xf0\x9f\x98\x80\n\"");
+        static const char *const bad[] = {
+            "{\"domain\":\"a\",\"domain\":\"b\",\"schema\":\"s\"}", /* duplicate key */
+            "{\"domain\":\"\\ud83d\",\"schema\":\"s\"}",              /* lone surrogate */
+            "{\"domain\":\"\xff\",\"schema\":\"s\"}",                  /* invalid UTF-8 */
+            "{\"domain\":\"a\\u0000\",\"schema\":\"s\"}",             /* NUL */
+            "{\"domain\":\"a\",\"schema\":\"s\"} x",                  /* trailing data */
+            "{\"domain\":\"a\",\"schema\":\"s\",}",                    /* trailing comma */
+            ("{\"domain\":\"a\",\"schema\":\"s\",\"tables\":[{\"name\":\"t\",\"columns\":[{"
+             "\"name\":\"c\",\"nullable\":true,\"type\":{\"kind\":\"varchar\",\"length\":1.5}}]}]}"),
+        };
+        for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+            int before = d.nerrors;
+            CHECK(!model_json_read(&a, bad[i], strlen(bad[i]), "bad.json", &m, &d));
+            CHECK_INT(d.nerrors, ==, before + 1);
+        }
+        diag_release(&d);
+        diag_init(&d);
+    }
     TEST("malformed input is an error naming the file and the place")
     {
         Model m;
