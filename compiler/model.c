@@ -121,6 +121,49 @@ bool type_equal(const SqlType *a, const SqlType *b)
     return true;
 }
 
+TypeParams type_kind_params(TypeKind k)
+{
+    switch (k) {
+    case TY_VARCHAR:
+    case TY_CHAR:
+    case TY_BIT:
+    case TY_VARBIT:
+        return TP_LENGTH;
+    case TY_NUMERIC:
+        return TP_PRECISION_SCALE;
+    case TY_TIMESTAMP:
+    case TY_TIMESTAMPTZ:
+    case TY_TIME:
+    case TY_TIMETZ:
+    case TY_INTERVAL:
+        return TP_PRECISION;
+    default:
+        return TP_NONE;
+    }
+}
+
+void type_params_to(StrBuf *out, const SqlType *t, const char *scale_sep)
+{
+    switch (type_kind_params(t->kind)) {
+    case TP_LENGTH:
+        if (t->length >= 0)
+            sb_addf(out, "(%d)", t->length);
+        break;
+    case TP_PRECISION_SCALE:
+        if (t->precision >= 0 && t->scale >= 0)
+            sb_addf(out, "(%d%s%d)", t->precision, scale_sep, t->scale);
+        else if (t->precision >= 0)
+            sb_addf(out, "(%d)", t->precision);
+        break;
+    case TP_PRECISION:
+        if (t->precision >= 0)
+            sb_addf(out, "(%d)", t->precision);
+        break;
+    case TP_NONE:
+        break;
+    }
+}
+
 void type_to_sql(StrBuf *out, const SqlType *t)
 {
     switch (t->kind) {
@@ -134,31 +177,7 @@ void type_to_sql(StrBuf *out, const SqlType *t)
         sb_adds(out, types[t->kind].sql);
         break;
     }
-    switch (t->kind) {
-    case TY_VARCHAR:
-    case TY_CHAR:
-    case TY_BIT:
-    case TY_VARBIT:
-        if (t->length >= 0)
-            sb_addf(out, "(%d)", t->length);
-        break;
-    case TY_NUMERIC:
-        if (t->precision >= 0 && t->scale >= 0)
-            sb_addf(out, "(%d,%d)", t->precision, t->scale);
-        else if (t->precision >= 0)
-            sb_addf(out, "(%d)", t->precision);
-        break;
-    case TY_TIMESTAMP:
-    case TY_TIMESTAMPTZ:
-    case TY_TIME:
-    case TY_TIMETZ:
-    case TY_INTERVAL:
-        if (t->precision >= 0)
-            sb_addf(out, "(%d)", t->precision);
-        break;
-    default:
-        break;
-    }
+    type_params_to(out, t, ",");
     for (int i = 0; i < t->ndims; i++)
         sb_adds(out, "[]");
 }

@@ -144,30 +144,7 @@ static void put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
         break;
     default: {
         sb_adds(out, type_kind_name(t->kind));
-        switch (t->kind) {
-        case TY_CHAR:
-        case TY_BIT:
-        case TY_VARBIT:
-            if (t->length >= 0)
-                sb_addf(out, "(%d)", t->length);
-            break;
-        case TY_NUMERIC:
-            if (t->precision >= 0 && t->scale >= 0)
-                sb_addf(out, "(%d, %d)", t->precision, t->scale);
-            else if (t->precision >= 0)
-                sb_addf(out, "(%d)", t->precision);
-            break;
-        case TY_TIMESTAMP:
-        case TY_TIMESTAMPTZ:
-        case TY_TIME:
-        case TY_TIMETZ:
-        case TY_INTERVAL:
-            if (t->precision >= 0)
-                sb_addf(out, "(%d)", t->precision);
-            break;
-        default:
-            break;
-        }
+        type_params_to(out, t, ", ");
     }
     }
     UNUSED(m);

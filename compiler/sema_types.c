@@ -456,11 +456,8 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         return 0;
     }
     out->kind = k;
-    switch (k) {
-    case TY_VARCHAR:
-    case TY_CHAR:
-    case TY_BIT:
-    case TY_VARBIT:
+    switch (type_kind_params(k)) {
+    case TP_LENGTH:
         if (k == TY_CHAR && out->length < 0)
             out->length = 1;
         if (k == TY_BIT)
@@ -472,7 +469,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         if (nargs == 1 && !arg_int(s, at->args, "the length", 1, 10485760, &out->length))
             return 0;
         break;
-    case TY_NUMERIC:
+    case TP_PRECISION_SCALE:
         if (nargs > 2) {
             sema_err(s, at->span, "type '%s' takes at most two parameters (precision, scale)", w);
             return 0;
@@ -491,11 +488,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             }
         }
         break;
-    case TY_TIMESTAMP:
-    case TY_TIMESTAMPTZ:
-    case TY_TIME:
-    case TY_TIMETZ:
-    case TY_INTERVAL:
+    case TP_PRECISION:
         if (nargs > 1) {
             sema_err(s, at->span, "type '%s' takes one parameter (the precision)", w);
             return 0;
@@ -503,7 +496,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         if (nargs == 1 && !arg_int(s, at->args, "the precision", 0, 6, &out->precision))
             return 0;
         break;
-    default:
+    case TP_NONE:
         if (at->has_args && strcmp(w, "string")) {
             sema_err(s, at->span, "type '%s' takes no parameters", w);
             return 0;
