@@ -43,22 +43,27 @@ bool sql_is_keyword(const char *word)
     return bsearch(word, keywords, ARRAY_LEN(keywords), sizeof(keywords[0]), cmp_kw) != NULL;
 }
 
-static bool is_plain(const char *s)
+bool sql_ident_is_plain(const char *s)
 {
     if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
         return false;
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
             return false;
-    return !sql_is_keyword(s);
+    return true;
 }
 
 void sql_ident(StrBuf *out, const char *name)
 {
-    if (!sql_quote_all && is_plain(name)) {
+    if (!sql_quote_all && sql_ident_is_plain(name) && !sql_is_keyword(name)) {
         sb_adds(out, name);
         return;
     }
+    sql_ident_quoted(out, name);
+}
+
+void sql_ident_quoted(StrBuf *out, const char *name)
+{
     sb_addch(out, '"');
     for (const char *p = name; *p; p++) {
         if (*p == '"')
