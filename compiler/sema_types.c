@@ -28,10 +28,12 @@ void *sema_grow(Arena *a, void *arr, size_t n, size_t *cap, size_t size)
     return p;
 }
 
-void sema_err(Sema *s, Span sp, const char *fmt, ...)
+/* Format the message first: diag_at takes no va_list. */
+static void sema_vdiag(Sema *s, DiagLevel level, Span sp, const char *fmt, va_list ap)
+    PRINTF_LIKE(4, 0);
+
+static void sema_vdiag(Sema *s, DiagLevel level, Span sp, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     StrBuf sb = SB_INIT;
     va_list cp;
     va_copy(cp, ap);
@@ -39,25 +41,24 @@ void sema_err(Sema *s, Span sp, const char *fmt, ...)
     va_end(cp);
     sb_grow(&sb, n > 0 ? (size_t)n + 1 : 1);
     vsnprintf(sb.buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    diag_at(s->d, DIAG_ERROR, sp, "%s", sb.buf);
+    diag_at(s->d, level, sp, "%s", sb.buf);
     sb_release(&sb);
+}
+
+void sema_err(Sema *s, Span sp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sema_vdiag(s, DIAG_ERROR, sp, fmt, ap);
+    va_end(ap);
 }
 
 void sema_note(Sema *s, Span sp, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    StrBuf sb = SB_INIT;
-    va_list cp;
-    va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
-    va_end(cp);
-    sb_grow(&sb, n > 0 ? (size_t)n + 1 : 1);
-    vsnprintf(sb.buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    sema_vdiag(s, DIAG_NOTE, sp, fmt, ap);
     va_end(ap);
-    diag_at(s->d, DIAG_NOTE, sp, "%s", sb.buf);
-    sb_release(&sb);
 }
 
 /* "did you mean 'x'?" for the closest candidate within a third of the word's length. */
