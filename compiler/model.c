@@ -235,30 +235,19 @@ const char *archetype_name(Archetype a)
     return (unsigned)a < ARRAY_LEN(names) ? names[a] : "?";
 }
 
-static int cmp_table(const void *a, const void *b)
-{
-    return strcmp(((const Table *)a)->name, ((const Table *)b)->name);
-}
-static int cmp_enum(const void *a, const void *b)
-{
-    return strcmp(((const Enum *)a)->name, ((const Enum *)b)->name);
-}
-static int cmp_fk(const void *a, const void *b)
-{
-    return strcmp(((const ForeignKey *)a)->name, ((const ForeignKey *)b)->name);
-}
-static int cmp_unique(const void *a, const void *b)
-{
-    return strcmp(((const Unique *)a)->name, ((const Unique *)b)->name);
-}
-static int cmp_check(const void *a, const void *b)
-{
-    return strcmp(((const Check *)a)->name, ((const Check *)b)->name);
-}
-static int cmp_index(const void *a, const void *b)
-{
-    return strcmp(((const Index *)a)->name, ((const Index *)b)->name);
-}
+/* qsort/bsearch comparators: every sorted model array is ordered by its element's name. */
+#define CMP_BY_NAME(fn, T)                                         \
+    static int fn(const void *a, const void *b)                    \
+    {                                                              \
+        return strcmp(((const T *)a)->name, ((const T *)b)->name); \
+    }
+CMP_BY_NAME(cmp_table, Table)
+CMP_BY_NAME(cmp_enum, Enum)
+CMP_BY_NAME(cmp_fk, ForeignKey)
+CMP_BY_NAME(cmp_unique, Unique)
+CMP_BY_NAME(cmp_check, Check)
+CMP_BY_NAME(cmp_index, Index)
+#undef CMP_BY_NAME
 
 void model_sort(Model *m)
 {
