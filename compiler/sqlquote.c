@@ -62,26 +62,26 @@ void sql_ident(StrBuf *out, const char *name)
     sql_ident_quoted(out, name);
 }
 
-void sql_ident_quoted(StrBuf *out, const char *name)
+/* s between two q, with every q inside doubled: both SQL quotings are this. */
+static void quote_doubling(StrBuf *out, const char *s, char q)
 {
-    sb_addch(out, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            sb_addch(out, '"');
+    sb_addch(out, q);
+    for (const char *p = s; *p; p++) {
+        if (*p == q)
+            sb_addch(out, q);
         sb_addch(out, *p);
     }
-    sb_addch(out, '"');
+    sb_addch(out, q);
+}
+
+void sql_ident_quoted(StrBuf *out, const char *name)
+{
+    quote_doubling(out, name, '"');
 }
 
 void sql_literal(StrBuf *out, const char *value)
 {
-    sb_addch(out, '\'');
-    for (const char *p = value; *p; p++) {
-        if (*p == '\'')
-            sb_addch(out, '\'');
-        sb_addch(out, *p);
-    }
-    sb_addch(out, '\'');
+    quote_doubling(out, value, '\'');
 }
 
 void sql_qualified(StrBuf *out, const char *schema, const char *name)
