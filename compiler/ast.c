@@ -49,17 +49,6 @@ AstTerm *ast_term_qualified(Arena *a, AstTerm *qual, AstTerm *name)
     return t;
 }
 
-AstTerm *ast_term_append(AstTerm *list, AstTerm *t)
-{
-    if (!list)
-        return t;
-    AstTerm *p = list;
-    while (p->next)
-        p = p->next;
-    p->next = t;
-    return list;
-}
-
 AstArg *ast_arg(Arena *a, AstTerm *key, AstTerm *terms)
 {
     AstArg *arg = ARENA_NEW(a, AstArg);
@@ -75,17 +64,6 @@ AstArg *ast_arg(Arena *a, AstTerm *key, AstTerm *terms)
     return arg;
 }
 
-AstArg *ast_arg_append(AstArg *list, AstArg *arg)
-{
-    if (!list)
-        return arg;
-    AstArg *p = list;
-    while (p->next)
-        p = p->next;
-    p->next = arg;
-    return list;
-}
-
 AstAttr *ast_attr(
     Arena *a, Span at, AstTerm *name, bool table_level, bool has_parens, AstArg *args, Span end)
 {
@@ -97,17 +75,6 @@ AstAttr *ast_attr(
     x->has_parens = has_parens;
     x->args = args;
     return x;
-}
-
-AstAttr *ast_attr_append(AstAttr *list, AstAttr *attr)
-{
-    if (!list)
-        return attr;
-    AstAttr *p = list;
-    while (p->next)
-        p = p->next;
-    p->next = attr;
-    return list;
 }
 
 static Span attrs_end(AstAttr *attrs, Span dflt)

@@ -153,12 +153,9 @@ typedef struct AstFile {
 /* Constructors used by parser actions. All allocate from the arena. */
 AstTerm *ast_term(Arena *a, TermKind kind, Span span, const char *text);
 AstTerm *ast_term_qualified(Arena *a, AstTerm *qual, AstTerm *name);
-AstTerm *ast_term_append(AstTerm *list, AstTerm *t); /* returns the list head */
 AstArg *ast_arg(Arena *a, AstTerm *key, AstTerm *terms);
-AstArg *ast_arg_append(AstArg *list, AstArg *arg);
 AstAttr *ast_attr(Arena *a, Span at, AstTerm *name, bool table_level, bool has_parens,
                   AstArg *args, Span end);
-AstAttr *ast_attr_append(AstAttr *list, AstAttr *attr);
 
 /* Added by the front end (parse.c calls these; sema may use them to build test ASTs). */
 Span ast_span_cover(Span from, Span to); /* from's start to to's end */

@@ -72,21 +72,14 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
             }
             o->json = true;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
         default:
-            fprintf(stderr, "stravc: error: unknown or incomplete option '%s'\n%s",
-                    argv[optind - 1], usage);
-            return 2;
+            return cmd_opt_other(c, argv, usage);
         }
     }
     if (optind < argc)
         o->schemas = argv[optind++];
-    if (optind < argc) {
-        fprintf(stderr, "stravc: error: unexpected argument '%s'\n%s", argv[optind], usage);
+    if (cmd_opt_extra(argc, argv, usage))
         return 2;
-    }
     return -1;
 }
 

@@ -107,19 +107,12 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
         case 'N':
             o->new_json = optarg;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return 0;
         default:
-            fprintf(stderr, "stravc: error: unknown or incomplete option '%s'\n%s",
-                    argv[optind - 1], usage);
-            return 2;
+            return cmd_opt_other(c, argv, usage);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "stravc: error: unexpected argument '%s'\n%s", argv[optind], usage);
+    if (cmd_opt_extra(argc, argv, usage))
         return 2;
-    }
     if (generate && (!o->message || !*o->message)) {
         fprintf(stderr, "stravc: error: a message is required (-m MESSAGE)\n%s", usage);
         return 2;

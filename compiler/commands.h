@@ -6,6 +6,8 @@
 #ifndef STRAV_COMMANDS_H
 #define STRAV_COMMANDS_H
 
+#include "base.h"
+
 int cmd_check(int argc, char **argv);    /* cmd_check.c: stravc check */
 int cmd_model(int argc, char **argv);    /* cmd_check.c: stravc model --json */
 int cmd_fmt(int argc, char **argv);      /* cmd_fmt.c: stravc fmt [--check] */
@@ -13,5 +15,12 @@ int cmd_dump(int argc, char **argv);     /* cmd_fmt.c: stravc dump tokens|ast FI
 int cmd_generate(int argc, char **argv); /* cmd_generate.c: stravc generate -m MSG [-s D] */
 int cmd_diff(int argc, char **argv);     /* cmd_generate.c: stravc diff [-s D] [--json]; exit 3 = changes */
 int cmd_pull(int argc, char **argv);     /* runtime side: strav-run pull (see runtime/) */
+
+/* cmd_opts.c: shared by the commands' getopt_long loops. cmd_opt_other handles an option the
+ * command's switch does not: 'h' prints usage on stdout and gives 0, anything else is a usage
+ * error (message and usage on stderr) and gives 2. cmd_opt_extra reports argv[optind], when
+ * there is one left after the options and positionals, as a usage error and returns true. */
+int cmd_opt_other(int c, char **argv, const char *usage);
+bool cmd_opt_extra(int argc, char **argv, const char *usage);
 
 #endif

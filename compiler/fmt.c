@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlquote.h"
+
 typedef struct Fmt {
     StrBuf *out;
     const char *buf;        /* source text */
@@ -19,21 +21,12 @@ typedef struct Fmt {
 
 /* ---- terms, types, attributes ---- */
 
-static void quoted(StrBuf *out, const char *s, char q)
-{
-    sb_addch(out, q);
-    for (; *s; s++) {
-        if (*s == q)
-            sb_addch(out, q);
-        sb_addch(out, *s);
-    }
-    sb_addch(out, q);
-}
-
+/* The language quotes "names" and 'strings' as SQL does (the quote doubled), so the
+ * formatter writes them with sqlquote's functions. */
 static void name_part(StrBuf *out, const char *s, bool q)
 {
     if (q)
-        quoted(out, s, '"');
+        sql_ident_quoted(out, s);
     else
         sb_adds(out, s);
 }
@@ -46,7 +39,7 @@ static void term(StrBuf *out, const AstTerm *t)
         sb_adds(out, t->text);
         break;
     case TERM_QIDENT:
-        quoted(out, t->text, '"');
+        sql_ident_quoted(out, t->text);
         break;
     case TERM_QUALIFIED:
         name_part(out, t->qual, t->qual_quoted);
@@ -54,11 +47,11 @@ static void term(StrBuf *out, const AstTerm *t)
         name_part(out, t->text, t->text_quoted);
         break;
     case TERM_STRING:
-        quoted(out, t->text, '\'');
+        sql_literal(out, t->text);
         break;
     case TERM_SQL:
         sb_adds(out, "sql(");
-        quoted(out, t->text, '\'');
+        sql_literal(out, t->text);
         sb_addch(out, ')');
         break;
     case TERM_TRUE:

@@ -121,6 +121,49 @@ bool type_equal(const SqlType *a, const SqlType *b)
     return true;
 }
 
+TypeParams type_kind_params(TypeKind k)
+{
+    switch (k) {
+    case TY_VARCHAR:
+    case TY_CHAR:
+    case TY_BIT:
+    case TY_VARBIT:
+        return TP_LENGTH;
+    case TY_NUMERIC:
+        return TP_PRECISION_SCALE;
+    case TY_TIMESTAMP:
+    case TY_TIMESTAMPTZ:
+    case TY_TIME:
+    case TY_TIMETZ:
+    case TY_INTERVAL:
+        return TP_PRECISION;
+    default:
+        return TP_NONE;
+    }
+}
+
+void type_params_to(StrBuf *out, const SqlType *t, const char *scale_sep)
+{
+    switch (type_kind_params(t->kind)) {
+    case TP_LENGTH:
+        if (t->length >= 0)
+            sb_addf(out, "(%d)", t->length);
+        break;
+    case TP_PRECISION_SCALE:
+        if (t->precision >= 0 && t->scale >= 0)
+            sb_addf(out, "(%d%s%d)", t->precision, scale_sep, t->scale);
+        else if (t->precision >= 0)
+            sb_addf(out, "(%d)", t->precision);
+        break;
+    case TP_PRECISION:
+        if (t->precision >= 0)
+            sb_addf(out, "(%d)", t->precision);
+        break;
+    case TP_NONE:
+        break;
+    }
+}
+
 void type_to_sql(StrBuf *out, const SqlType *t)
 {
     switch (t->kind) {
@@ -134,31 +177,7 @@ void type_to_sql(StrBuf *out, const SqlType *t)
         sb_adds(out, types[t->kind].sql);
         break;
     }
-    switch (t->kind) {
-    case TY_VARCHAR:
-    case TY_CHAR:
-    case TY_BIT:
-    case TY_VARBIT:
-        if (t->length >= 0)
-            sb_addf(out, "(%d)", t->length);
-        break;
-    case TY_NUMERIC:
-        if (t->precision >= 0 && t->scale >= 0)
-            sb_addf(out, "(%d,%d)", t->precision, t->scale);
-        else if (t->precision >= 0)
-            sb_addf(out, "(%d)", t->precision);
-        break;
-    case TY_TIMESTAMP:
-    case TY_TIMESTAMPTZ:
-    case TY_TIME:
-    case TY_TIMETZ:
-    case TY_INTERVAL:
-        if (t->precision >= 0)
-            sb_addf(out, "(%d)", t->precision);
-        break;
-    default:
-        break;
-    }
+    type_params_to(out, t, ",");
     for (int i = 0; i < t->ndims; i++)
         sb_adds(out, "[]");
 }
@@ -216,30 +235,19 @@ const char *archetype_name(Archetype a)
     return (unsigned)a < ARRAY_LEN(names) ? names[a] : "?";
 }
 
-static int cmp_table(const void *a, const void *b)
-{
-    return strcmp(((const Table *)a)->name, ((const Table *)b)->name);
-}
-static int cmp_enum(const void *a, const void *b)
-{
-    return strcmp(((const Enum *)a)->name, ((const Enum *)b)->name);
-}
-static int cmp_fk(const void *a, const void *b)
-{
-    return strcmp(((const ForeignKey *)a)->name, ((const ForeignKey *)b)->name);
-}
-static int cmp_unique(const void *a, const void *b)
-{
-    return strcmp(((const Unique *)a)->name, ((const Unique *)b)->name);
-}
-static int cmp_check(const void *a, const void *b)
-{
-    return strcmp(((const Check *)a)->name, ((const Check *)b)->name);
-}
-static int cmp_index(const void *a, const void *b)
-{
-    return strcmp(((const Index *)a)->name, ((const Index *)b)->name);
-}
+/* qsort/bsearch comparators: every sorted model array is ordered by its element's name. */
+#define CMP_BY_NAME(fn, T)                                         \
+    static int fn(const void *a, const void *b)                    \
+    {                                                              \
+        return strcmp(((const T *)a)->name, ((const T *)b)->name); \
+    }
+CMP_BY_NAME(cmp_table, Table)
+CMP_BY_NAME(cmp_enum, Enum)
+CMP_BY_NAME(cmp_fk, ForeignKey)
+CMP_BY_NAME(cmp_unique, Unique)
+CMP_BY_NAME(cmp_check, Check)
+CMP_BY_NAME(cmp_index, Index)
+#undef CMP_BY_NAME
 
 void model_sort(Model *m)
 {

@@ -229,6 +229,13 @@ const char *type_kind_name(TypeKind k);        /* "varchar", "numeric", "timesta
 bool type_kind_from_name(const char *name, TypeKind *out); /* accepts aliases: decimal, string,
                                                               int, int4, bool, float8, ... */
 bool type_equal(const SqlType *a, const SqlType *b);
+/* The parameters a type kind takes: a length (varchar, char, bit, varbit), a precision and
+ * scale (numeric), a fractional-seconds precision (timestamp, time, interval), or none. */
+typedef enum TypeParams { TP_NONE, TP_LENGTH, TP_PRECISION_SCALE, TP_PRECISION } TypeParams;
+TypeParams type_kind_params(TypeKind k);
+/* Append t's parameters as set: "(n)", "(p)", "(p<scale_sep>s)", or nothing. The SQL spelling
+ * uses "," and the language ", "; no array brackets. */
+void type_params_to(struct StrBuf *out, const SqlType *t, const char *scale_sep);
 /* Canonical SQL spelling, full parameters, arrays: VARCHAR(255), NUMERIC(10,2), CHAR(26),
  * TIMESTAMPTZ, "user_role"[] ... Enum names go through sql_ident. */
 void type_to_sql(struct StrBuf *out, const SqlType *t);

@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "source.h"
 #include "sqlnorm.h"
+#include "sqlquote.h"
 #include "strbuf.h"
 
 /* Language keywords (docs/language.md): always quoted when used as names, to be safe. */
@@ -35,41 +36,20 @@ static bool is_lang_keyword(const char *s)
     return false;
 }
 
-static bool plain_ident(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-            return false;
-    return true;
-}
-
 void model_strav_name(StrBuf *out, Arena *a, const char *name)
 {
-    const char *snake = plain_ident(name) ? name_snake(a, name) : NULL;
+    const char *snake = sql_ident_is_plain(name) ? name_snake(a, name) : NULL;
     if (snake && !strcmp(snake, name) && !is_lang_keyword(name)) {
         sb_adds(out, name);
         return;
     }
-    sb_addch(out, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            sb_addch(out, '"');
-        sb_addch(out, *p);
-    }
-    sb_addch(out, '"');
+    sql_ident_quoted(out, name); /* the language quotes names as SQL does */
 }
 
+/* The language's 'strings' are quoted as SQL's literals: ' doubled. */
 static void put_string(StrBuf *out, const char *s)
 {
-    sb_addch(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'')
-            sb_addch(out, '\'');
-        sb_addch(out, *p);
-    }
-    sb_addch(out, '\'');
+    sql_literal(out, s);
 }
 
 static void put_doc(StrBuf *out, const char *indent, const char *comment)
@@ -144,30 +124,7 @@ static void put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
         break;
     default: {
         sb_adds(out, type_kind_name(t->kind));
-        switch (t->kind) {
-        case TY_CHAR:
-        case TY_BIT:
-        case TY_VARBIT:
-            if (t->length >= 0)
-                sb_addf(out, "(%d)", t->length);
-            break;
-        case TY_NUMERIC:
-            if (t->precision >= 0 && t->scale >= 0)
-                sb_addf(out, "(%d, %d)", t->precision, t->scale);
-            else if (t->precision >= 0)
-                sb_addf(out, "(%d)", t->precision);
-            break;
-        case TY_TIMESTAMP:
-        case TY_TIMESTAMPTZ:
-        case TY_TIME:
-        case TY_TIMETZ:
-        case TY_INTERVAL:
-            if (t->precision >= 0)
-                sb_addf(out, "(%d)", t->precision);
-            break;
-        default:
-            break;
-        }
+        type_params_to(out, t, ", ");
     }
     }
     UNUSED(m);
@@ -590,7 +547,7 @@ static const char *write_enum(Arena *a, const Enum *e)
     for (size_t i = 0; i < e->nvalues; i++) {
         const char *v = e->values[i].name;
         sb_adds(&out, "    ");
-        if (plain_ident(v) && !is_lang_keyword(v))
+        if (sql_ident_is_plain(v) && !is_lang_keyword(v))
             sb_adds(&out, v);
         else
             put_string(&out, v);

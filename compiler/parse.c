@@ -78,43 +78,41 @@ AstTerm *p_term_sql(ParseCtx *ctx, Token kw, Token str, Token rparen)
 
 /* ---- lists ---- */
 
+/*
+ * Append the chain first..last to the list (head, tail) in O(1): every list the parser
+ * builds is a head plus a tail pointer, and every append is this.
+ */
+#define LIST_SPLICE(head, tail, first, last) \
+    do {                                     \
+        if (tail)                            \
+            (tail)->next = (first);          \
+        else                                 \
+            (head) = (first);                \
+        (tail) = (last);                     \
+    } while (0)
+#define LIST_APPEND(head, tail, x) LIST_SPLICE(head, tail, x, x)
+
 TermList p_terms(TermList l, AstTerm *t)
 {
-    if (l.tail)
-        l.tail->next = t;
-    else
-        l.head = t;
-    l.tail = t;
+    LIST_APPEND(l.head, l.tail, t);
     return l;
 }
 
 ArgList p_args(ArgList l, AstArg *x)
 {
-    if (l.tail)
-        l.tail->next = x;
-    else
-        l.head = x;
-    l.tail = x;
+    LIST_APPEND(l.head, l.tail, x);
     return l;
 }
 
 AttrList p_attrs(AttrList l, AstAttr *x)
 {
-    if (l.tail)
-        l.tail->next = x;
-    else
-        l.head = x;
-    l.tail = x;
+    LIST_APPEND(l.head, l.tail, x);
     return l;
 }
 
 AsList p_as(AsList l, AstAs *x)
 {
-    if (l.tail)
-        l.tail->next = x;
-    else
-        l.head = x;
-    l.tail = x;
+    LIST_APPEND(l.head, l.tail, x);
     return l;
 }
 
@@ -179,41 +177,25 @@ Body *p_body(ParseCtx *ctx)
 
 Body *p_body_field(Body *b, AstField *f)
 {
-    if (b->fields_tail)
-        b->fields_tail->next = f;
-    else
-        b->fields = f;
-    b->fields_tail = f;
+    LIST_APPEND(b->fields, b->fields_tail, f);
     return b;
 }
 
 Body *p_body_attr(Body *b, AstAttr *x)
 {
-    if (b->attrs_tail)
-        b->attrs_tail->next = x;
-    else
-        b->attrs = x;
-    b->attrs_tail = x;
+    LIST_APPEND(b->attrs, b->attrs_tail, x);
     return b;
 }
 
 Body *p_body_as(Body *b, AsList l)
 {
-    if (b->as_tail)
-        b->as_tail->next = l.head;
-    else
-        b->as = l.head;
-    b->as_tail = l.tail;
+    LIST_SPLICE(b->as, b->as_tail, l.head, l.tail);
     return b;
 }
 
 Body *p_body_value(Body *b, AstEnumValue *v)
 {
-    if (b->values_tail)
-        b->values_tail->next = v;
-    else
-        b->values = v;
-    b->values_tail = v;
+    LIST_APPEND(b->values, b->values_tail, v);
     return b;
 }
 
@@ -255,11 +237,7 @@ void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, T
     d->attrs = b->attrs;
     d->as = b->as;
     d->values = b->values;
-    if (ctx->decls_tail)
-        ctx->decls_tail->next = d;
-    else
-        ctx->decls = d;
-    ctx->decls_tail = d;
+    LIST_APPEND(ctx->decls, ctx->decls_tail, d);
 }
 
 /* ---- errors ---- */
@@ -398,11 +376,7 @@ static void note_comment(ParseCtx *ctx, AstFile *f, AstComment **tail, DocState 
     AstComment *c = ARENA_NEW(ctx->arena, AstComment);
     c->span = span_of(ctx, t);
     c->doc = t.kind == TK_DOC_COMMENT;
-    if (*tail)
-        (*tail)->next = c;
-    else
-        f->comments = c;
-    *tail = c;
+    LIST_APPEND(f->comments, *tail, c);
     if (!c->doc) {
         ds->pending = false;
         return;

@@ -28,10 +28,12 @@ void *sema_grow(Arena *a, void *arr, size_t n, size_t *cap, size_t size)
     return p;
 }
 
-void sema_err(Sema *s, Span sp, const char *fmt, ...)
+/* Format the message first: diag_at takes no va_list. */
+static void sema_vdiag(Sema *s, DiagLevel level, Span sp, const char *fmt, va_list ap)
+    PRINTF_LIKE(4, 0);
+
+static void sema_vdiag(Sema *s, DiagLevel level, Span sp, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     StrBuf sb = SB_INIT;
     va_list cp;
     va_copy(cp, ap);
@@ -39,25 +41,24 @@ void sema_err(Sema *s, Span sp, const char *fmt, ...)
     va_end(cp);
     sb_grow(&sb, n > 0 ? (size_t)n + 1 : 1);
     vsnprintf(sb.buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    diag_at(s->d, DIAG_ERROR, sp, "%s", sb.buf);
+    diag_at(s->d, level, sp, "%s", sb.buf);
     sb_release(&sb);
+}
+
+void sema_err(Sema *s, Span sp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sema_vdiag(s, DIAG_ERROR, sp, fmt, ap);
+    va_end(ap);
 }
 
 void sema_note(Sema *s, Span sp, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    StrBuf sb = SB_INIT;
-    va_list cp;
-    va_copy(cp, ap);
-    int n = vsnprintf(NULL, 0, fmt, cp);
-    va_end(cp);
-    sb_grow(&sb, n > 0 ? (size_t)n + 1 : 1);
-    vsnprintf(sb.buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    sema_vdiag(s, DIAG_NOTE, sp, fmt, ap);
     va_end(ap);
-    diag_at(s->d, DIAG_NOTE, sp, "%s", sb.buf);
-    sb_release(&sb);
 }
 
 /* "did you mean 'x'?" for the closest candidate within a third of the word's length. */
@@ -456,11 +457,8 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         return 0;
     }
     out->kind = k;
-    switch (k) {
-    case TY_VARCHAR:
-    case TY_CHAR:
-    case TY_BIT:
-    case TY_VARBIT:
+    switch (type_kind_params(k)) {
+    case TP_LENGTH:
         if (k == TY_CHAR && out->length < 0)
             out->length = 1;
         if (k == TY_BIT)
@@ -472,7 +470,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         if (nargs == 1 && !arg_int(s, at->args, "the length", 1, 10485760, &out->length))
             return 0;
         break;
-    case TY_NUMERIC:
+    case TP_PRECISION_SCALE:
         if (nargs > 2) {
             sema_err(s, at->span, "type '%s' takes at most two parameters (precision, scale)", w);
             return 0;
@@ -491,11 +489,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             }
         }
         break;
-    case TY_TIMESTAMP:
-    case TY_TIMESTAMPTZ:
-    case TY_TIME:
-    case TY_TIMETZ:
-    case TY_INTERVAL:
+    case TP_PRECISION:
         if (nargs > 1) {
             sema_err(s, at->span, "type '%s' takes one parameter (the precision)", w);
             return 0;
@@ -503,7 +497,7 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
         if (nargs == 1 && !arg_int(s, at->args, "the precision", 0, 6, &out->precision))
             return 0;
         break;
-    default:
+    case TP_NONE:
         if (at->has_args && strcmp(w, "string")) {
             sema_err(s, at->span, "type '%s' takes no parameters", w);
             return 0;

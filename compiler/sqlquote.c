@@ -43,40 +43,45 @@ bool sql_is_keyword(const char *word)
     return bsearch(word, keywords, ARRAY_LEN(keywords), sizeof(keywords[0]), cmp_kw) != NULL;
 }
 
-static bool is_plain(const char *s)
+bool sql_ident_is_plain(const char *s)
 {
     if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
         return false;
     for (const char *p = s; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
             return false;
-    return !sql_is_keyword(s);
+    return true;
 }
 
 void sql_ident(StrBuf *out, const char *name)
 {
-    if (!sql_quote_all && is_plain(name)) {
+    if (!sql_quote_all && sql_ident_is_plain(name) && !sql_is_keyword(name)) {
         sb_adds(out, name);
         return;
     }
-    sb_addch(out, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            sb_addch(out, '"');
+    sql_ident_quoted(out, name);
+}
+
+/* s between two q, with every q inside doubled: both SQL quotings are this. */
+static void quote_doubling(StrBuf *out, const char *s, char q)
+{
+    sb_addch(out, q);
+    for (const char *p = s; *p; p++) {
+        if (*p == q)
+            sb_addch(out, q);
         sb_addch(out, *p);
     }
-    sb_addch(out, '"');
+    sb_addch(out, q);
+}
+
+void sql_ident_quoted(StrBuf *out, const char *name)
+{
+    quote_doubling(out, name, '"');
 }
 
 void sql_literal(StrBuf *out, const char *value)
 {
-    sb_addch(out, '\'');
-    for (const char *p = value; *p; p++) {
-        if (*p == '\'')
-            sb_addch(out, '\'');
-        sb_addch(out, *p);
-    }
-    sb_addch(out, '\'');
+    quote_doubling(out, value, '\'');
 }
 
 void sql_qualified(StrBuf *out, const char *schema, const char *name)

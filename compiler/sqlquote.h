@@ -15,6 +15,11 @@ struct StrBuf;
 extern bool sql_quote_all;
 
 void sql_ident(struct StrBuf *out, const char *name);
+/* name double-quoted with " doubled, whatever it is (sql_ident's quoted form). */
+void sql_ident_quoted(struct StrBuf *out, const char *name);
+/* Lowercase letters, digits and _, not starting with a digit: the names sql_ident may leave
+ * bare unless they are keywords. */
+bool sql_ident_is_plain(const char *s);
 void sql_literal(struct StrBuf *out, const char *value);
 /* schema.name, with schema omitted when NULL */
 void sql_qualified(struct StrBuf *out, const char *schema, const char *name);
