@@ -45,28 +45,9 @@ Source *source_from_mem(const char *path, const char *data, size_t len)
 
 Source *source_load(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     StrBuf sb = SB_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (sb.len + n > SOURCE_MAX) {
-            fclose(f);
-            sb_release(&sb);
-            errno = EFBIG;
-            return NULL;
-        }
-        sb_add(&sb, chunk, n);
-    }
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (err) {
-        sb_release(&sb);
-        errno = err;
+    if (read_file_max(path, &sb, SOURCE_MAX) != 0)
         return NULL;
-    }
     Source *src = xcalloc(1, sizeof(*src));
     src->path = xstrdup(path);
     src->len = sb.len;

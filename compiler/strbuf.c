@@ -3,6 +3,7 @@
  */
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,4 +128,40 @@ void sb_release(StrBuf *sb)
     free(sb->buf);
     sb->buf = NULL;
     sb->len = sb->cap = 0;
+}
+
+int read_file_max(const char *path, StrBuf *out, size_t max_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t start = out->len;
+    char chunk[65536];
+    size_t n;
+    int err = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (max_len && out->len - start + n > max_len) {
+            err = EFBIG;
+            break;
+        }
+        sb_add(out, chunk, n);
+    }
+    if (!err && ferror(f))
+        err = errno ? errno : EIO;
+    fclose(f);
+    if (err) {
+        out->len = start;
+        if (out->buf)
+            out->buf[start] = '\0';
+        errno = err;
+        return -1;
+    }
+    sb_grow(out, 1); /* NUL-terminated even when the file is empty */
+    out->buf[out->len] = '\0';
+    return 0;
+}
+
+int read_file(const char *path, StrBuf *out)
+{
+    return read_file_max(path, out, 0);
 }

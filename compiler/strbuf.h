@@ -24,6 +24,10 @@ void sb_reset(StrBuf *sb);              /* len = 0, keeps the memory */
 const char *sb_str(const StrBuf *sb);   /* "" when empty, never NULL */
 char *sb_detach(StrBuf *sb);            /* caller frees; the buffer is reset */
 void sb_release(StrBuf *sb);
+/* Append the whole file at path to out (NUL-terminated, even when empty). 0, or -1 with errno
+ * set and out as it was; a max_len other than 0 makes a longer file fail with EFBIG. */
+int read_file(const char *path, StrBuf *out);
+int read_file_max(const char *path, StrBuf *out, size_t max_len);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

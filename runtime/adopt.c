@@ -21,6 +21,7 @@
 #include "embedded.h"
 #include "emit_sql.h"
 #include "introspect.h"
+#include "ledger.h"
 #include "migdir.h"
 #include "migset.h"
 #include "model_json.h"
@@ -507,17 +508,11 @@ out:
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     StrBuf sb = SB_INIT;
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&sb, buf, n);
-    fclose(f);
+    if (read_file(path, &sb) != 0)
+        return NULL;
     *len = sb.len;
-    return sb.buf ? sb_detach(&sb) : xstrdup("");
+    return sb_detach(&sb);
 }
 
 static bool query_or(PgConn *c, PgResult **r, const char *sql, int n, const char *const *p,
@@ -537,14 +532,11 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
                            const char *domain, StrBuf *err)
 {
     StrBuf table = SB_INIT, qt = SB_INIT, key = SB_INIT, sql = SB_INIT;
-    if (!strcmp(domain, "public"))
-        sb_adds(&table, "_strav_migrations");
-    else
-        sb_addf(&table, "_strav_%s_migrations", domain);
+    ledger_table_name(&table, domain);
     pg_quote_ident(c, &qt, schema);
     sb_addch(&qt, '.');
     pg_quote_ident(c, &qt, table.buf);
-    sb_addf(&key, "strav:%s.%s", schema, table.buf);
+    ledger_lock_key(&key, schema, table.buf);
     const char *kp[] = {key.buf};
     PgResult *r = NULL;
     size_t added = 0;
@@ -552,17 +544,8 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
     bool ok = query_or(c, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, kp, err);
     sb_adds(&sql, "BEGIN; CREATE SCHEMA IF NOT EXISTS ");
     pg_quote_ident(c, &sql, schema);
-    sb_addf(&sql,
-            "; CREATE TABLE IF NOT EXISTS %s (\n"
-            "  id serial PRIMARY KEY,\n"
-            "  version varchar(255) NOT NULL UNIQUE,\n"
-            "  batch integer NOT NULL,\n"
-            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-            "  checksum char(64) NOT NULL,\n"
-            "  duration_ms integer NOT NULL DEFAULT 0,\n"
-            "  message text\n"
-            ")",
-            qt.buf);
+    sb_adds(&sql, "; ");
+    ledger_table_sql(&sql, qt.buf, true);
     ok = ok && exec_or(c, sql.buf, err);
     sb_reset(&sql);
     sb_addf(&sql, "SELECT coalesce(max(batch), 0) + 1 FROM %s", qt.buf);

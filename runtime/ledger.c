@@ -42,13 +42,42 @@ void out_pg_error(Ctx *c, const PgError *e, const char *what)
         fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
 }
 
+const char *ledger_table_name(StrBuf *out, const char *domain)
+{
+    if (strcmp(domain, "public") == 0)
+        sb_adds(out, "_strav_migrations");
+    else
+        sb_addf(out, "_strav_%s_migrations", domain);
+    return out->buf;
+}
+
+void ledger_lock_key(StrBuf *out, const char *schema, const char *table)
+{
+    sb_addf(out, "strav:%s.%s", schema, table);
+}
+
+void ledger_table_sql(StrBuf *out, const char *qtable, bool if_not_exists)
+{
+    sb_addf(out,
+            "CREATE TABLE %s%s (\n"
+            "  id serial PRIMARY KEY,\n"
+            "  version varchar(255) NOT NULL UNIQUE,\n"
+            "  batch integer NOT NULL,\n"
+            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+            "  checksum char(64) NOT NULL,\n"
+            "  duration_ms integer NOT NULL DEFAULT 0,\n"
+            "  message text\n"
+            ")",
+            if_not_exists ? "IF NOT EXISTS " : "", qtable);
+}
+
 /* Session-level advisory lock keyed by the tracking table's qualified name: held until the
  * connection ends, so a killed runner releases it. */
 int ledger_lock(Ctx *c)
 {
     PgError e = PG_ERROR_INIT;
     StrBuf key = SB_INIT;
-    sb_addf(&key, "strav:%s.%s", c->schema, c->table);
+    ledger_lock_key(&key, c->schema, c->table);
     const char *p[] = { key.buf };
     int rc = pg_query(c->conn, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, p, &e);
     if (rc != 0)
@@ -216,17 +245,7 @@ int ledger_ensure(Ctx *c, PgError *e)
     StrBuf q = SB_INIT;
     if (!have_schema)
         sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
-    sb_addf(&q,
-            "CREATE TABLE %s (\n"
-            "  id serial PRIMARY KEY,\n"
-            "  version varchar(255) NOT NULL UNIQUE,\n"
-            "  batch integer NOT NULL,\n"
-            "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-            "  checksum char(64) NOT NULL,\n"
-            "  duration_ms integer NOT NULL DEFAULT 0,\n"
-            "  message text\n"
-            ")",
-            c->qtable.buf);
+    ledger_table_sql(&q, c->qtable.buf, false);
     int rc = pg_exec(c->conn, q.buf, e);
     sb_release(&q);
     if (rc == 0)

@@ -1,7 +1,7 @@
 /*
  * migset.c - reading migration directories (see migset.h and docs/migration-format.md).
- * Integrity first: a version is only usable when its manifest parses, every executionOrder file
- * exists and its SHA-256 equals the manifest's files map.
+ * Integrity first: a version is only usable when its manifest parses, and every file of
+ * executionOrder and of the files map (snapshot.json) exists and has the SHA-256 recorded there.
  */
 #include "migset.h"
 
@@ -37,22 +37,9 @@ void sha256_hex(const void *data, size_t len, char out[65])
 /* Whole file into a NUL-terminated buffer; NULL with errno set on failure. */
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     StrBuf sb = SB_INIT;
-    char tmp[16384];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        sb_add(&sb, tmp, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        sb_release(&sb);
-        errno = EIO;
+    if (read_file(path, &sb) != 0)
         return NULL;
-    }
-    sb_grow(&sb, 1);
     *len = sb.len;
     return sb_detach(&sb);
 }
@@ -124,6 +111,11 @@ static void set_problem(Migration *m, const char *fmt, ...)
     m->problem = xstrdup(tmp);
 }
 
+static bool rel_valid(const char *rel)
+{
+    return rel && *rel && rel[0] != '/' && !strstr(rel, "..");
+}
+
 /* Read executionOrder.<key> and the files map; verify and (optionally) keep each file. */
 static void load_files(Migration *m, json_t *manifest, const char *key, MigFile **out, size_t *n,
                        bool keep_sql)
@@ -140,7 +132,7 @@ static void load_files(Migration *m, json_t *manifest, const char *key, MigFile 
     *n = 0;
     for (size_t i = 0; i < cnt; i++) {
         const char *rel = json_string_value(json_array_get(order, i));
-        if (!rel || !*rel || rel[0] == '/' || strstr(rel, "..")) {
+        if (!rel_valid(rel)) {
             set_problem(m, "manifest.json: executionOrder.%s holds an invalid file name", key);
             return;
         }
@@ -179,6 +171,53 @@ static void load_files(Migration *m, json_t *manifest, const char *key, MigFile 
         else
             free(data);
         sb_release(&path);
+    }
+}
+
+static bool in_files(const MigFile *f, size_t n, const char *rel)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].rel, rel) == 0)
+            return true;
+    return false;
+}
+
+/* The entries of the files map that executionOrder does not list (snapshot.json): never run,
+ * but verified like the others, so a hand-edited snapshot is a modified version too. */
+static void load_extra(Migration *m, json_t *manifest)
+{
+    json_t *files = json_object_get(manifest, "files");
+    if (!json_is_object(files) || m->problem)
+        return;
+    size_t cnt = json_object_size(files);
+    m->extra = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
+    const char *rel;
+    json_t *val;
+    json_object_foreach(files, rel, val) {
+        if (in_files(m->up, m->nup, rel) || in_files(m->down, m->ndown, rel))
+            continue;
+        const char *want = json_string_value(val);
+        if (!rel_valid(rel) || !want) {
+            set_problem(m, "manifest.json: the files map holds an invalid entry \"%s\"", rel);
+            return;
+        }
+        StrBuf path = SB_INIT;
+        sb_addf(&path, "%s/%s", m->dir, rel);
+        size_t len = 0;
+        char *data = read_all(path.buf, &len);
+        if (!data) {
+            set_problem(m, "file %s listed in the manifest's files map is missing", path.buf);
+            sb_release(&path);
+            return;
+        }
+        char got[65];
+        sha256_hex(data, len, got);
+        if (strcmp(got, want) != 0)
+            set_problem(m, "file %s does not match the SHA-256 recorded in manifest.json",
+                        path.buf);
+        free(data);
+        sb_release(&path);
+        m->extra[m->nextra++].rel = xstrdup(rel);
     }
 }
 
@@ -223,6 +262,7 @@ static void load_version(Migration *m, bool keep_sql)
         m->tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
     load_files(m, j, "up", &m->up, &m->nup, keep_sql);
     load_files(m, j, "down", &m->down, &m->ndown, keep_sql);
+    load_extra(m, j);
 out:
     json_decref(j);
     free(bytes);
@@ -237,22 +277,23 @@ int migset_load_sql(Migration *m)
     free(m->problem);
     files_free(m->up, m->nup);
     files_free(m->down, m->ndown);
+    files_free(m->extra, m->nextra);
     m->message = m->schema = m->tenants = m->problem = NULL;
-    m->up = m->down = NULL;
-    m->nup = m->ndown = 0;
+    m->up = m->down = m->extra = NULL;
+    m->nup = m->ndown = m->nextra = 0;
     load_version(m, true);
     return m->problem ? -1 : 0;
 }
 
 /* ---- verification cache ------------------------------------------------------------------
  * One line per verified version: version, stat digest, manifest SHA-256, schema, message, up
- * files, down files (fields separated by tabs; names percent-encoded; '!' marks a
+ * files, down files, the other files of the files map (snapshot.json) (fields separated by tabs; names percent-encoded; '!' marks a
  * non-transactional file; files separated by '|'). The stat digest is FNV-1a over (name, dev,
  * ino, size, mtime, ctime) of manifest.json and every file. A version is cached only when all
  * those times are more than two seconds old, so a change within the timestamp granularity is
  * never mistaken for no change (git's "racy" rule). */
 
-#define CACHE_MAGIC "strav-verify-cache 1"
+#define CACHE_MAGIC "strav-verify-cache 2"
 
 typedef struct StatDigest {
     uint64_t h;
@@ -318,16 +359,17 @@ static char *dec(const char *s, size_t n)
     return out;
 }
 
-static void digest_version(StatDigest *d, int rootfd, const char *version, const MigFile *up,
-                           size_t nup, const MigFile *down, size_t ndown, int64_t now_ns)
+static void digest_version(StatDigest *d, int rootfd, const Migration *m, int64_t now_ns)
 {
     d->h = 14695981039346656037ULL;
     d->racy = d->failed = false;
-    digest_file(d, rootfd, version, "manifest.json", now_ns);
-    for (size_t i = 0; i < nup; i++)
-        digest_file(d, rootfd, version, up[i].rel, now_ns);
-    for (size_t i = 0; i < ndown; i++)
-        digest_file(d, rootfd, version, down[i].rel, now_ns);
+    digest_file(d, rootfd, m->version, "manifest.json", now_ns);
+    for (size_t i = 0; i < m->nup; i++)
+        digest_file(d, rootfd, m->version, m->up[i].rel, now_ns);
+    for (size_t i = 0; i < m->ndown; i++)
+        digest_file(d, rootfd, m->version, m->down[i].rel, now_ns);
+    for (size_t i = 0; i < m->nextra; i++)
+        digest_file(d, rootfd, m->version, m->extra[i].rel, now_ns);
 }
 
 static void enc_files(StrBuf *sb, const MigFile *f, size_t n)
@@ -380,6 +422,7 @@ static bool from_cache(Migration *m, const char **fld, const size_t *len, int ro
     digest_file(&d, rootfd, m->version, "manifest.json", now_ns);
     digest_field(&d, rootfd, m->version, fld[5], len[5], now_ns);
     digest_field(&d, rootfd, m->version, fld[6], len[6], now_ns);
+    digest_field(&d, rootfd, m->version, fld[7], len[7], now_ns);
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)d.h);
     if (d.failed || d.racy || len[1] != 16 || memcmp(fld[1], hex, 16) != 0 || len[2] != 64)
@@ -470,10 +513,10 @@ static void *load_worker(void *arg)
         Migration *m = &job->set->v[i];
         const char *line = job->line[i];
         if (line) {
-            const char *fld[7];
-            size_t len[7], k = 0;
+            const char *fld[8];
+            size_t len[8], k = 0;
             const char *p = line;
-            for (; k < 7; k++) {
+            for (; k < 8; k++) {
                 const char *t = strchr(p, '\t');
                 fld[k] = p;
                 len[k] = t ? (size_t)(t - p) : strlen(p);
@@ -481,7 +524,7 @@ static void *load_worker(void *arg)
                     break;
                 p = t + 1;
             }
-            if (k == 6 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+            if (k == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
                 job->hit[i] = HIT_CACHED;
                 continue;
             }
@@ -496,8 +539,7 @@ static void *load_worker(void *arg)
         if (m->problem || !job->caching || job->rootfd < 0)
             continue;
         StatDigest sd;
-        digest_version(&sd, job->rootfd, m->version, m->up, m->nup, m->down, m->ndown,
-                       job->now_ns);
+        digest_version(&sd, job->rootfd, m, job->now_ns);
         if (!sd.failed && !sd.racy) {
             m->digest = sd.h;
             job->hit[i] = HIT_FRESH;
@@ -635,6 +677,8 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
             enc_files(&nc, m->up, m->nup);
             sb_addch(&nc, '\t');
             enc_files(&nc, m->down, m->ndown);
+            sb_addch(&nc, '\t');
+            enc_files(&nc, m->extra, m->nextra);
             sb_addch(&nc, '\n');
         }
         if (k != i)
@@ -707,6 +751,7 @@ void migset_release(MigSet *s)
         free(m->problem);
         files_free(m->up, m->nup);
         files_free(m->down, m->ndown);
+        files_free(m->extra, m->nextra);
     }
     free(s->v);
     free(s->domain);

@@ -1,7 +1,7 @@
 /*
  * migset.h - the migration directories of one domain as strav-run reads them
  * (docs/migration-format.md): versions, manifests, the files of executionOrder and their
- * SHA-256 check, and domain discovery. Nothing here talks to the database.
+ * SHA-256 check (every entry of the files map, snapshot.json included), and domain discovery. Nothing here talks to the database.
  */
 #ifndef STRAV_MIGSET_H
 #define STRAV_MIGSET_H
@@ -22,6 +22,9 @@ typedef struct Migration {
     char checksum[65]; /* SHA-256 hex of manifest.json's bytes */
     MigFile *up, *down;
     size_t nup, ndown;
+    MigFile *extra;    /* files of the manifest's files map not in executionOrder
+                          (snapshot.json): verified, never run; rel only */
+    size_t nextra;
     char *schema;      /* manifest "schema", NULL when absent */
     char *tenants;     /* manifest "tenants" as compact JSON, NULL when null/absent */
     uint64_t digest;   /* stat digest for the verification cache (migset.c) */

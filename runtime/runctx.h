@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "base.h"
+#include "ledger.h"
 #include "migset.h"
 #include "pg.h"
 #include "runner.h"

@@ -735,15 +735,6 @@ static void *db_prepare(void *arg)
     return NULL;
 }
 
-static const char *tracking_name(const char *domain, StrBuf *out)
-{
-    if (strcmp(domain, "public") == 0)
-        sb_adds(out, "_strav_migrations");
-    else
-        sb_addf(out, "_strav_%s_migrations", domain);
-    return out->buf;
-}
-
 static int run_command(Ctx *c)
 {
     switch (c->o->cmd) {
@@ -956,7 +947,7 @@ static int run_tenants(Ctx *c, const char *spec, MigScan *scan)
     StrBuf err = SB_INIT, t = SB_INIT;
     int rc = 1;
     char **tenants = NULL;
-    c->table = xstrdup(tracking_name(c->o->scope, &t));
+    c->table = xstrdup(ledger_table_name(&t, c->o->scope));
     sb_release(&t);
     char *cache = verify_cache_path(c->o->scope);
     int lrc = migset_load_scanned(&c->set, scan, c->o->migrations_root, c->o->scope, cache, &err);
@@ -1048,7 +1039,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     if (!c.schema)
         c.schema = xstrdup(o.scope);
     StrBuf t = SB_INIT;
-    tracking_name(o.scope, &t);
+    ledger_table_name(&t, o.scope);
     c.table = sb_detach(&t);
     json_object_set_new(c.out, "schema", json_string(c.schema));
     if (cmd == CMD_FRESH && !confirm_fresh(&c))

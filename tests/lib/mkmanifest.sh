@@ -5,7 +5,8 @@
 #   mkmanifest.sh DIR DOMAIN MESSAGE [NONTX_FILE...]
 # DIR's basename is the version. Extra up/down files can be listed in DIR/order.up / order.down
 # (one relative path a line) to override the default order. TENANTS (JSON, default null) sets
-# the manifest's "tenants"; SCHEMA its "schema" (default: the domain name).
+# the manifest's "tenants"; SCHEMA its "schema" (default: the domain name). A snapshot.json in
+# DIR is listed in the files map too (not in executionOrder), as stravc generate does.
 set -eu
 dir=$1 domain=$2 message=$3; shift 3
 version=$(basename "$dir")
@@ -31,7 +32,7 @@ jlist() { local first=1; printf '['; for f in $1; do [ $first = 1 ] || printf ',
     printf '  "domain": "%s",\n  "schema": "%s",\n  "tenants": %s,\n  "parent": null,\n' "$domain" "$schema" "${TENANTS:-null}"
     printf '  "files": {'
     first=1
-    for f in $up $down; do
+    for f in $up $down $([ -f snapshot.json ] && echo snapshot.json); do
         [ $first = 1 ] || printf ','
         printf '\n    "%s": "%s"' "$f" "$(sha256sum "$f" | cut -d' ' -f1)"; first=0
     done

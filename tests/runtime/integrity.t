@@ -94,4 +94,55 @@ out=$($STRAV status --database 'postgresql://bob:s3cretpw@127.0.0.1:1/x' 2>&1)
 check "a failed connection does not print the password (URL)" bash -c "! grep -q s3cretpw <<<'$out' && grep -q 'bob:\*\*\*@' <<<'$out'"
 out=$($STRAV status --database "host=127.0.0.1 port=1 user=bob password=s3cretpw" 2>&1)
 check "a failed connection does not print the password (conninfo)" bash -c "! grep -q s3cretpw <<<'$out'"
+# snapshot.json: in the files map though never run; an edit is a modification like an SQL one
+S=$P/1704600000000
+mkdir -p $S/tables/tags
+echo 'CREATE TABLE tags (id int);' > $S/tables/tags/up.sql
+echo 'DROP TABLE tags;' > $S/tables/tags/down.sql
+echo '{"enums":[],"tables":[]}' > $S/snapshot.json
+"$ROOT/tests/lib/mkmanifest.sh" $S public "Tags"
+check "mkmanifest lists snapshot.json in the files map" test "$(jq -r '.files["snapshot.json"] | length' $S/manifest.json)" = 64
+echo '{}' > $P/1704067200000/snapshot.json   # on disk, not in an old manifest's files map: ignored
+find database -exec touch -d '1 minute ago' {} +
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 0 "a version with snapshot.json in its files map migrates"
+sleep 1.1   # past the racy window (the ctimes are new)
+$STRAV status >/dev/null 2>&1   # writes the cache, snapshot.json included
+check "the verification cache lists snapshot.json" grep -q '^1704600000000.*snapshot.json$' .strav/verified-public
+out=$($STRAV status 2>&1); rc=$?
+is "$rc" 0 "status from the cache: all applied (an old manifest without snapshot.json still works)"
+cp -p $S/snapshot.json "$WORK/snap.json"
+sed -i 's/enums/enumz/' $S/snapshot.json
+touch -r "$WORK/snap.json" $S/snapshot.json   # same size, same mtime: only the ctime tells
+out=$($STRAV status 2>&1); rc=$?
+check "status marks a version with an edited snapshot.json modified" grep -q '^  1704600000000 *modified' <<<"$out"
+check "status names snapshot.json" grep -q '1704600000000/snapshot.json does not match the SHA-256' <<<"$out"
+is "$rc" 1 "status exits 1 for an edited snapshot"
+mkdir -p $P/1704700000000/tables/tags2
+echo 'CREATE TABLE tags2 (id int);' > $P/1704700000000/tables/tags2/up.sql
+echo 'DROP TABLE tags2;' > $P/1704700000000/tables/tags2/down.sql
+echo '{"enums":[],"tables":[]}' > $P/1704700000000/snapshot.json
+"$ROOT/tests/lib/mkmanifest.sh" $P/1704700000000 public "Tags 2"
+before=$(rt_snapshot)
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "migrate refuses while an applied snapshot.json is modified"
+check "migrate explains why" grep -q 'applied migration 1704600000000 was modified since it was applied' <<<"$out"
+is "$(rt_snapshot)" "$before" "refused migrate changed nothing"
+cp -p "$WORK/snap.json" $S/snapshot.json
+out=$($STRAV status 2>&1); rc=$?
+check "restoring snapshot.json restores the state" grep -q '^  1704600000000 *applied' <<<"$out"
+rm $P/1704700000000/snapshot.json
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "a files-map entry missing on disk: exit 1"
+check "missing snapshot.json: clear message" grep -q '1704700000000/snapshot.json listed in the manifest.s files map is missing' <<<"$out"
+is "$(rt_snapshot)" "$before" "a missing snapshot.json ran nothing"
+rm $S/snapshot.json
+out=$($STRAV status 2>&1); rc=$?
+check "status: an applied version whose snapshot.json vanished is modified" grep -q '^  1704600000000 *modified' <<<"$out"
+cp -p "$WORK/snap.json" $S/snapshot.json
+echo '{}' > $P/1704700000000/snapshot.json
+out=$($STRAV migrate 2>&1); rc=$?
+is "$rc" 1 "a snapshot.json edited before it was applied blocks migrate too"
+check "it says which file" grep -q '1704700000000/snapshot.json does not match the SHA-256' <<<"$out"
+rm -rf $P/1704700000000
 done_testing
