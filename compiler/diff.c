@@ -965,6 +965,16 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     const char *otn = tp->o->name, *tn = tp->n->name;
     Section drop_sec = k == OK_INDEX ? SEC_INDEX_DROPS : SEC_CONSTRAINT_DROPS;
     Section add_sec = k == OK_INDEX ? SEC_INDEXES : SEC_CONSTRAINTS;
+    /* The common case, every object unchanged and in place: the matching below would pair
+     * each old object with the new one at its index (the first untaken one of its name, the
+     * earlier ones of that name being taken already) and emit nothing. */
+    bool same = on == nn;
+    for (size_t i = 0; same && i < on; i++) {
+        const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
+        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n);
+    }
+    if (same)
+        return false;
     int *partner = xcalloc(on + 1, sizeof(int));
     bool *ntaken = xcalloc(nn + 1, sizeof(bool));
     bool dropped = false;
