@@ -286,9 +286,10 @@ static const Column *old_column_of(const TPair *tp, const char *new_col)
 static void enum_rebuild(StrBuf *out, const char *name, const char *const *values, size_t nvalues,
                          const char *comment, const Model *m, const char *col_enum_name)
 {
-    char *tmp = xmalloc(strlen(name) + 16);
-    strcpy(tmp, name);
-    strcat(tmp, "__strav_old");
+    StrBuf tmpb = SB_INIT;
+    sb_adds(&tmpb, name);
+    sb_adds(&tmpb, "__strav_old");
+    const char *tmp = sb_str(&tmpb);
     sb_adds(out, "ALTER TYPE ");
     sql_ident(out, name);
     sb_adds(out, " RENAME TO ");
@@ -339,7 +340,7 @@ static void enum_rebuild(StrBuf *out, const char *name, const char *const *value
     sb_adds(out, ";\n");
     if (comment)
         emit_comment(out, "TYPE", name, NULL, comment);
-    free(tmp);
+    sb_release(&tmpb);
 }
 
 static const char *old_value_new_name(const Enum *o, size_t vi, const Enum *n)
@@ -531,10 +532,31 @@ static void diff_enums(Ctx *c)
 
 /* ---------------------------------------------------------------- tables */
 
-static bool type_narrows(const SqlType *o, const SqlType *n)
+/* A column moving from one enum type to another (the enum renamed without a `was` hint, e.g.
+ * an inline enum renamed with its field, or the column retyped): every old value must still
+ * exist in the new enum, under its name or through a value `was` hint; otherwise the data
+ * conversion loses values. Enums of other schemas are not in the models: not judged here. */
+static bool enum_narrows(Ctx *c, const SqlType *o, const SqlType *n)
+{
+    if (o->enum_schema || n->enum_schema)
+        return false;
+    const Enum *oe = model_find_enum(c->om, o->enum_name);
+    const Enum *ne = model_find_enum(c->nm, n->enum_name);
+    if (!oe || !ne)
+        return false;
+    for (size_t k = 0; k < oe->nvalues; k++)
+        if (!old_value_new_name(oe, k, ne))
+            return true;
+    return false;
+}
+
+/* o is the old column's type as written in the old model (not mapped through enum renames). */
+static bool type_narrows(Ctx *c, const SqlType *o, const SqlType *n)
 {
     if (o->ndims != n->ndims)
         return true;
+    if (o->kind == TY_ENUM && n->kind == TY_ENUM)
+        return enum_narrows(c, o, n);
     if (o->kind == n->kind) {
         switch (o->kind) {
         case TY_VARCHAR:
@@ -760,7 +782,7 @@ static void diff_columns(Ctx *c, TPair *tp)
                 type_to_sql(&c->what, &oc->type);
                 sb_adds(&c->what, " to ");
                 type_to_sql(&c->what, &nc->type);
-                if (type_narrows(&ot, &nc->type)) {
+                if (type_narrows(c, &oc->type, &nc->type)) {
                     plan_destructive(c->p, sb_str(&c->what));
                     plan_irreversible(c->p, sb_str(&c->what));
                 }
@@ -943,6 +965,16 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     const char *otn = tp->o->name, *tn = tp->n->name;
     Section drop_sec = k == OK_INDEX ? SEC_INDEX_DROPS : SEC_CONSTRAINT_DROPS;
     Section add_sec = k == OK_INDEX ? SEC_INDEXES : SEC_CONSTRAINTS;
+    /* The common case, every object unchanged and in place: the matching below would pair
+     * each old object with the new one at its index (the first untaken one of its name, the
+     * earlier ones of that name being taken already) and emit nothing. */
+    bool same = on == nn;
+    for (size_t i = 0; same && i < on; i++) {
+        const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
+        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n);
+    }
+    if (same)
+        return false;
     int *partner = xcalloc(on + 1, sizeof(int));
     bool *ntaken = xcalloc(nn + 1, sizeof(bool));
     bool dropped = false;

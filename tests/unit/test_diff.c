@@ -201,6 +201,30 @@ int main(void)
                   "ALTER TABLE u RENAME COLUMN bio TO about;\n");
         plan_release(&p);
     }
+    TEST("a column moved to another enum type: a missing old value is destructive, one kept "
+         "through a value `was` is not")
+    {
+#define ECOL(e) "{\"name\":\"k\",\"type\":{\"kind\":\"enum\",\"enum\":\"" e "\"},\"nullable\":true}"
+#define EMODEL(enums, e)                                                                        \
+    HEAD "\"enums\":[" enums "],\"tables\":[{\"name\":\"t\",\"columns\":[" INT("id") "," ECOL(e) \
+         "]," PK("t") "}]}"
+        Model o = parse(EMODEL("{\"name\":\"kind\",\"values\":[\"a\",\"b\"]}", "kind"));
+        Model lost = parse(EMODEL("{\"name\":\"rank\",\"values\":[\"a\"]}", "rank"));
+        Model renamed = parse(EMODEL(
+            "{\"name\":\"rank\",\"values\":[\"a\",{\"name\":\"c\",\"was\":[\"b\"]}]}", "rank"));
+#undef EMODEL
+#undef ECOL
+        bool ok;
+        Plan p = run(&o, &lost, &ok);
+        CHECK(ok);
+        CHECK_INT(p.ndestructive, ==, 1);
+        CHECK(p.ndestructive == 1 && strstr(p.destructive[0], "change type of t.k") != NULL);
+        plan_release(&p);
+        p = run(&o, &renamed, &ok);
+        CHECK(ok);
+        CHECK_INT(p.ndestructive, ==, 0);
+        plan_release(&p);
+    }
     TEST("versions are strictly increasing")
     {
         CHECK_INT(migdir_next_version(5000, NULL), ==, 5000);

@@ -169,6 +169,16 @@ def enum_rename(m):
     C(m, "posts", "state")["type"]["enum"] = "post_status"
 cases["enum_rename"] = (EBASE, mut(EBASE, enum_rename))
 cases["enum_remove_value"] = (EBASE, mut(EBASE, lambda m: m["enums"][0].update(values=["draft"])))
+# the column moves to another enum type (no `was` on the enum, as when an inline enum is renamed
+# with its field): a value missing from the new type is a destructive removal; values kept under
+# their name are not (value `was` hints: tests/unit/test_diff.c)
+def enum_retype(values):
+    def f(m):
+        m["enums"] = [{"name": "kind", "values": values}]
+        C(m, "posts", "state")["type"]["enum"] = "kind"
+    return f
+cases["enum_retype_remove_value"] = (EBASE, mut(EBASE, enum_retype(["draft"])))
+cases["enum_retype_keep_values"] = (EBASE, mut(EBASE, enum_retype(["draft", "extra", "live"])))
 cases["enum_create_drop"] = (BASE, mut(BASE, lambda m: m.update(enums=[{"name": "kind", "values": ["a", "b"]}])))
 def comments(m):
     T(m, "users")["comment"] = "All the people"
