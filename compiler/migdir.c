@@ -24,7 +24,7 @@
 #include "source.h"
 #include "strbuf.h"
 
-static bool all_digits(const char *s)
+bool migdir_version_name(const char *s)
 {
     if (!*s)
         return false;
@@ -34,8 +34,7 @@ static bool all_digits(const char *s)
     return true;
 }
 
-/* Numeric comparison of two digit strings. */
-static int cmp_version(const char *a, const char *b)
+int migdir_version_cmp(const char *a, const char *b)
 {
     while (*a == '0' && a[1])
         a++;
@@ -67,9 +66,9 @@ bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain
     const char *best = NULL;
     struct dirent *de;
     while ((de = readdir(dir))) {
-        if (!all_digits(de->d_name))
+        if (!migdir_version_name(de->d_name))
             continue;
-        if (!best || cmp_version(de->d_name, best) > 0)
+        if (!best || migdir_version_cmp(de->d_name, best) > 0)
             best = arena_strdup(a, de->d_name);
     }
     closedir(dir);

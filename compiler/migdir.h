@@ -13,6 +13,12 @@
 #include "model.h"
 #include "plan.h"
 
+/* A version directory name: decimal digits only (epoch milliseconds). Anything else in a domain's
+ * migrations folder is ignored by the generator and the runtime alike. */
+bool migdir_version_name(const char *s);
+/* Numeric order of two version names (leading zeros ignored): <0, 0, >0. */
+int migdir_version_cmp(const char *a, const char *b);
+
 /* The latest version of a domain (largest all-digits directory name) and its snapshot.
  * *version = NULL and an empty model (domain/schema taken from fallback) when there is none.
  * Returns false on a read error (reported). */

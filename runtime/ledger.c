@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "embedded.h"
+#include "migdir.h"
 
 /* ---- connection, lock, tracking table ---------------------------------------------------- */
 
@@ -92,7 +93,7 @@ static pthread_mutex_t sort_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static int cmp_row(const void *a, const void *b)
 {
-    return version_cmp(pg_value(sort_rows, *(const int *)a, 0),
+    return migdir_version_cmp(pg_value(sort_rows, *(const int *)a, 0),
                        pg_value(sort_rows, *(const int *)b, 0));
 }
 
@@ -105,7 +106,7 @@ static void sort_applied(Ctx *c)
     bool sorted = true;
     for (int i = 0; i < n; i++) {
         c->order[i] = i;
-        if (i && version_cmp(pg_value(c->applied, i - 1, 0), pg_value(c->applied, i, 0)) > 0)
+        if (i && migdir_version_cmp(pg_value(c->applied, i - 1, 0), pg_value(c->applied, i, 0)) > 0)
             sorted = false;
     }
     if (sorted)
@@ -176,7 +177,7 @@ bool ledger_is_applied(const Ctx *c, const char *version)
     int lo = 0, hi = ledger_napplied(c);
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        int k = version_cmp(ledger_value(c, mid, 0), version);
+        int k = migdir_version_cmp(ledger_value(c, mid, 0), version);
         if (k == 0)
             return true;
         if (k < 0)

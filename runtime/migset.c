@@ -20,6 +20,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "migdir.h"
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -44,28 +46,6 @@ static char *read_all(const char *path, size_t *len)
     return sb_detach(&sb);
 }
 
-int version_cmp(const char *a, const char *b)
-{
-    while (*a == '0' && a[1])
-        a++;
-    while (*b == '0' && b[1])
-        b++;
-    size_t la = strlen(a), lb = strlen(b);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    return strcmp(a, b);
-}
-
-static bool all_digits(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 bool domain_name_valid(const char *s)
 {
     if (!((*s >= 'a' && *s <= 'z')))
@@ -85,12 +65,12 @@ static int version_cmp_prefix(const char *line, const char *v)
         return 1;
     memcpy(buf, line, n);
     buf[n] = '\0';
-    return version_cmp(buf, v);
+    return migdir_version_cmp(buf, v);
 }
 
 static int cmp_version_ptr(const void *a, const void *b)
 {
-    return version_cmp(*(char *const *)a, *(char *const *)b);
+    return migdir_version_cmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -562,7 +542,7 @@ int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
     size_t cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (!all_digits(de->d_name))
+        if (!migdir_version_name(de->d_name))
             continue;
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -764,7 +744,7 @@ const Migration *migset_find(const MigSet *s, const char *version)
     size_t lo = 0, hi = s->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = version_cmp(s->v[mid].version, version);
+        int c = migdir_version_cmp(s->v[mid].version, version);
         if (c == 0)
             return &s->v[mid];
         if (c < 0)

@@ -73,9 +73,6 @@ char *migset_newest_schema(const char *migrations_root, const char *domain, cons
                            char **tenants);
 const Migration *migset_find(const MigSet *s, const char *version);
 
-/* Compare two version strings numerically (digits only). */
-int version_cmp(const char *a, const char *b);
-
 /* The domains: public first, then every valid folder name under the migrations and schemas
  * roots, sorted and unique. Returns a NULL-terminated array the caller frees with
  * domains_free. */

@@ -21,6 +21,7 @@
 
 #include "adopt.h"
 #include "embedded.h"
+#include "migdir.h"
 #include "runctx.h"
 
 /* ---- output ------------------------------------------------------------------------------ */
@@ -266,7 +267,7 @@ static int cmd_migrate(Ctx *c)
             out_fail(c, "Migration %s cannot be applied: %s", m->version, m->problem);
             goto out;
         }
-        if (newest && version_cmp(m->version, newest) < 0 && !c->o->allow_out_of_order) {
+        if (newest && migdir_version_cmp(m->version, newest) < 0 && !c->o->allow_out_of_order) {
             out_fail(c, "pending migration %s is older than the newest applied one (%s); apply "
                         "it anyway with --allow-out-of-order",
                      m->version, newest);
@@ -620,7 +621,7 @@ static int cmd_status(Ctx *c)
         const Migration *m = NULL;
         int row = -1;
         int k = (i >= c->set.n) ? 1 : (j >= na) ? -1
-                                                : version_cmp(c->set.v[i].version,
+                                                : migdir_version_cmp(c->set.v[i].version,
                                                               ledger_value(c, j, 0));
         if (k <= 0)
             m = &c->set.v[i++];
