@@ -153,7 +153,8 @@ static bool write_file(const char *path, const char *text, bool *changed)
     size_t len = strlen(text);
     *changed = true;
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
+    bool exists = stat(path, &st) == 0;
+    if (exists && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
         FILE *f = fopen(path, "rb");
         char *old = f ? malloc(len + 1) : NULL;
         bool same = old && fread(old, 1, len + 1, f) == len && memcmp(old, text, len) == 0;
@@ -165,13 +166,15 @@ static bool write_file(const char *path, const char *text, bool *changed)
             return true;
         }
     }
-    StrBuf tmp = SB_INIT;
-    sb_addf(&tmp, "%s.tmp-%ld", path, (long)getpid());
+    StrBuf tmp = SB_INIT; /* a new file is written in place: nobody can be reading it */
+    sb_adds(&tmp, path);
+    if (exists)
+        sb_addf(&tmp, ".tmp-%ld", (long)getpid());
     FILE *f = fopen(tmp.buf, "wb");
     bool ok = f && fwrite(text, 1, len, f) == len;
     if (f)
         ok = fclose(f) == 0 && ok;
-    if (ok)
+    if (ok && exists)
         ok = rename(tmp.buf, path) == 0;
     if (!ok) {
         int e = errno;
