@@ -36,12 +36,6 @@ out:
     return rc;
 }
 
-void out_pg_error(Ctx *c, const PgError *e, const char *what)
-{
-    out_fail(c, "%s: %s", what, e->message ? e->message : "unknown error");
-    if (e->sqlstate && !c->o->json)
-        fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
-}
 
 const char *ledger_table_name(StrBuf *out, const char *domain)
 {

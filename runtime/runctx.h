@@ -1,7 +1,8 @@
 /*
  * runctx.h - what the runtime's command modules share: the parsed options, the per-command
- * context (connection, migration set, tracking table), output helpers (runner.c), the
- * tracking table and lock (ledger.c) and batch execution (apply.c). Internal to runtime/.
+ * context (connection, migration set, tracking table), output (out.c), the tracking table and
+ * lock (ledger.c), the steps of a migration (steps.c) and their execution (apply.c), the commands
+ * (cmd_*.c) and the tenant fan-out (fanout.c). Internal to runtime/.
  */
 #ifndef STRAV_RUNCTX_H
 #define STRAV_RUNCTX_H
@@ -51,7 +52,10 @@ typedef struct Ctx {
 #define DIM    "\033[2m"
 #define RESET  "\033[0m"
 
-/* ---- output (runner.c) */
+/* ---- options (opts.c): -1 when parsed, else the exit status (0 for --help, 2 for usage) */
+int opts_parse(Opts *o, int argc, char **argv);
+
+/* ---- output (out.c) */
 const char *out_col(const Opts *o, const char *code); /* code, or "" without colour */
 void out_say(const Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* stdout unless --json */
 void out_fail(Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* "Error: ..." + JSON "error" */
@@ -76,5 +80,27 @@ int ledger_ensure(Ctx *c, PgError *e);
  * non-transactional files); versions done are appended to the JSON array done. 0 or -1. */
 int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *done, bool open);
 int apply_revert(Ctx *c, const Migration **list, size_t n, json_t *done);
+
+/* ---- shared by the commands (runner.c) */
+const char *cmd_name(RunCmd cmd);
+/* Applied rows whose directory is gone or whose manifest checksum differs; prints each unless
+ * quiet and returns how many. */
+int check_applied(Ctx *c, bool quiet);
+/* Read the SQL of the versions about to run (and verify it once more). 0 or -1 reported. */
+int load_sql(Ctx *c, const Migration **list, size_t n);
+char *verify_cache_path(const char *domain);
+/* Connect, lock (not for status) and read the tracking table; result in c->db_rc. */
+void *db_prepare(void *arg);
+int run_command(Ctx *c);
+
+/* ---- the commands (cmd_*.c): exit status */
+int cmd_migrate(Ctx *c);
+int cmd_rollback(Ctx *c);
+int cmd_fresh(Ctx *c);
+int cmd_status(Ctx *c);
+bool confirm_fresh(Ctx *c);
+
+/* ---- per-tenant domains (fanout.c) */
+int run_tenants(Ctx *c, const char *spec, MigScan *scan);
 
 #endif
