@@ -159,16 +159,26 @@ int cmd_fresh(Ctx *c)
         pg_exec(c->conn, "ROLLBACK", NULL);
         return 1;
     }
-    c->have_table = false;
+    c->have_table = c->have_cols = false;
     const Migration **list = xcalloc(c->set.n + 1, sizeof *list);
-    for (size_t i = 0; i < c->set.n; i++)
+    Job *jobs = xcalloc(c->set.n + 1, sizeof *jobs);
+    for (size_t i = 0; i < c->set.n; i++) {
         list[i] = &c->set.v[i];
+        jobs[i] = (Job){ list[i], 0 };
+    }
+    /* one transaction unless a step cannot run in one: then the drop commits with the steps
+     * before the first such statement, and progress is recorded as migrate does */
+    if (steps_any_nontx(list, c->set.n, false) && !c->o->json)
+        fprintf(stderr,
+                "note: these migrations have non-transactional steps, so fresh cannot be one "
+                "transaction: the drop commits with the steps before the first of them; if "
+                "fresh stops after that, '%s migrate -s %s' resumes it\n",
+                c->o->prog, c->set.domain);
     json_t *done = json_array();
     json_object_set_new(c->out, "applied", done);
     json_object_set_new(c->out, "batch", json_integer(1));
     int rc = 1;
-    /* the drop and the whole re-apply commit together */
-    if (apply_batch(c, list, c->set.n, 1, done, true) != 0)
+    if (apply_run(c, false, jobs, c->set.n, 1, done, "the drop of the domain's objects") != 0)
         goto out;
     out_say(c, "\n%sApplied %zu migration(s) in batch 1:%s\n", out_col(c->o, GREEN), c->set.n,
         out_col(c->o, RESET));
@@ -177,6 +187,7 @@ int cmd_fresh(Ctx *c)
     rc = 0;
 out:
     free(list);
+    free(jobs);
     return rc;
 }
 

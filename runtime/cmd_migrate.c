@@ -21,25 +21,49 @@ int cmd_migrate(Ctx *c)
                  bad, c->set.domain, c->o->prog, c->set.domain);
         return 1;
     }
-    const char *newest = ledger_napplied(c) ? ledger_value(c, ledger_napplied(c) - 1, 0) : NULL;
-    const Migration **pending = xcalloc(c->set.n + 1, sizeof *pending);
+    int na = ledger_napplied(c);
+    const char *newest = na ? ledger_value(c, na - 1, LC_VERSION) : NULL;
+    Job *jobs = xcalloc(c->set.n + 1, sizeof *jobs);
+    const Migration **list = xcalloc(c->set.n + 1, sizeof *list);
     size_t np = 0;
     int rc = 1;
-    for (size_t i = 0; i < c->set.n; i++) {
-        const Migration *m = &c->set.v[i];
-        if (ledger_is_applied(c, m->version))
-            continue;
-        if (m->problem) {
-            out_fail(c, "Migration %s cannot be applied: %s", m->version, m->problem);
+    long batch = 0; /* a resumed batch keeps its number */
+    /* a version partly rolled back must be finished by rollback first */
+    for (int i = 0; i < na; i++)
+        if (!strcmp(ledger_value(c, i, LC_STATE), "down")) {
+            out_fail(c, "migration %s is partly rolled back (step %ld of %ld); finish that with "
+                        "'%s rollback -s %s' before migrating",
+                     ledger_value(c, i, LC_VERSION), ledger_step(c, i, LC_STEP),
+                     ledger_step(c, i, LC_STEPS), c->o->prog, c->set.domain);
             goto out;
         }
-        if (newest && migdir_version_cmp(m->version, newest) < 0 && !c->o->allow_out_of_order) {
+    for (size_t i = 0; i < c->set.n; i++) {
+        const Migration *m = &c->set.v[i];
+        int row = ledger_find(c, m->version);
+        long done = 0;
+        if (row >= 0) {
+            if (strcmp(ledger_value(c, row, LC_STATE), "up") != 0)
+                continue; /* applied or baselined */
+            done = ledger_step(c, row, LC_STEP);
+            long b = strtol(ledger_value(c, row, LC_BATCH), NULL, 10);
+            if (b > batch)
+                batch = b;
+            out_say(c, "Resuming migration %s at step %ld of %ld (an earlier run stopped "
+                       "there)\n",
+                    m->version, done + 1, ledger_step(c, row, LC_STEPS));
+        } else if (newest && migdir_version_cmp(m->version, newest) < 0 &&
+                   !c->o->allow_out_of_order) {
             out_fail(c, "pending migration %s is older than the newest applied one (%s); apply "
                         "it anyway with --allow-out-of-order",
                      m->version, newest);
             goto out;
         }
-        pending[np++] = m;
+        if (m->problem) {
+            out_fail(c, "Migration %s cannot be applied: %s", m->version, m->problem);
+            goto out;
+        }
+        list[np] = m;
+        jobs[np++] = (Job){ m, done };
     }
     json_t *done = json_array();
     json_object_set_new(c->out, "applied", done);
@@ -48,17 +72,19 @@ int cmd_migrate(Ctx *c)
         rc = 0;
         goto out;
     }
-    long batch = ledger_max_batch(c) + 1;
+    if (!batch)
+        batch = ledger_max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, pending, np) != 0 || apply_batch(c, pending, np, batch, done, false) != 0)
+    if (load_sql(c, list, np) != 0 || apply_run(c, false, jobs, np, batch, done, NULL) != 0)
         goto out;
     out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
         out_col(c->o, RESET));
     for (size_t i = 0; i < np; i++)
-        out_say(c, "  - %s\n", pending[i]->version);
+        out_say(c, "  - %s\n", list[i]->version);
     rc = 0;
 out:
-    free(pending);
+    free(jobs);
+    free(list);
     return rc;
 }
 

@@ -26,8 +26,22 @@ int cmd_rollback(Ctx *c)
                  batch, last);
         return 1;
     }
+    if (c->o->batch) {
+        bool exists = false;
+        for (int i = 0; i < ledger_napplied(c) && !exists; i++)
+            exists = strtol(ledger_value(c, i, LC_BATCH), NULL, 10) == c->o->batch;
+        if (!exists) {
+            if (last)
+                out_fail(c, "batch %ld does not exist; the latest is %ld", c->o->batch, last);
+            else
+                out_fail(c, "batch %ld does not exist; nothing is applied in domain %s",
+                         c->o->batch, c->set.domain);
+            return 1;
+        }
+    }
     /* targets: newest first */
     const Migration **list = xcalloc((size_t)ledger_napplied(c) + 1, sizeof *list);
+    Job *jobs = xcalloc((size_t)ledger_napplied(c) + 1, sizeof *jobs);
     size_t n = 0;
     int rc = 1;
     for (int i = ledger_napplied(c) - 1; i >= 0; i--) {
@@ -52,6 +66,37 @@ int cmd_rollback(Ctx *c)
                      v);
             goto out;
         }
+        const char *state = ledger_value(c, i, LC_STATE);
+        long ndone = 0;
+        if (!strcmp(state, "up")) {
+            out_fail(c, "migration %s is only partly applied (step %ld of %ld); run '%s migrate "
+                        "-s %s' to finish it before rolling back",
+                     v, ledger_step(c, i, LC_STEP), ledger_step(c, i, LC_STEPS), c->o->prog,
+                     c->set.domain);
+            goto out;
+        }
+        if (!strcmp(state, "baselined")) {
+            if (!c->o->force) {
+                out_fail(c, "migration %s was recorded by baseline and never ran here: its down "
+                            "files would drop what was adopted, with its data. Rollback stops "
+                            "at baselined versions (--force runs the down files anyway)",
+                         v);
+                goto out;
+            }
+            if (!c->o->json)
+                fprintf(stderr,
+                        "%sWARNING:%s --force: running the down files of %s, which was recorded "
+                        "by baseline and never ran here; this drops the adopted objects it "
+                        "describes, with their data\n",
+                        out_col(c->o, RED), out_col(c->o, RESET), v);
+        }
+        if (!strcmp(state, "down")) {
+            ndone = ledger_step(c, i, LC_STEP);
+            out_say(c, "Resuming the rollback of %s at step %ld of %ld (an earlier run stopped "
+                       "there)\n",
+                    v, ndone + 1, ledger_step(c, i, LC_STEPS));
+        }
+        jobs[n] = (Job){ m, ndone };
         list[n++] = m;
     }
     if (c->o->step) { /* --step can span batches: order newest batch, newest version first */
@@ -65,7 +110,7 @@ int cmd_rollback(Ctx *c)
     }
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, list, n) != 0 || apply_revert(c, list, n, done) != 0)
+    if (load_sql(c, list, n) != 0 || apply_run(c, true, jobs, n, 0, done, NULL) != 0)
         goto out;
     if (c->o->step)
         out_say(c, "\n%sRolled back %zu migration(s):%s\n", out_col(c->o, GREEN), n, out_col(c->o, RESET));
@@ -77,6 +122,7 @@ int cmd_rollback(Ctx *c)
     rc = 0;
 out:
     free(list);
+    free(jobs);
     return rc;
 }
 

@@ -13,15 +13,19 @@
 #include "adopt.h"
 #include "migdir.h"
 
-static const char *state_name(const Migration *m, const char *applied_ck)
+/* The state of a version: m is NULL when it is not on disk, row -1 when not in the table. */
+static const char *state_name(const Ctx *c, const Migration *m, int row)
 {
-    if (!applied_ck)
-        return m->problem ? "invalid" : "pending";
+    if (row < 0)
+        return m && m->problem ? "invalid" : "pending";
     if (!m)
         return "missing";
-    if (m->problem || strcmp(m->checksum, applied_ck) != 0)
+    if (m->problem || strcmp(m->checksum, ledger_value(c, row, LC_CHECKSUM)) != 0)
         return "modified";
-    return "applied";
+    const char *st = ledger_value(c, row, LC_STATE);
+    if (!strcmp(st, "up") || !strcmp(st, "down"))
+        return "partial";
+    return !strcmp(st, "baselined") ? "baselined" : "applied";
 }
 
 /* Drift warning of status: when the newest applied version is intact on disk and has a
@@ -35,6 +39,9 @@ static void status_drift(Ctx *c)
     json_object_set_new(c->out, "drift", json_null());
     if (c->o->no_drift_check || !m || m->problem || strcmp(m->checksum, ledger_value(c, na - 1, 2)))
         return;
+    const char *state = ledger_value(c, na - 1, LC_STATE);
+    if (strcmp(state, "applied") && strcmp(state, "baselined"))
+        return; /* partly applied: its snapshot is not reached yet */
     StrBuf diffs = SB_INIT, err = SB_INIT;
     size_t n = 0;
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
@@ -87,7 +94,7 @@ int cmd_status(Ctx *c)
         printf("  %-15s %-9s %-6s %-21s %s\n", "Version", "State", "Batch", "Applied at",
                "Message");
     }
-    int counts[5] = { 0 }; /* applied, pending, modified, missing, invalid */
+    int counts[7] = { 0 }; /* applied, pending, modified, missing, invalid, partial, baselined */
     size_t i = 0;
     int j = 0, na = ledger_napplied(c);
     StrBuf notes = SB_INIT;
@@ -101,16 +108,25 @@ int cmd_status(Ctx *c)
             m = &c->set.v[i++];
         if (k >= 0)
             row = j++;
-        const char *st = state_name(m, row >= 0 ? ledger_value(c, row, 2) : NULL);
+        const char *st = state_name(c, m, row);
         const char *version = m ? m->version : ledger_value(c, row, 0);
-        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m->message;
+        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m ? m->message : "";
         const char *batch = row >= 0 ? ledger_value(c, row, 1) : "-";
         char atbuf[32];
         const char *at = row >= 0 ? ledger_applied_at(c, row, atbuf) : "-";
         int idx = !strcmp(st, "applied") ? 0 : !strcmp(st, "pending") ? 1
                                            : !strcmp(st, "modified")  ? 2
                                            : !strcmp(st, "missing")   ? 3
+                                           : !strcmp(st, "partial")   ? 5
+                                           : !strcmp(st, "baselined") ? 6
                                                                       : 4;
+        char stbuf[96];
+        bool rolling = idx == 5 && !strcmp(ledger_value(c, row, LC_STATE), "down");
+        long step = idx == 5 ? ledger_step(c, row, LC_STEP) : 0;
+        long steps = idx == 5 ? ledger_step(c, row, LC_STEPS) : 0;
+        if (idx == 5)
+            snprintf(stbuf, sizeof stbuf, "partial (%sstep %ld of %ld)", rolling ? "rollback " : "",
+                     step, steps);
         counts[idx]++;
         if (c->o->json) {
             json_t *o = json_object();
@@ -122,10 +138,15 @@ int cmd_status(Ctx *c)
             json_object_set_new(o, "appliedAt", row >= 0 ? json_string(at) : json_null());
             if (m && m->problem)
                 json_object_set_new(o, "problem", json_string(m->problem));
+            if (idx == 5) {
+                json_object_set_new(o, "direction", json_string(rolling ? "down" : "up"));
+                json_object_set_new(o, "step", json_integer(step));
+                json_object_set_new(o, "steps", json_integer(steps));
+            }
             json_array_append_new(arr, o);
         } else {
-            const char *sc = idx == 0 ? GREEN : idx == 1 ? YELLOW : RED;
-            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), st,
+            const char *sc = idx == 0 ? GREEN : idx == 6 ? CYAN : idx == 1 || idx == 5 ? YELLOW : RED;
+            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), idx == 5 ? stbuf : st,
                    out_col(c->o, RESET), batch, at, msg);
             if (m && m->problem)
                 sb_addf(&notes, "  %s: %s\n", m->version, m->problem);
@@ -138,13 +159,22 @@ int cmd_status(Ctx *c)
                counts[2], counts[3]);
         if (counts[4])
             printf(", %d invalid", counts[4]);
+        if (counts[5])
+            printf(", %d partial", counts[5]);
+        if (counts[6])
+            printf(", %d baselined", counts[6]);
         printf("\n");
         if (notes.len)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
     status_drift(c);
-    return (counts[2] || counts[3] || counts[4]) ? 1 : 0;
+    if (counts[5] && !c->o->json)
+        printf("\nA run stopped in the middle of a migration: the next '%s migrate -s %s' (or "
+               "rollback, for a partial rollback) resumes it at the first unfinished step.\n",
+               c->o->prog, c->set.domain);
+    /* partial is not a state to deploy on: exit 1 like a modified or missing version */
+    return (counts[2] || counts[3] || counts[4] || counts[5]) ? 1 : 0;
 }
 
 /* .strav/verified-<domain> when .strav/ exists in the current directory (the project's own

@@ -26,8 +26,11 @@ void runner_print_options(FILE *out)
           "      --database URL        libpq conninfo or URL (else DATABASE_URL, PG*, embedded)\n"
           "      --migrations DIR      migrations root (default database/migrations)\n"
           "      --schemas DIR         schemas root (default database/schemas)\n"
+          "      --lock-wait SECONDS   wait at most this long for another runner's migration\n"
+          "                            lock (default: no limit)\n"
           "      --lock-timeout T      SET lock_timeout for the batch (e.g. 5s)\n"
           "      --statement-timeout T SET statement_timeout for the batch\n"
+          "      --verbose             show the server's NOTICE messages\n"
           "      --no-color            no ANSI colours (also NO_COLOR)\n"
           "  -h, --help                this help\n",
           out);
@@ -73,7 +76,7 @@ int opts_parse(Opts *o, int argc, char **argv)
         }
         static const char *const with_value[] = { "-s", "--scope", "--batch", "--step", "-j", "--jobs",
                                                   "--database", "--migrations", "--schemas",
-                                                  "--lock-timeout", "--statement-timeout" };
+                                                  "--lock-timeout", "--statement-timeout", "--lock-wait" };
         bool needs = false;
         for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
             if (strcmp(name, with_value[k]) == 0)
@@ -102,6 +105,15 @@ int opts_parse(Opts *o, int argc, char **argv)
             o->migrations_root = val;
         else if (!strcmp(name, "--schemas"))
             o->schemas_root = val;
+        else if (!strcmp(name, "--lock-wait")) {
+            char *end;
+            errno = 0;
+            long v = strtol(val, &end, 10);
+            if (errno || end == val || *end || v < 0)
+                return usage(o, "--lock-wait needs a number of seconds (0 or more), not '%s'", val);
+            o->lock_wait = v;
+        } else if (!strcmp(name, "--verbose"))
+            o->verbose = true;
         else if (!strcmp(name, "--lock-timeout"))
             o->lock_timeout = val;
         else if (!strcmp(name, "--statement-timeout"))

@@ -169,6 +169,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     o.scope = "public";
     o.migrations_root = "database/migrations";
     o.schemas_root = "database/schemas";
+    o.lock_wait = -1;
     const char *nc = getenv("NO_COLOR");
     o.color = isatty(1) && isatty(2) && !(nc && *nc);
     int prc = opts_parse(&o, argc, argv);
