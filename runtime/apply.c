@@ -51,7 +51,15 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
             line += l0 - 1;
         }
     }
-    if (line)
+    if (!line && text && f->sql) { /* no position: the line where the statement starts */
+        size_t i = text_off;
+        while (f->sql[i] == ' ' || f->sql[i] == '\t' || f->sql[i] == '\n' || f->sql[i] == '\r')
+            i++;
+        int l = 1;
+        for (size_t k = 0; k < i && f->sql[k]; k++)
+            l += f->sql[k] == '\n';
+        fprintf(stderr, "%s/%s:%d: error: %s\n", m->dir, f->rel, l, e->message);
+    } else if (line)
         fprintf(stderr, "%s/%s:%d:%d: error: %s\n", m->dir, f->rel, line, column, e->message);
     else
         fprintf(stderr, "%s/%s: error: %s\n", m->dir, f->rel, e->message);
@@ -321,13 +329,23 @@ static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const S
         report_sql_error(c, m, f, NULL, 0, e, x->down);
         return -1;
     }
-    char *stmt = xmalloc(st->end - st->off + 1);
-    memcpy(stmt, f->sql + st->off, st->end - st->off);
-    stmt[st->end - st->off] = '\0';
-    int rc = pg_exec(c->conn, stmt, e);
-    if (rc != 0)
-        report_sql_error(c, m, f, stmt, st->off, e, x->down);
-    free(stmt);
+    /* the step's statements one by one: together they would run as one implicit transaction */
+    size_t *ss;
+    size_t n = sqlsplit_statements(f->sql + st->off, &ss);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0 && st->off + ss[2 * i] < st->end; i++) {
+        size_t a = st->off + ss[2 * i], b = st->off + ss[2 * i + 1];
+        if (b > st->end)
+            b = st->end;
+        char *stmt = xmalloc(b - a + 1);
+        memcpy(stmt, f->sql + a, b - a);
+        stmt[b - a] = '\0';
+        rc = pg_exec(c->conn, stmt, e);
+        if (rc != 0)
+            report_sql_error(c, m, f, stmt, a, e, x->down);
+        free(stmt);
+    }
+    free(ss);
     if (rc == 0)
         pg_exec(c->conn, "RESET search_path", NULL);
     return rc;

@@ -7,9 +7,33 @@
  */
 #include "runctx.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sqlsplit.h"
+
+/* Whether a statement starts with the keyword DO (after blanks and comments). */
+static bool is_do_block(const char *s)
+{
+    for (;;) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        if (s[0] == '-' && s[1] == '-') {
+            while (*s && *s != '\n')
+                s++;
+            continue;
+        }
+        if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            s = e ? e + 2 : s + strlen(s);
+            continue;
+        }
+        break;
+    }
+    return (s[0] == 'D' || s[0] == 'd') && (s[1] == 'O' || s[1] == 'o') &&
+           !(isalnum((unsigned char)s[2]) || s[2] == '_' || s[2] == '$');
+}
 
 size_t steps_build(const MigFile *files, size_t n, Step **out)
 {
@@ -26,12 +50,20 @@ size_t steps_build(const MigFile *files, size_t n, Step **out)
             v[ns++] = (Step){ false, k, 1, 0, 0 };
             continue;
         }
+        const char *sql = files[k].sql ? files[k].sql : "";
         size_t *st;
-        size_t m = sqlsplit_statements(files[k].sql ? files[k].sql : "", &st);
+        size_t m = sqlsplit_statements(sql, &st);
+        size_t from = m ? st[0] : 0;
         for (size_t i = 0; i < m; i++) {
+            /* a DO block guards the statement after it (drops an INVALID index a failed build
+             * left): one step with it, so a retried step runs its guard again */
+            if (i + 1 < m && is_do_block(sql + st[2 * i]))
+                continue;
             if (ns == cap)
                 v = xrealloc(v, (cap *= 2) * sizeof *v);
-            v[ns++] = (Step){ true, k, 1, st[2 * i], st[2 * i + 1] };
+            v[ns++] = (Step){ true, k, 1, from, st[2 * i + 1] };
+            if (i + 1 < m)
+                from = st[2 * i + 2];
         }
         free(st);
     }
