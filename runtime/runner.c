@@ -103,6 +103,15 @@ static int run_plain(const Opts *o)
 {
     StrBuf msg = SB_INIT, err = SB_INIT;
     int rc;
+    if (o->database) {
+        /* url and stop are about the project's embedded server; with --database the user
+         * named another one, and starting (or creating) a cluster would surprise them */
+        fprintf(stderr,
+                "%s: %s is about the embedded server under .strav/, and --database names "
+                "another server: nothing to %s (its conninfo is what you passed)\n",
+                o->prog, cmd_name(o->cmd), o->cmd == CMD_STOP ? "stop" : "start or print");
+        return 2;
+    }
     if (o->cmd == CMD_STOP)
         rc = embedded_stop(&msg, &err);
     else
