@@ -412,7 +412,7 @@ static void diff_enums(Ctx *c)
                     continue;
                 sb_adds(&c->up, "ALTER TYPE ");
                 sql_ident(&c->up, o->name);
-                sb_adds(&c->up, " ADD VALUE ");
+                sb_adds(&c->up, " ADD VALUE IF NOT EXISTS ");
                 sql_literal(&c->up, v);
                 /* anchor: previous value in new order, else the first old value after it */
                 const char *anchor = NULL;
@@ -440,7 +440,7 @@ static void diff_enums(Ctx *c)
             if (modified) {
                 enum_rebuild(&c->down, o->name, oldnames, o->nvalues, o->comment, om, o->name);
                 what_obj(&c->what, "add values to enum", n->name, NULL);
-                op(c, SEC_ENUMS, NULL);
+                op(c, SEC_ENUM_VALUES, NULL);
                 c->p->enums_non_tx = true;
                 StrBuf w = SB_INIT;
                 what_obj(&w, "remove added values of enum", n->name, NULL);
