@@ -222,10 +222,12 @@ static int begin_tx(Exec *x, PgError *e)
     return 0;
 }
 
-/* No SQLSTATE: the server did not answer (connection lost, client-side failure). */
+/* The connection ended before the server said how the statement ended: no SQLSTATE (lost
+ * connection, client-side failure), a connection exception (08...) or the backend terminated
+ * by an operator or a crash (57P..): a COMMIT's outcome is then unknown. */
 static bool no_answer(const PgError *e)
 {
-    return !e->sqlstate;
+    return !e->sqlstate || !strncmp(e->sqlstate, "08", 2) || !strncmp(e->sqlstate, "57P", 3);
 }
 
 static int commit_tx(Exec *x, size_t ndone, long step, PgError *e, bool *unknown)
@@ -310,7 +312,8 @@ static void say_outcome(Exec *x, json_t *done, const char *how)
                 out_col(c->o, YELLOW), out_col(c->o, RESET), what, cmd);
     else
         fprintf(stderr,
-                "%sOutcome unknown:%s the server did not answer, so whether the last step "
+                "%sOutcome unknown:%s the connection ended before the server reported the result, "
+                "so whether the last step "
                 "committed is not known (committed for certain: %s). '%s status' shows what the "
                 "tracking table holds; the next %s resumes from there (a repeated "
                 "non-transactional statement is written to be harmless).\n",

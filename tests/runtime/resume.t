@@ -120,4 +120,23 @@ psql -qc "delete from items where id = 3"
 out=$($STRAV_RUN migrate 2>&1); rc=$?
 is "$rc" 0 "migrate finishes the interrupted fresh"
 is "$(psql -Atc "select string_agg(version || ':' || batch || ':' || state, ',' order by version) from _strav_migrations")" "1730000000001:1:applied,1730000000002:1:applied" "in fresh's batch 1"
+# the connection dies during COMMIT (a deferred trigger ends its own backend): the outcome is
+# unknown to the client, and it says so instead of "rolled back"
+rt_db resume_commit
+rm -rf database/migrations/public/*
+v3=database/migrations/public/1730000000003
+mkdir -p $v3/tables/t
+cat > $v3/tables/t/up.sql <<'SQL'
+CREATE TABLE t (id int);
+CREATE FUNCTION t_die() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); RETURN NULL; END$$;
+CREATE CONSTRAINT TRIGGER t_die AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION t_die();
+INSERT INTO t VALUES (1);
+SQL
+printf 'DROP TABLE t;\nDROP FUNCTION t_die();\n' > $v3/tables/t/down.sql
+mk $v3 public "Dies at commit"
+out=$($STRAV_RUN migrate 2>&1); rc=$?
+is "$rc" 1 "a connection lost during COMMIT fails migrate"
+check "it says the outcome is unknown" grep -q 'Outcome unknown:' <<<"$out"
+check "and never that the transaction was rolled back" bash -c '! grep -qi "rolled back" <<<"$1"' _ "$out"
+is "$($STRAV_RUN migrate --json 2>/dev/null | jq -r '.outcome')" unknown "--json: outcome unknown"
 done_testing
