@@ -158,7 +158,7 @@ int ledger_lock(Ctx *c)
         long ms = delay_ms / 2 + (long)(((unsigned)rand() ^ (unsigned)getpid()) % (unsigned)(delay_ms / 2 + 1));
         if (c->o->lock_wait >= 0) {
             double left = (double)c->o->lock_wait - waited;
-            if (left * 1000 < ms)
+            if (left * 1000 < (double)ms)
                 ms = (long)(left * 1000) + 1;
         }
         struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
