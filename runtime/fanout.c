@@ -1,7 +1,7 @@
 /*
  * fanout.c - per-tenant domains: list the tenant schemas, run the command for each (its own
  * connection, lock and tracking table), N at a time in worker processes, and print the results
- * in tenant order. Called by runner.c; runs the commands through runner_one.
+ * in tenant order. Called by runner.c; runs each tenant through db_prepare and run_command.
  */
 #include "runctx.h"
 

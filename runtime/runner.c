@@ -1,27 +1,22 @@
 /*
- * runner.c - the driver of the commands migrate, rollback, fresh and status for one domain (or,
- * through fanout.c, each tenant schema; see runner.h). Order of work: parse options (opts.c), check the domain,
- * then in parallel verify the migration directories and connect, take the domain's session
- * advisory lock and read the tracking table (ledger.c); then check integrity and act in one
- * transaction (apply.c). Nothing runs before every check passed.
+ * runner.c - the driver of the commands migrate, rollback, fresh and status for one domain
+ * (or, through fanout.c, each tenant schema; see runner.h). Order of work: parse options
+ * (opts.c), check the domain, then in parallel verify the migration directories and connect,
+ * take the domain's session advisory lock and read the tracking table (ledger.c); then the
+ * command (cmd_*.c) checks integrity and runs its steps (apply.c). Nothing runs before every
+ * check passed.
  */
 #include "runner.h"
 
-#include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
-#include "adopt.h"
 #include "embedded.h"
-#include "migdir.h"
 #include "runctx.h"
 
 /* ---- domains ----------------------------------------------------------------------------- */
