@@ -21,6 +21,7 @@ static const Command commands[] = {
     {"generate", cmd_generate, "write a migration for the changes since the last one"},
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
     {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
+    {"lsp", cmd_lsp, "run the language server for editors (LSP on stdin/stdout)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
 };
 
