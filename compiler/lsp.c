@@ -118,11 +118,10 @@ static void drop_project(Server *s)
 static LspProject *project_for(Server *s, const LspBuffer *b)
 {
     if (s->have_proj) {
-        const char *slash = strrchr(b->path, '/');
-        size_t dl = slash ? (size_t)(slash - b->path) : 1;
-        const char *dd = s->proj.domain_dir;
-        bool same = slash ? strlen(dd) == dl && !strncmp(dd, b->path, dl) : !strcmp(dd, ".");
-        if (same && (slash != b->path || !strcmp(dd, "/")))
+        char *dir = lspp_dir_of(b->path);
+        bool same = !strcmp(dir, s->proj.domain_dir);
+        free(dir);
+        if (same)
             return &s->proj;
         drop_project(s);
     }
@@ -176,11 +175,12 @@ static void publish(Server *s, LspProject *p, const LspBuffer *trigger)
                         "range",
                         lsp_range_json(n.span.src->buf, n.span.src->len, n.span.off,
                                        (size_t)n.span.off + n.span.len));
-                    json_array_append_new(related, json_pack("{s:o, s:s}", "location", loc,
-                                                             "message", n.msg));
+                    json_array_append_new(related,
+                                          json_pack("{s:o, s:o}", "location", loc, "message",
+                                                    lsp_json_text(n.msg, strlen(n.msg))));
                 }
             }
-            json_object_set_new(one, "message", json_stringn(msg.buf, msg.len));
+            json_object_set_new(one, "message", lsp_json_text(sb_str(&msg), msg.len));
             if (json_array_size(related))
                 json_object_set_new(one, "relatedInformation", related);
             else

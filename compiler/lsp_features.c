@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "diag.h"
 #include "fmt.h"
@@ -26,6 +27,27 @@ json_t *lsp_range_json(const char *text, size_t len, size_t off, size_t end)
     return json_pack("{s:{s:I, s:I}, s:{s:I, s:I}}", "start", "line", (json_int_t)a.line,
                      "character", (json_int_t)a.character, "end", "line", (json_int_t)b.line,
                      "character", (json_int_t)b.character);
+}
+
+json_t *lsp_json_text(const char *s, size_t n)
+{
+    StrBuf sb = SB_INIT;
+    size_t i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0 || cp == 0) {
+            sb_adds(&sb, "\xef\xbf\xbd"); /* U+FFFD */
+            i++;
+        } else {
+            sb_add(&sb, s + i, (size_t)k);
+            i += (size_t)k;
+        }
+    }
+    json_t *j = json_stringn(sb_str(&sb), sb.len);
+    sb_release(&sb);
+    return j ? j : json_string("");
 }
 
 json_t *lsp_uri_json(const char *path, const LspBuffer *bufs, size_t nbufs)
@@ -61,8 +83,8 @@ json_t *lspf_formatting(const LspBuffer *b)
         r = json_array();
         if (out.len != b->len || memcmp(sb_str(&out), b->text, out.len) != 0)
             json_array_append_new(
-                r, json_pack("{s:o, s:s%}", "range", lsp_range_json(b->text, b->len, 0, b->len),
-                             "newText", sb_str(&out), out.len));
+                r, json_pack("{s:o, s:o}", "range", lsp_range_json(b->text, b->len, 0, b->len),
+                             "newText", lsp_json_text(sb_str(&out), out.len)));
         sb_release(&out);
     }
     diag_release(&d);
@@ -249,8 +271,8 @@ static void column_md(StrBuf *sb, const Table *t, const Column *c)
 
 static json_t *hover_md(StrBuf *sb, const char *text, size_t len, Span range)
 {
-    json_t *r = json_pack("{s:{s:s, s:s%}}", "contents", "kind", "markdown", "value",
-                          sb_str(sb), sb->len);
+    json_t *r = json_pack("{s:{s:s, s:o}}", "contents", "kind", "markdown", "value",
+                          lsp_json_text(sb_str(sb), sb->len));
     if (range.src)
         json_object_set_new(r, "range",
                             lsp_range_json(text, len, range.off, (size_t)range.off + range.len));
@@ -353,7 +375,8 @@ enum { CK_PROPERTY = 10, CK_KEYWORD = 14, CK_CLASS = 7, CK_ENUM = 13, CK_TYPE = 
 
 static void item(json_t *arr, const char *label, int kind, const char *detail)
 {
-    json_array_append_new(arr, json_pack("{s:s, s:i, s:s}", "label", label, "kind", kind,
+    json_array_append_new(arr, json_pack("{s:o, s:i, s:s}", "label",
+                                         lsp_json_text(label, strlen(label)), "kind", kind,
                                          "detail", detail));
 }
 

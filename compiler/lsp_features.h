@@ -17,6 +17,10 @@ json_t *lsp_range_json(const char *text, size_t len, size_t off, size_t end);
 /* The URI to report for path: an open buffer's own URI, else file:// + path. */
 json_t *lsp_uri_json(const char *path, const LspBuffer *bufs, size_t nbufs);
 
+/* A JSON string of s[0..n), each byte that is not part of valid UTF-8 (a file on disk may hold
+ * any bytes; JSON strings may not) replaced by U+FFFD. */
+json_t *lsp_json_text(const char *s, size_t n);
+
 json_t *lspf_formatting(const LspBuffer *b);
 json_t *lspf_definition(LspProject *p, const LspUnit *u, size_t off, const LspBuffer *bufs,
                         size_t nbufs);

@@ -28,8 +28,7 @@ static bool has_strav_suffix(const char *s)
     return n > 6 && strcmp(s + n - 6, ".strav") == 0;
 }
 
-/* The folder part of path (malloc'd): "." when there is none. */
-static char *dir_of(const char *path)
+char *lspp_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
@@ -48,7 +47,7 @@ static char **domain_paths(const char *dir, const LspBuffer *bufs, size_t nbufs,
     size_t cap = 16;
     char **v = xmalloc(cap * sizeof(*v));
     *n = 0;
-    DIR *dp = opendir(dir);
+    DIR *dp = dir[0] == '/' ? opendir(dir) : NULL; /* not a file: URI: its buffers only */
     struct dirent *e;
     while (dp && (e = readdir(dp))) {
         if (e->d_name[0] == '.' || !has_strav_suffix(e->d_name))
@@ -67,7 +66,7 @@ static char **domain_paths(const char *dir, const LspBuffer *bufs, size_t nbufs,
     if (dp)
         closedir(dp);
     for (size_t i = 0; i < nbufs; i++) {
-        char *d = dir_of(bufs[i].path);
+        char *d = lspp_dir_of(bufs[i].path);
         bool here = strcmp(d, dir) == 0;
         free(d);
         if (!here)
@@ -137,8 +136,8 @@ void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nb
     arena_init(&p->arena);
     diag_init(&p->diag);
     p->diag.max_errors = 100;
-    p->domain_dir = dir_of(path);
-    char *schemas = dir_of(p->domain_dir);
+    p->domain_dir = lspp_dir_of(path);
+    char *schemas = lspp_dir_of(p->domain_dir);
     const char *base = strrchr(p->domain_dir, '/');
     p->domain = arena_strdup(&p->arena, base ? base + 1 : p->domain_dir);
     bool is_public = !strcmp(p->domain, "public");

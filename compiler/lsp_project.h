@@ -45,6 +45,9 @@ typedef struct LspProject {
 void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nbufs);
 void lspp_release(LspProject *p);
 
+/* The folder part of path (malloc'd): "." when there is none. The domain a file belongs to. */
+char *lspp_dir_of(const char *path);
+
 /* The unit of path, or NULL. */
 const LspUnit *lspp_unit(const LspProject *p, const char *path);
 

@@ -257,6 +257,21 @@ try:
                                          "position": {"line": 99999, "character": 99999}})
     ok("result" in r, "a position past the end still answers", r)
 
+    # A closed file of the domain with errors gets its diagnostics too, even when it holds
+    # bytes that are not UTF-8 (each counts as one UTF-16 unit: 't\xff' is 0:7-0:9).
+    oth = os.path.join(tmp, "database", "schemas", "other")
+    os.makedirs(oth)
+    bad_path = os.path.join(oth, "bad.strav")
+    with open(bad_path, "wb") as f:
+        f.write(b"entity t\xff {\n  x nosuch\n}\n")
+    ok_path = os.path.join(oth, "ok.strav")
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(ok_path), "languageId": "strav",
+                                                       "version": 1, "text": "entity fine {}\n"}})
+    ok(c.diagnostics(uri(ok_path)) == [], "a clean file in a domain where another file has errors")
+    d = c.diagnostics(uri(bad_path))
+    ok(len(d) == 1 and d[0]["range"] == rng(0, 7, 0, 9) and "UTF-8" in d[0]["message"],
+       "the closed file's diagnostics, at the right range past a byte that is not UTF-8", d)
+
     c.notify("textDocument/didClose", {"textDocument": {"uri": uri(proj_path)}})
     ok(c.diagnostics(uri(proj_path)) == [], "didClose clears the file's diagnostics")
     r = c.request("shutdown", None)
