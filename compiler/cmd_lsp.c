@@ -27,7 +27,8 @@ int cmd_lsp(int argc, char **argv)
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1)
         return cmd_opt_other(c, argv, lsp_usage);
     if (cmd_opt_extra(argc, argv, lsp_usage))
         return 2;
