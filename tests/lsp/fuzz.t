@@ -68,7 +68,7 @@ mkdir -p "$tmp/giant"
 { printf 'Content-Length: 1\r\n'; head -c 3000000 /dev/zero | tr '\0' 'x'; } >"$tmp/giant/long_header"
 python3 -c "
 import sys, json
-t = 'entity e {\n' + ''.join('  f%d text @index\n' % i for i in range(20000)) + '}\n'
+t = 'entity e {\n' + ''.join('  f%d text @index\n' % i for i in range(5000)) + '}\n'
 b = json.dumps({'jsonrpc': '2.0', 'method': 'textDocument/didOpen', 'params': {'textDocument': {'uri': 'file:///nonexistent/x/y.strav', 'text': t}}})
 i = json.dumps({'jsonrpc': '2.0', 'id': 1, 'method': 'initialize', 'params': {}})
 sys.stdout.write('Content-Length: %d\r\n\r\n%s' % (len(i), i) + 'Content-Length: %d\r\n\r\n%s' % (len(b), b))
