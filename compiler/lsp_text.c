@@ -12,7 +12,9 @@
 static size_t seq_len(const unsigned char *s, size_t rest, uint32_t *units)
 {
     size_t n = 1;
-    if (s[0] >= 0xf0 && s[0] < 0xf8)
+    if (s[0] >= 0xf8)
+        n = 1;
+    else if (s[0] >= 0xf0)
         n = 4;
     else if (s[0] >= 0xe0)
         n = 3;
