@@ -127,8 +127,8 @@ $(BUILD)/man/%: docs/man/%.scd
 
 man: $(MAN_PAGES)
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: the three programs, their man pages, bash
-# completion, the Vim syntax files. strav finds stravc next to itself, so they share bindir.
+# make install [PREFIX=/usr/local] [DESTDIR=]: the three programs, their man pages, bash and
+# zsh completion, the Vim syntax files. strav finds stravc next to itself, so they share bindir.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
@@ -137,7 +137,7 @@ INSTALL ?= install
 
 install: $(BUILD)/stravc $(BUILD)/strav-run $(BUILD)/strav $(MAN_PAGES)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/vendor-completions \
 	    $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect
 	$(INSTALL) -m 755 $(BUILD)/stravc $(BUILD)/strav-run $(BUILD)/strav $(DESTDIR)$(BINDIR)/
 	$(INSTALL) -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
@@ -145,6 +145,7 @@ install: $(BUILD)/stravc $(BUILD)/strav-run $(BUILD)/strav $(MAN_PAGES)
 	for p in strav stravc strav-run; do \
 	    $(INSTALL) -m 644 completions/strav.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p; \
 	done
+	$(INSTALL) -m 644 completions/_strav $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_strav
 	$(if $(wildcard editors/vim/syntax/strav.vim),$(INSTALL) -m 644 editors/vim/syntax/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax/)
 	$(if $(wildcard editors/vim/ftdetect/strav.vim),$(INSTALL) -m 644 editors/vim/ftdetect/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect/)
 
@@ -153,6 +154,7 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,strav.1 stravc.1 strav-run.1) \
 	    $(DESTDIR)$(MANDIR)/man5/strav-language.5 \
 	    $(addprefix $(DESTDIR)$(DATADIR)/bash-completion/completions/,strav stravc strav-run) \
+	    $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_strav \
 	    $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect/strav.vim
 
 .PHONY: man install uninstall

@@ -3,8 +3,8 @@
 # the four man pages and the bash completion where a Debian tool has them; `man -M` renders
 # strav(1), stravc(1), strav-run(1) and strav-language(5) from the installed tree; the
 # installed binaries run from there, and the installed strav finds the installed stravc next
-# to itself (generate:migration writes a migration with nothing on PATH); the completion
-# script loads and completes commands. Skipped without scdoc.
+# to itself (generate:migration writes a migration with nothing on PATH); the bash completion
+# script loads and completes commands; the zsh one parses (when zsh is there). Skipped without scdoc.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -26,7 +26,8 @@ for f in bin/strav bin/stravc bin/strav-run; do
 done
 for f in share/man/man1/strav.1 share/man/man1/stravc.1 share/man/man1/strav-run.1 \
          share/man/man5/strav-language.5 share/bash-completion/completions/strav \
-         share/bash-completion/completions/stravc share/bash-completion/completions/strav-run; do
+         share/bash-completion/completions/stravc share/bash-completion/completions/strav-run \
+         share/zsh/vendor-completions/_strav; do
     if [ -s "$root/usr/$f" ]; then ok "installed $f"; else not_ok "installed $f"; fi
 done
 
@@ -73,6 +74,12 @@ else
 fi
 out=$(bash -c '. "$1"; COMP_WORDS=(stravc fmt --ch); COMP_CWORD=2; _stravc; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" 2>&1)
 if [ "$out" = "--check" ]; then ok "bash completion completes 'stravc fmt --ch'"; else echo "# got: $out"; not_ok "bash completion completes 'stravc fmt --ch'"; fi
+
+if command -v zsh >/dev/null; then
+    check "the zsh completion file parses" zsh -n "$root/usr/share/zsh/vendor-completions/_strav"
+else
+    ok "the zsh completion file parses # SKIP zsh not installed"
+fi
 
 check "make uninstall removes everything it installed" sh -c "make -s uninstall DESTDIR='$root' PREFIX=/usr && [ -z \"\$(find '$root' -type f)\" ]"
 echo "1..$n"
