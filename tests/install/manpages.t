@@ -3,7 +3,8 @@
 # --help: for strav and strav-run the OPTIONS section lists exactly the options `--help`
 # prints; for stravc every command of `stravc --help` has a "## stravc CMD" section listing
 # exactly the options `stravc CMD --help` prints (usage line and option table). Both sides are
-# parsed; an option added to one only is a failure. The scdoc sources must also build.
+# parsed; an option added to one only is a failure. The scdoc sources must also build, and
+# the bash and zsh completions must know every long option.
 import os, re, shutil, subprocess, sys
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -135,6 +136,17 @@ for c in cmds:
     ok(rc == 0, "stravc %s --help exits 0" % c, out)
     compare("stravc(1) '%s' options match stravc %s --help" % (c, c),
             secs.get("stravc " + c, set()), help_options(out))
+
+# The completion scripts know every long option some --help prints.
+helped = set()
+for prog in (["strav"], ["strav-run"], ["stravc"]) + tuple(["stravc", c] for c in cmds):
+    helped |= {o for o in help_options(run([BUILD + "/" + prog[0]] + prog[1:] + ["--help"])[1])
+               if o.startswith("--")}
+for comp in ("completions/strav.bash", "completions/_strav"):
+    with open(comp) as f:
+        words = set(re.findall(r"--[a-z][a-z0-9-]*", f.read()))
+    ok(helped <= words, comp + " completes every long option of the --help texts",
+       "missing: %s" % sorted(helped - words))
 
 print("1..%d" % n)
 sys.exit(1 if failed else 0)
