@@ -2,7 +2,7 @@
  * lsp.c - the LSP server loop (lsp.h): lifecycle (initialize, initialized, shutdown, exit),
  * document sync (didOpen, didChange with full text or ranges, didClose), diagnostics pushed
  * after every change from the compiler's own Diag, and dispatch of the requests answered by
- * lsp_features.c. All JSON goes through jansson and every field is type-checked: any input,
+ * lsp_features.c (formatting, definition, hover, completion, documentSymbol). All JSON goes through jansson and every field is type-checked: any input,
  * however malformed, gets an error response or is ignored, never a crash.
  */
 #include "lsp.h"
@@ -228,10 +228,11 @@ static void changed(Server *s, const LspBuffer *b)
 
 static json_t *capabilities(void)
 {
-    return json_pack("{s:{s:b, s:i}, s:b, s:b, s:b, s:{s:[s, s, s, s, s]}}", "textDocumentSync",
-                     "openClose", 1, "change", 1, "documentFormattingProvider", 1,
-                     "definitionProvider", 1, "hoverProvider", 1, "completionProvider",
-                     "triggerCharacters", "@", "(", ".", " ", ",");
+    return json_pack("{s:{s:b, s:i}, s:b, s:b, s:b, s:b, s:{s:[s, s, s, s, s]}}",
+                     "textDocumentSync", "openClose", 1, "change", 1,
+                     "documentFormattingProvider", 1, "definitionProvider", 1, "hoverProvider", 1,
+                     "documentSymbolProvider", 1, "completionProvider", "triggerCharacters", "@",
+                     "(", ".", " ", ",");
 }
 
 static void did_open(Server *s, const json_t *params)
@@ -359,7 +360,8 @@ static void request(Server *s, const char *method, json_t *id, const json_t *par
     bool def = !strcmp(method, "textDocument/definition");
     bool hov = !strcmp(method, "textDocument/hover");
     bool comp = !strcmp(method, "textDocument/completion");
-    if (!fmt && !def && !hov && !comp) {
+    bool sym = !strcmp(method, "textDocument/documentSymbol");
+    if (!fmt && !def && !hov && !comp && !sym) {
         respond_error(s, id, ERR_METHOD_NOT_FOUND, "method not supported");
         return;
     }
@@ -369,6 +371,15 @@ static void request(Server *s, const char *method, json_t *id, const json_t *par
             respond_error(s, id, ERR_INVALID_PARAMS, "unknown document");
         else
             respond(s, id, lspf_formatting(b));
+        return;
+    }
+    if (sym) {
+        LspBuffer *b = doc_find(s, uri_param(params));
+        const LspUnit *u = b ? lspp_unit(project_for(s, b), b->path) : NULL;
+        if (!u)
+            respond_error(s, id, ERR_INVALID_PARAMS, "unknown document");
+        else
+            respond(s, id, lspf_symbols(u));
         return;
     }
     size_t off = 0;

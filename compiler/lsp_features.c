@@ -509,3 +509,47 @@ json_t *lspf_completion(LspProject *p, const LspUnit *u, size_t off)
         all_decl_names(arr, p, false);
     return arr;
 }
+
+/* ---- outline ---- */
+
+enum { SK_NAMESPACE = 3, SK_CLASS = 5, SK_FIELD = 8, SK_ENUM = 10, SK_ENUM_MEMBER = 22 };
+
+static json_t *symbol(const Source *src, const char *name, int kind, const char *detail,
+                      Span range, Span sel)
+{
+    json_t *o = json_pack("{s:o, s:i, s:o, s:o}", "name", lsp_json_text(name, strlen(name)),
+                          "kind", kind, "range",
+                          lsp_range_json(src->buf, src->len, range.off,
+                                         (size_t)range.off + range.len),
+                          "selectionRange",
+                          lsp_range_json(src->buf, src->len, sel.off, (size_t)sel.off + sel.len));
+    if (o && detail)
+        json_object_set_new(o, "detail", lsp_json_text(detail, strlen(detail)));
+    return o;
+}
+
+json_t *lspf_symbols(const LspUnit *u)
+{
+    const Source *src = u->src;
+    json_t *arr = json_array();
+    for (const AstDecl *d = u->ast->decls; d; d = d->next) {
+        const char *kw = ast_decl_kind_name(d->kind);
+        const char *name = d->name && d->name->text ? d->name->text : kw;
+        int kind = d->kind == DECL_ENUM ? SK_ENUM : d->kind == DECL_DOMAIN ? SK_NAMESPACE : SK_CLASS;
+        json_t *sym = symbol(src, name, kind, kw, d->span, d->name ? d->name->span : d->kw_span);
+        if (!sym)
+            continue;
+        json_t *kids = json_array();
+        for (const AstField *f = d->fields; f; f = f->next)
+            if (f->name && f->name->text)
+                json_array_append_new(kids, symbol(src, f->name->text, SK_FIELD, NULL, f->span,
+                                                   f->name->span));
+        for (const AstEnumValue *v = d->values; v; v = v->next)
+            if (v->name && v->name->text)
+                json_array_append_new(kids, symbol(src, v->name->text, SK_ENUM_MEMBER, NULL,
+                                                   v->span, v->name->span));
+        json_object_set_new(sym, "children", kids);
+        json_array_append_new(arr, sym);
+    }
+    return arr;
+}

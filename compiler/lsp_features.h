@@ -2,7 +2,8 @@
  * lsp_features.h - the answers of the LSP server (lsp.c) to the requests about one document:
  * formatting (fmt.c), go to definition (a ref target, an enum type, a parent or association
  * side), hover (a field's columns with SQL type and constraints; an archetype keyword's
- * implicit columns), completion (types, attributes, table and enum names, keywords).
+ * implicit columns), completion (types, attributes, table and enum names, keywords), the
+ * document's outline.
  * Each returns a new JSON value for the response's "result" (json null when there is none).
  */
 #ifndef STRAV_LSP_FEATURES_H
@@ -26,5 +27,7 @@ json_t *lspf_definition(LspProject *p, const LspUnit *u, size_t off, const LspBu
                         size_t nbufs);
 json_t *lspf_hover(LspProject *p, const LspUnit *u, size_t off);
 json_t *lspf_completion(LspProject *p, const LspUnit *u, size_t off);
+/* The outline: one DocumentSymbol per declaration, its fields or enum values as children. */
+json_t *lspf_symbols(const LspUnit *u);
 
 #endif

@@ -7,7 +7,8 @@
 # list; an unsaved buffer overriding the file on disk; formatting -> the canonical text;
 # definition of a ref target, an enum type, a parent and a public.x target in another domain;
 # hover on a field (column name, SQL type, constraints) and on an archetype keyword (its
-# implicit columns); completion of types, attributes, tables, enums; malformed messages get
+# implicit columns); completion of types, attributes, tables, enums; the outline
+# (documentSymbol); malformed messages get
 # error answers and the server goes on; shutdown + exit -> status 0, exit alone -> 1.
 import json, os, shutil, subprocess, sys, tempfile, threading
 
@@ -214,6 +215,16 @@ try:
        and "`created_at` `TIMESTAMPTZ` NOT NULL DEFAULT `CURRENT_TIMESTAMP`" in h
        and "`deleted_at` `TIMESTAMPTZ`\n" in h and "`title`" not in h,
        "hover on the archetype keyword lists its implicit columns only", h)
+
+    r = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(user_path)}}).get("result")
+    want_sym = [
+        {"name": "role", "kind": 10, "detail": "enum", "range": rng(0, 0, 0, 27), "selectionRange": rng(0, 5, 0, 9),
+         "children": [{"name": "member", "kind": 22, "range": rng(0, 12, 0, 18), "selectionRange": rng(0, 12, 0, 18)},
+                      {"name": "admin", "kind": 22, "range": rng(0, 20, 0, 25), "selectionRange": rng(0, 20, 0, 25)}]},
+        {"name": "user", "kind": 5, "detail": "entity", "range": rng(2, 0, 4, 1), "selectionRange": rng(2, 7, 2, 11),
+         "children": [{"name": "email", "kind": 8, "range": rng(3, 2, 3, 27), "selectionRange": rng(3, 2, 3, 7)}]},
+    ]
+    ok(r == want_sym, "documentSymbol: the declarations with their fields and enum values", r)
 
     def completion(path, text, line, ch):
         c.notify("textDocument/didChange", {"textDocument": {"uri": uri(path), "version": 9},
