@@ -46,6 +46,7 @@ msg() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
     msg "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/completion\",\"params\":{\"textDocument\":{\"uri\":\"$f\"},\"position\":{\"line\":2,\"character\":11}}}"
     msg "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{\"textDocument\":{\"uri\":\"$f\"},\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":2},\"end\":{\"line\":5,\"character\":0}},\"text\":\"x\"}]}}"
     msg "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"textDocument/formatting\",\"params\":{\"textDocument\":{\"uri\":\"$f\"}}}"
+    msg "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"textDocument/documentSymbol\",\"params\":{\"textDocument\":{\"uri\":\"$f\"}}}"
     msg '{"jsonrpc":"2.0","id":6,"method":"shutdown"}'
     msg '{"jsonrpc":"2.0","method":"exit"}'
 } >"$tmp/corpus/session"
