@@ -382,6 +382,21 @@ static void summarise(Run *r, RunCmd cmd)
     r->summary = sb_detach(&sb);
 }
 
+/* Runs of newlines, tabs and spaces become one space, in place. */
+static void flatten(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        bool sp = *p == '\n' || *p == '\t' || *p == '\r' || *p == ' ';
+        if (sp && (w == s || w[-1] == ' '))
+            continue;
+        *w++ = sp ? ' ' : *p;
+    }
+    while (w > s && w[-1] == ' ')
+        w--;
+    *w = '\0';
+}
+
 static void finish(Run *r, RunCmd cmd, int status)
 {
     r->secs = now() - r->start;
@@ -410,6 +425,8 @@ static void finish(Run *r, RunCmd cmd, int status)
         free(ll);
         r->error = sb_detach(&sb);
     }
+    if (r->error) /* one line: a progress line per target (the child's JSON keeps the text) */
+        flatten(r->error);
     if (ok)
         summarise(r, cmd);
     r->state = ok ? T_OK : T_FAILED;

@@ -208,4 +208,22 @@ $STRAV status -s billing --targets targets --json >out.json 2>err.txt; rc=$?
 is "$(jq -r '.drifted | join(" ")' out.json)" d07 "status --targets names the drifted target"
 is "$(jq -r '.behind | length' out.json)" 0 "and nothing behind"
 
+# ---- --per-host 1: the targets of one server never overlap (each records when its SQL ran)
+v=database/migrations/spans/1700000000001
+mkdir -p $v/tables/span database/schemas/spans
+printf 'CREATE TABLE span (a timestamptz, b timestamptz);\nINSERT INTO span (a) VALUES (clock_timestamp());\nSELECT pg_sleep(0.2);\nUPDATE span SET b = clock_timestamp();\n' > $v/tables/span/up.sql
+printf 'DROP TABLE span;\n' > $v/tables/span/down.sql
+mk $v spans "Spans"
+$STRAV migrate -s spans --targets targets --only d01,d02,d03,d04,d05,d06,d07,d08,d09 --jobs 8 --per-host 1 --json >out.json 2>err.txt; rc=$?
+is "$rc:$(jq '.summary.targets' out.json)" "0:9" "--only: the nine targets named"
+overlaps=0
+for s in 1 2 3; do
+    spans=$(for d in d01 d02 d03 d04 d05 d06 d07 d08 d09; do
+        [ "$(srv "${d#d}")" = "$s" ] && fleet_psql "$s" "$d" -F ' ' -c "select extract(epoch from a), extract(epoch from b) from spans.span"
+    done | sort -n)
+    overlaps=$((overlaps + $(awk 'NR > 1 && $1 < end { n++ } { end = $2 } END { print n + 0 }' <<<"$spans")))
+done
+is "$overlaps" 0 "no two runs on one server overlapped"
+is "$(each "select count(*) from pg_namespace where nspname = 'spans'" | grep -c '|1$')" 9 "the other 21 targets were left alone"
+
 done_testing
