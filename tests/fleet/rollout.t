@@ -226,4 +226,14 @@ done
 is "$overlaps" 0 "no two runs on one server overlapped"
 is "$(each "select count(*) from pg_namespace where nspname = 'spans'" | grep -c '|1$')" 9 "the other 21 targets were left alone"
 
+# ---- a per-tenant domain fans out inside each target
+cp -r "$ROOT/tests/fixtures/migrations/tenants/shop" database/migrations/shop
+mkdir -p database/schemas/shop
+for d in d01 d02 d03; do q $d "CREATE SCHEMA shop_a; CREATE SCHEMA shop_b"; done
+$STRAV migrate -s shop --targets targets --only d01,d02,d03 --tenant-jobs 2 --json >out.json 2>err.txt; rc=$?
+is "$rc" 0 "a per-tenant domain across three targets"
+is "$(jq -r '[.targets[] | [.label, ([.result.tenants[] | .schema + ":" + (.applied | length | tostring)] | join(","))] | join(" ")] | join("; ")' out.json)" \
+    "d01 shop_a:2,shop_b:2; d02 shop_a:2,shop_b:2; d03 shop_a:2,shop_b:2" "each target ran both versions in each of its tenant schemas"
+is "$(jq -r '[.targets[].summary] | unique | join("")' out.json)" "2 tenant(s), applied 4 migration(s) in all" "the progress summary counts the tenants"
+
 done_testing
