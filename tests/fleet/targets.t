@@ -67,4 +67,6 @@ check "the password appears nowhere in the output" bash -c '! grep -q hunter2 ou
 $STRAV migrate --targets f.txt --allow-passwords >out.txt 2>&1
 check "nor in the text output" bash -c '! grep -q hunter2 out.txt'
 is "$(tail -1 out.txt)" "Error: 2 of 2 target(s) failed: p1, p2" "the failed targets are named"
+$STRAV_RUN status --targets f.txt --allow-passwords --json >out.json 2>err.txt; rc=$?
+is "$rc:$(jq -r '[.command, .summary.failed] | join(" ")' out.json)" "1:status 2" "strav-run status --targets: the same fleet runner"
 done_testing
