@@ -611,23 +611,275 @@ static size_t running_on(const Targets *t, const Run *runs, const char *server)
     return n;
 }
 
+/* One rollout: the options, the targets and their runs. */
+typedef struct Fleet {
+    FleetOpts f;
+    const char *scope;
+    Targets t;
+    Run *runs;
+    size_t *fin;       /* scratch for pump */
+    char self[PATH_MAX];
+    char **args;       /* every child's argv (owned entries) */
+    size_t total, ncanary;
+    size_t counts[3];  /* done, failed, pending */
+    size_t skipped;
+    StrBuf stop;       /* why the rollout stopped early, "" when it did not */
+    double secs;
+} Fleet;
+
+/* Mark the runs (--only, the canary group) and check the names given; 0 or the exit status. */
+static int select_targets(Fleet *fl)
+{
+    const FleetOpts *f = &fl->f;
+    const char *canary = f->canary ? f->canary : "canary";
+    fl->runs = xcalloc(fl->t.n, sizeof *fl->runs);
+    fl->fin = xcalloc(fl->t.n, sizeof *fl->fin);
+    for (size_t i = 0; i < fl->t.n; i++) {
+        Run *r = &fl->runs[i];
+        r->fd[0] = r->fd[1] = -1;
+        r->exit_code = -1;
+        if (f->only && !in_list(f->only, fl->t.v[i].label)) {
+            r->state = T_EXCLUDED;
+            continue;
+        }
+        fl->total++;
+        r->canary = f->cmd != CMD_STATUS && !strcmp(fl->t.v[i].group, canary);
+        fl->ncanary += r->canary;
+    }
+    /* every name must be in the file: a typo must not shrink the rollout */
+    for (const char *p = f->only ? f->only : ""; *p;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        bool found = false;
+        for (size_t i = 0; i < fl->t.n; i++)
+            found |= strlen(fl->t.v[i].label) == len && !strncmp(fl->t.v[i].label, p, len);
+        if (!found) {
+            fprintf(stderr, "%s: --only: no target labelled '%.*s' in %s\n", f->prog, (int)len, p,
+                    f->targets);
+            return 2;
+        }
+        p += len + (c ? 1 : 0);
+    }
+    if (f->canary && !fl->ncanary && f->cmd != CMD_STATUS) {
+        fprintf(stderr, "%s: --canary %s: no target of %s is in that group\n", f->prog, f->canary,
+                f->targets);
+        return 2;
+    }
+    return 0;
+}
+
+/* Every child's argv: PROG COMMAND OPTIONS --json [--jobs N]. */
+static void child_args(Fleet *fl)
+{
+    const FleetOpts *f = &fl->f;
+    fl->args = xcalloc((size_t)f->npass + 6, sizeof *fl->args);
+    size_t na = 0;
+    fl->args[na++] = xstrdup(f->prog);
+    fl->args[na++] = xstrdup(cmd_name(f->cmd));
+    for (int i = 0; i < f->npass; i++)
+        fl->args[na++] = xstrdup(f->pass[i]);
+    fl->args[na++] = xstrdup("--json");
+    if (f->tenant_jobs) {
+        char tj[32];
+        snprintf(tj, sizeof tj, "%ld", f->tenant_jobs);
+        fl->args[na++] = xstrdup("--jobs");
+        fl->args[na++] = xstrdup(tj);
+    }
+}
+
+/* A target has finished (or could not start): count it, print its line, and decide whether the
+ * rollout stops. */
+static void finished(Fleet *fl, size_t i, size_t running, long *failures)
+{
+    const FleetOpts *f = &fl->f;
+    Run *r = &fl->runs[i];
+    fl->counts[2]--;
+    fl->counts[r->state == T_OK ? 0 : 1]++;
+    progress(f, &fl->t, fl->runs, i, fl->counts);
+    if (r->state != T_FAILED)
+        return;
+    ++*failures;
+    if (fl->stop.len || f->cmd == CMD_STATUS)
+        return;
+    if (r->canary)
+        sb_addf(&fl->stop, "canary target %s failed", fl->t.v[i].label);
+    else if (f->max_failures && *failures >= f->max_failures)
+        sb_addf(&fl->stop, "%ld target(s) failed (--max-failures %ld)", *failures,
+                f->max_failures);
+    if (fl->stop.len) {
+        FILE *out = progress_stream(f);
+        fprintf(out, "Stopping the rollout: %s; no new target starts%s\n", fl->stop.buf,
+                running > 1 ? ", the running ones finish" : "");
+        fflush(out);
+    }
+}
+
+/* The canary phase (one at a time), then the rest (--jobs, --per-host), until done or
+ * stopped; targets never started end as T_SKIPPED. */
+static void rollout(Fleet *fl)
+{
+    const FleetOpts *f = &fl->f;
+    double t0 = now();
+    long failures = 0;
+    fl->counts[2] = fl->total;
+    for (int phase = fl->ncanary ? 0 : 1; phase < 2 && !fl->stop.len; phase++) {
+        size_t limit = phase == 0 ? 1 : (size_t)f->jobs;
+        for (;;) {
+            size_t running = 0;
+            for (size_t i = 0; i < fl->t.n; i++)
+                running += fl->runs[i].state == T_RUNNING;
+            for (size_t i = 0; i < fl->t.n && !fl->stop.len && running < limit; i++) {
+                Run *r = &fl->runs[i];
+                if (r->state != T_PENDING || r->canary != (phase == 0))
+                    continue;
+                if (f->per_host &&
+                    running_on(&fl->t, fl->runs, fl->t.v[i].server) >= (size_t)f->per_host)
+                    continue;
+                if (spawn(r, &fl->t.v[i], fl->self, fl->args) == 0) {
+                    running++;
+                    continue;
+                }
+                r->state = T_FAILED;
+                StrBuf sb = SB_INIT;
+                sb_addf(&sb, "cannot start a runner: %s", strerror(errno));
+                r->error = sb_detach(&sb);
+                finished(fl, i, running, &failures);
+            }
+            if (!running)
+                break;
+            size_t nf = pump(fl->runs, fl->t.n, f->cmd, 1000, fl->fin);
+            for (size_t k = 0; k < nf; k++)
+                finished(fl, fl->fin[k], running, &failures);
+        }
+    }
+    for (size_t i = 0; i < fl->t.n; i++)
+        if (fl->runs[i].state == T_PENDING) {
+            fl->runs[i].state = T_SKIPPED;
+            fl->skipped++;
+        }
+    fl->secs = now() - t0;
+}
+
+static void report_json(const Fleet *fl, bool ok)
+{
+    const FleetOpts *f = &fl->f;
+    json_t *out = json_object();
+    json_object_set_new(out, "command", json_string(cmd_name(f->cmd)));
+    json_object_set_new(out, "domain", json_string(fl->scope));
+    json_object_set_new(out, "targetsFile", json_string(f->targets));
+    json_object_set_new(out, "ok", json_boolean(ok));
+    json_t *sum = json_object();
+    json_object_set_new(sum, "targets", json_integer((json_int_t)fl->total));
+    json_object_set_new(sum, "ok", json_integer((json_int_t)fl->counts[0]));
+    json_object_set_new(sum, "failed", json_integer((json_int_t)fl->counts[1]));
+    json_object_set_new(sum, "notStarted", json_integer((json_int_t)fl->skipped));
+    json_object_set_new(sum, "seconds", json_real(fl->secs));
+    json_object_set_new(out, "summary", sum);
+    json_object_set_new(out, "stopped", fl->stop.len ? json_string(fl->stop.buf) : json_null());
+    json_t *failed = json_array(), *arr = json_array(), *behind = json_array(),
+           *drifted = json_array();
+    for (size_t i = 0; i < fl->t.n; i++) {
+        const Run *r = &fl->runs[i];
+        const char *label = fl->t.v[i].label;
+        if (r->state == T_EXCLUDED)
+            continue;
+        if (r->state == T_FAILED)
+            json_array_append_new(failed, json_string(label));
+        if (r->state == T_OK && r->behind)
+            json_array_append_new(behind, json_string(label));
+        if (r->state == T_OK && r->drifted)
+            json_array_append_new(drifted, json_string(label));
+        json_array_append_new(arr, target_json(&fl->t.v[i], r, f->cmd));
+    }
+    json_object_set_new(out, "failed", failed);
+    if (f->cmd == CMD_STATUS) {
+        json_object_set_new(out, "behind", behind);
+        json_object_set_new(out, "drifted", drifted);
+    } else {
+        json_decref(behind);
+        json_decref(drifted);
+    }
+    json_object_set_new(out, "targets", arr);
+    char *s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+    printf("%s\n", s);
+    free(s);
+    json_decref(out);
+}
+
+static void report_text(const Fleet *fl, const char *skipped_names)
+{
+    const FleetOpts *f = &fl->f;
+    if (f->cmd == CMD_STATUS) {
+        rollup_status(&fl->t, fl->runs, fl->total);
+        return;
+    }
+    size_t nfailed = fl->counts[1];
+    printf("\nFleet %s: %zu target(s): %zu ok, %zu failed, %zu not started (%.1fs)\n",
+           cmd_name(f->cmd), fl->total, fl->counts[0], nfailed, fl->skipped, fl->secs);
+    if (nfailed) {
+        printf("Failed:\n");
+        for (size_t i = 0; i < fl->t.n; i++)
+            if (fl->runs[i].state == T_FAILED)
+                printf("  - %s on %s: %s\n", fl->t.v[i].label, fl->t.v[i].server,
+                       fl->runs[i].error);
+    }
+    if (fl->skipped)
+        printf("Not started (%s): %s\n", fl->stop.buf, skipped_names);
+    if ((nfailed || fl->skipped) && f->cmd == CMD_MIGRATE)
+        printf("Fix the failures and run the same command again: targets that are done have "
+               "nothing pending and are left as they are.\n");
+    else if ((nfailed || fl->skipped) && f->cmd == CMD_ROLLBACK)
+        printf("Running rollback again would revert one more batch on the targets that are "
+               "done: finish the rest with --only LABEL,... (see docs/fleet.md).\n");
+}
+
+/* The roll-up (text or JSON) and the "Error:" lines; returns the exit status. */
+static int report(const Fleet *fl)
+{
+    const FleetOpts *f = &fl->f;
+    size_t nfailed = fl->counts[1];
+    bool status_bad = false;
+    for (size_t i = 0; f->cmd == CMD_STATUS && i < fl->t.n; i++)
+        status_bad |= fl->runs[i].state == T_OK &&
+                      (fl->runs[i].problems > 0 || fl->runs[i].exit_code != 0);
+    int rc = nfailed || fl->skipped || status_bad ? 1 : 0;
+    StrBuf failed_names = SB_INIT, skipped_names = SB_INIT;
+    list_names(&failed_names, &fl->t, fl->runs, T_FAILED);
+    list_names(&skipped_names, &fl->t, fl->runs, T_SKIPPED);
+    if (f->json)
+        report_json(fl, rc == 0);
+    else
+        report_text(fl, sb_str(&skipped_names));
+    fflush(stdout);
+    const char *red = f->color ? RED : "", *reset = f->color ? RESET : "";
+    if (nfailed)
+        fprintf(stderr, "%sError:%s %zu of %zu target(s) failed: %s\n", red, reset, nfailed,
+                fl->total, failed_names.buf);
+    if (fl->skipped)
+        fprintf(stderr, "%sError:%s %zu target(s) not started: %s\n", red, reset, fl->skipped,
+                skipped_names.buf);
+    if (status_bad && !nfailed)
+        fprintf(stderr, "%sError:%s some targets have modified, missing, partial or invalid "
+                        "versions\n",
+                red, reset);
+    sb_release(&failed_names);
+    sb_release(&skipped_names);
+    return rc;
+}
+
 int fleet_run(const char *prog, RunCmd cmd, int argc, char **argv)
 {
-    FleetOpts f = { 0 };
-    f.prog = prog;
-    f.cmd = cmd;
-    f.jobs = 4;
-    const char *nc = getenv("NO_COLOR");
-    f.color = isatty(f.json ? 2 : 1) && !(nc && *nc);
-    int rc = parse(&f, argc, argv);
-    Targets t = { 0 };
-    Run *runs = NULL;
-    char **args = NULL;
-    size_t *fin = NULL;
-    json_t *out = NULL;
+    Fleet fl = { 0 };
+    FleetOpts *f = &fl.f;
+    f->prog = prog;
+    f->cmd = cmd;
+    f->jobs = 4;
+    f->color = true;
+    int rc = parse(f, argc, argv);
     if (rc >= 0)
         goto done;
-    f.color = f.color && isatty(f.json ? 2 : 1);
+    const char *nc = getenv("NO_COLOR");
+    f->color = f->color && isatty(f->json ? 2 : 1) && !(nc && *nc);
     /* the children's options are checked once here, not once per target */
     Opts o = { 0 };
     o.cmd = cmd;
@@ -635,251 +887,59 @@ int fleet_run(const char *prog, RunCmd cmd, int argc, char **argv)
     o.scope = "public";
     o.migrations_root = "database/migrations";
     o.schemas_root = "database/schemas";
-    rc = opts_parse(&o, f.npass, f.pass);
+    rc = opts_parse(&o, f->npass, f->pass);
     if (rc >= 0)
         goto done;
+    fl.scope = o.scope;
     rc = 1;
     if (runner_check_scope(o.scope, o.migrations_root, o.schemas_root) != 0)
         goto done;
     StrBuf err = SB_INIT;
-    if (targets_load(&t, f.targets, f.allow_passwords, &err) != 0) {
+    if (targets_load(&fl.t, f->targets, f->allow_passwords, &err) != 0) {
         fprintf(stderr, "%s: %s\n", prog, sb_str(&err));
         sb_release(&err);
         rc = 2;
         goto done;
     }
     sb_release(&err);
-    char self[PATH_MAX];
-    ssize_t sn = readlink("/proc/self/exe", self, sizeof self - 1);
+    ssize_t sn = readlink("/proc/self/exe", fl.self, sizeof fl.self - 1);
     if (sn <= 0) {
         fprintf(stderr, "%s: cannot find its own executable (/proc/self/exe): %s\n", prog,
                 strerror(errno));
         goto done;
     }
-    self[sn] = '\0';
-
-    /* every child: PROG COMMAND OPTIONS --json [--jobs N] */
-    args = xcalloc((size_t)f.npass + 6, sizeof *args);
-    int na = 0;
-    args[na++] = xstrdup(prog); /* every entry is owned: freed at the end */
-    args[na++] = xstrdup(cmd_name(cmd));
-    for (int i = 0; i < f.npass; i++)
-        args[na++] = xstrdup(f.pass[i]);
-    args[na++] = xstrdup("--json");
-    if (f.tenant_jobs) {
-        char tj[32];
-        snprintf(tj, sizeof tj, "%ld", f.tenant_jobs);
-        args[na++] = xstrdup("--jobs");
-        args[na++] = xstrdup(tj);
-    }
-
-    runs = xcalloc(t.n, sizeof *runs);
-    fin = xcalloc(t.n, sizeof *fin);
-    const char *canary = f.canary ? f.canary : "canary";
-    size_t ncanary = 0, total = 0;
-    for (size_t i = 0; i < t.n; i++) {
-        runs[i].fd[0] = runs[i].fd[1] = -1;
-        runs[i].exit_code = -1;
-        if (f.only && !in_list(f.only, t.v[i].label)) {
-            runs[i].state = T_EXCLUDED;
-            continue;
-        }
-        total++;
-        runs[i].canary = cmd != CMD_STATUS && !strcmp(t.v[i].group, canary);
-        ncanary += runs[i].canary;
-    }
-    if (f.only) { /* every name must be in the file: a typo must not shrink the rollout */
-        for (const char *p = f.only; *p;) {
-            const char *c = strchr(p, ',');
-            size_t len = c ? (size_t)(c - p) : strlen(p);
-            bool found = false;
-            for (size_t i = 0; i < t.n; i++)
-                found |= strlen(t.v[i].label) == len && !strncmp(t.v[i].label, p, len);
-            if (!found) {
-                fprintf(stderr, "%s: --only: no target labelled '%.*s' in %s\n", prog, (int)len,
-                        p, f.targets);
-                rc = 2;
-                goto done;
-            }
-            p += len + (c ? 1 : 0);
-        }
-    }
-    if (f.canary && !ncanary && cmd != CMD_STATUS) {
-        fprintf(stderr, "%s: --canary %s: no target of %s is in that group\n", prog, f.canary,
-                f.targets);
-        rc = 2;
+    fl.self[sn] = '\0';
+    if ((rc = select_targets(&fl)) != 0)
         goto done;
-    }
-    FILE *pout = progress_stream(&f);
+    child_args(&fl);
+
+    FILE *pout = progress_stream(f);
     fprintf(pout, "Fleet %s of domain %s: %zu target(s) from %s, %ld at a time", cmd_name(cmd),
-            o.scope, total, f.targets, f.jobs);
-    if (f.per_host)
-        fprintf(pout, " (at most %ld per server)", f.per_host);
-    if (ncanary)
-        fprintf(pout, "; canary group %s first (%zu target(s), one at a time)", canary, ncanary);
+            fl.scope, fl.total, f->targets, f->jobs);
+    if (f->per_host)
+        fprintf(pout, " (at most %ld per server)", f->per_host);
+    if (fl.ncanary)
+        fprintf(pout, "; canary group %s first (%zu target(s), one at a time)",
+                f->canary ? f->canary : "canary", fl.ncanary);
     fprintf(pout, "\n");
     fflush(pout);
-
-    double t0 = now();
-    size_t counts[3] = { 0, 0, total }; /* done, failed, pending */
-    long failures = 0;
-    StrBuf stop = SB_INIT; /* why the rollout stopped early */
-    for (int phase = ncanary ? 0 : 1; phase < 2 && !stop.len; phase++) {
-        long limit = phase == 0 ? 1 : f.jobs;
-        for (;;) {
-            size_t running = 0;
-            for (size_t i = 0; i < t.n; i++)
-                running += runs[i].state == T_RUNNING;
-            for (size_t i = 0; i < t.n && !stop.len && running < (size_t)limit; i++) {
-                Run *r = &runs[i];
-                if (r->state != T_PENDING || r->canary != (phase == 0))
-                    continue;
-                if (f.per_host && running_on(&t, runs, t.v[i].server) >= (size_t)f.per_host)
-                    continue;
-                if (spawn(r, &t.v[i], self, args) != 0) {
-                    r->state = T_FAILED;
-                    StrBuf sb = SB_INIT;
-                    sb_addf(&sb, "cannot start a runner: %s", strerror(errno));
-                    r->error = sb_detach(&sb);
-                    counts[1]++;
-                    counts[2]--;
-                    failures++;
-                    progress(&f, &t, runs, i, counts);
-                    continue;
-                }
-                running++;
-            }
-            if (!running)
-                break;
-            size_t nf = pump(runs, t.n, cmd, 1000, fin);
-            for (size_t k = 0; k < nf; k++) {
-                Run *r = &runs[fin[k]];
-                counts[2]--;
-                counts[r->state == T_OK ? 0 : 1]++;
-                progress(&f, &t, runs, fin[k], counts);
-                if (r->state != T_FAILED)
-                    continue;
-                failures++;
-                if (stop.len)
-                    continue;
-                if (r->canary)
-                    sb_addf(&stop, "canary target %s failed", t.v[fin[k]].label);
-                else if (f.max_failures && failures >= f.max_failures && cmd != CMD_STATUS)
-                    sb_addf(&stop, "%ld target(s) failed (--max-failures %ld)", failures,
-                            f.max_failures);
-                if (stop.len) {
-                    fprintf(pout, "Stopping the rollout: %s; no new target starts%s\n", stop.buf,
-                            running > 1 ? ", the running ones finish" : "");
-                    fflush(pout);
-                }
-            }
-        }
-    }
-    size_t skipped = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (runs[i].state == T_PENDING) {
-            runs[i].state = T_SKIPPED;
-            skipped++;
-        }
-    double secs = now() - t0;
-
-    size_t nfailed = counts[1];
-    bool status_bad = false;
-    if (cmd == CMD_STATUS)
-        for (size_t i = 0; i < t.n; i++)
-            status_bad |= runs[i].state == T_OK && (runs[i].problems > 0 || runs[i].exit_code != 0);
-    rc = nfailed || skipped || status_bad ? 1 : 0;
-    StrBuf failed_names = SB_INIT, skipped_names = SB_INIT;
-    list_names(&failed_names, &t, runs, T_FAILED);
-    list_names(&skipped_names, &t, runs, T_SKIPPED);
-    if (f.json) {
-        out = json_object();
-        json_object_set_new(out, "command", json_string(cmd_name(cmd)));
-        json_object_set_new(out, "domain", json_string(o.scope));
-        json_object_set_new(out, "targetsFile", json_string(f.targets));
-        json_object_set_new(out, "ok", json_boolean(rc == 0));
-        json_t *sum = json_object();
-        json_object_set_new(sum, "targets", json_integer((json_int_t)total));
-        json_object_set_new(sum, "ok", json_integer((json_int_t)counts[0]));
-        json_object_set_new(sum, "failed", json_integer((json_int_t)nfailed));
-        json_object_set_new(sum, "notStarted", json_integer((json_int_t)skipped));
-        json_object_set_new(sum, "seconds", json_real(secs));
-        json_object_set_new(out, "summary", sum);
-        json_object_set_new(out, "stopped", stop.len ? json_string(stop.buf) : json_null());
-        json_t *fl = json_array(), *arr = json_array(), *behind = json_array(),
-               *drifted = json_array();
-        for (size_t i = 0; i < t.n; i++) {
-            if (runs[i].state == T_EXCLUDED)
-                continue;
-            if (runs[i].state == T_FAILED)
-                json_array_append_new(fl, json_string(t.v[i].label));
-            if (runs[i].state == T_OK && runs[i].behind)
-                json_array_append_new(behind, json_string(t.v[i].label));
-            if (runs[i].state == T_OK && runs[i].drifted)
-                json_array_append_new(drifted, json_string(t.v[i].label));
-            json_array_append_new(arr, target_json(&t.v[i], &runs[i], cmd));
-        }
-        json_object_set_new(out, "failed", fl);
-        if (cmd == CMD_STATUS) {
-            json_object_set_new(out, "behind", behind);
-            json_object_set_new(out, "drifted", drifted);
-        } else {
-            json_decref(behind);
-            json_decref(drifted);
-        }
-        json_object_set_new(out, "targets", arr);
-        char *s = json_dumps(out, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-        printf("%s\n", s);
-        free(s);
-    } else if (cmd == CMD_STATUS)
-        rollup_status(&t, runs, total);
-    else {
-        printf("\nFleet %s: %zu target(s): %zu ok, %zu failed, %zu not started (%.1fs)\n",
-               cmd_name(cmd), total, counts[0], nfailed, skipped, secs);
-        if (nfailed) {
-            printf("Failed:\n");
-            for (size_t i = 0; i < t.n; i++)
-                if (runs[i].state == T_FAILED)
-                    printf("  - %s on %s: %s\n", t.v[i].label, t.v[i].server, runs[i].error);
-        }
-        if (skipped)
-            printf("Not started (%s): %s\n", stop.buf, skipped_names.buf);
-        if ((nfailed || skipped) && cmd == CMD_MIGRATE)
-            printf("Fix the failures and run the same command again: targets that are done have "
-                   "nothing pending and are left as they are.\n");
-        else if ((nfailed || skipped) && cmd == CMD_ROLLBACK)
-            printf("Running rollback again would revert one more batch on the targets that are "
-                   "done: finish the rest with --only LABEL,... (see docs/fleet.md).\n");
-    }
-    fflush(stdout);
-    if (nfailed)
-        fprintf(stderr, "%sError:%s %zu of %zu target(s) failed: %s\n", f.color ? RED : "",
-                f.color ? RESET : "", nfailed, total, failed_names.buf);
-    if (skipped)
-        fprintf(stderr, "%sError:%s %zu target(s) not started: %s\n", f.color ? RED : "",
-                f.color ? RESET : "", skipped, skipped_names.buf);
-    if (status_bad && !nfailed)
-        fprintf(stderr, "%sError:%s some targets have modified, missing, partial or invalid "
-                        "versions\n",
-                f.color ? RED : "", f.color ? RESET : "");
-    sb_release(&failed_names);
-    sb_release(&skipped_names);
-    sb_release(&stop);
+    rollout(&fl);
+    rc = report(&fl);
 done:
-    for (size_t i = 0; runs && i < t.n; i++) {
-        sb_release(&runs[i].out);
-        sb_release(&runs[i].err);
-        json_decref(runs[i].result);
-        free(runs[i].summary);
-        free(runs[i].error);
+    for (size_t i = 0; fl.runs && i < fl.t.n; i++) {
+        sb_release(&fl.runs[i].out);
+        sb_release(&fl.runs[i].err);
+        json_decref(fl.runs[i].result);
+        free(fl.runs[i].summary);
+        free(fl.runs[i].error);
     }
-    json_decref(out);
-    free(runs);
-    free(fin);
-    for (size_t i = 0; args && args[i]; i++)
-        free(args[i]);
-    free(args);
-    free(f.pass);
-    targets_release(&t);
+    free(fl.runs);
+    free(fl.fin);
+    for (size_t i = 0; fl.args && fl.args[i]; i++)
+        free(fl.args[i]);
+    free(fl.args);
+    free(f->pass);
+    sb_release(&fl.stop);
+    targets_release(&fl.t);
     return rc;
 }
