@@ -865,7 +865,8 @@ static bool col_typechg(const TPair *tp, const char *new_col)
 static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const ForeignKey *b)
 {
     if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
-        a->on_delete != b->on_delete || a->on_update != b->on_update)
+        a->on_delete != b->on_delete || a->on_update != b->on_update ||
+        a->match_full != b->match_full || a->deferral != b->deferral || a->not_valid != b->not_valid)
         return false;
     if (!cols_equal(tp, a->cols, b->cols, a->ncols))
         return false;

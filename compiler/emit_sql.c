@@ -192,10 +192,16 @@ void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
     sql_qualified(out, fk->ref_schema, fk->ref_table);
     sb_addch(out, ' ');
     emit_ident_list(out, fk->ref_cols, fk->ncols);
+    if (fk->match_full)
+        sb_adds(out, " MATCH FULL");
     if (fk->on_delete != FK_NO_ACTION)
         sb_addf(out, " ON DELETE %s", fk_action_sql(fk->on_delete));
     if (fk->on_update != FK_NO_ACTION)
         sb_addf(out, " ON UPDATE %s", fk_action_sql(fk->on_update));
+    if (fk->deferral != DEFER_NONE)
+        sb_adds(out, fk->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+    if (fk->not_valid)
+        sb_adds(out, " NOT VALID");
     sb_adds(out, ";\n");
 }
 

@@ -75,6 +75,10 @@ typedef struct Default {
 
 typedef enum FkAction { FK_NO_ACTION, FK_RESTRICT, FK_CASCADE, FK_SET_NULL, FK_SET_DEFAULT } FkAction;
 
+/* DEFERRABLE of a constraint: not deferrable, deferrable initially immediate, deferrable
+ * initially deferred. */
+typedef enum FkDeferral { DEFER_NONE, DEFER_IMMEDIATE, DEFER_DEFERRED } FkDeferral;
+
 typedef enum Identity { IDENTITY_NONE, IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT } Identity;
 
 /* Validators are carried in the model for code generators; they produce no DDL. */
@@ -117,6 +121,9 @@ typedef struct ForeignKey {
     const char *ref_table;
     const char **ref_cols;
     FkAction on_delete, on_update;
+    bool match_full;        /* MATCH FULL (default MATCH SIMPLE) */
+    FkDeferral deferral;    /* NOT DEFERRABLE, DEFERRABLE [INITIALLY DEFERRED] */
+    bool not_valid;         /* NOT VALID: existing rows were not checked */
     Span span;
 } ForeignKey;
 

@@ -22,6 +22,7 @@
 static const char *const default_kinds[] = {"none", "string", "number", "bool", "null", "expr"};
 static const char *const fk_actions[] = {"noAction", "restrict", "cascade", "setNull",
                                          "setDefault"};
+static const char *const deferrals[] = {"none", "immediate", "deferred"};
 static const char *const identities[] = {"none", "always", "byDefault"};
 static const char *const validator_kinds[] = {"email", "url", "min", "max", "length", "regex"};
 static const char *const archetypes[] = {"entity",        "component",    "attribute",
@@ -263,6 +264,12 @@ static void table_json(JW *w, const Table *t)
             str_array(w, "refColumns", fk->ref_cols, fk->ncols);
             set_str(w, "onDelete", fk_actions[fk->on_delete]);
             set_str(w, "onUpdate", fk_actions[fk->on_update]);
+            if (fk->match_full)
+                set_str(w, "match", "full");
+            if (fk->deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[fk->deferral]);
+            if (fk->not_valid)
+                set_lit(w, "notValid", "true");
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -1086,6 +1093,13 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                          get_str(r, fo, "onDelete", false, where), "action", where);
         fk->on_update = (FkAction)lookup(r, fk_actions, ARRAY_LEN(fk_actions),
                                          get_str(r, fo, "onUpdate", false, where), "action", where);
+        static const char *const matches[] = {"simple", "full"};
+        fk->match_full = lookup(r, matches, ARRAY_LEN(matches), get_str(r, fo, "match", false, where),
+                                "match", where) == 1;
+        fk->deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                          get_str(r, fo, "deferrable", false, where), "deferrable",
+                                          where);
+        fk->not_valid = get_bool(r, fo, "notValid", where);
     }
 
     a = get_array(r, o, "uniques", false, where);

@@ -108,6 +108,7 @@ Index *sema_add_index(Sema *s,
                       bool unique,
                       Span span);
 void sema_table_attrs_apply(Sema *s, TDecl *td);
+void sema_table_foreigns(Sema *s, TDecl *td); /* @@foreign, once every table is built */
 void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk);
 void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id);
 

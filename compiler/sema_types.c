@@ -660,9 +660,9 @@ void sema_declare_enum(Sema *s, const AstDecl *d)
 const char *const sema_field_attrs[] = {
     "primary", "unique",   "index",     "sensitive", "email",     "url",
     "min",     "max",      "length",    "regex",     "on_delete", "on_update",
-    "fk",      "identity", "generated", "was",       "backfill",
+    "fk",      "identity", "generated", "was",       "backfill",  "no_index",
 };
-const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was" };
+const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)

@@ -420,7 +420,8 @@ static const char q_constraints[] =
     "              ORDER BY u.o)::text[],"
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
     "       co.condeferrable, co.convalidated,"
-    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit"
+    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
+    "       co.condeferred"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -468,8 +469,11 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
     char type = pg_value(r, i, 2)[0];
-    if (!flag(r, i, 11))
+    if (!flag(r, i, 11) && type != 'f')
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
+    if (flag(r, i, 10) && type != 'f')
+        warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
+              t->name, name);
     switch (type) {
     case 'p':
         t->pk.name = name;
@@ -487,10 +491,11 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         fk->ref_table = val(x, r, i, 5);
         fk->on_delete = fk_action(pg_value(r, i, 7)[0]);
         fk->on_update = fk_action(pg_value(r, i, 8)[0]);
-        if (pg_value(r, i, 9)[0] == 'f')
-            warnf(x, "foreign key %s.%s: MATCH FULL is not in the model", t->name, name);
-        if (flag(r, i, 10))
-            warnf(x, "foreign key %s.%s: DEFERRABLE is not in the model", t->name, name);
+        fk->match_full = pg_value(r, i, 9)[0] == 'f';
+        if (pg_value(r, i, 9)[0] == 'p')
+            warnf(x, "foreign key %s.%s: MATCH PARTIAL is not in the model", t->name, name);
+        fk->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
+        fk->not_valid = !flag(r, i, 11);
         size_t nref;
         return name_array(x, r, i, 3, &fk->cols, &fk->ncols) &&
                name_array(x, r, i, 4, &fk->ref_cols, &nref);

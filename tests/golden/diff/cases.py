@@ -209,6 +209,9 @@ cases["error_not_null"] = (BASE, mut(BASE, lambda m: T(m, "users")["columns"].ap
 def seed_user(m):  # strav-original 6.1: add a nullable timestamptz to the seed's user
     T(m, "users")["columns"].append(col("email_verified_at", "timestamptz", null=True))
 cases["add_nullable_timestamptz"] = (BASE, mut(BASE, seed_user))
+def fk_options(m):
+    T(m, "posts")["foreignKeys"][0].update(match="full", deferrable="deferred", notValid=True)
+cases["fk_options"] = (BASE, mut(BASE, fk_options))
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():
