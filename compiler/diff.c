@@ -163,8 +163,31 @@ static void rename_obj(StrBuf *out, const char *what_kw, const char *table, cons
     sb_adds(out, ";\n");
 }
 
+/* The guard before adding a NOT NULL column without a value for existing rows: it succeeds on
+ * an empty table and stops the migration with a clear message on a populated one. The body is
+ * dollar-quoted; names cannot break out of it (a name holding the tag is refused by the caller). */
+#define GUARD_TAG "$strav_guard$"
+static void emit_empty_guard(StrBuf *out, const char *table, const char *col)
+{
+    StrBuf msg = SB_INIT, lit = SB_INIT;
+    sb_addf(&msg, "column %s: give it a default or @backfill", col);
+    sql_literal(&lit, sb_str(&msg));
+    sb_adds(out, "DO " GUARD_TAG " BEGIN IF EXISTS (SELECT FROM ");
+    sql_ident(out, table);
+    sb_addf(out, ") THEN RAISE EXCEPTION 'table %% has %% rows: %%', ");
+    StrBuf tl = SB_INIT;
+    sql_literal(&tl, table);
+    sb_addf(out, "%s, (SELECT count(*) FROM ", sb_str(&tl));
+    sql_ident(out, table);
+    sb_addf(out, "), %s; END IF; END " GUARD_TAG ";\n", sb_str(&lit));
+    sb_release(&tl);
+    sb_release(&lit);
+    sb_release(&msg);
+}
+
 /* ADD COLUMN for an existing table: NOT NULL columns without a value for existing rows are
- * added nullable, backfilled, then made NOT NULL. Returns false when that is impossible. */
+ * added nullable, backfilled, then made NOT NULL; without a backfill value the ADD is guarded
+ * (emit_empty_guard: fine on an empty table, a clear error on a populated one). */
 static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col, bool report)
 {
     bool fills = col->def.kind != DEF_NONE || col->identity != IDENTITY_NONE || col->generated ||
@@ -173,14 +196,23 @@ static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col
     Column tmp = *col;
     bool backfill = !col->nullable && !fills && col->backfill.kind != DEF_NONE;
     if (!col->nullable && !fills && !backfill) {
-        if (report) {
-            diag_at(c->d, DIAG_ERROR, col->span,
-                    "column '%s.%s' is added NOT NULL to an existing table without a default "
-                    "or @backfill",
-                    table, col->name);
-            c->ok = false;
+        if (strstr(table, GUARD_TAG) || strstr(col->name, GUARD_TAG)) {
+            if (report) {
+                diag_at(c->d, DIAG_ERROR, col->span,
+                        "column '%s.%s' is added NOT NULL to an existing table without a default "
+                        "or @backfill",
+                        table, col->name);
+                c->ok = false;
+            }
+        } else {
+            if (report)
+                diag_at(c->d, DIAG_WARNING, col->span,
+                        "column '%s.%s' is added NOT NULL without a default or @backfill: the "
+                        "migration stops if the table has rows",
+                        table, col->name);
+            /* the down direction (re-adding a dropped column) is guarded the same way */
+            emit_empty_guard(out, table, col->name);
         }
-        /* the down direction (re-adding a dropped column) does its best */
     }
     if (backfill)
         tmp.nullable = true;

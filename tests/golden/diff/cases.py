@@ -205,7 +205,7 @@ def fk_type(m):
     C(m, "users", "id")["type"]["kind"] = "bigint"
     C(m, "posts", "user_id")["type"]["kind"] = "bigint"
 cases["key_type_change"] = (BASE, mut(BASE, fk_type))
-cases["error_not_null"] = (BASE, mut(BASE, lambda m: T(m, "users")["columns"].append(col("must", "text"))))
+cases["not_null_guard"] = (BASE, mut(BASE, lambda m: T(m, "users")["columns"].append(col("must", "text"))))
 def seed_user(m):  # strav-original 6.1: add a nullable timestamptz to the seed's user
     T(m, "users")["columns"].append(col("email_verified_at", "timestamptz", null=True))
 cases["add_nullable_timestamptz"] = (BASE, mut(BASE, seed_user))

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# not_null_guard.t - a NOT NULL column without a default or @backfill added to an existing
+# table: generate warns and writes a guarded ADD; migrate succeeds on an empty table and stops
+# with "table t has N rows" (nothing changed) on a populated one.
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+
+project guard
+schema public item <<'S'
+table item {
+  id    integer @primary
+  label text?
+}
+S
+run "$STRAVC" generate -m init
+run "$STRAV" migrate
+is "$RC" 0 "first migration applied"
+printf 'table item {\n  id    integer @primary\n  label text?\n  sku   text\n}\n' >database/schemas/public/item.strav
+run "$STRAVC" generate -m sku
+ok '[ "$RC" = 0 ] && [[ "$OUT" == *"warning: column '"'"'item.sku'"'"' is added NOT NULL"* ]]' "generate warns and writes the migration"
+q "INSERT INTO item VALUES (1, 'a'), (2, 'b')" >/dev/null
+run "$STRAV" migrate
+ok '[ "$RC" != 0 ] && [[ "$OUT" == *"table item has 2 rows: column sku: give it a default or @backfill"* ]]' "on a populated table migrate stops with the row count"
+is "$(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'item' AND column_name = 'sku'")" 0 "nothing was changed"
+q "DELETE FROM item" >/dev/null
+run "$STRAV" migrate
+is "$RC" 0 "on the empty table the same migration applies"
+is "$(q "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'item' AND column_name = 'sku'")" NO "the column is NOT NULL"
+done_testing
