@@ -746,8 +746,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
-                StrBuf *err, bool own_tx)
+static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model *out,
+                IntrospectInfo *info, StrBuf *err, bool own_tx)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
     *out = (Model){0};
@@ -755,7 +755,21 @@ static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectI
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
     bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    PgResult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
+    PgResult *r = NULL;
+    if (ok && also) {
+        /* a scratch copy: names of the real schema print unqualified, as they do there */
+        const char *p[] = {schema, also};
+        PgError e = PG_ERROR_INIT;
+        if (pg_query(c, &r, "SELECT set_config('search_path', quote_ident($1) || ', ' ||"
+                            " quote_ident($2), true)", 2, p, &e) != 0) {
+            sb_addf(err, "introspection query failed: %s", e.message ? e.message : "?");
+            pg_error_release(&e);
+            pg_result_free(r);
+            r = NULL;
+        }
+    } else if (ok) {
+        r = query(&x, "SELECT set_config('search_path', quote_ident($1), true)");
+    }
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
@@ -782,11 +796,11 @@ static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectI
 bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        StrBuf *err)
 {
-    return run(c, schema, a, out, info, err, true);
+    return run(c, schema, NULL, a, out, info, err, true);
 }
 
-bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
-                             IntrospectInfo *info, StrBuf *err)
+bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
+                             Model *out, IntrospectInfo *info, StrBuf *err)
 {
-    return run(c, schema, a, out, info, err, false);
+    return run(c, schema, also, a, out, info, err, false);
 }

@@ -5,8 +5,8 @@
 #   build A and B in two databases; `stravc pull` both; generate A's migration from pulled A and
 #   `strav migration:baseline` it on A; replace the schemas with pulled B, generate and
 #   `strav migrate` A (generate gets --allow-destructive: B is what the author wants);
-#   pg_dump --schema-only of A must equal B's; `stravc diff --database` on A must be clean
-#   (exit 0); `strav rollback` (the batch after the baseline) must give back the dump of the
+#   pg_dump --schema-only of A must equal B's; `stravc diff --database --strict` on A must be
+#   clean (exit 0: no difference and nothing outside the model); `strav rollback` (the batch after the baseline) must give back the dump of the
 #   original A. Whatever pull warns about counts as a failure (the model could not hold it).
 # Dumps are normalised only by dropping comment lines, SET lines, blank lines and Strav's
 # tracking tables (_strav_*); nothing else is forgiven (column order included).
@@ -90,7 +90,7 @@ run_case() {
     dump "$dba" >"$C/a2.dump"
     diff -u "$C/b.dump" "$C/a2.dump" >"$C/out" || { cat "$C/out" >>"$C/log"; why="migrated A differs from B"; return 1; }
     for s in $schemas; do
-        step "diff --database ($s)" "$B/stravc" diff --database "$dba" -s "$s" || return 1
+        step "diff --database --strict ($s)" "$B/stravc" diff --database "$dba" --strict -s "$s" || return 1
     done
     for s in $schemas; do
         step "rollback ($s)" "$B/strav" rollback --database "$dba" -s "$s" || return 1
