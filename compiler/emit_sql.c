@@ -23,8 +23,10 @@ void emit_default(StrBuf *out, const Default *d)
         sb_adds(out, d->text && d->text[0] == 't' ? "TRUE" : "FALSE");
         break;
     case DEF_NUMBER:
-    case DEF_EXPR:
         sb_adds(out, d->text);
+        break;
+    case DEF_EXPR:
+        sb_adds(out, d->written ? d->written : d->text); /* the author's spelling */
         break;
     }
 }

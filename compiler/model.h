@@ -71,6 +71,8 @@ typedef enum DefaultKind {
 typedef struct Default {
     DefaultKind kind;
     const char *text;
+    const char *written; /* DEF_EXPR: the SQL as written when its canonical text differs (now()
+                          * for CURRENT_TIMESTAMP), or NULL. Emitted, never compared. */
 } Default;
 
 typedef enum FkAction { FK_NO_ACTION, FK_RESTRICT, FK_CASCADE, FK_SET_NULL, FK_SET_DEFAULT } FkAction;

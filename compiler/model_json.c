@@ -196,6 +196,8 @@ static void default_json(JW *w, const char *k, const Default *d)
     set_str(w, "kind", default_kinds[d->kind]);
     if (d->kind != DEF_NONE && d->kind != DEF_NULL)
         set_str(w, "text", d->text ? d->text : "");
+    if (d->kind == DEF_EXPR)
+        set_str_opt(w, "written", d->written);
     jw_close(w, '}');
 }
 
@@ -985,6 +987,8 @@ static void read_default(Reader *r, const JV *o, const char *key, Default *d, co
                                   get_str(r, v, "kind", true, where), "default kind", where);
     if (d->kind != DEF_NONE && d->kind != DEF_NULL)
         d->text = get_str(r, v, "text", true, where);
+    if (d->kind == DEF_EXPR)
+        d->written = get_str(r, v, "written", false, where);
 }
 
 /* where = pre + a [+ "." + b] + "'", cut at 255 bytes like snprintf: the error context of

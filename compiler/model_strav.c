@@ -151,7 +151,7 @@ static void put_default(StrBuf *out, const Default *d)
         return;
     case DEF_EXPR:
         sb_adds(out, " = sql(");
-        put_string(out, d->text);
+        put_string(out, d->written ? d->written : d->text);
         sb_addch(out, ')');
         return;
     }
@@ -180,7 +180,8 @@ static bool is_stamp(const Column *c, const char *name, bool required)
         c->type.ndims || c->identity || c->generated || c->comment || c->nvalidators)
         return false;
     if (required)
-        return !c->nullable && c->def.kind == DEF_EXPR && !strcmp(c->def.text, SQLNORM_NOW);
+        return !c->nullable && c->def.kind == DEF_EXPR && !strcmp(c->def.text, SQLNORM_NOW) &&
+               !c->def.written;
     return c->nullable && c->def.kind == DEF_NONE;
 }
 

@@ -619,7 +619,7 @@ void sema_build_table(Sema *s, TDecl *td)
         c->type.kind = TY_TIMESTAMPTZ;
         c->nullable = k == 2;
         if (k < 2)
-            c->def = (Default){ DEF_EXPR, "CURRENT_TIMESTAMP" };
+            c->def = (Default){ .kind = DEF_EXPR, .text = "CURRENT_TIMESTAMP" };
     }
     /* Defaults in the form introspection reads back (sqlnorm.h): '= null' becomes no default
      * (PostgreSQL stores none), now() becomes CURRENT_TIMESTAMP. */

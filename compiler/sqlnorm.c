@@ -16,7 +16,7 @@ static bool is_numeric_kind(TypeKind k)
     switch (k) {
     case TY_SMALLINT: case TY_INTEGER: case TY_BIGINT:
     case TY_SMALLSERIAL: case TY_SERIAL: case TY_BIGSERIAL:
-    case TY_NUMERIC: case TY_REAL: case TY_DOUBLE:
+    case TY_NUMERIC: case TY_REAL: case TY_DOUBLE: case TY_MONEY:
         return true;
     default:
         return false;
@@ -105,7 +105,7 @@ static bool parse_cast_literal(Arena *a, const char *expr, const char **out)
 
 Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
 {
-    Default d = {DEF_EXPR, NULL};
+    Default d = {DEF_EXPR, NULL, NULL};
     const char *lit;
     if (!expr || !*expr) {
         d.kind = DEF_NONE;
@@ -143,6 +143,8 @@ Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
     }
     if (is_now(expr)) {
         d.text = SQLNORM_NOW;
+        if (strcmp(expr, SQLNORM_NOW))
+            d.written = arena_strdup(a, expr);
         return d;
     }
     d.text = arena_strdup(a, expr);
@@ -170,8 +172,11 @@ void default_canonicalize(Arena *a, Default *d, const SqlType *t)
             d->text = canonical_number(a, d->text);
         break;
     case DEF_EXPR:
-        if (is_now(d->text))
+        if (is_now(d->text) && strcmp(d->text, SQLNORM_NOW)) {
+            if (!d->written)
+                d->written = d->text;
             d->text = SQLNORM_NOW;
+        }
         break;
     default:
         break;
