@@ -261,3 +261,43 @@ bad:
     sb_release(&sb);
     return false;
 }
+
+const char *sqlnorm_oneline(Arena *a, const char *expr)
+{
+    if (!expr || !strpbrk(expr, "\r\n"))
+        return expr;
+    StrBuf sb = SB_INIT;
+    char quote = 0;
+    for (const char *p = expr; *p;) {
+        char ch = *p;
+        if (quote) {
+            if (ch == quote)
+                quote = 0; /* a doubled quote closes and reopens: same result */
+            sb_addch(&sb, ch);
+            p++;
+            continue;
+        }
+        if (ch == '\'' || ch == '"') {
+            quote = ch;
+            sb_addch(&sb, ch);
+            p++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            const char *q = p;
+            bool brk = false;
+            while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+                brk |= *q == '\n' || *q == '\r', q++;
+            if (brk) {
+                sb_addch(&sb, ' ');
+                p = q;
+                continue;
+            }
+        }
+        sb_addch(&sb, ch);
+        p++;
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_release(&sb);
+    return r;
+}

@@ -359,7 +359,7 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
     col->identity = identity == 'a' ? IDENTITY_ALWAYS
                     : identity == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
     if (generated == 's') {
-        col->generated = def ? arena_strdup(x->a, def) : NULL;
+        col->generated = def ? sqlnorm_oneline(x->a, arena_strdup(x->a, def)) : NULL;
         return;
     }
     if (!def)
@@ -373,7 +373,7 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
             return;
         }
     }
-    col->def = sqlnorm_default(x->a, def, &col->type);
+    col->def = sqlnorm_default(x->a, def ? sqlnorm_oneline(x->a, def) : NULL, &col->type);
 }
 
 static bool load_columns(Ctx *x)
@@ -503,7 +503,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     case 'c': {
         Check *ck = &t->checks[t->nchecks++];
         ck->name = name;
-        ck->expr = check_expr(x, pg_value(r, i, 12));
+        ck->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, i, 12)));
         if (flag(r, i, 13))
             warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
         return true;
@@ -577,7 +577,8 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
     ix->unique = flag(r, first, 2);
     ix->method = val(x, r, first, 3);
     const char *pred = raw(r, first, 4);
-    ix->where = pred ? sqlnorm_strip_parens(x->a, arena_strdup(x->a, pred)) : NULL;
+    ix->where = pred ? sqlnorm_strip_parens(x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pred)))
+                     : NULL;
     ix->elems = ARENA_ARRAY(x->a, IndexElem, nrows);
     ix->nelems = (size_t)nrows;
     bool odd_opclass = false;
@@ -587,7 +588,8 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         if (flag(r, i, 6))
             e->column = val(x, r, i, 7);
         else
-            e->expr = sqlnorm_strip_parens(x->a, arena_strdup(x->a, pg_value(r, i, 9)));
+            e->expr = sqlnorm_strip_parens(
+                x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pg_value(r, i, 9))));
         long opt = num(r, i, 8);
         e->desc = opt & 1;
         bool nulls_first = (opt & 2) != 0;

@@ -131,6 +131,13 @@ int main(int argc, char **argv)
         default_canonicalize(&a, &d, &tt);
         CHECK(d.written == NULL);
     }
+    TEST("expressions on one line: line breaks outside quotes become one space")
+    {
+        CHECK_STR(sqlnorm_oneline(&a, "CASE\n    WHEN a THEN 1\n    ELSE 2\nEND"),
+                  "CASE WHEN a THEN 1 ELSE 2 END");
+        CHECK_STR(sqlnorm_oneline(&a, "x = 'a\nb' AND\n \"q\nr\" > 0"), "x = 'a\nb' AND \"q\nr\" > 0");
+        CHECK_STR(sqlnorm_oneline(&a, "a  +  b"), "a  +  b");
+    }
     TEST("parentheses and text arrays")
     {
         CHECK_STR(sqlnorm_strip_parens(&a, "(a + 1)"), "a + 1");
