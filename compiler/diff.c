@@ -962,6 +962,21 @@ static const char *obj_name(ObjKind k, const void *v)
     return NULL;
 }
 
+static const char *obj_comment(ObjKind k, const void *v)
+{
+    switch (k) {
+    case OK_UNIQUE:
+        return ((const Unique *)v)->comment;
+    case OK_CHECK:
+        return ((const Check *)v)->comment;
+    case OK_INDEX:
+        return ((const Index *)v)->comment;
+    case OK_FK:
+        return ((const ForeignKey *)v)->comment;
+    }
+    return NULL;
+}
+
 static void emit_add(StrBuf *out, ObjKind k, const char *table, const void *v)
 {
     switch (k) {
@@ -1004,7 +1019,8 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     bool same = on == nn;
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
-        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n);
+        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
+               str_eq(obj_comment(k, o), obj_comment(k, n));
     }
     if (same)
         return false;
@@ -1067,6 +1083,22 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
         sb_addf(&c->what, "drop %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, o));
         op(c, drop_sec, NULL);
+        tp->modified = true;
+    }
+    /* a kept (or renamed) object whose comment changed: COMMENT ON, the down restores it */
+    for (size_t i = 0; !drops && i < on; i++) {
+        if (partner[i] < 0)
+            continue;
+        const void *o = (const char *)ov + i * size;
+        const void *n = (const char *)nv + (size_t)partner[i] * size;
+        if (str_eq(obj_comment(k, o), obj_comment(k, n)))
+            continue;
+        const char *tbl = k == OK_INDEX ? NULL : tn;
+        emit_object_comment(&c->up, tbl, obj_name(k, n), obj_comment(k, n));
+        emit_object_comment(&c->down, tbl, obj_name(k, n), obj_comment(k, o));
+        sb_addf(&c->what, "comment on %s ", kind_word[k]);
+        sql_ident(&c->what, obj_name(k, n));
+        op(c, add_sec, NULL);
         tp->modified = true;
     }
     for (size_t j = 0; !drops && j < nn; j++) {

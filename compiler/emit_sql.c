@@ -66,6 +66,26 @@ void emit_column_def(StrBuf *out, const Column *c)
         sb_adds(out, " NOT NULL");
 }
 
+void emit_object_comment(StrBuf *out, const char *table, const char *name, const char *text)
+{
+    sb_adds(out, "COMMENT ON ");
+    if (table) {
+        sb_adds(out, "CONSTRAINT ");
+        sql_ident(out, name);
+        sb_adds(out, " ON ");
+        sql_ident(out, table);
+    } else {
+        sb_adds(out, "INDEX ");
+        sql_ident(out, name);
+    }
+    sb_adds(out, " IS ");
+    if (text)
+        sql_literal(out, text);
+    else
+        sb_adds(out, "NULL");
+    sb_adds(out, ";\n");
+}
+
 void emit_comment(StrBuf *out, const char *kind, const char *object, const char *column,
                   const char *text)
 {
@@ -115,6 +135,9 @@ void emit_create_table(StrBuf *out, const Table *t)
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i].comment)
             emit_comment(out, "COLUMN", t->name, t->columns[i].name, t->columns[i].comment);
+    for (size_t i = 0; i < t->nchecks; i++)
+        if (t->checks[i].comment)
+            emit_object_comment(out, t->name, t->checks[i].name, t->checks[i].comment);
 }
 
 void emit_create_index(StrBuf *out, const char *table, const Index *ix)
@@ -147,6 +170,8 @@ void emit_create_index(StrBuf *out, const char *table, const Index *ix)
     if (ix->where)
         sb_addf(out, " WHERE (%s)", ix->where);
     sb_adds(out, ";\n");
+    if (ix->comment)
+        emit_object_comment(out, NULL, ix->name, ix->comment);
 }
 
 static void alter_table(StrBuf *out, const char *table)
@@ -173,6 +198,8 @@ void emit_add_unique(StrBuf *out, const char *table, const Unique *u)
     sb_adds(out, " UNIQUE ");
     emit_ident_list(out, u->cols, u->ncols);
     sb_adds(out, ";\n");
+    if (u->comment)
+        emit_object_comment(out, table, u->name, u->comment);
 }
 
 void emit_add_check(StrBuf *out, const char *table, const Check *c)
@@ -181,6 +208,8 @@ void emit_add_check(StrBuf *out, const char *table, const Check *c)
     sb_adds(out, " ADD CONSTRAINT ");
     sql_ident(out, c->name);
     sb_addf(out, " CHECK (%s);\n", c->expr);
+    if (c->comment)
+        emit_object_comment(out, table, c->name, c->comment);
 }
 
 void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
@@ -205,6 +234,8 @@ void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
     if (fk->not_valid)
         sb_adds(out, " NOT VALID");
     sb_adds(out, ";\n");
+    if (fk->comment)
+        emit_object_comment(out, table, fk->name, fk->comment);
 }
 
 void emit_drop_constraint(StrBuf *out, const char *table, const char *name)

@@ -126,6 +126,7 @@ typedef struct ForeignKey {
     bool match_full;        /* MATCH FULL (default MATCH SIMPLE) */
     FkDeferral deferral;    /* NOT DEFERRABLE, DEFERRABLE [INITIALLY DEFERRED] */
     bool not_valid;         /* NOT VALID: existing rows were not checked */
+    const char *comment;    /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } ForeignKey;
 
@@ -133,12 +134,14 @@ typedef struct Unique {
     const char *name;
     const char **cols;
     size_t ncols;
+    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } Unique;
 
 typedef struct Check {
     const char *name;
     const char *expr; /* SQL boolean expression, without the surrounding CHECK ( ) */
+    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } Check;
 
@@ -156,6 +159,7 @@ typedef struct Index {
     IndexElem *elems;
     size_t nelems;
     const char *where;  /* partial index predicate, or NULL */
+    const char *comment; /* COMMENT ON INDEX, or NULL */
     Span span;
 } Index;
 

@@ -272,6 +272,7 @@ static void table_json(JW *w, const Table *t)
                 set_str(w, "deferrable", deferrals[fk->deferral]);
             if (fk->not_valid)
                 set_lit(w, "notValid", "true");
+            set_str_opt(w, "comment", fk->comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -283,6 +284,7 @@ static void table_json(JW *w, const Table *t)
             jw_open(w, '{');
             set_str(w, "name", t->uniques[i].name);
             str_array(w, "columns", t->uniques[i].cols, t->uniques[i].ncols);
+            set_str_opt(w, "comment", t->uniques[i].comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -294,6 +296,7 @@ static void table_json(JW *w, const Table *t)
             jw_open(w, '{');
             set_str(w, "name", t->checks[i].name);
             set_str(w, "expr", t->checks[i].expr);
+            set_str_opt(w, "comment", t->checks[i].comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -323,6 +326,7 @@ static void table_json(JW *w, const Table *t)
             }
             jw_close(w, ']');
             set_str_opt(w, "where", ix->where);
+            set_str_opt(w, "comment", ix->comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -1104,6 +1108,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                           get_str(r, fo, "deferrable", false, where), "deferrable",
                                           where);
         fk->not_valid = get_bool(r, fo, "notValid", where);
+        fk->comment = get_str(r, fo, "comment", false, where);
     }
 
     a = get_array(r, o, "uniques", false, where);
@@ -1113,6 +1118,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
         const JV *uo = &a->u.items[i];
         t->uniques[i].name = get_str(r, uo, "name", true, where);
         t->uniques[i].cols = read_strs(r, uo, "columns", &t->uniques[i].ncols, where);
+        t->uniques[i].comment = get_str(r, uo, "comment", false, where);
     }
 
     a = get_array(r, o, "checks", false, where);
@@ -1122,6 +1128,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
         const JV *co = &a->u.items[i];
         t->checks[i].name = get_str(r, co, "name", true, where);
         t->checks[i].expr = get_str(r, co, "expr", true, where);
+        t->checks[i].comment = get_str(r, co, "comment", false, where);
     }
 
     a = get_array(r, o, "indexes", false, where);
@@ -1154,6 +1161,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
             }
         }
         ix->where = get_str(r, io, "where", false, where);
+        ix->comment = get_str(r, io, "comment", false, where);
     }
     t->was = read_strs(r, o, "was", &t->nwas, where);
     t->as_a = get_str(r, o, "asA", false, where);

@@ -241,7 +241,7 @@ static size_t col_index(const Table *t, const char *name)
 
 static bool plain_index_on(const Index *ix, const char **cols, size_t n)
 {
-    if (ix->unique || ix->where || strcmp(ix->method, "btree") || ix->nelems != n)
+    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!ix->elems[i].column || strcmp(ix->elems[i].column, cols[i]) || ix->elems[i].desc ||
@@ -251,6 +251,16 @@ static bool plain_index_on(const Index *ix, const char **cols, size_t n)
 }
 
 static const char *action_word(FkAction a);
+static void put_string(StrBuf *out, const char *s);
+
+/* ", comment: '...'" of a table attribute, when there is one. */
+static void put_comment_arg(StrBuf *out, const char *comment)
+{
+    if (!comment)
+        return;
+    sb_adds(out, ", comment: ");
+    put_string(out, comment);
+}
 static void put_name_list(StrBuf *out, Arena *a, const char **names, size_t n);
 
 /* Can foreign key k be written as a `ref` field? Sets col_fk/fk_field/ix_done when it can. */
@@ -262,7 +272,7 @@ static void plan_ref(TableOut *o, size_t k)
     const Table *target = fk->ref_schema ? NULL : model_find_table(o->m, fk->ref_table);
     if (!fk->ref_schema && !target)
         why = "its target table is not in this schema";
-    else if (fk->match_full || fk->deferral || fk->not_valid)
+    else if (fk->match_full || fk->deferral || fk->not_valid || fk->comment)
         why = "options";
     else if (target && (target->pk.ncols != fk->ncols || !target->pk.name))
         why = "it does not point at the target's primary key";
@@ -361,6 +371,7 @@ static void put_foreign_attr(TableOut *o, StrBuf *out, const ForeignKey *fk)
         sb_adds(out, ", name: ");
         put_string(out, fk->name);
     }
+    put_comment_arg(out, fk->comment);
     sb_adds(out, ")\n");
 }
 
@@ -446,7 +457,7 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     }
     for (size_t i = 0; i < t->nuniques; i++) {
         const Unique *u = &t->uniques[i];
-        if (!o->uq_done[i] && single_col(u->cols, u->ncols, c->name)) {
+        if (!o->uq_done[i] && !u->comment && single_col(u->cols, u->ncols, c->name)) {
             put_named(out, "@unique", u->name, conv_name(o->a, "uq_", t->name, u->cols, 1, NULL));
             o->uq_done[i] = true;
             break;
@@ -502,6 +513,7 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
         sb_adds(out, ", name: ");
         put_string(out, ix->name);
     }
+    put_comment_arg(out, ix->comment);
     sb_adds(out, ")\n");
 }
 
@@ -527,6 +539,7 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
             sb_adds(out, ", name: ");
             put_string(out, u->name);
         }
+        put_comment_arg(out, u->comment);
         sb_adds(out, ")\n");
     }
     for (size_t i = 0; i < t->nindexes; i++)
@@ -540,6 +553,7 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_string(out, t->checks[i].expr);
         sb_adds(out, ", name: ");
         put_string(out, t->checks[i].name);
+        put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }
 }

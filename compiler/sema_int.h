@@ -91,6 +91,7 @@ const AstArg *sema_arg_key(const AstAttr *at, const char *key);
 bool sema_check_keys(Sema *s, const AstAttr *at, const char *const *keys, size_t n);
 const char *sema_arg_string(Sema *s, const AstArg *a, bool sql_ok);
 const char *sema_arg_name(Sema *s, const AstAttr *at);
+const char *sema_arg_comment(Sema *s, const AstAttr *at);
 const char *sema_canon_number(Sema *s, const char *txt);
 bool sema_make_default(
     Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out);

@@ -61,7 +61,7 @@ static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
 /* @@index(elem, ..., using:, where:, unique:, name:) */
 static void table_index(Sema *s, TDecl *td, const AstAttr *at)
 {
-    static const char *const keys[] = { "using", "where", "unique", "name" };
+    static const char *const keys[] = { "using", "where", "unique", "name", "comment" };
     static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
     if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
         return;
@@ -151,6 +151,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     ix->elems = el;
     ix->nelems = n;
     ix->where = where;
+    ix->comment = sema_arg_comment(s, at);
     ix->span = at->span;
 }
 
@@ -188,7 +189,7 @@ static const char **attr_columns(Sema *s, TDecl *td, const AstAttr *at, size_t *
 void sema_table_attrs_apply(Sema *s, TDecl *td)
 {
     Table *t = td->t;
-    static const char *const k_name[] = { "name" };
+    static const char *const k_name[] = { "name", "comment" };
     for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
         const char *an = at->name;
         if (!at->table_level) {
@@ -197,7 +198,7 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             continue; /* finish_pk */
         } else if (!strcmp(an, "unique")) {
             size_t n;
-            if (!sema_check_keys(s, at, k_name, 1))
+            if (!sema_check_keys(s, at, k_name, 2))
                 continue;
             const char **cols = attr_columns(s, td, at, &n);
             const char *nm = sema_arg_name(s, at);
@@ -207,11 +208,12 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             u->name = nm ? nm : sema_join_name(s, "uq_", t->name, cols, n, NULL);
             u->cols = cols;
             u->ncols = n;
+            u->comment = sema_arg_comment(s, at);
             u->span = at->span;
         } else if (!strcmp(an, "index")) {
             table_index(s, td, at);
         } else if (!strcmp(an, "check")) {
-            if (!sema_check_keys(s, at, k_name, 1))
+            if (!sema_check_keys(s, at, k_name, 2))
                 continue;
             const AstArg *e = at->args;
             if (!e || e->key || (e->next && !e->next->key)) {
@@ -228,6 +230,7 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             Check *c = PUSH(s, t->checks, t->nchecks, td->cchecks);
             c->name = nm ? nm : name_shorten(s->a, arena_printf(s->a, "ck_%s_%s", t->name, h));
             c->expr = expr;
+            c->comment = sema_arg_comment(s, at);
             c->span = at->span;
         } else if (!strcmp(an, "foreign")) {
             continue; /* sema_table_foreigns, once every table is built */
@@ -467,7 +470,7 @@ void sema_table_foreigns(Sema *s, TDecl *td)
 {
     Table *t = td->t;
     static const char *const keys[] = { "references", "to", "name", "on_delete", "on_update",
-                                        "match", "deferrable", "not_valid" };
+                                        "match", "deferrable", "not_valid", "comment" };
     static const char *const actions[] = { "no_action", "restrict", "cascade", "set_null",
                                            "set_default" };
     static const char *const matches[] = { "simple", "full" };
@@ -498,6 +501,7 @@ void sema_table_foreigns(Sema *s, TDecl *td)
         fk.match_full = match == 1;
         fk.deferral = (FkDeferral)defer;
         fk.not_valid = nv == 1;
+        fk.comment = sema_arg_comment(s, at);
         fk.name = nm ? nm : sema_join_name(s, "fk_", t->name, cols, n, NULL);
         *PUSH(s, t->fks, t->nfks, td->cfks) = fk;
     }

@@ -733,6 +733,13 @@ const char *sema_arg_name(Sema *s, const AstAttr *at)
     return n;
 }
 
+/* comment: 'text' of a table attribute (COMMENT ON the constraint or index), or NULL. */
+const char *sema_arg_comment(Sema *s, const AstAttr *at)
+{
+    const AstArg *a = sema_arg_key(at, "comment");
+    return a ? sema_arg_string(s, a, false) : NULL;
+}
+
 const char **
 sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t *cap, bool snake)
 {

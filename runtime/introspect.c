@@ -421,7 +421,7 @@ static const char q_constraints[] =
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
     "       co.condeferrable, co.convalidated,"
     "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
-    "       co.condeferred"
+    "       co.condeferred, obj_description(co.oid, 'pg_constraint')"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -476,16 +476,20 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
               t->name, name);
     switch (type) {
     case 'p':
+        if (raw(r, i, 15))
+            warnf(x, "comment on primary key %s.%s is not in the model", t->name, name);
         t->pk.name = name;
         return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
     case 'u': {
         Unique *u = &t->uniques[t->nuniques++];
         u->name = name;
+        u->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         return name_array(x, r, i, 3, &u->cols, &u->ncols);
     }
     case 'f': {
         ForeignKey *fk = &t->fks[t->nfks++];
         fk->name = name;
+        fk->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         const char *nsp = raw(r, i, 6);
         fk->ref_schema = nsp && strcmp(nsp, x->schema) ? arena_strdup(x->a, nsp) : NULL;
         fk->ref_table = val(x, r, i, 5);
@@ -503,6 +507,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     case 'c': {
         Check *ck = &t->checks[t->nchecks++];
         ck->name = name;
+        ck->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         ck->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, i, 12)));
         if (flag(r, i, 13))
             warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
@@ -557,7 +562,7 @@ static const char q_indexes[] =
     "       i.indoption[k.n - 1],"
     "       CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END,"
     "       i.indnatts > i.indnkeyatts, NOT coalesce(opc.opcdefault, true), i.indisvalid,"
-    "       i.indnullsnotdistinct"
+    "       i.indnullsnotdistinct, obj_description(i.indexrelid, 'pg_class')"
     "  FROM pg_index i"
     "  JOIN pg_class ic ON ic.oid = i.indexrelid"
     "  JOIN pg_class c ON c.oid = i.indrelid"
@@ -576,6 +581,7 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
     ix->name = val(x, r, first, 1);
     ix->unique = flag(r, first, 2);
     ix->method = val(x, r, first, 3);
+    ix->comment = raw(r, first, 14) ? val(x, r, first, 14) : NULL;
     const char *pred = raw(r, first, 4);
     ix->where = pred ? sqlnorm_strip_parens(x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pred)))
                      : NULL;

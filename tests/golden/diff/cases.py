@@ -212,6 +212,10 @@ cases["add_nullable_timestamptz"] = (BASE, mut(BASE, seed_user))
 def fk_options(m):
     T(m, "posts")["foreignKeys"][0].update(match="full", deferrable="deferred", notValid=True)
 cases["fk_options"] = (BASE, mut(BASE, fk_options))
+def fk_comment(m):
+    T(m, "posts")["foreignKeys"][0]["comment"] = "who wrote it"
+cases["object_comment_add"] = (BASE, mut(BASE, fk_comment))
+cases["object_comment_drop"] = (mut(BASE, fk_comment), BASE)
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():
