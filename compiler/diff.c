@@ -765,6 +765,14 @@ static void diff_columns(Ctx *c, TPair *tp)
         if (tp->colmap[i])
             continue;
         const Column *oc = &o->columns[i];
+        for (size_t k = i + 1; k < o->ncolumns; k++) {
+            if (!tp->colmap[k])
+                continue;
+            diag_at(c->d, DIAG_WARNING, oc->span,
+                    "column '%s.%s' is dropped: rolling back re-adds it as the last column of "
+                    "'%s', not before '%s'", tn, oc->name, tn, o->columns[k].name);
+            break;
+        }
         drop_column(&c->up, tn, oc->name);
         add_column(c, &c->down, tn, oc, false);
         what_obj(&c->what, "drop column", tn, oc->name);
@@ -776,6 +784,16 @@ static void diff_columns(Ctx *c, TPair *tp)
         const Column *nc = &n->columns[j];
         const Column *oc = old_column_of(tp, nc->name);
         if (!oc) {
+            /* PostgreSQL appends an added column: say so when the model puts it elsewhere */
+            for (size_t k = j + 1; k < n->ncolumns; k++) {
+                if (!old_column_of(tp, n->columns[k].name))
+                    continue;
+                diag_at(c->d, DIAG_WARNING, nc->span,
+                        "column '%s.%s' is declared before '%s', but PostgreSQL appends an added "
+                        "column: it will be the last column of '%s' in the database",
+                        tn, nc->name, n->columns[k].name, tn);
+                break;
+            }
             add_column(c, &c->up, tn, nc, true);
             drop_column(&c->down, tn, nc->name);
             what_obj(&c->what, "add column", tn, nc->name);

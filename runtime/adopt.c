@@ -313,7 +313,8 @@ static bool compare_norm(PgConn *c, Arena *a, const Model *want, const Model *no
     bool ok = diff_models(&live, norm, plan, &d);
     if (!ok)
         sb_adds(err, "cannot compare the models (see the diagnostics above)");
-    diag_flush(&d, stderr, false);
+    if (!ok) /* the generator's warnings (column positions, guards) are not about drift */
+        diag_flush(&d, stderr, false);
     diag_release(&d);
     return ok;
 }

@@ -216,6 +216,9 @@ def fk_comment(m):
     T(m, "posts")["foreignKeys"][0]["comment"] = "who wrote it"
 cases["object_comment_add"] = (BASE, mut(BASE, fk_comment))
 cases["object_comment_drop"] = (mut(BASE, fk_comment), BASE)
+def col_middle(m):
+    T(m, "users")["columns"].insert(1, col("nick", "text", null=True))
+cases["add_column_middle"] = (BASE, mut(BASE, col_middle))
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():
