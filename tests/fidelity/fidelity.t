@@ -81,8 +81,13 @@ run_case() {
     done
     rm -rf database/schemas; cp -r "$C/pull_b" database/schemas
     [ -f "$d/hints.sh" ] && { (cd database/schemas && . "$d/hints.sh") || { why="hints.sh"; return 1; }; }
+    local changed=
     for s in $schemas; do
+        local before after
+        before=$(ls "database/migrations/$s" 2>/dev/null | grep -cE '^[0-9]+$')
         step "generate B ($s)" "$B/stravc" generate -m change --allow-destructive -s "$s" || return 1
+        after=$(ls "database/migrations/$s" 2>/dev/null | grep -cE '^[0-9]+$')
+        [ "$after" -gt "$before" ] && changed="$s $changed"   # rolled back in reverse order
     done
     for s in $schemas; do
         step "migrate A ($s)" "$B/strav" migrate --database "$dba" -s "$s" || return 1
@@ -92,7 +97,7 @@ run_case() {
     for s in $schemas; do
         step "diff --database --strict ($s)" "$B/stravc" diff --database "$dba" --strict -s "$s" || return 1
     done
-    for s in $schemas; do
+    for s in $changed; do   # only the batch after the baseline: a domain B left alone has none
         step "rollback ($s)" "$B/strav" rollback --database "$dba" -s "$s" || return 1
     done
     dump "$dba" >"$C/a3.dump"
