@@ -621,7 +621,31 @@ static bool type_narrows(Ctx *c, const SqlType *o, const SqlType *n)
     return true;
 }
 
-static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to)
+/* Does PostgreSQL convert a column of type a to b (cast, I/O conversion from or to a string
+ * type)? Only a guide for the warning: the server decides. */
+static bool castable(const SqlType *a, const SqlType *b)
+{
+    static const int family[TY__COUNT] = {
+        [TY_SMALLINT] = 1, [TY_INTEGER] = 1, [TY_BIGINT] = 1, [TY_SMALLSERIAL] = 1,
+        [TY_SERIAL] = 1, [TY_BIGSERIAL] = 1, [TY_NUMERIC] = 1, [TY_REAL] = 1, [TY_DOUBLE] = 1,
+        [TY_MONEY] = 1, [TY_VARCHAR] = 2, [TY_CHAR] = 2, [TY_TEXT] = 2, [TY_TIMESTAMP] = 3,
+        [TY_TIMESTAMPTZ] = 3, [TY_DATE] = 3, [TY_TIME] = 4, [TY_TIMETZ] = 4, [TY_JSON] = 5,
+        [TY_JSONB] = 5, [TY_INET] = 6, [TY_CIDR] = 6, [TY_BIT] = 7, [TY_VARBIT] = 7,
+    };
+    if (a->kind == b->kind || a->ndims != b->ndims)
+        return a->kind == b->kind;
+    if (a->kind == TY_OTHER || b->kind == TY_OTHER)
+        return true; /* unknown: no warning */
+    int fa = family[a->kind], fb = family[b->kind];
+    return fa == 2 || fb == 2 || (fa && fa == fb) || a->kind == TY_ENUM || b->kind == TY_ENUM ||
+           (a->kind == TY_TIMESTAMP && b->kind == TY_TIME) ||
+           (a->kind == TY_TIMESTAMPTZ && b->kind == TY_TIMETZ) ||
+           (a->kind == TY_INTEGER && b->kind == TY_BOOLEAN) ||
+           (a->kind == TY_BOOLEAN && b->kind == TY_INTEGER);
+}
+
+static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to,
+                       const char *using)
 {
     SqlType fs = type_for_reference(&from->type), ts = type_for_reference(&to->type);
     if (from->def.kind != DEF_NONE) {
@@ -631,7 +655,9 @@ static void alter_type(StrBuf *out, const char *table, const Column *from, const
     alter_col(out, table, to->name);
     sb_adds(out, " TYPE ");
     type_to_sql(out, &ts);
-    if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
+    if (using) {
+        sb_addf(out, " USING (%s)", using); /* the author's conversion (@using), verbatim */
+    } else if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
         sb_adds(out, " USING ");
         sql_ident(out, to->name);
         if (fs.kind == TY_ENUM || ts.kind == TY_ENUM || fs.kind == TY_BOOLEAN ||
@@ -819,12 +845,18 @@ static void diff_columns(Ctx *c, TPair *tp)
                 Column from = *oc;
                 from.type = ot;
                 from.name = nc->name;
-                alter_type(&c->up, tn, &from, nc);
+                alter_type(&c->up, tn, &from, nc, nc->using_up);
+                if (!nc->using_up && !castable(&os, &ns))
+                    diag_at(c->d, DIAG_WARNING, nc->span,
+                            "column '%s.%s' changes type from %s to %s: PostgreSQL may have no "
+                            "cast for it; give the conversion with @using('expr'[, down: "
+                            "'expr'])", tn, nc->name, type_kind_name(os.kind),
+                            type_kind_name(ns.kind));
                 Column to = *oc;
                 to.name = nc->name;
                 to.type = ot;
                 Column fromn = *nc;
-                alter_type(&c->down, tn, &fromn, &to);
+                alter_type(&c->down, tn, &fromn, &to, nc->using_down);
                 what_obj(&c->what, "change type of", tn, nc->name);
                 if (!default_equal(&oc->def, &nc->def))
                     sb_adds(&c->what, " (and its default)");

@@ -14,7 +14,8 @@
  *  - A table's objects live in the domain's PostgreSQL schema (Model.schema). Generated SQL does
  *    not qualify them; the runtime sets search_path. References to another domain's table carry
  *    that domain's schema in ForeignKey.ref_schema (NULL = same domain).
- *  - Rename hints (`was`) and `backfill` are inputs to the diff only; they are never compared.
+ *  - Rename hints (`was`), `backfill` and `using_*` are inputs to the diff only; they are never
+ *    compared.
  */
 #ifndef STRAV_MODEL_H
 #define STRAV_MODEL_H
@@ -105,6 +106,8 @@ typedef struct Column {
     const char **was;        /* rename hints: previous names, newest first */
     size_t nwas;
     Default backfill;        /* value for existing rows when this column is added NOT NULL */
+    const char *using_up;    /* @using: the conversion when the type changes to this one, and */
+    const char *using_down;  /*   back (down:); SQL expressions, NULL = a cast. Diff input only */
     Span span;
 } Column;
 

@@ -232,6 +232,8 @@ static void column_json(JW *w, const Column *c)
         str_array(w, "was", c->was, c->nwas);
     if (c->backfill.kind != DEF_NONE)
         default_json(w, "backfill", &c->backfill);
+    set_str_opt(w, "using", c->using_up);
+    set_str_opt(w, "usingDown", c->using_down);
     jw_close(w, '}');
 }
 
@@ -1054,6 +1056,8 @@ static void read_column(Reader *r, const JV *o, Column *c, const char *table)
     }
     c->was = read_strs(r, o, "was", &c->nwas, where);
     read_default(r, o, "backfill", &c->backfill, where);
+    c->using_up = get_str(r, o, "using", false, where);
+    c->using_down = get_str(r, o, "usingDown", false, where);
 }
 
 static void read_table(Reader *r, const JV *o, Table *t)

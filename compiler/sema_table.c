@@ -331,6 +331,17 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
                 sema_err(s, f->def->span, "a generated column cannot have a default");
         } else if (!strcmp(an, "was")) {
             cols[0].was = sema_was_names(s, at, cols[0].was, &cols[0].nwas, &wascap, true);
+        } else if (!strcmp(an, "using")) {
+            static const char *const k_down[] = { "down" };
+            const AstArg *d = sema_arg_key(at, "down");
+            if (!sema_check_keys(s, at, k_down, 1))
+                continue;
+            if (!at->args || at->args->key || (at->args->next && at->args->next != d) ||
+                (d && d->next))
+                sema_err(s, at->span,
+                         "'@using' takes one SQL expression string and an optional down: '...'");
+            else if ((cols[0].using_up = sema_arg_string(s, at->args, true)) && d)
+                cols[0].using_down = sema_arg_string(s, d, true);
         } else if (!strcmp(an, "backfill")) {
             if (!at->args || at->args->next || at->args->key)
                 sema_err(s, at->span, "'@backfill' takes one value");

@@ -660,7 +660,7 @@ void sema_declare_enum(Sema *s, const AstDecl *d)
 const char *const sema_field_attrs[] = {
     "primary", "unique",   "index",     "sensitive", "email",     "url",
     "min",     "max",      "length",    "regex",     "on_delete", "on_update",
-    "fk",      "identity", "generated", "was",       "backfill",  "no_index",
+    "fk",      "identity", "generated", "was",       "backfill",  "no_index",  "using",
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };

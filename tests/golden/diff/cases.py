@@ -219,6 +219,16 @@ cases["object_comment_drop"] = (mut(BASE, fk_comment), BASE)
 def col_middle(m):
     T(m, "users")["columns"].insert(1, col("nick", "text", null=True))
 cases["add_column_middle"] = (BASE, mut(BASE, col_middle))
+def to_ts(m, using=True):
+    m["tables"].append(table("logs", [ID(), col("at", "bigint")], ["id"]))
+def to_ts_new(m, using=True):
+    to_ts(m)
+    c = C(m, "logs", "at")
+    c["type"]["kind"] = "timestamptz"
+    if using:
+        c.update({"using": "to_timestamp(at)", "usingDown": "extract(epoch FROM at)::bigint"})
+cases["type_change_using"] = (mut(BASE, to_ts), mut(BASE, to_ts_new))
+cases["type_change_no_cast"] = (mut(BASE, to_ts), mut(BASE, lambda m: to_ts_new(m, False)))
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():
