@@ -76,7 +76,10 @@ run_case() {
         step "generate A ($s)" "$B/stravc" generate -m adopt -s "$s" || return 1
         local v
         v=$(ls "database/migrations/$s" 2>/dev/null | grep -E '^[0-9]+$' | sort | tail -1)
-        [ -n "$v" ] || { why="generate A wrote no migration for $s"; return 1; }
+        if [ -z "$v" ]; then   # nothing to adopt only when A has nothing in that schema
+            ls database/schemas/"$s"/*.strav >/dev/null 2>&1 && { why="generate A wrote no migration for $s"; return 1; }
+            continue
+        fi
         step "baseline A ($s)" "$B/strav" migration:baseline --database "$dba" -s "$s" --version "$v" || return 1
     done
     rm -rf database/schemas; cp -r "$C/pull_b" database/schemas
