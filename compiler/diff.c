@@ -922,7 +922,7 @@ static void diff_columns(Ctx *c, TPair *tp)
 static bool index_equal(const TPair *tp, const Index *a, const Index *b)
 {
     if (a->unique != b->unique || !str_eq(a->method, b->method) || a->nelems != b->nelems ||
-        !str_eq(a->where, b->where))
+        !str_eq(a->where, b->where) || a->nulls_not_distinct != b->nulls_not_distinct)
         return false;
     for (size_t i = 0; i < a->nelems; i++) {
         const IndexElem *x = &a->elems[i], *y = &b->elems[i];
@@ -977,7 +977,8 @@ static bool eq_unique(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
     (void)c;
     const Unique *a = o, *b = n;
-    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+    return a->ncols == b->ncols && a->nulls_not_distinct == b->nulls_not_distinct &&
+           a->deferral == b->deferral && cols_equal(tp, a->cols, b->cols, a->ncols);
 }
 static bool eq_check(Ctx *c, const TPair *tp, const void *o, const void *n)
 {

@@ -167,6 +167,8 @@ void emit_create_index(StrBuf *out, const char *table, const Index *ix)
             sb_adds(out, " NULLS LAST");
     }
     sb_addch(out, ')');
+    if (ix->nulls_not_distinct)
+        sb_adds(out, " NULLS NOT DISTINCT");
     if (ix->where)
         sb_addf(out, " WHERE (%s)", ix->where);
     sb_adds(out, ";\n");
@@ -195,8 +197,10 @@ void emit_add_unique(StrBuf *out, const char *table, const Unique *u)
     alter_table(out, table);
     sb_adds(out, " ADD CONSTRAINT ");
     sql_ident(out, u->name);
-    sb_adds(out, " UNIQUE ");
+    sb_adds(out, u->nulls_not_distinct ? " UNIQUE NULLS NOT DISTINCT " : " UNIQUE ");
     emit_ident_list(out, u->cols, u->ncols);
+    if (u->deferral != DEFER_NONE)
+        sb_adds(out, u->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
     sb_adds(out, ";\n");
     if (u->comment)
         emit_object_comment(out, table, u->name, u->comment);

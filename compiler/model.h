@@ -137,7 +137,9 @@ typedef struct Unique {
     const char *name;
     const char **cols;
     size_t ncols;
-    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
+    bool nulls_not_distinct; /* UNIQUE NULLS NOT DISTINCT: one NULL at most */
+    FkDeferral deferral;     /* DEFERRABLE [INITIALLY DEFERRED] */
+    const char *comment;     /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } Unique;
 
@@ -162,6 +164,7 @@ typedef struct Index {
     IndexElem *elems;
     size_t nelems;
     const char *where;  /* partial index predicate, or NULL */
+    bool nulls_not_distinct; /* unique: NULLS NOT DISTINCT */
     const char *comment; /* COMMENT ON INDEX, or NULL */
     Span span;
 } Index;

@@ -286,6 +286,10 @@ static void table_json(JW *w, const Table *t)
             jw_open(w, '{');
             set_str(w, "name", t->uniques[i].name);
             str_array(w, "columns", t->uniques[i].cols, t->uniques[i].ncols);
+            if (t->uniques[i].nulls_not_distinct)
+                set_lit(w, "nullsNotDistinct", "true");
+            if (t->uniques[i].deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[t->uniques[i].deferral]);
             set_str_opt(w, "comment", t->uniques[i].comment);
             jw_close(w, '}');
         }
@@ -328,6 +332,8 @@ static void table_json(JW *w, const Table *t)
             }
             jw_close(w, ']');
             set_str_opt(w, "where", ix->where);
+            if (ix->nulls_not_distinct)
+                set_lit(w, "nullsNotDistinct", "true");
             set_str_opt(w, "comment", ix->comment);
             jw_close(w, '}');
         }
@@ -1123,6 +1129,10 @@ static void read_table(Reader *r, const JV *o, Table *t)
         t->uniques[i].name = get_str(r, uo, "name", true, where);
         t->uniques[i].cols = read_strs(r, uo, "columns", &t->uniques[i].ncols, where);
         t->uniques[i].comment = get_str(r, uo, "comment", false, where);
+        t->uniques[i].nulls_not_distinct = get_bool(r, uo, "nullsNotDistinct", where);
+        t->uniques[i].deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                                    get_str(r, uo, "deferrable", false, where),
+                                                    "deferrable", where);
     }
 
     a = get_array(r, o, "checks", false, where);
@@ -1166,6 +1176,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
         }
         ix->where = get_str(r, io, "where", false, where);
         ix->comment = get_str(r, io, "comment", false, where);
+        ix->nulls_not_distinct = get_bool(r, io, "nullsNotDistinct", where);
     }
     t->was = read_strs(r, o, "was", &t->nwas, where);
     t->as_a = get_str(r, o, "asA", false, where);

@@ -457,7 +457,8 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     }
     for (size_t i = 0; i < t->nuniques; i++) {
         const Unique *u = &t->uniques[i];
-        if (!o->uq_done[i] && !u->comment && single_col(u->cols, u->ncols, c->name)) {
+        if (!o->uq_done[i] && !u->comment && !u->nulls_not_distinct && !u->deferral &&
+            single_col(u->cols, u->ncols, c->name)) {
             put_named(out, "@unique", u->name, conv_name(o->a, "uq_", t->name, u->cols, 1, NULL));
             o->uq_done[i] = true;
             break;
@@ -509,6 +510,8 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     }
     if (ix->unique)
         sb_adds(out, ", unique: true");
+    if (ix->nulls_not_distinct)
+        sb_adds(out, ", nulls_not_distinct: true");
     if (strcmp(ix->name, conv_index(o->a, o->t, ix))) {
         sb_adds(out, ", name: ");
         put_string(out, ix->name);
@@ -539,6 +542,10 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
             sb_adds(out, ", name: ");
             put_string(out, u->name);
         }
+        if (u->nulls_not_distinct)
+            sb_adds(out, ", nulls_not_distinct: true");
+        if (u->deferral)
+            sb_adds(out, u->deferral == DEFER_DEFERRED ? ", deferrable: deferred" : ", deferrable: true");
         put_comment_arg(out, u->comment);
         sb_adds(out, ")\n");
     }

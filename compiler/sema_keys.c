@@ -11,6 +11,11 @@
 #include "names.h"
 #include "strbuf.h"
 
+static bool word_arg(Sema *s, const AstAttr *at, const char *key, const char *const *words,
+                     size_t n, int *out);
+static const char *const bool_words[] = { "false", "true" };
+static const char *const deferral_words[] = { "false", "true", "deferred" };
+
 /* Add an index unless indexes[from..] already holds the same one (a ref marked @index). */
 Index *sema_add_index(Sema *s,
                         TDecl *td,
@@ -61,7 +66,8 @@ static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
 /* @@index(elem, ..., using:, where:, unique:, name:) */
 static void table_index(Sema *s, TDecl *td, const AstAttr *at)
 {
-    static const char *const keys[] = { "using", "where", "unique", "name", "comment" };
+    static const char *const keys[] = { "using", "where", "unique", "name", "comment",
+                                        "nulls_not_distinct" };
     static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
     if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
         return;
@@ -123,6 +129,14 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
             unique = u->terms->kind == TERM_TRUE;
         }
     }
+    int nnd = 0;
+    if (!word_arg(s, at, "nulls_not_distinct", bool_words, 2, &nnd))
+        ok = false;
+    else if (nnd && !unique) {
+        sema_err(s, sema_arg_key(at, "nulls_not_distinct")->span,
+                 "'nulls_not_distinct' needs unique: true");
+        ok = false;
+    }
     const char *method = "btree";
     const AstArg *m = sema_arg_key(at, "using");
     if (m) {
@@ -152,6 +166,7 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     ix->nelems = n;
     ix->where = where;
     ix->comment = sema_arg_comment(s, at);
+    ix->nulls_not_distinct = nnd == 1;
     ix->span = at->span;
 }
 
@@ -198,7 +213,12 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             continue; /* finish_pk */
         } else if (!strcmp(an, "unique")) {
             size_t n;
-            if (!sema_check_keys(s, at, k_name, 2))
+            static const char *const k_unique[] = { "name", "comment", "nulls_not_distinct",
+                                                    "deferrable" };
+            int nnd = 0, defer = 0;
+            if (!sema_check_keys(s, at, k_unique, ARRAY_LEN(k_unique)) ||
+                !word_arg(s, at, "nulls_not_distinct", bool_words, 2, &nnd) ||
+                !word_arg(s, at, "deferrable", deferral_words, 3, &defer))
                 continue;
             const char **cols = attr_columns(s, td, at, &n);
             const char *nm = sema_arg_name(s, at);
@@ -209,6 +229,8 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             u->cols = cols;
             u->ncols = n;
             u->comment = sema_arg_comment(s, at);
+            u->nulls_not_distinct = nnd == 1;
+            u->deferral = (FkDeferral)defer;
             u->span = at->span;
         } else if (!strcmp(an, "index")) {
             table_index(s, td, at);
@@ -474,8 +496,8 @@ void sema_table_foreigns(Sema *s, TDecl *td)
     static const char *const actions[] = { "no_action", "restrict", "cascade", "set_null",
                                            "set_default" };
     static const char *const matches[] = { "simple", "full" };
-    static const char *const deferrals[] = { "false", "true", "deferred" };
-    static const char *const bools[] = { "false", "true" };
+    static const char *const *const deferrals = deferral_words;
+    static const char *const *const bools = bool_words;
     for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
         if (!at->table_level || strcmp(at->name, "foreign"))
             continue;
@@ -491,8 +513,8 @@ void sema_table_foreigns(Sema *s, TDecl *td)
         ok = word_arg(s, at, "on_delete", actions, ARRAY_LEN(actions), &del) && ok;
         ok = word_arg(s, at, "on_update", actions, ARRAY_LEN(actions), &upd) && ok;
         ok = word_arg(s, at, "match", matches, ARRAY_LEN(matches), &match) && ok;
-        ok = word_arg(s, at, "deferrable", deferrals, ARRAY_LEN(deferrals), &defer) && ok;
-        ok = word_arg(s, at, "not_valid", bools, ARRAY_LEN(bools), &nv) && ok;
+        ok = word_arg(s, at, "deferrable", deferrals, 3, &defer) && ok;
+        ok = word_arg(s, at, "not_valid", bools, 2, &nv) && ok;
         const char *nm = sema_arg_name(s, at);
         if (!ok)
             continue;

@@ -421,7 +421,8 @@ static const char q_constraints[] =
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
     "       co.condeferrable, co.convalidated,"
     "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
-    "       co.condeferred, obj_description(co.oid, 'pg_constraint')"
+    "       co.condeferred, obj_description(co.oid, 'pg_constraint'),"
+    "       (SELECT ci.indnullsnotdistinct FROM pg_index ci WHERE ci.indexrelid = co.conindid)"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -471,7 +472,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     char type = pg_value(r, i, 2)[0];
     if (!flag(r, i, 11) && type != 'f')
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
-    if (flag(r, i, 10) && type != 'f')
+    if (flag(r, i, 10) && type != 'f' && type != 'u')
         warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
               t->name, name);
     switch (type) {
@@ -484,6 +485,8 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         Unique *u = &t->uniques[t->nuniques++];
         u->name = name;
         u->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
+        u->nulls_not_distinct = raw(r, i, 16) && flag(r, i, 16);
+        u->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         return name_array(x, r, i, 3, &u->cols, &u->ncols);
     }
     case 'f': {
@@ -608,8 +611,7 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         warnf(x, "index %s: non-default operator classes are not in the model", ix->name);
     if (!flag(r, first, 12))
         warnf(x, "index %s is invalid (a failed CREATE INDEX CONCURRENTLY?)", ix->name);
-    if (flag(r, first, 13))
-        warnf(x, "index %s: NULLS NOT DISTINCT is not in the model", ix->name);
+    ix->nulls_not_distinct = flag(r, first, 13);
 }
 
 static bool load_indexes(Ctx *x)
