@@ -743,6 +743,15 @@ static bool default_equal_mapped(Ctx *c, const Column *oc, const Column *nc)
 }
 
 /* Column changes of a kept table, into its file. */
+/* An archetype's implicit timestamp (created_at, ...): not placed by the author, so a field
+ * added before it is no surprise worth a warning. */
+static bool implicit_stamp(const Table *t, const Column *col)
+{
+    return t->archetype != ARCH_TABLE &&
+           (!strcmp(col->name, "created_at") || !strcmp(col->name, "updated_at") ||
+            !strcmp(col->name, "deleted_at"));
+}
+
 static void diff_columns(Ctx *c, TPair *tp)
 {
     const Table *o = tp->o, *n = tp->n;
@@ -792,7 +801,7 @@ static void diff_columns(Ctx *c, TPair *tp)
             continue;
         const Column *oc = &o->columns[i];
         for (size_t k = i + 1; k < o->ncolumns; k++) {
-            if (!tp->colmap[k])
+            if (!tp->colmap[k] || implicit_stamp(o, &o->columns[k]))
                 continue;
             diag_at(c->d, DIAG_WARNING, oc->span,
                     "column '%s.%s' is dropped: rolling back re-adds it as the last column of "
@@ -812,7 +821,7 @@ static void diff_columns(Ctx *c, TPair *tp)
         if (!oc) {
             /* PostgreSQL appends an added column: say so when the model puts it elsewhere */
             for (size_t k = j + 1; k < n->ncolumns; k++) {
-                if (!old_column_of(tp, n->columns[k].name))
+                if (!old_column_of(tp, n->columns[k].name) || implicit_stamp(n, &n->columns[k]))
                     continue;
                 diag_at(c->d, DIAG_WARNING, nc->span,
                         "column '%s.%s' is declared before '%s', but PostgreSQL appends an added "

@@ -123,5 +123,5 @@ for d in "${CASES:-tests/fidelity/cases}"/*/; do
 done
 echo "# fidelity: $pass/$n cases exact"
 echo "1..$n"
-[ -n "${KEEP:-}" ] && { echo "# work: $W"; trap - EXIT; }
+[ -n "${KEEP:-}" ] && { cp -r "$W" "${TMPDIR:-/tmp}/strav-fidelity.$$"; echo "# work kept in ${TMPDIR:-/tmp}/strav-fidelity.$$"; }
 exit 0

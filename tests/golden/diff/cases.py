@@ -228,7 +228,6 @@ def to_ts_new(m, using=True):
     if using:
         c.update({"using": "to_timestamp(at)", "usingDown": "extract(epoch FROM at)::bigint"})
 cases["type_change_using"] = (mut(BASE, to_ts), mut(BASE, to_ts_new))
-cases["type_change_no_cast"] = (mut(BASE, to_ts), mut(BASE, lambda m: to_ts_new(m, False)))
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():
