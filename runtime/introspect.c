@@ -243,7 +243,16 @@ static const char q_columns[] =
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-    "       a.attcollation <> e.typcollation"
+    "       a.attcollation <> e.typcollation,"
+    /* 18: the column's own sequence (identity or serial) has options the model cannot hold */
+    "       EXISTS (SELECT FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
+    "                WHERE d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid"
+    "                  AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')"
+    "                  AND (s.seqstart <> 1 OR s.seqincrement <> 1 OR s.seqmin <> 1"
+    "                       OR s.seqcache <> 1 OR s.seqcycle OR s.seqtypid <> a.atttypid"
+    "                       OR s.seqmax <> CASE s.seqtypid WHEN 'int2'::regtype THEN 32767"
+    "                                       WHEN 'int4'::regtype THEN 2147483647"
+    "                                       ELSE 9223372036854775807 END))"
     "  FROM pg_attribute a"
     "  JOIN pg_class c ON c.oid = a.attrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -350,6 +359,9 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
     if (flag(r, i, 17))
         warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
               col->name);
+    if (flag(r, i, 18))
+        warnf(x, "column %s.%s: the options of its sequence (START, INCREMENT, MINVALUE, "
+              "MAXVALUE, CACHE, CYCLE, AS) are not in the model", tab->name, col->name);
 }
 
 static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col)
