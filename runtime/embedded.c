@@ -23,8 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "migset.h"
 #include "pg.h"
+#include "sha256.h"
 
 typedef struct Cluster {
     char *base;    /* .strav (absolute) */
