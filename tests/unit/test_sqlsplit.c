@@ -158,8 +158,8 @@ int main(void)
             "CREATE PROCEDURE p() LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$;",
             "DO $body$ BEGIN PERFORM 1; ROLLBACK; END $body$;",
             "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
-            "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN true "
-            "THEN 1 END;\n  SELECT 2;\nEND;\nSELECT 3;",
+            ("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN true "
+             "THEN 1 END;\n  SELECT 2;\nEND;\nSELECT 3;"),
             "INSERT INTO t VALUES ('x; COMMIT;');",
             "INSERT INTO t VALUES (E'it\\'s; COMMIT; ok');",
             "SELECT 1; -- COMMIT;\n",
