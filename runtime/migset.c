@@ -420,7 +420,8 @@ static void check_types(Migration *m, json_t *j)
     for (size_t i = 0; i < ARRAY_LEN(keys) && !m->problem; i++) {
         json_t *v = json_object_get(j, keys[i].key);
         if (!v) {
-            if (keys[i].kinds == J_STRING || keys[i].kinds == J_OBJECT) /* version, executionOrder */
+            /* required: version and executionOrder */
+            if (keys[i].kinds == J_STRING || keys[i].kinds == J_OBJECT)
                 set_problem(m, "manifest.json: \"%s\" is missing", keys[i].key);
         } else if (!json_kind_ok(v, keys[i].kinds)) {
             set_problem(m, "manifest.json: \"%s\" must be %s, not %s", keys[i].key, keys[i].want,
@@ -436,8 +437,8 @@ static void check_types(Migration *m, json_t *j)
         if (!v)
             set_problem(m, "manifest.json: executionOrder.%s is missing", dirs[i]);
         else if (!json_kind_ok(v, J_ARRAY_OF_STRINGS))
-            set_problem(m, "manifest.json: executionOrder.%s must be an array of file names, not %s",
-                        dirs[i], json_kind(v));
+            set_problem(m, "manifest.json: executionOrder.%s must be an array of file names, "
+                           "not %s", dirs[i], json_kind(v));
     }
     const char *schema = json_string_value(json_object_get(j, "schema"));
     if (schema && (!*schema || strlen(schema) > PG_NAME_MAX))

@@ -121,7 +121,8 @@ int main(void)
         } cases[] = {
             { "CREATE TABLE a (id int);\nCOMMIT;\n", "COMMIT", 25 },
             { "begin;", "BEGIN", 0 },
-            { "SELECT 1;\n  start  transaction isolation level serializable;", "START TRANSACTION", 12 },
+            { "SELECT 1;\n  start  transaction isolation level serializable;", "START TRANSACTION",
+              12 },
             { "SELECT 1; END", "END", 10 },
             { "SELECT 1; ROLLBACK TO SAVEPOINT s;", "ROLLBACK", 10 },
             { "SAVEPOINT s;", "SAVEPOINT", 0 },
