@@ -183,6 +183,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     int prc = opts_parse(&o, argc, argv);
     if (prc >= 0)
         return prc;
+    pg_set_verbose(o.verbose);
     if (cmd == CMD_STOP || cmd == CMD_URL)
         return run_plain(&o);
 
