@@ -65,13 +65,15 @@ static bool read_manifest(Arena *a, const char *dir, HistVersion *v)
     return ok;
 }
 
-static bool has_checkpoint(const char *dir, const char *version)
+static bool has_checkpoint(const char *dir, const char *version, char checksum[65])
 {
-    StrBuf p = SB_INIT;
-    sb_addf(&p, "%s/%s/checkpoint/manifest.json", dir, version);
-    struct stat st;
-    bool yes = stat(p.buf, &st) == 0;
+    StrBuf p = SB_INIT, bytes = SB_INIT;
+    sb_addf(&p, "%s/%s/%s/manifest.json", dir, version, MIGDIR_CHECKPOINT);
+    bool yes = read_file(p.buf, &bytes) == 0;
+    if (yes)
+        sha256(bytes.buf ? bytes.buf : "", bytes.len, checksum);
     sb_release(&p);
+    sb_release(&bytes);
     return yes;
 }
 
@@ -108,7 +110,7 @@ bool history_load(Arena *a, const char *migrations_dir, const char *domain, Hist
         if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
         read_manifest(a, h->dir, v);
-        v->has_checkpoint = has_checkpoint(h->dir, v->version);
+        v->has_checkpoint = has_checkpoint(h->dir, v->version, v->cp_checksum);
         h->n++;
     }
     free(names);
@@ -234,6 +236,8 @@ void history_lock_text(StrBuf *out, const History *h)
         const HistVersion *v = &h->v[i];
         sb_addf(out, "%s %s %s\n", v->version, v->parent ? v->parent : "-",
                 v->checksum[0] ? v->checksum : "-");
+        if (v->has_checkpoint)
+            sb_addf(out, "%s/%s - %s\n", v->version, MIGDIR_CHECKPOINT, v->cp_checksum);
     }
 }
 

@@ -25,6 +25,7 @@ typedef struct HistVersion {
     const char *generated_at; /* manifest "generatedAt", NULL when absent */
     char checksum[65];        /* SHA-256 of manifest.json; "" when unreadable */
     bool has_checkpoint;      /* <version>/checkpoint/manifest.json exists (stravc squash) */
+    char cp_checksum[65];     /* SHA-256 of that manifest */
 } HistVersion;
 
 typedef struct History {

@@ -325,6 +325,8 @@ static int cmd_rollback(Ctx *c)
         if (c->o->step && n >= (size_t)c->o->step)
             break;
         const char *v = ledger_value(c, i, 0);
+        if (checkpoint_refuse_rollback(c, v))
+            goto out;
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             out_fail(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);
@@ -669,6 +671,7 @@ static int cmd_status(Ctx *c)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
+    checkpoint_status(c);
     status_drift(c);
     return (counts[2] || counts[3] || counts[4]) ? 1 : 0;
 }
@@ -1060,7 +1063,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
         out_fail(&c, "%s", sb_str(&err));
         goto out;
     }
-    if (c.db_rc != 0)
+    if (c.db_rc != 0 || checkpoint_resolve(&c) != 0)
         goto out;
     rc = run_command(&c);
 out:
@@ -1075,6 +1078,7 @@ out:
     free(c.order);
     pg_close(c.conn);
     migset_release(&c.set);
+    checkpoint_release(&c.cp);
     migset_scan_release(&scan);
     free(c.schema);
     free(c.table);
