@@ -28,7 +28,7 @@ static const char check_usage[] =
     "\n"
     "Parse and check every .strav file under DIR/<domain>/ (default database/schemas), and\n"
     "check each domain's migration history: no fork (two migrations with the same parent),\n"
-    "no missing parent, strav.lock in agreement with the directories (docs/history.md).\n"
+    "no missing parent, <domain>.lock in agreement with the directories (docs/history.md).\n"
     "\n"
     "  --schemas DIR       the schemas folder (one subfolder per domain); also positional\n"
     "  --migrations DIR    the migrations folder (default database/migrations)\n"

@@ -6,7 +6,7 @@
  * one migration is written on top of it (migdir_write) and the newer side's directories are
  * removed. Refuses when both sides changed one object differently, and (without --force)
  * when a removed migration is more than a day old: it may have been applied somewhere.
- * On a linear history it only rewrites a stale strav.lock.
+ * On a linear history it only rewrites a stale <domain>.lock.
  */
 #define _XOPEN_SOURCE 700 /* nftw (with _DEFAULT_SOURCE from the Makefile: timegm) */
 #include <ftw.h>
@@ -35,7 +35,7 @@ static const char rebase_usage[] =
     "two branches that each generated one): the side whose newest migration is newer is\n"
     "replaced by one migration on top of the other side, bringing it to the union of both\n"
     "sides' changes (three-way merge of the snapshots). Refused when both sides changed the\n"
-    "same object differently. On a linear history, rewrites a stale strav.lock.\n"
+    "same object differently. On a linear history, rewrites a stale <domain>.lock.\n"
     "\n"
     "  -s, --scope DOMAIN    the domain (default public)\n"
     "  -m, --message MSG     the new migration's message (default: the replaced ones')\n"
@@ -181,8 +181,8 @@ static int relock(const History *h, Diag *d)
     }
     if (!history_write_lock(h, d))
         return 1;
-    printf("The history of domain %s is linear; %s/%s %s.\n", h->domain, h->dir,
-           HISTORY_LOCK_NAME, exists ? "rewritten" : "written");
+    printf("The history of domain %s is linear; %s.lock %s.\n", h->domain, h->dir,
+           exists ? "rewritten" : "written");
     return 0;
 }
 

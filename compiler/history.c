@@ -1,5 +1,5 @@
 /*
- * history.c - a domain's versions as a chain of parents, fork detection and the strav.lock
+ * history.c - a domain's versions as a chain of parents, fork detection and the <domain>.lock
  * integrity file (history.h, docs/history.md).
  */
 #include "history.h"
@@ -221,17 +221,17 @@ void history_fork_message(StrBuf *out, const History *h, const HistFork *f)
             h->domain);
 }
 
-/* ---------------------------------------------------------------- strav.lock */
+/* ---------------------------------------------------------------- <migrations>/<domain>.lock */
 
 void history_lock_text(StrBuf *out, const History *h)
 {
     sb_addf(out,
-            "# strav.lock - the migration history of domain %s, oldest first: version, parent\n"
+            "# %s.lock - the migration history of domain %s, oldest first: version, parent\n"
             "# (- for none), SHA-256 of manifest.json. Written by stravc generate, rebase and\n"
             "# squash; checked by stravc check and generate and by strav migrate. A merge\n"
             "# conflict here means two branches each added a migration: keep both sides' lines,\n"
             "# then run: stravc rebase -s %s\n",
-            h->domain, h->domain);
+            h->domain, h->domain, h->domain);
     for (size_t i = 0; i < h->n; i++) {
         const HistVersion *v = &h->v[i];
         sb_addf(out, "%s %s %s\n", v->version, v->parent ? v->parent : "-",
@@ -245,7 +245,7 @@ bool history_write_lock(const History *h, Diag *d)
 {
     StrBuf text = SB_INIT, path = SB_INIT, tmp = SB_INIT;
     history_lock_text(&text, h);
-    sb_addf(&path, "%s/%s", h->dir, HISTORY_LOCK_NAME);
+    sb_addf(&path, "%s.lock", h->dir);
     sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
     FILE *f = fopen(tmp.buf, "wb");
     bool ok = f && fwrite(text.buf, 1, text.len, f) == text.len;
@@ -272,7 +272,7 @@ static bool lock_line(const char *line, size_t len)
 bool history_lock_matches(const History *h, bool *exists, StrBuf *problem)
 {
     StrBuf disk = SB_INIT, want = SB_INIT, path = SB_INIT;
-    sb_addf(&path, "%s/%s", h->dir, HISTORY_LOCK_NAME);
+    sb_addf(&path, "%s.lock", h->dir);
     *exists = read_file(path.buf, &disk) == 0;
     bool ok = true;
     if (*exists) {
@@ -363,7 +363,7 @@ int history_verify(const char *migrations_root, const char *domain, const char *
                   ARENA_ARRAY(&a, HistVersion, n + 1), n };
     /* the lock's lines, sorted by version */
     StrBuf lock = SB_INIT, path = SB_INIT;
-    sb_addf(&path, "%s/%s", h.dir, HISTORY_LOCK_NAME);
+    sb_addf(&path, "%s.lock", h.dir);
     LockEntry *le = NULL;
     size_t nle = 0;
     if (read_file(path.buf, &lock) == 0) {

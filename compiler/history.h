@@ -2,7 +2,7 @@
  * history.h - the version history of one domain as a chain (docs/history.md): every manifest
  * names its parent, so two versions with the same parent (two branches that each generated a
  * migration, then merged) or a parent that is not on disk is a fork, refused by stravc check,
- * stravc generate and strav migrate alike. Also the domain's integrity file strav.lock (one
+ * stravc generate and strav migrate alike. Also the domain's integrity file <migrations>/<domain>.lock (one
  * line per version: version, parent, SHA-256 of manifest.json), written by the commands that
  * add versions, so two branches that both add one get a textual merge conflict in git.
  * Stage: migration directories -> checks; below the commands, above migdir. The runtime calls
@@ -15,8 +15,6 @@
 #include "diag.h"
 
 struct StrBuf;
-
-#define HISTORY_LOCK_NAME "strav.lock"
 
 typedef struct HistVersion {
     const char *version;
@@ -61,7 +59,7 @@ void history_fork_message(struct StrBuf *out, const History *h, const HistFork *
 
 /* The integrity file's text for the history (deterministic). */
 void history_lock_text(struct StrBuf *out, const History *h);
-/* Write <dir>/strav.lock atomically. */
+/* Write <migrations>/<domain>.lock atomically. */
 bool history_write_lock(const History *h, Diag *d);
 /* Compare the lock file on disk with the history: true when it matches or does not exist
  * (*exists = false); otherwise false with a description in problem. */
@@ -74,7 +72,7 @@ bool history_check(Arena *a, const char *migrations_dir, const char *domain, boo
 
 /* For the runtime, which has already read (and hashed) every manifest: versions[i] with the
  * SHA-256 of its manifest checksums[i] (NULL or "" when unknown), ascending. Parents come
- * from strav.lock for every version whose checksum matches its lock line, from the manifest
+ * from the lock file for every version whose checksum matches its lock line, from the manifest
  * otherwise, so a checked-in lock keeps this to one file read. 0 when the history is linear;
  * -1 with the message in err (fork or orphan). */
 int history_verify(const char *migrations_root, const char *domain, const char *const *versions,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fork.t - the team workflow of docs/history.md on real git branches: two branches each
 # generate a migration on the same parent and are merged. stravc check, stravc generate and
-# strav migrate refuse the forked history naming both versions and the fix; strav.lock makes
+# strav migrate refuse the forked history naming both versions and the fix; the lock file
+# database/migrations/<domain>.lock makes
 # the merge itself conflict; stravc rebase repairs it, and the repaired history brings a fresh
 # database and one migrated before the fork to the same schema dump.
 cd "$(dirname "$0")/../.."
@@ -16,8 +17,8 @@ project forkdb
 g init -q .
 user </dev/null
 STRAV_NOW_MS=1700000000000 run "$STRAVC" generate -m "init"
-ok '[ "$RC" = 0 ] && [ -f database/migrations/public/strav.lock ]' "generate writes strav.lock"
-is "$(grep -c '^1700000000000 - ' database/migrations/public/strav.lock)" 1 "the lock lists the first version with no parent"
+ok '[ "$RC" = 0 ] && [ -f database/migrations/public.lock ]' "generate writes the lock file database/migrations/public.lock"
+is "$(grep -c '^1700000000000 - ' database/migrations/public.lock)" 1 "the lock lists the first version with no parent"
 g add -A && g commit -qm init
 run "$STRAV" migrate
 ok '[ "$RC" = 0 ]' "main migrated"
@@ -47,10 +48,10 @@ g checkout -q main && g merge -q --no-edit b1
 PGDATABASE=forkold run "$STRAV" migrate
 ok '[ "$RC" = 0 ]' "a database migrated with main after b1 merged"
 git -c user.name=t -c user.email=t@example.com merge --no-edit b2 >"$E2E_TMP/merge.out" 2>&1; mrc=$?
-ok '[ "$mrc" != 0 ] && grep -q "CONFLICT.*strav.lock" "$E2E_TMP/merge.out"' "merging the second branch conflicts in strav.lock (git shows it at merge time)"
-ok '! git diff --name-only --diff-filter=U | grep -qv strav.lock' "strav.lock is the only conflicted file (the .strav files merge cleanly)"
+ok '[ "$mrc" != 0 ] && grep -q "CONFLICT.*public.lock" "$E2E_TMP/merge.out"' "merging the second branch conflicts in the lock file (git shows it at merge time)"
+ok '! git diff --name-only --diff-filter=U | grep -qv public.lock' "the lock file is the only conflicted file (the .strav files merge cleanly)"
 # resolve as a hurried team would: keep both sides' lines
-sed -i '/^<<<<<<<\|^=======\|^>>>>>>>/d' database/migrations/public/strav.lock
+sed -i '/^<<<<<<<\|^=======\|^>>>>>>>/d' database/migrations/public.lock
 g add -A && g commit -qm merge
 
 run "$STRAVC" check
@@ -60,7 +61,7 @@ ok 'grep -q "\"add x\"" <<<"$OUT" && grep -q "\"add post\"" <<<"$OUT"' "check sh
 ok 'grep -q "stravc rebase -s public" <<<"$OUT"' "check names the command that fixes it"
 run "$STRAVC" generate -m "more"
 ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT" && grep -q "stravc rebase -s public" <<<"$OUT"' "stravc generate refuses it"
-ok '[ "$(nversions)" = 4 ]' "generate wrote nothing (lock + 3 versions)"
+ok '[ "$(nversions)" = 3 ]' "generate wrote nothing (3 versions)"
 run "$STRAVC" diff
 ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT"' "stravc diff refuses it too (no 'add column x' again)"
 pg_newdb forkfresh0 >/dev/null
@@ -96,6 +97,24 @@ a=$(PGDATABASE=forkfresh dump); b=$(PGDATABASE=forkold dump)
 is "$b" "$a" "both end with the same pg_dump --schema-only"
 ok 'grep -q "CREATE TABLE public.post" <<<"$a" && grep -q " x text" <<<"$a"' "and the dump holds both branches' changes"
 
+# a lock file that disagrees with the directories (a merge resolved by dropping a line)
+cp database/migrations/public.lock "$E2E_TMP/lock"
+sed -i '$d' database/migrations/public.lock
+run "$STRAVC" check
+ok '[ "$RC" = 1 ] && grep -q "does not list $V3" <<<"$OUT" && grep -q "stravc rebase -s public" <<<"$OUT"' "check refuses a stale lock file, naming the version and the fix"
+run "$STRAVC" rebase
+ok '[ "$RC" = 0 ] && grep -q "rewritten" <<<"$OUT"' "rebase on a linear history rewrites the lock file"
+ok 'cmp -s database/migrations/public.lock "$E2E_TMP/lock"' "to what generate wrote"
+# a version whose parent is not on disk (hand-written directory)
+O=database/migrations/public/1700000250000
+mkdir -p $O/tables/zz && echo 'CREATE TABLE zz (id integer);' >$O/tables/zz/up.sql && echo 'DROP TABLE zz;' >$O/tables/zz/down.sql
+bash "$ROOT/tests/lib/mkmanifest.sh" $O public "orphan" && sed -i 's/"parent": null/"parent": "1699999999999"/' $O/manifest.json
+run "$STRAVC" check
+ok '[ "$RC" = 1 ] && grep -q "names parent 1699999999999, which is not" <<<"$OUT" && grep -q "git checkout" <<<"$OUT"' "check refuses a version whose parent is missing"
+PGDATABASE=forkold run "$STRAV" migrate
+ok '[ "$RC" = 1 ] && grep -q "names parent 1699999999999" <<<"$OUT"' "so does migrate"
+rm -rf $O
+
 # an incompatible fork: both sides change the type of the same column differently
 g checkout -q -b c1
 user <<'S'
@@ -112,7 +131,7 @@ STRAV_NOW_MS=1700000500000 run "$STRAVC" generate -m "x varchar" --allow-destruc
 g add -A && g commit -qm c2
 g checkout -q main && g merge -q --no-edit c1
 git -c user.name=t -c user.email=t@example.com merge --no-edit c2 >/dev/null 2>&1
-git checkout --theirs database/migrations/public/strav.lock >/dev/null 2>&1
+git checkout --theirs database/migrations/public.lock >/dev/null 2>&1
 user <<'S'
   x varchar(10)?
   y integer?
@@ -121,6 +140,8 @@ g add -A && g commit -qm merge2
 before=$(ls database/migrations/public | sort | tr '\n' ' ')
 run "$STRAVC" check
 ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT"' "a fork whose lock was resolved to one side is still found (from the manifests)"
+PGDATABASE=forkold run "$STRAV" migrate
+ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT" && grep -q "x varchar 50" <<<"$OUT"' "and by migrate (the unlisted version's parent read from its manifest)"
 STRAV_NOW_MS=1700000600000 run "$STRAVC" rebase
 ok '[ "$RC" = 1 ] && grep -q "tables/user/columns/x/type" <<<"$OUT"' "rebase refuses two incompatible changes, naming the column"
 is "$(ls database/migrations/public | sort | tr '\n' ' ')" "$before" "and changes nothing"
