@@ -354,48 +354,98 @@ static int cmp_lock(const void *x, const void *y)
     return migdir_version_cmp(((const LockEntry *)x)->version, ((const LockEntry *)y)->version);
 }
 
+/* The "version parent checksum" lines of a lock or cache file, sorted by version (others
+ * skipped). Points into text, which it modifies. */
+typedef struct Lines {
+    LockEntry *e;
+    size_t n;
+} Lines;
+
+static void parse_lines(char *text, Lines *out)
+{
+    size_t cap = 0;
+    out->e = NULL;
+    out->n = 0;
+    for (char *p = text; p && *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        char *save = NULL;
+        char *v = strtok_r(p, " ", &save), *par = v ? strtok_r(NULL, " ", &save) : NULL,
+             *ck = par ? strtok_r(NULL, " ", &save) : NULL;
+        if (ck && migdir_version_name(v)) {
+            if (out->n == cap)
+                out->e = xrealloc(out->e, (cap = cap ? 2 * cap : 64) * sizeof *out->e);
+            out->e[out->n++] = (LockEntry){ v, strcmp(par, "-") ? par : NULL, ck };
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    qsort(out->e, out->n, sizeof *out->e, cmp_lock);
+}
+
+/* The parent of version v with manifest checksum ck from lines (merge walk: *j advances);
+ * false when lines has no entry with that checksum. */
+static bool from_lines(const Lines *l, size_t *j, const char *v, const char *ck,
+                       const char **parent)
+{
+    while (*j < l->n && migdir_version_cmp(l->e[*j].version, v) < 0)
+        (*j)++;
+    for (size_t k = *j; k < l->n && !strcmp(l->e[k].version, v); k++)
+        if (ck && *ck && !strcmp(l->e[k].checksum, ck)) {
+            *parent = l->e[k].parent;
+            return true;
+        }
+    return false;
+}
+
 int history_verify(const char *migrations_root, const char *domain, const char *const *versions,
-                   const char *const *checksums, size_t n, StrBuf *err)
+                   const char *const *checksums, size_t n, const char *cache_path, StrBuf *err)
 {
     Arena a;
     arena_init(&a);
     History h = { domain, arena_printf(&a, "%s/%s", migrations_root, domain),
                   ARENA_ARRAY(&a, HistVersion, n + 1), n };
-    /* the lock's lines, sorted by version */
-    StrBuf lock = SB_INIT, path = SB_INIT;
+    /* parents from the lock file and from the runtime's cache, each line trusted only for the
+     * manifest checksum it names */
+    StrBuf lock = SB_INIT, cache = SB_INIT, path = SB_INIT, cpath = SB_INIT;
     sb_addf(&path, "%s.lock", h.dir);
-    LockEntry *le = NULL;
-    size_t nle = 0;
-    if (read_file(path.buf, &lock) == 0) {
-        size_t cap = 0;
-        for (char *p = lock.buf; p && *p;) {
-            char *nl = strchr(p, '\n');
-            if (nl)
-                *nl = '\0';
-            char *v = strtok(p, " "), *par = v ? strtok(NULL, " ") : NULL,
-                 *ck = par ? strtok(NULL, " ") : NULL;
-            if (ck && migdir_version_name(v)) {
-                if (nle == cap)
-                    le = xrealloc(le, (cap = cap ? 2 * cap : 64) * sizeof *le);
-                le[nle++] = (LockEntry){ v, strcmp(par, "-") ? par : NULL, ck };
-            }
-            p = nl ? nl + 1 : NULL;
-        }
-        qsort(le, nle, sizeof *le, cmp_lock);
+    Lines ll = { NULL, 0 }, cl = { NULL, 0 };
+    if (read_file(path.buf, &lock) == 0)
+        parse_lines(lock.buf, &ll);
+    if (cache_path) {
+        sb_addf(&cpath, "%s.parents", cache_path);
+        if (read_file(cpath.buf, &cache) == 0)
+            parse_lines(cache.buf, &cl);
     }
-    size_t j = 0;
+    size_t jl = 0, jc = 0, nread = 0;
     for (size_t i = 0; i < n; i++) {
         HistVersion *v = &h.v[i];
         v->version = versions[i];
-        while (j < nle && migdir_version_cmp(le[j].version, v->version) < 0)
-            j++;
-        const char *ck = checksums ? checksums[i] : NULL;
-        if (j < nle && ck && *ck && !strcmp(le[j].version, v->version) &&
-            !strcmp(le[j].checksum, ck)) {
-            v->parent = le[j].parent ? arena_strdup(&a, le[j].parent) : NULL;
+        const char *ck = checksums ? checksums[i] : NULL, *par = NULL;
+        if (from_lines(&ll, &jl, v->version, ck, &par) ||
+            from_lines(&cl, &jc, v->version, ck, &par)) {
+            v->parent = par ? arena_strdup(&a, par) : NULL;
             continue;
         }
         read_manifest(&a, h.dir, v);
+        nread++;
+    }
+    if (cache_path && nread) { /* rewrite the cache; failure costs speed only */
+        StrBuf out = SB_INIT, tmp = SB_INIT;
+        for (size_t i = 0; i < n; i++)
+            if (checksums && checksums[i] && *checksums[i])
+                sb_addf(&out, "%s %s %s\n", h.v[i].version, h.v[i].parent ? h.v[i].parent : "-",
+                        checksums[i]);
+        sb_addf(&tmp, "%s.%ld.tmp", cpath.buf, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        if (f) {
+            bool ok = fwrite(sb_str(&out), 1, out.len, f) == out.len;
+            ok = fclose(f) == 0 && ok;
+            if (!ok || rename(tmp.buf, cpath.buf) != 0)
+                unlink(tmp.buf);
+        }
+        sb_release(&out);
+        sb_release(&tmp);
     }
     HistFork f = history_find_fork(&h);
     int rc = 0;
@@ -416,8 +466,11 @@ int history_verify(const char *migrations_root, const char *domain, const char *
         history_fork_message(err, &h, &f);
         rc = -1;
     }
-    free(le);
+    free(ll.e);
+    free(cl.e);
     sb_release(&lock);
+    sb_release(&cache);
+    sb_release(&cpath);
     sb_release(&path);
     arena_free(&a);
     return rc;

@@ -73,9 +73,12 @@ bool history_check(Arena *a, const char *migrations_dir, const char *domain, boo
 /* For the runtime, which has already read (and hashed) every manifest: versions[i] with the
  * SHA-256 of its manifest checksums[i] (NULL or "" when unknown), ascending. Parents come
  * from the lock file for every version whose checksum matches its lock line, from the manifest
- * otherwise, so a checked-in lock keeps this to one file read. 0 when the history is linear;
- * -1 with the message in err (fork or orphan). */
+ * otherwise, so a checked-in lock keeps this to one file read. cache_path (may be NULL): the
+ * runtime's verification cache; "<cache_path>.parents" remembers the parents read from
+ * manifests (same line format, trusted per checksum), for histories without a lock file.
+ * 0 when the history is linear; -1 with the message in err (fork or orphan). */
 int history_verify(const char *migrations_root, const char *domain, const char *const *versions,
-                   const char *const *checksums, size_t n, struct StrBuf *err);
+                   const char *const *checksums, size_t n, const char *cache_path,
+                   struct StrBuf *err);
 
 #endif

@@ -673,7 +673,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
         hv[i] = out->v[i].version;
         hc[i] = out->v[i].checksum;
     }
-    int hrc = history_verify(migrations_root, domain, hv, hc, k, err);
+    int hrc = history_verify(migrations_root, domain, hv, hc, k, cache_path, err);
     free(hv);
     free(hc);
     if (cache_path && (changed || hits != ci.n)) {

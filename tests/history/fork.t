@@ -114,6 +114,16 @@ ok '[ "$RC" = 1 ] && grep -q "names parent 1699999999999, which is not" <<<"$OUT
 PGDATABASE=forkold run "$STRAV" migrate
 ok '[ "$RC" = 1 ] && grep -q "names parent 1699999999999" <<<"$OUT"' "so does migrate"
 rm -rf $O
+# without a lock file the runtime reads the parents from the manifests and caches them in
+# .strav/; the cache never hides a new fork
+mkdir -p .strav && mv database/migrations/public.lock "$E2E_TMP/lock2"
+PGDATABASE=forkold run "$STRAV" status
+ok '[ "$RC" = 0 ] && [ "$(wc -l <.strav/verified-public.parents)" = 3 ]' "without a lock file the runtime caches the parents it read"
+mkdir -p $O/tables/zz && echo 'CREATE TABLE zz (id integer);' >$O/tables/zz/up.sql && echo 'DROP TABLE zz;' >$O/tables/zz/down.sql
+bash "$ROOT/tests/lib/mkmanifest.sh" $O public "second child" && sed -i "s/\"parent\": null/\"parent\": \"$V1\"/" $O/manifest.json
+PGDATABASE=forkold run "$STRAV" migrate
+ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT" && grep -q "1700000250000  \"second child\"" <<<"$OUT"' "a fork added after the cache was written is refused"
+rm -rf $O .strav && mv "$E2E_TMP/lock2" database/migrations/public.lock
 
 # an incompatible fork: both sides change the type of the same column differently
 g checkout -q -b c1
