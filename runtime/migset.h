@@ -54,8 +54,9 @@ void migset_scan_release(MigScan *s);
 
 /* Read and verify every version directory under <migrations_root>/<domain> (a missing folder
  * means no versions). Problems with one version are recorded in its ->problem, not returned;
- * -1 only when the folder cannot be listed or the history forks (err says which). File contents are not kept, and a version taken
- * from the verification cache has no file lists (up, down): migset_load_sql fills both.
+ * -1 only when the folder cannot be listed or the history forks (err says which). File
+ * contents are not kept, and a version taken from the verification cache has no file lists
+ * (up, down): migset_load_sql fills both.
  * cache_path, when not NULL, names a verification cache (git's index trick): a version whose
  * manifest and files have the same inode, size, mtime and ctime as when they last verified is
  * taken from the cache without reading or hashing; the cache is rewritten when it changed. */
