@@ -475,3 +475,31 @@ int history_verify(const char *migrations_root, const char *domain, const char *
     arena_free(&a);
     return rc;
 }
+
+char **history_lock_checkpoints(const char *migrations_root, const char *domain)
+{
+    StrBuf path = SB_INIT, text = SB_INIT;
+    sb_addf(&path, "%s/%s.lock", migrations_root, domain);
+    char **out = NULL;
+    if (read_file(path.buf, &text) == 0) {
+        size_t n = 0, cap = 4;
+        out = xmalloc(cap * sizeof *out);
+        static const char suffix[] = "/" MIGDIR_CHECKPOINT " ";
+        for (const char *p = sb_str(&text); *p;) {
+            size_t len = strcspn(p, "\n"), vl = strspn(p, "0123456789");
+            if (vl && vl + sizeof suffix - 1 <= len && !memcmp(p + vl, suffix, sizeof suffix - 1)) {
+                if (n + 1 >= cap)
+                    out = xrealloc(out, (cap *= 2) * sizeof *out);
+                char *v = xmalloc(vl + 1);
+                memcpy(v, p, vl);
+                v[vl] = '\0';
+                out[n++] = v;
+            }
+            p += len + (p[len] == '\n');
+        }
+        out[n] = NULL;
+    }
+    sb_release(&path);
+    sb_release(&text);
+    return out;
+}

@@ -81,4 +81,9 @@ int history_verify(const char *migrations_root, const char *domain, const char *
                    const char *const *checksums, size_t n, const char *cache_path,
                    struct StrBuf *err);
 
+/* The versions the lock file lists with a checkpoint line ("<version>/checkpoint - <sha>"),
+ * ascending, NULL-terminated (caller frees each and the array); NULL when there is no lock
+ * file. A hint only: the caller checks that each checkpoint exists. */
+char **history_lock_checkpoints(const char *migrations_root, const char *domain);
+
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "migdir.h"
 #include "runctx.h"
 
@@ -25,14 +26,27 @@ int checkpoint_resolve(Ctx *c)
 {
     Checkpoint *cp = &c->cp;
     MigSet *s = &c->set;
-    int rootfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    /* the lock file names the checkpoints (stravc squash writes both), so no stat per
+     * version; without a lock file there are none. A checkpoint missing from a stale lock is
+     * only slower: the database replays the versions */
+    char **hint = history_lock_checkpoints(c->o->migrations_root, s->domain);
+    if (!hint)
+        return 0;
     /* the versions applied, by index of the set: the oldest applied one bounds the choice */
     size_t first_applied = s->n;
     for (size_t i = 0; i < s->n && first_applied == s->n; i++)
         if (ledger_is_applied(c, s->v[i].version))
             first_applied = i;
+    int rootfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    size_t nhint = 0;
+    while (hint[nhint])
+        nhint++;
     size_t use = SIZE_MAX;
     for (size_t i = s->n; i-- > 1;) { /* a checkpoint of the first version covers nothing */
+        while (nhint && migdir_version_cmp(hint[nhint - 1], s->v[i].version) > 0)
+            nhint--;
+        if (!nhint || strcmp(hint[nhint - 1], s->v[i].version))
+            continue;
         if (!has_checkpoint(rootfd, s->v[i].version))
             continue;
         if (!cp->newest)
@@ -44,6 +58,9 @@ int checkpoint_resolve(Ctx *c)
     }
     if (rootfd >= 0)
         close(rootfd);
+    for (char **h = hint; *h; h++)
+        free(*h);
+    free(hint);
     if (use == SIZE_MAX)
         return 0;
     Migration cm = { 0 };
