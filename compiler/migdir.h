@@ -1,7 +1,8 @@
 /*
  * migdir.h - migration directories of the generator (docs/migration-format.md): find a
  * domain's latest version and its snapshot, and write a new version directory atomically
- * (a ".tmp-<version>.<pid>" sibling, one syncfs, rename; leftovers of dead runs are removed).
+ * (a ".tmp-<version>.<pid>" sibling, manifest and snapshot synced, rename; leftovers of dead
+ * runs are removed).
  * The only compiler module that writes files.
  * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
  */

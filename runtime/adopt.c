@@ -144,13 +144,45 @@ static bool mkdirs(const char *path)
     return ok;
 }
 
-static bool write_file(const char *path, const char *text)
+/* Write text to path unless the file already holds exactly that (git, editors and file
+ * watchers then see only real changes, and an unchanged pull costs no writes). A changed file
+ * is written beside it and renamed over it, so a reader never sees half a file. *changed says
+ * whether it was written. */
+static bool write_file(const char *path, const char *text, bool *changed)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    bool ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok;
+    size_t len = strlen(text);
+    *changed = true;
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
+        FILE *f = fopen(path, "rb");
+        char *old = f ? malloc(len + 1) : NULL;
+        bool same = old && fread(old, 1, len + 1, f) == len && memcmp(old, text, len) == 0;
+        free(old);
+        if (f)
+            fclose(f);
+        if (same) {
+            *changed = false;
+            return true;
+        }
+    }
+    StrBuf tmp = SB_INIT; /* a new file is written in place: nobody can be reading it */
+    sb_adds(&tmp, path);
+    if (exists)
+        sb_addf(&tmp, ".tmp-%ld", (long)getpid());
+    FILE *f = fopen(tmp.buf, "wb");
+    bool ok = f && fwrite(text, 1, len, f) == len;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    if (ok && exists)
+        ok = rename(tmp.buf, path) == 0;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp.buf);
+        errno = e;
+    }
+    sb_release(&tmp);
+    return ok;
 }
 
 int adopt_pull_main(int argc, char **argv)
@@ -205,13 +237,16 @@ int adopt_pull_main(int argc, char **argv)
             goto out;
         }
     }
+    size_t nwritten = 0;
     for (size_t i = 0; i < n; i++) {
         sb_reset(&path);
         sb_addf(&path, "%s/%s", dir, files[i].name);
-        if (!write_file(path.buf, files[i].text)) {
+        bool changed;
+        if (!write_file(path.buf, files[i].text, &changed)) {
             fprintf(stderr, "error: cannot write %s: %s\n", path.buf, strerror(errno));
             goto out;
         }
+        nwritten += changed;
     }
     print_warnings(&info);
     size_t nwarn = info.nwarnings;
@@ -220,8 +255,9 @@ int adopt_pull_main(int argc, char **argv)
         fprintf(stderr, "warning: %.*s\n", (int)(nl - p), p);
         p = nl + 1;
     }
-    printf("Pulled %zu tables and %zu enums from schema %s into %s\n", m.ntables, m.nenums, schema,
-           dir);
+    printf("Pulled %zu tables and %zu enums from schema %s into %s (%zu of %zu files written, "
+           "the others unchanged)\n",
+           m.ntables, m.nenums, schema, dir, nwritten, n);
     if (nwarn)
         printf("%zu objects or details could not be expressed: see the warnings above\n", nwarn);
     rc = 0;
@@ -566,8 +602,8 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
     pg_result_free(r);
     sb_reset(&sql);
     sb_addf(&sql,
-            "INSERT INTO %s (version, batch, checksum, duration_ms, message)"
-            " VALUES ($1, $2, $3, 0, $4) ON CONFLICT (version) DO NOTHING RETURNING 1",
+            "INSERT INTO %s (version, batch, checksum, duration_ms, message, state)"
+            " VALUES ($1, $2, $3, 0, $4, 'baselined') ON CONFLICT (version) DO NOTHING RETURNING 1",
             qt.buf);
     char bstr[32];
     snprintf(bstr, sizeof bstr, "%ld", batch);

@@ -35,7 +35,7 @@ int checkpoint_resolve(Ctx *c)
     /* the versions applied, by index of the set: the oldest applied one bounds the choice */
     size_t first_applied = s->n;
     for (size_t i = 0; i < s->n && first_applied == s->n; i++)
-        if (ledger_is_applied(c, s->v[i].version))
+        if (ledger_find(c, s->v[i].version) >= 0) /* applied, resumable or baselined */
             first_applied = i;
     int rootfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     size_t nhint = 0;
