@@ -75,6 +75,9 @@ ok '[ "$RC" = 1 ] && grep -q "forked" <<<"$OUT"' "strav migrate refuses it on a 
 STRAV_NOW_MS=1700172800000 run "$STRAVC" rebase
 ok '[ "$RC" = 1 ] && grep -q "more than a day ago" <<<"$OUT" && grep -q -- "--force" <<<"$OUT"' "rebase refuses to replace a migration older than a day without --force"
 ok '[ -d database/migrations/public/$V2 ]' "and changed nothing"
+mkdir -p "$E2E_TMP/fcp" && cp -r database "$E2E_TMP/fcp/"
+(cd "$E2E_TMP/fcp" && STRAV_NOW_MS=1700172800000 "$STRAVC" rebase --force >/dev/null 2>&1); frc=$?
+ok '[ "$frc" = 0 ] && [ ! -d "$E2E_TMP/fcp/database/migrations/public/$V2" ]' "with --force it does (in a copy of the project)"
 STRAV_NOW_MS=1700000300000 run "$STRAVC" rebase
 ok '[ "$RC" = 0 ]' "stravc rebase repairs the fork"
 g add -A && g commit -qm rebase
