@@ -68,7 +68,7 @@ static int parse_opts(int argc, char **argv, Opts *o)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:m:h", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             o->domain = optarg;

@@ -156,7 +156,7 @@ int cmd_squash(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:h", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             domain = optarg;
