@@ -3,6 +3,7 @@
  * summary) and `stravc model --json` (print the resolved project as JSON). Both are thin shells
  * over project_load; they own the arena, the diagnostics and the exit status (0/1/2).
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +11,27 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "history.h"
 #include "model_json.h"
 #include "project.h"
 #include "strbuf.h"
 
 typedef struct Opts {
     const char *schemas;
+    const char *migrations;
     const char *domain;
     bool json;
 } Opts;
 
 static const char check_usage[] =
-    "usage: stravc check [--schemas DIR] [-s DOMAIN] [DIR]\n"
+    "usage: stravc check [--schemas DIR] [--migrations DIR] [-s DOMAIN] [DIR]\n"
     "\n"
-    "Parse and check every .strav file under DIR/<domain>/ (default database/schemas).\n"
+    "Parse and check every .strav file under DIR/<domain>/ (default database/schemas), and\n"
+    "check each domain's migration history: no fork (two migrations with the same parent),\n"
+    "no missing parent, <domain>.lock in agreement with the directories (docs/history.md).\n"
     "\n"
     "  --schemas DIR       the schemas folder (one subfolder per domain); also positional\n"
+    "  --migrations DIR    the migrations folder (default database/migrations)\n"
     "  -s, --scope DOMAIN  check only DOMAIN (and the public domain it may reference)\n"
     "  -h, --help          show this help\n"
     "\n"
@@ -50,10 +56,12 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
     static const struct option longopts[] = {
         { "schemas", required_argument, NULL, 'S' }, { "scope", required_argument, NULL, 's' },
         { "domain", required_argument, NULL, 's' },  { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "help", no_argument, NULL, 'h' },          { "migrations", required_argument, NULL, 'M' },
+        { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof(*o));
     o->schemas = "database/schemas";
+    o->migrations = "database/migrations";
     optind = 1;
     opterr = 0;
     int c;
@@ -64,6 +72,9 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
             break;
         case 's':
             o->domain = optarg;
+            break;
+        case 'M':
+            o->migrations = optarg;
             break;
         case 'j':
             if (!allow_json) {
@@ -102,6 +113,25 @@ static int load(const Opts *o, Arena *a, ProjectLoad *pl, Diag *d)
     return 0;
 }
 
+/* The migration history of every domain with a migrations folder (or only -s DOMAIN). */
+static bool check_histories(const Opts *o, Arena *a, Diag *d)
+{
+    bool ok = true;
+    if (o->domain) {
+        ok = history_check(a, o->migrations, o->domain, true, d);
+    } else {
+        DIR *dir = opendir(o->migrations);
+        struct dirent *de;
+        while (dir && (de = readdir(dir)))
+            if (de->d_name[0] != '.' && de->d_type != DT_REG)
+                ok = history_check(a, o->migrations, de->d_name, true, d) && ok;
+        if (dir)
+            closedir(dir);
+    }
+    diag_flush(d, stderr, use_color());
+    return ok;
+}
+
 int cmd_check(int argc, char **argv)
 {
     Opts o;
@@ -112,6 +142,8 @@ int cmd_check(int argc, char **argv)
     Diag d;
     ProjectLoad pl;
     rc = load(&o, &a, &pl, &d);
+    if (rc == 0 && !check_histories(&o, &a, &d))
+        rc = 1;
     if (rc == 0) {
         size_t nt = 0, ne = 0;
         for (size_t i = 0; i < pl.project.ndomains; i++) {

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "diff.h"
 #include "emit_sql.h"
+#include "history.h"
 #include "migdir.h"
 #include "model_json.h"
 #include "project.h"
@@ -258,6 +259,10 @@ static int run(int argc, char **argv, bool generate)
                 goto out;
         }
     }
+    /* a forked history has no single "latest snapshot" to compare with: refuse */
+    for (size_t i = 0; i < nwork; i++)
+        if (!history_check(&a, o.migrations, work[i].new_m->domain, false, &d))
+            goto out;
     diag_flush(&d, stderr, use_color()); /* warnings */
 
     Plan *plans = ARENA_ARRAY(&a, Plan, nwork + 1);
@@ -329,6 +334,10 @@ static int run(int argc, char **argv, bool generate)
                  (unsigned long long)migdir_next_version(now, work[i].parent));
         if (!migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message, now,
                           work[i].parent, &d))
+            goto release;
+        History h;
+        if (!history_load(&a, o.migrations, work[i].new_m->domain, &h, &d) ||
+            !history_write_lock(&h, &d))
             goto release;
         printf("✓ Migration generated: %s\n", version);
         if (nwork > 1 || strcmp(work[i].new_m->domain, "public"))

@@ -15,6 +15,8 @@ int cmd_dump(int argc, char **argv);     /* cmd_fmt.c: stravc dump tokens|ast FI
 int cmd_generate(int argc, char **argv); /* cmd_generate.c: stravc generate -m MSG [-s D] */
 int cmd_diff(int argc, char **argv);     /* cmd_generate.c: stravc diff [-s D] [--json]; exit 3 = changes */
 int cmd_lsp(int argc, char **argv);      /* cmd_lsp.c: stravc lsp (language server) */
+int cmd_rebase(int argc, char **argv);   /* cmd_rebase.c: stravc rebase [-s D] [--force] */
+int cmd_squash(int argc, char **argv);   /* cmd_squash.c: stravc squash [-s D] [--up-to V] */
 int cmd_pull(int argc, char **argv);     /* runtime side: strav-run pull (see runtime/) */
 
 /* cmd_opts.c: shared by the commands' getopt_long loops (opterr = 0, optstring starting "+:";

@@ -20,6 +20,8 @@ static const Command commands[] = {
     {"fmt", cmd_fmt, "rewrite .strav files in canonical form (--check: only report)"},
     {"generate", cmd_generate, "write a migration for the changes since the last one"},
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
+    {"rebase", cmd_rebase, "repair a forked migration history (two migrations, one parent)"},
+    {"squash", cmd_squash, "write a checkpoint migration covering the history up to a version"},
     {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
     {"lsp", cmd_lsp, "run the language server for editors (LSP on stdin/stdout)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},

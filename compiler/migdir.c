@@ -116,7 +116,7 @@ static json_t *strs(const char *const *v, size_t n)
 /* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
 static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char *version,
                           const char *message, uint64_t now_ms, const char *parent,
-                          char (*hashes)[65], const char *snap)
+                          char (*hashes)[65], const char *snap, json_t *extra)
 {
     json_t *o = json_object();
     char when[64];
@@ -168,6 +168,8 @@ static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char
     json_object_set_new(o, "nonTransactional", ntx);
     json_object_set_new(o, "destructive", strs(p->destructive, p->ndestructive));
     json_object_set_new(o, "irreversible", strs(p->irreversible, p->nirreversible));
+    if (extra)
+        json_object_update(o, extra);
     char *text = json_dumps(o, JSON_INDENT(2));
     if (!text)
         BUG("json_dumps failed");
@@ -196,7 +198,7 @@ void migdir_manifest(StrBuf *out, const Plan *p, const Model *m, const char *ver
     sb_reset(&sb);
     model_json_write_compact(&sb, m);
     sha256_buf(&sb, snap);
-    manifest_text(out, p, m, version, message, now_ms, parent, hashes, snap);
+    manifest_text(out, p, m, version, message, now_ms, parent, hashes, snap, NULL);
     sb_release(&sb);
     free(hashes);
 }
@@ -349,13 +351,16 @@ static bool sync_rel(Writer *w, const char *rel)
     return ok;
 }
 
-bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
-                  const char *message, uint64_t now_ms, const char *parent, Diag *d)
+/* Write <domdir>/<name>/ (a version, or a version's checkpoint) completely or not at all;
+ * extra: manifest members added after the standard ones (NULL: none). */
+static bool write_dir(const char *parent_dir, const char *name, const Model *m, const Plan *p,
+                      const char *version, const char *message, uint64_t now_ms,
+                      const char *parent, json_t *extra, Diag *d)
 {
     StrBuf domdir = SB_INIT, tmp = SB_INIT, final = SB_INIT, buf = SB_INIT;
-    sb_addf(&domdir, "%s/%s", migrations_dir, m->domain);
-    sb_addf(&tmp, "%s/.tmp-%s.%ld", domdir.buf, version, (long)getpid());
-    sb_addf(&final, "%s/%s", domdir.buf, version);
+    sb_adds(&domdir, parent_dir);
+    sb_addf(&tmp, "%s/.tmp-%s.%ld", domdir.buf, name, (long)getpid());
+    sb_addf(&final, "%s/%s", domdir.buf, name);
     char(*hashes)[65] = xcalloc(2 * p->nfiles + 1, sizeof *hashes);
     char snap[65];
     Writer w = {.root = -1, .root_path = tmp.buf, .lastdir = SB_INIT, .d = d};
@@ -385,7 +390,7 @@ bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, con
     }
     if (ok) {
         sb_reset(&buf);
-        manifest_text(&buf, p, m, version, message, now_ms, parent, hashes, snap);
+        manifest_text(&buf, p, m, version, message, now_ms, parent, hashes, snap, extra);
         ok = write_rel(&w, "manifest.json", &buf) && sync_rel(&w, "snapshot.json") &&
              sync_rel(&w, "manifest.json");
     }
@@ -420,5 +425,32 @@ bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, con
     sb_release(&tmp);
     sb_release(&final);
     sb_release(&buf);
+    return ok;
+}
+
+bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
+                  const char *message, uint64_t now_ms, const char *parent, Diag *d)
+{
+    StrBuf domdir = SB_INIT;
+    sb_addf(&domdir, "%s/%s", migrations_dir, m->domain);
+    bool ok = write_dir(domdir.buf, version, m, p, version, message, now_ms, parent, NULL, d);
+    sb_release(&domdir);
+    return ok;
+}
+
+bool migdir_write_checkpoint(const char *migrations_dir, const Model *m, const Plan *p,
+                             const char *version, const char *message, uint64_t now_ms,
+                             const char *const *covers, size_t ncovers, Diag *d)
+{
+    StrBuf vdir = SB_INIT;
+    sb_addf(&vdir, "%s/%s/%s", migrations_dir, m->domain, version);
+    json_t *extra = json_object(), *cp = json_object(), *arr = json_array();
+    for (size_t i = 0; i < ncovers; i++)
+        json_array_append_new(arr, json_string(covers[i]));
+    json_object_set_new(cp, "covers", arr);
+    json_object_set_new(extra, "checkpoint", cp);
+    bool ok = write_dir(vdir.buf, MIGDIR_CHECKPOINT, m, p, version, message, now_ms, NULL, extra, d);
+    json_decref(extra);
+    sb_release(&vdir);
     return ok;
 }

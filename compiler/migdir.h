@@ -37,4 +37,14 @@ void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const ch
 bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
                   const char *message, uint64_t now_ms, const char *parent, Diag *d);
 
+/* The checkpoint of a version (stravc squash, docs/history.md): <domain>/<version>/checkpoint/
+ * is a migration directory of its own whose up creates the version's whole snapshot from
+ * nothing; its manifest says "version": <version>, "parent": null and
+ * "checkpoint": {"covers": [every version up to and including <version>]}. A database that
+ * applied none of the covered versions before <version> applies it instead of them. */
+#define MIGDIR_CHECKPOINT "checkpoint"
+bool migdir_write_checkpoint(const char *migrations_dir, const Model *m, const Plan *p,
+                             const char *version, const char *message, uint64_t now_ms,
+                             const char *const *covers, size_t ncovers, Diag *d);
+
 #endif

@@ -65,17 +65,19 @@ _stravc()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} opts
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W "check model fmt generate diff pull lsp dump --help
-            --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "check model fmt generate diff rebase squash pull lsp
+            dump --help --version" -- "$cur")
         return
     fi
     _strav_optarg "$cur" "$prev" && return
     case ${COMP_WORDS[1]} in
-    check) opts="--schemas --scope --help" ;;
+    check) opts="--schemas --migrations --scope --help" ;;
     model) opts="--json --schemas --scope --help" ;;
     fmt) opts="--check --help" ;;
     generate) opts="--message --scope --schemas --migrations --allow-destructive --help" ;;
     diff) opts="--scope --schemas --migrations --json --database --help" ;;
+    rebase) opts="--scope --message --force --migrations --schemas --help" ;;
+    squash) opts="--scope --up-to --migrations --help" ;;
     pull) opts="--database --out --schemas --pg-schema --force" ;;
     lsp) opts="--help" ;;
     dump)

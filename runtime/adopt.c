@@ -321,6 +321,18 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     else if (ok)
         ok = introspect_schema_in_tx(c, scratch, want->schema, a, out, NULL, err);
     pg_exec(c, "ROLLBACK", NULL);
+    if (ok) /* what the server does not store: @backfill values and where each column is */
+        for (size_t i = 0; i < out->ntables; i++) {
+            const Table *wt = model_find_table(want, out->tables[i].name);
+            for (size_t k = 0; wt && k < out->tables[i].ncolumns; k++) {
+                Column *col = &out->tables[i].columns[k];
+                const Column *wc = table_find_column(wt, col->name);
+                if (wc) {
+                    col->backfill = wc->backfill;
+                    col->span = wc->span;
+                }
+            }
+        }
     if (ok) {
         out->domain = want->domain;
         out->schema = want->schema;

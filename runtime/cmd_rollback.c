@@ -51,6 +51,8 @@ int cmd_rollback(Ctx *c)
         if (c->o->step && n >= (size_t)c->o->step)
             break;
         const char *v = ledger_value(c, i, 0);
+        if (checkpoint_refuse_rollback(c, v))
+            goto out;
         const Migration *m = migset_find(&c->set, v);
         if (!m) {
             out_fail(c, "cannot roll back %s: its directory %s/%s is missing", v, c->set.root, v);

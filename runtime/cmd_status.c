@@ -168,6 +168,7 @@ int cmd_status(Ctx *c)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
+    checkpoint_status(c);
     status_drift(c);
     if (counts[5] && !c->o->json)
         printf("\nA run stopped in the middle of a migration: the next '%s migrate -s %s' (or "

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <linux/openat2.h>
 
+#include "history.h"
 #include "migdir.h"
 #include "sha256.h"
 #include "sqlsplit.h"
@@ -956,6 +957,15 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
         k++;
     }
     out->n = k;
+    /* a forked history (two versions with one parent, or a missing parent) is refused */
+    const char **hv = xcalloc(k + 1, sizeof *hv), **hc = xcalloc(k + 1, sizeof *hc);
+    for (size_t i = 0; i < k; i++) {
+        hv[i] = out->v[i].version;
+        hc[i] = out->v[i].checksum;
+    }
+    int hrc = history_verify(migrations_root, domain, hv, hc, k, cache_path, err);
+    free(hv);
+    free(hc);
     if (cache_path && (changed || hits != ci.n)) {
         /* write the new cache atomically; a failure only costs speed next time */
         StrBuf tmp = SB_INIT;
@@ -976,7 +986,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     free(job.hit);
     free(ci.buf);
     free(ci.lines);
-    return 0;
+    return hrc;
 }
 
 char *migset_newest_schema(const char *migrations_root, const char *domain, const MigScan *scan,

@@ -1,7 +1,9 @@
 /*
  * migset.h - the migration directories of one domain as strav-run reads them
  * (docs/migration-format.md): versions, manifests, the files of executionOrder and their
- * SHA-256 check (every entry of the files map, snapshot.json included), and domain discovery. Nothing here talks to the database.
+ * SHA-256 check (every entry of the files map, snapshot.json included), the history check
+ * (history_verify: a forked history fails the load), and domain discovery. Nothing here talks
+ * to the database.
  */
 #ifndef STRAV_MIGSET_H
 #define STRAV_MIGSET_H
@@ -53,8 +55,9 @@ void migset_scan_release(MigScan *s);
 
 /* Read and verify every version directory under <migrations_root>/<domain> (a missing folder
  * means no versions). Problems with one version are recorded in its ->problem, not returned;
- * -1 only when the folder cannot be listed. File contents are not kept, and a version taken
- * from the verification cache has no file lists (up, down): migset_load_sql fills both.
+ * -1 only when the folder cannot be listed or the history forks (err says which). File
+ * contents are not kept, and a version taken from the verification cache has no file lists
+ * (up, down): migset_load_sql fills both.
  * cache_path, when not NULL, names a verification cache (git's index trick): a version whose
  * manifest and files have the same inode, size, mtime and ctime as when they last verified is
  * taken from the cache without reading or hashing; the cache is rewritten when it changed. */

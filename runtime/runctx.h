@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "base.h"
+#include "checkpoint.h"
 #include "ledger.h"
 #include "migset.h"
 #include "pg.h"
@@ -46,6 +47,7 @@ typedef struct Ctx {
     int *order;        /* row of applied for the i-th version in version order */
     json_t *out;       /* --json result object */
     int db_rc;         /* db_prepare's result */
+    Checkpoint cp;     /* checkpoint_resolve: the path through a squashed history */
 } Ctx;
 
 #define RED    "\033[31m"

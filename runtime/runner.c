@@ -231,7 +231,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
         out_fail(&c, "%s", sb_str(&err));
         goto out;
     }
-    if (c.db_rc != 0)
+    if (c.db_rc != 0 || checkpoint_resolve(&c) != 0)
         goto out;
     rc = run_command(&c);
 out:
@@ -246,6 +246,7 @@ out:
     free(c.order);
     pg_close(c.conn);
     migset_release(&c.set);
+    checkpoint_release(&c.cp);
     migset_scan_release(&scan);
     free(c.schema);
     free(c.table);
