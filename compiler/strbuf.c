@@ -4,10 +4,13 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void strav_bug(const char *file, int line, const char *fmt, ...)
 {
@@ -132,31 +135,53 @@ void sb_release(StrBuf *sb)
 
 int read_file_max(const char *path, StrBuf *out, size_t max_len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* Only a regular file, read up to the size it has when opened: a FIFO would block (opened
+     * without blocking, then refused), /dev/zero or a growing file would never end. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return -1;
+    }
+    size_t size = (size_t)st.st_size;
+    if (max_len && size > max_len) {
+        close(fd);
+        errno = EFBIG;
+        return -1;
+    }
     size_t start = out->len;
-    char chunk[65536];
-    size_t n;
+    sb_grow(out, size + 1);
     int err = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (max_len && out->len - start + n > max_len) {
-            err = EFBIG;
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, out->buf + start + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno ? errno : EIO;
             break;
         }
-        sb_add(out, chunk, n);
+        if (n == 0)
+            break; /* shrank while read: what is there */
+        got += (size_t)n;
     }
-    if (!err && ferror(f))
-        err = errno ? errno : EIO;
-    fclose(f);
+    close(fd);
     if (err) {
         out->len = start;
-        if (out->buf)
-            out->buf[start] = '\0';
+        out->buf[start] = '\0';
         errno = err;
         return -1;
     }
-    sb_grow(out, 1); /* NUL-terminated even when the file is empty */
+    out->len = start + got;
     out->buf[out->len] = '\0';
     return 0;
 }

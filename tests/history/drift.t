@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # drift.t - issue 12 §3: during development `strav db:drift` against a schema that adds a NOT
 # NULL column with @backfill shows the plan (add nullable, backfill, set NOT NULL) and exits 3
-# like any other difference; without @backfill the error names the schema file and line.
+# like any other difference; without @backfill the plan holds the guarded add (it applies to an
+# empty table and stops on a populated one, naming the row count).
 cd "$(dirname "$0")/../.."
 . tests/e2e/lib.sh
 project driftbf
@@ -31,6 +32,6 @@ entity user {
 }
 S
 run "$STRAV" db:drift
-is "$RC" 1 "without @backfill the drift check reports an error"
-ok 'grep -q "user.strav:3:" <<<"$OUT"' "naming the schema file and line"
+is "$RC" 3 "without @backfill the drift check shows the plan too (exit 3)"
+ok 'grep -q "give it a default or @backfill" <<<"$OUT"' "whose add is guarded: it stops on a populated table with that advice"
 done_testing
