@@ -16,6 +16,14 @@ int cmd_generate(int argc, char **argv); /* cmd_generate.c: stravc generate -m M
 int cmd_diff(int argc, char **argv);     /* cmd_generate.c: stravc diff [-s D] [--json]; exit 3 = changes */
 int cmd_pull(int argc, char **argv);     /* runtime side: strav-run pull (see runtime/) */
 
+/* generate's lint step (the linter lives in runtime/lint_cmd.c, which the compiler may not
+ * call): main.c sets it. Given one domain's plan, it prints the findings and returns the
+ * manifest's "lint" value as JSON text (malloc'd) or NULL. NULL hook: no lint. */
+struct Model;
+struct Plan;
+extern char *(*cmd_generate_lint)(const struct Model *old_m, const struct Model *new_m,
+                                  const struct Plan *p);
+
 /* cmd_opts.c: shared by the commands' getopt_long loops. cmd_opt_other handles an option the
  * command's switch does not: 'h' prints usage on stdout and gives 0, anything else is a usage
  * error (message and usage on stderr) and gives 2. cmd_opt_extra reports argv[optind], when

@@ -7,6 +7,7 @@
 
 #include "adopt.h"
 #include "commands.h"
+#include "lint.h"
 
 typedef struct Command {
     const char *name;
@@ -20,6 +21,7 @@ static const Command commands[] = {
     {"fmt", cmd_fmt, "rewrite .strav files in canonical form (--check: only report)"},
     {"generate", cmd_generate, "write a migration for the changes since the last one"},
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
+    {"lint", lint_main, "check the pending change or a migration (--migration DIR) for risks"},
     {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
 };
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
         puts("stravc 0.1");
         return 0;
     }
+    cmd_generate_lint = lint_generate_hook;
     /* diff against a live database instead of the last snapshot: the drift check */
     if (!strcmp(argv[1], "diff"))
         for (int i = 2; i < argc; i++)
