@@ -11,6 +11,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "diag.h"
@@ -244,27 +245,32 @@ static bool rel_ok(const char *rel)
     return true;
 }
 
-/* The snapshot of the version before dir (a sibling with a smaller version name), if any. */
+/* The snapshot of the latest version before dir (a sibling with a smaller version name) that
+ * has one: the old types and enum values, as far as the generator knew them. */
 static bool load_previous(Arena *a, const char *dir, Model *old)
 {
     char *d1 = strdup(dir), *d2 = strdup(dir);
     char *me = basename(d1), *parent = dirname(d2);
     bool found = false;
+    StrBuf path = SB_INIT;
     char *best = NULL;
     DIR *dh = migdir_version_name(me) ? opendir(parent) : NULL;
     struct dirent *de;
     while (dh && (de = readdir(dh))) {
-        if (!migdir_version_name(de->d_name) || migdir_version_cmp(de->d_name, me) >= 0)
+        if (!migdir_version_name(de->d_name) || migdir_version_cmp(de->d_name, me) >= 0 ||
+            (best && migdir_version_cmp(de->d_name, best) <= 0))
             continue;
-        if (!best || migdir_version_cmp(de->d_name, best) > 0) {
-            free(best);
-            best = strdup(de->d_name);
-        }
+        sb_reset(&path);
+        sb_addf(&path, "%s/%s/snapshot.json", parent, de->d_name);
+        if (access(path.buf, R_OK))
+            continue;
+        free(best);
+        best = strdup(de->d_name);
     }
     if (dh)
         closedir(dh);
     if (best) {
-        StrBuf path = SB_INIT;
+        sb_reset(&path);
         sb_addf(&path, "%s/%s/snapshot.json", parent, best);
         char *text = read_text(path.buf);
         if (text) {
@@ -274,8 +280,8 @@ static bool load_previous(Arena *a, const char *dir, Model *old)
             diag_release(&d);
             free(text);
         }
-        sb_release(&path);
     }
+    sb_release(&path);
     free(best);
     free(d1);
     free(d2);

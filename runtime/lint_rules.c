@@ -361,7 +361,14 @@ static void alter_type(const LStmt *st, const char *table, const char *col, size
                      "narrowing %s to %s fails (or loses precision) on existing values that do "
                      "not fit",
                      sb_str(&a), sb_str(&b));
-        if (complex_using || rewrites(&ot_, &nt))
+        bool rebuilt = nt.kind == TY_ENUM && nt.enum_name &&
+                       lint_names_has(&st->l->renamed_types, nt.enum_name);
+        if (rebuilt)
+            lint_add(st, "SL301", table, col,
+                     "converting the column to the recreated enum type %s rewrites the whole "
+                     "table and its indexes under an ACCESS EXCLUSIVE lock",
+                     sb_str(&b));
+        else if (complex_using || rewrites(&ot_, &nt))
             lint_add(st, "SL301", table, col,
                      "changing %s to %s rewrites the whole table and its indexes under an ACCESS "
                      "EXCLUSIVE lock",
@@ -528,8 +535,11 @@ static void alter_table(const LStmt *st, size_t i)
             lock_check(st, table, "ALTER TABLE ... RENAME");
             return;
         }
-        if (lt_kw(st, i, "constraint"))
+        if (lt_kw(st, i, "constraint")) {
+            if (!fresh)
+                lock_check(st, table, "ALTER TABLE ... RENAME CONSTRAINT");
             return;
+        }
         if (lt_kw(st, i, "column"))
             i++;
         if (lt_ident(st, i) && lt_kw(st, i + 1, "to") && lt_ident(st, i + 2) && !fresh) {
