@@ -134,7 +134,6 @@ static json_t *strs(const char *const *v, size_t n)
     return a;
 }
 
-/* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
 static const char *manifest_lint; /* migdir_manifest_lint */
 
 void migdir_manifest_lint(const char *json)
@@ -142,6 +141,7 @@ void migdir_manifest_lint(const char *json)
     manifest_lint = json;
 }
 
+/* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
 static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char *version,
                           const char *message, uint64_t now_ms, const char *parent,
                           char (*hashes)[65], const char *snap)

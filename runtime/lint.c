@@ -31,7 +31,7 @@ const LintRule lint_rules[] = {
     {"SL402", LINT_WARNING, "blocking-lock", "foreign-key-validating-scan"},
     {"SL403", LINT_WARNING, "blocking-lock", "check-validating-scan"},
     {"SL404", LINT_WARNING, "blocking-lock", "drop-index-not-concurrent"},
-    {"SL405", LINT_WARNING, "blocking-lock", "access-exclusive-without-lock-timeout"},
+    {"SL405", LINT_INFO, "blocking-lock", "access-exclusive-without-lock-timeout"},
     {"SL501", LINT_WARNING, "backward-incompatible", "drop-table-in-use"},
     {"SL502", LINT_WARNING, "backward-incompatible", "drop-column-in-use"},
     {"SL503", LINT_WARNING, "backward-incompatible", "rename-table"},
@@ -345,12 +345,20 @@ static const char *sev_name(LintSeverity s)
 
 bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json)
 {
+    return lint_report_min(out, ls, nls, json, LINT_INFO, true);
+}
+
+bool lint_report_min(FILE *out, const Lint *const *ls, size_t nls, bool json, LintSeverity min,
+                     bool suppressed)
+{
     bool failed = false;
-    size_t nerr = 0, nwarn = 0, nsup = 0, total = 0;
+    size_t nerr = 0, nwarn = 0, ninfo = 0, nsup = 0, total = 0;
     json_t *arr = json ? json_array() : NULL;
     for (size_t k = 0; k < nls; k++) {
         for (size_t i = 0; i < ls[k]->n; i++) {
             const LintFinding *f = &ls[k]->f[i];
+            if (f->rule->sev > min || (f->reason && !suppressed))
+                continue;
             total++;
             if (f->reason)
                 nsup++;
@@ -358,6 +366,8 @@ bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json)
                 nerr++, failed = true;
             else if (f->rule->sev == LINT_WARNING)
                 nwarn++;
+            else
+                ninfo++;
             if (json) {
                 json_t *o = json_object();
                 json_object_set_new(o, "code", json_string(f->rule->code));
@@ -391,9 +401,9 @@ bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json)
         free(s);
         json_decref(root);
     } else if (total) {
-        fprintf(out, "lint: %zu error%s, %zu warning%s, %zu suppressed\n", nerr,
-                nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s", nsup);
-    } else {
+        fprintf(out, "lint: %zu error%s, %zu warning%s, %zu info, %zu suppressed\n", nerr,
+                nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s", ninfo, nsup);
+    } else if (min == LINT_INFO) {
         fputs("lint: no findings\n", out);
     }
     return failed;

@@ -70,12 +70,18 @@ void lint_sql(Lint *l, const char *file, const char *sql);
 /* Print the findings: one line each (text) or {"findings": [...]} (json). Returns whether an
  * error-level finding is not suppressed. */
 bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json);
+/* The same for the findings of severity min or higher, suppressed ones only if asked; prints
+ * nothing at all (not even a summary line) in text mode when none is left, unless min is
+ * LINT_INFO. */
+bool lint_report_min(FILE *out, const Lint *const *ls, size_t nls, bool json, LintSeverity min,
+                     bool suppressed);
 
 /* stravc lint [-s DOMAIN] [--json] [--schemas DIR] [--migrations DIR] | --migration DIR.
  * Exit 0 clean, 1 an unsuppressed error (or a failure), 2 usage. */
 int lint_main(int argc, char **argv);
 
-/* generate's hook: lint the plan of one domain (old -> new), print the findings on stderr and
+/* generate's hook: lint the plan of one domain (old -> new), print the unsuppressed warnings
+ * and errors on stderr (so a change with none prints the seed's lines only), and
  * return the manifest's "lint" value (JSON text, malloc'd: the suppressed findings and their
  * reasons) or NULL when nothing was suppressed. */
 char *lint_generate_hook(const Model *old_m, const Model *new_m, const Plan *p);

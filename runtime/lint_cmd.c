@@ -153,8 +153,7 @@ char *lint_generate_hook(const Model *old_m, const Model *new_m, const Plan *p)
     lint_init(&l, old_m);
     lint_plan(&l, p, new_m, new_m->domain);
     const Lint *one = &l;
-    if (l.n)
-        lint_report(stderr, &one, 1, false);
+    lint_report_min(stderr, &one, 1, false, LINT_WARNING, false);
     json_t *arr = json_array();
     for (size_t i = 0; i < l.n; i++) {
         if (!l.f[i].reason)

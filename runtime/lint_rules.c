@@ -50,7 +50,8 @@ static void lock_check(const LStmt *st, const char *table, const char *what)
     if (!seen)
         lint_add(st, "SL405", table, NULL,
                  "%s takes an ACCESS EXCLUSIVE lock with no lock_timeout set: while it waits "
-                 "for the lock every other query on the table queues behind it",
+                 "for the lock every other query on the table queues behind it (strav migrate "
+                 "--lock-timeout sets one)",
                  what);
 }
 
