@@ -3,6 +3,8 @@
 #   make check           build and run the whole test suite (tests/run)
 #   make SAN=address,undefined check     the same under ASan/UBSan
 #   make WERROR=1        warnings are errors (CI)
+#   make install PREFIX=/usr DESTDIR=/tmp/pkg   programs, man pages (scdoc), completion
+#   make man             build the man pages into $(BUILD)/man
 # Sources are found by wildcard: compiler/*.c (main.c is stravc's main), runtime/*.c
 # (main.c is strav-run's, strav_main.c is the front command's), tests/unit/test_*.c.
 
@@ -114,3 +116,45 @@ demo: all
 	scripts/demo.sh
 
 .PHONY: demo
+
+# Man pages: docs/man/*.scd (scdoc source) -> $(BUILD)/man/NAME.SECTION.
+MAN_SRCS  := $(wildcard docs/man/*.scd)
+MAN_PAGES := $(MAN_SRCS:docs/man/%.scd=$(BUILD)/man/%)
+
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(@D)
+	$(QGEN)scdoc < $< > $@.tmp && mv $@.tmp $@
+
+man: $(MAN_PAGES)
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the three programs, their man pages, bash and
+# zsh completion, the Vim syntax files. strav finds stravc next to itself, so they share bindir.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+INSTALL ?= install
+
+install: $(BUILD)/stravc $(BUILD)/strav-run $(BUILD)/strav $(MAN_PAGES)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/vendor-completions \
+	    $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect
+	$(INSTALL) -m 755 $(BUILD)/stravc $(BUILD)/strav-run $(BUILD)/strav $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(filter %.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(filter %.5,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man5/
+	for p in strav stravc strav-run; do \
+	    $(INSTALL) -m 644 completions/strav.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/$$p; \
+	done
+	$(INSTALL) -m 644 completions/_strav $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_strav
+	$(if $(wildcard editors/vim/syntax/strav.vim),$(INSTALL) -m 644 editors/vim/syntax/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax/)
+	$(if $(wildcard editors/vim/ftdetect/strav.vim),$(INSTALL) -m 644 editors/vim/ftdetect/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect/)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,stravc strav-run strav) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,strav.1 stravc.1 strav-run.1) \
+	    $(DESTDIR)$(MANDIR)/man5/strav-language.5 \
+	    $(addprefix $(DESTDIR)$(DATADIR)/bash-completion/completions/,strav stravc strav-run) \
+	    $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_strav \
+	    $(DESTDIR)$(DATADIR)/vim/vimfiles/syntax/strav.vim $(DESTDIR)$(DATADIR)/vim/vimfiles/ftdetect/strav.vim
+
+.PHONY: man install uninstall

@@ -57,7 +57,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
             o->schemas = optarg;
@@ -67,8 +67,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
             break;
         case 'j':
             if (!allow_json) {
-                fprintf(stderr, "stravc: error: unknown option '--json'\n%s", usage);
-                return 2;
+                return cmd_usage_error(argv[0], "unknown option '--json'");
             }
             o->json = true;
             break;
@@ -135,7 +134,7 @@ int cmd_model(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (!o.json) {
-        fprintf(stderr, "stravc: error: 'stravc model' needs --json\n%s", model_usage);
+        cmd_usage_error("model", "--json is required (the only output format)");
         return 2;
     }
     Arena a;

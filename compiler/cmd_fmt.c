@@ -172,18 +172,11 @@ int cmd_fmt(int argc, char **argv)
     bool check = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            check = true;
-            break;
-        case 'h':
-            fputs(fmt_usage, stdout);
-            return 0;
-        default:
-            fputs(fmt_usage, stderr);
-            return 2;
-        }
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+        if (c != 'c')
+            return cmd_opt_other(c, argv, fmt_usage);
+        check = true;
     }
     if (optind == argc)
         return fmt_path("database/schemas", check, false);
@@ -231,10 +224,8 @@ int cmd_dump(int argc, char **argv)
         fputs(dump_usage, stdout);
         return 0;
     }
-    if (argc != 3 || (strcmp(argv[1], "tokens") != 0 && strcmp(argv[1], "ast") != 0)) {
-        fputs(dump_usage, stderr);
-        return 2;
-    }
+    if (argc != 3 || (strcmp(argv[1], "tokens") != 0 && strcmp(argv[1], "ast") != 0))
+        return cmd_usage_error("dump", "expected 'tokens' or 'ast' and one FILE");
     Source *src = source_load(argv[2]);
     if (!src) {
         fprintf(stderr, "stravc: error: cannot open '%s': %s\n", argv[2], strerror(errno));

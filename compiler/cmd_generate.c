@@ -81,7 +81,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:m:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
             o->schemas = optarg;
@@ -114,16 +114,13 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
     if (cmd_opt_extra(argc, argv, usage))
         return 2;
     if (generate && (!o->message || !*o->message)) {
-        fprintf(stderr, "stravc: error: a message is required (-m MESSAGE)\n%s", usage);
-        return 2;
+        return cmd_usage_error(argv[0], "a message is required (-m MESSAGE)");
     }
     if (generate && (o->old_json || o->json)) {
-        fprintf(stderr, "stravc: error: --json and --old-json are diff options\n%s", usage);
-        return 2;
+        return cmd_usage_error(argv[0], "--json and --old-json are diff options");
     }
     if (!o->new_json != !o->old_json && !(o->new_json && !o->old_json)) {
-        fprintf(stderr, "stravc: error: --old-json needs --new-json\n%s", usage);
-        return 2;
+        return cmd_usage_error(argv[0], "--old-json needs --new-json");
     }
     return -1;
 }

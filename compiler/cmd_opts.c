@@ -1,11 +1,42 @@
 /*
  * cmd_opts.c - the parts of option parsing every stravc command with getopt_long shares
- * (commands.h): -h and the two usage errors, spelled once so they read the same everywhere.
+ * (commands.h): -h and the usage errors, spelled once so they read the same everywhere:
+ *   stravc: CMD: unknown option '--x'
+ *   Try 'stravc CMD --help'.
+ * and exit status 2. The commands call getopt_long with opterr = 0 and an optstring that
+ * starts with "+:" so a missing argument comes back as ':' and an unknown option as '?'.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "commands.h"
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "stravc: %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'stravc %s --help'.\n", cmd);
+    va_end(ap);
+    return 2;
+}
+
+/* The option as the user wrote it, without an "=value": "--scope", "-s". */
+static void option_text(char *buf, size_t cap, char **argv, int c)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    if (arg && !strncmp(arg, "--", 2) && (c == ':' || optopt == 0 || strchr(arg, '='))) {
+        size_t n = strcspn(arg, "=");
+        snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), arg);
+    } else if (optopt > 0 && optopt < 128) {
+        snprintf(buf, cap, "-%c", optopt);
+    } else {
+        snprintf(buf, cap, "%s", arg ? arg : "?");
+    }
+}
 
 int cmd_opt_other(int c, char **argv, const char *usage)
 {
@@ -13,15 +44,21 @@ int cmd_opt_other(int c, char **argv, const char *usage)
         fputs(usage, stdout);
         return 0;
     }
-    fprintf(stderr, "stravc: error: unknown or incomplete option '%s'\n%s", argv[optind - 1],
-            usage);
-    return 2;
+    char opt[128];
+    option_text(opt, sizeof opt, argv, c);
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (c == ':')
+        return cmd_usage_error(argv[0], "option '%s' needs an argument", opt);
+    if (!strncmp(arg, "--", 2) && strchr(arg, '=') && optopt != 0)
+        return cmd_usage_error(argv[0], "option '%s' takes no argument", opt);
+    return cmd_usage_error(argv[0], "unknown option '%s'", opt);
 }
 
 bool cmd_opt_extra(int argc, char **argv, const char *usage)
 {
+    UNUSED(usage);
     if (optind >= argc)
         return false;
-    fprintf(stderr, "stravc: error: unexpected argument '%s'\n%s", argv[optind], usage);
+    cmd_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
     return true;
 }

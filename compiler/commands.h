@@ -14,6 +14,7 @@ int cmd_fmt(int argc, char **argv);      /* cmd_fmt.c: stravc fmt [--check] */
 int cmd_dump(int argc, char **argv);     /* cmd_fmt.c: stravc dump tokens|ast FILE */
 int cmd_generate(int argc, char **argv); /* cmd_generate.c: stravc generate -m MSG [-s D] */
 int cmd_diff(int argc, char **argv);     /* cmd_generate.c: stravc diff [-s D] [--json]; exit 3 = changes */
+int cmd_lsp(int argc, char **argv);      /* cmd_lsp.c: stravc lsp (language server) */
 int cmd_pull(int argc, char **argv);     /* runtime side: strav-run pull (see runtime/) */
 
 /* generate's lint step (the linter lives in runtime/lint_cmd.c, which the compiler may not
@@ -24,11 +25,15 @@ struct Plan;
 extern char *(*cmd_generate_lint)(const struct Model *old_m, const struct Model *new_m,
                                   const struct Plan *p);
 
-/* cmd_opts.c: shared by the commands' getopt_long loops. cmd_opt_other handles an option the
- * command's switch does not: 'h' prints usage on stdout and gives 0, anything else is a usage
- * error (message and usage on stderr) and gives 2. cmd_opt_extra reports argv[optind], when
- * there is one left after the options and positionals, as a usage error and returns true. */
+/* cmd_opts.c: shared by the commands' getopt_long loops (opterr = 0, optstring starting "+:";
+ * argv[0] is the command's name). cmd_opt_other handles an option the command's switch does
+ * not: 'h' prints usage on stdout and gives 0; ':' (missing argument) and anything else are
+ * usage errors and give 2. cmd_opt_extra reports argv[optind], when there is one left after
+ * the options and positionals, as a usage error and returns true. cmd_usage_error prints
+ * "stravc: CMD: <message>" and "Try 'stravc CMD --help'." on stderr and returns 2: the one
+ * spelling of every stravc usage error. */
 int cmd_opt_other(int c, char **argv, const char *usage);
 bool cmd_opt_extra(int argc, char **argv, const char *usage);
+int cmd_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 #endif

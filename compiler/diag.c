@@ -105,6 +105,18 @@ bool diag_full(const Diag *d)
     return d->nerrors >= d->max_errors;
 }
 
+size_t diag_size(const Diag *d)
+{
+    return d->n;
+}
+
+DiagView diag_view(const Diag *d, size_t i)
+{
+    const DiagItem *it = &d->items[i];
+    DiagView v = { it->level, it->span, it->located, it->msg, it->parent };
+    return v;
+}
+
 /* Sort key of an item: that of its parent diagnostic, then its own sequence. */
 static const DiagItem *sort_items;
 

@@ -38,6 +38,19 @@ bool diag_full(const Diag *d); /* true once max_errors errors were collected */
  * diagnostic. color: use ANSI colours. Clears the list. */
 void diag_flush(Diag *d, FILE *out, bool color);
 
+/* Read access for consumers that render diagnostics themselves (the LSP server, lsp.c):
+ * the items in insertion order; parent is the diagnostic a note belongs to (its own index for
+ * errors and warnings). located is false for diag_global ones. */
+typedef struct DiagView {
+    DiagLevel level;
+    Span span;
+    bool located;
+    const char *msg;
+    size_t parent;
+} DiagView;
+size_t diag_size(const Diag *d);
+DiagView diag_view(const Diag *d, size_t i);
+
 /* Program name used for location-less diagnostics (default "stravc"). */
 extern const char *diag_progname;
 

@@ -410,9 +410,16 @@ static void diff_enums(Ctx *c)
                         is_old = true;
                 if (is_old)
                     continue;
+                /* IF NOT EXISTS: a resumed run may repeat the statement (docs/runtime.md);
+                 * not when an old value of that name is renamed away after this file runs,
+                 * where skipping would lose the value */
+                bool clash = false;
+                for (size_t q = 0; q < o->nvalues; q++)
+                    if (!strcmp(o->values[q].name, v))
+                        clash = true;
                 sb_adds(&c->up, "ALTER TYPE ");
                 sql_ident(&c->up, o->name);
-                sb_adds(&c->up, " ADD VALUE ");
+                sb_adds(&c->up, clash ? " ADD VALUE " : " ADD VALUE IF NOT EXISTS ");
                 sql_literal(&c->up, v);
                 /* anchor: previous value in new order, else the first old value after it */
                 const char *anchor = NULL;
@@ -440,7 +447,7 @@ static void diff_enums(Ctx *c)
             if (modified) {
                 enum_rebuild(&c->down, o->name, oldnames, o->nvalues, o->comment, om, o->name);
                 what_obj(&c->what, "add values to enum", n->name, NULL);
-                op(c, SEC_ENUMS, NULL);
+                op(c, SEC_ENUM_VALUES, NULL);
                 c->p->enums_non_tx = true;
                 StrBuf w = SB_INIT;
                 what_obj(&w, "remove added values of enum", n->name, NULL);

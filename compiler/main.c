@@ -23,6 +23,7 @@ static const Command commands[] = {
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
     {"lint", lint_main, "check the pending change or a migration (--migration DIR) for risks"},
     {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
+    {"lsp", cmd_lsp, "run the language server for editors (LSP on stdin/stdout)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
 };
 
@@ -59,7 +60,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "stravc: error: unknown command '%s'\n", argv[1]);
-    usage(stderr);
+    fprintf(stderr, "stravc: unknown command '%s'\nTry 'stravc --help'.\n", argv[1]);
     return 2;
 }

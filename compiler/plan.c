@@ -81,9 +81,10 @@ const char *plan_table_dir(Arena *a, const char *table)
     return r;
 }
 
-static const char *const sec_dir[SEC__COUNT] = {"enums", "indexes", "constraints", "tables",
-                                                "constraints", "indexes", "enums"};
-static const char *const sec_stem[SEC__COUNT] = {"", "drop_", "drop_", "", "", "", "drop_"};
+static const char *const sec_dir[SEC__COUNT] = {"enums", "enums", "indexes", "constraints",
+                                                "tables", "constraints", "indexes", "enums"};
+static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "drop_", "drop_", "", "",
+                                                 "", "drop_"};
 
 static size_t name_hash(const char *s)
 {
@@ -137,7 +138,10 @@ void plan_finish(Plan *p)
                     f->up_path = arena_printf(p->a, "%s/%sup.sql", sec_dir[s], sec_stem[s]);
                     f->down_path = arena_printf(p->a, "%s/%sdown.sql", sec_dir[s], sec_stem[s]);
                 }
-                f->non_tx = s == SEC_ENUMS && p->enums_non_tx;
+                /* ADD VALUE cannot be used in the transaction that adds it: its own file, run
+                 * outside the batch transaction, idempotent (IF NOT EXISTS) so a resumed run
+                 * may repeat it */
+                f->non_tx = s == SEC_ENUM_VALUES;
             }
             PlanFile *f = &p->files[*where];
             if (!(f->nops & (f->nops - 1))) /* 0, 1, 2, 4, ...: grow by doubling */

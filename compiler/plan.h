@@ -5,7 +5,9 @@
  *
  * Files run in this order on up (down runs the reverse order, each file's down.sql holding the
  * inverses of its ops in reverse order, so down is the exact inverse of up):
- *   enums/up.sql            enum creates, value additions, value and enum renames, comments
+ *   enums/add_values_up.sql enum value additions (ADD VALUE IF NOT EXISTS, named as before any
+ *                           rename): the only non-transactional file, nothing else in it
+ *   enums/up.sql            enum creates, value and enum renames, comments
  *   indexes/drop_up.sql     dropped or changed indexes
  *   constraints/drop_up.sql dropped or changed FKs, primary keys, uniques, checks
  *   tables/<t>/up.sql       per table: drops (referencing first), changes, creates (referenced first)
@@ -21,7 +23,7 @@
 
 /* ORDER SECTION: the up execution order above. */
 typedef enum Section {
-    SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
+    SEC_ENUM_VALUES, SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
     SEC_ENUM_DROPS, SEC__COUNT
 } Section;
 
@@ -57,7 +59,7 @@ typedef struct Plan {
     size_t ndestructive, capdestructive;
     const char **irreversible; /* changes whose down cannot restore the previous state */
     size_t nirreversible, capirreversible;
-    bool enums_non_tx;         /* enums/up.sql adds enum values */
+    bool enums_non_tx;         /* enums/add_values_up.sql exists */
     PlanSummary summary;
 } Plan;
 

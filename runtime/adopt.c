@@ -590,8 +590,8 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
     pg_result_free(r);
     sb_reset(&sql);
     sb_addf(&sql,
-            "INSERT INTO %s (version, batch, checksum, duration_ms, message)"
-            " VALUES ($1, $2, $3, 0, $4) ON CONFLICT (version) DO NOTHING RETURNING 1",
+            "INSERT INTO %s (version, batch, checksum, duration_ms, message, state)"
+            " VALUES ($1, $2, $3, 0, $4, 'baselined') ON CONFLICT (version) DO NOTHING RETURNING 1",
             qt.buf);
     char bstr[32];
     snprintf(bstr, sizeof bstr, "%ld", batch);

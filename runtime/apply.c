@@ -1,7 +1,10 @@
 /*
- * apply.c - running a batch: every executionOrder file of the versions in one transaction, the
- * tracking rows, ROLLBACK and the seed's lines on failure, non-transactional files on their own
- * (statement by statement), and server errors mapped to file:line:col. See runctx.h.
+ * apply.c - the step executor: runs the steps (steps.c) of the versions of a batch up, or of a
+ * rollback down. Transactional steps share one transaction; before a non-transactional
+ * statement it commits with the progress rows, runs the statement on its own and records its
+ * progress right after it, so a run that stops anywhere resumes at the first unfinished step.
+ * Server errors are mapped to file:line:col, and a failure says exactly what is committed (or
+ * that a COMMIT's outcome is unknown). Writes through out.c only. See runctx.h.
  */
 #include "runctx.h"
 
@@ -14,7 +17,6 @@
 #include "sqlsplit.h"
 
 /* ---- running SQL ------------------------------------------------------------------------- */
-
 /* Print a failed statement as file:line:col with the server's fields. */
 static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const char *text,
                              size_t text_off, const PgError *e, bool down)
@@ -49,7 +51,15 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
             line += l0 - 1;
         }
     }
-    if (line)
+    if (!line && text && f->sql) { /* no position: the line where the statement starts */
+        size_t i = text_off;
+        while (f->sql[i] == ' ' || f->sql[i] == '\t' || f->sql[i] == '\n' || f->sql[i] == '\r')
+            i++;
+        int l = 1;
+        for (size_t k = 0; k < i && f->sql[k]; k++)
+            l += f->sql[k] == '\n';
+        fprintf(stderr, "%s/%s:%d: error: %s\n", m->dir, f->rel, l, e->message);
+    } else if (line)
         fprintf(stderr, "%s/%s:%d:%d: error: %s\n", m->dir, f->rel, line, column, e->message);
     else
         fprintf(stderr, "%s/%s: error: %s\n", m->dir, f->rel, e->message);
@@ -62,50 +72,14 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
 }
 
 
-/* A non-transactional file: each statement on its own, outside any transaction. */
-static int run_nontx(Ctx *c, const Migration *m, const MigFile *f, bool down)
-{
-    PgError e = PG_ERROR_INIT;
-    const char *p[] = { c->qschema.buf };
-    if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p,
-                 &e) != 0) {
-        report_sql_error(c, m, f, NULL, 0, &e, down);
-        pg_error_release(&e);
-        return -1;
-    }
-    size_t *st;
-    size_t n = sqlsplit_statements(f->sql, &st);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        size_t a = st[2 * i], b = st[2 * i + 1];
-        char *stmt = xmalloc(b - a + 1);
-        memcpy(stmt, f->sql + a, b - a);
-        stmt[b - a] = '\0';
-        if (pg_exec(c->conn, stmt, &e) != 0) {
-            report_sql_error(c, m, f, stmt, a, &e, down);
-            rc = -1;
-        }
-        free(stmt);
-    }
-    free(st);
-    pg_error_release(&e);
-    pg_exec(c->conn, "RESET search_path", NULL);
-    return rc;
-}
-
-
-
-/* Apply migrations list[0..n) as batch `batch`. Transactional files of all of them share one
- * transaction; a non-transactional file commits what came before it (the atomicity boundary)
- * and runs on its own. On failure the open transaction is rolled back and the seed's lines are
- * printed. 0 or -1. */
 /* Statements waiting to be sent in one pipeline, with where each came from. */
 typedef struct Queued {
     char *sql;              /* owned */
     int nparams;
-    const char *params[5];  /* point into the Migration / apply_batch's frame */
+    const char *params[7];  /* point into the Migration, the Exec or own[] */
+    char *own[2];           /* owned parameter strings (step numbers) */
     const Migration *m;
-    const MigFile *f;       /* NULL for the tracking row */
+    const MigFile *f;       /* NULL for a tracking row */
     size_t off;             /* byte offset of the statement in f->sql */
 } Queued;
 
@@ -125,8 +99,11 @@ static void q_push(Queue *q, Queued it)
 
 static void q_clear(Queue *q)
 {
-    for (size_t i = 0; i < q->n; i++)
+    for (size_t i = 0; i < q->n; i++) {
         free(q->v[i].sql);
+        free(q->v[i].own[0]);
+        free(q->v[i].own[1]);
+    }
     q->n = 0;
 }
 
@@ -137,7 +114,7 @@ static void q_file(Queue *q, const Migration *m, const MigFile *f)
     size_t n = sqlsplit_statements(f->sql, &st);
     for (size_t i = 0; i < n; i++) {
         size_t a = st[2 * i], b = st[2 * i + 1];
-        Queued it = { xmalloc(b - a + 1), 0, { NULL }, m, f, a };
+        Queued it = { xmalloc(b - a + 1), 0, { NULL }, { NULL }, m, f, a };
         memcpy(it.sql, f->sql + a, b - a);
         it.sql[b - a] = '\0';
         q_push(q, it);
@@ -146,8 +123,8 @@ static void q_file(Queue *q, const Migration *m, const MigFile *f)
 }
 
 /* Send the queue as one pipeline; on failure report the statement (file:line:col) or the
- * tracking row. The queue is emptied either way. 0 or -1. */
-static int q_flush(Ctx *c, Queue *q)
+ * tracking row, with e filled. The queue is emptied either way. 0 or -1. */
+static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
 {
     PgError e = PG_ERROR_INIT;
     int rc = 0;
@@ -160,209 +137,400 @@ static int q_flush(Ctx *c, Queue *q)
     if (pg_pipeline(c->conn, items, q->n, &failed, &e) != 0) {
         const Queued *it = &q->v[failed < q->n ? failed : q->n - 1];
         if (it->f)
-            report_sql_error(c, it->m, it->f, it->sql, it->off, &e, false);
+            report_sql_error(c, it->m, it->f, it->sql, it->off, &e, down);
         else
             out_pg_error(c, &e, "cannot record the migration");
         rc = -1;
     }
     free(items);
     q_clear(q);
-    pg_error_release(&e);
+    pg_error_release(ep);
+    *ep = e;
     return rc;
 }
 
-int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *done,
-                      bool open)
+/* ---- the executor ------------------------------------------------------------------------ */
+
+typedef struct Exec {
+    Ctx *c;
+    bool down;
+    const Job *jobs;
+    size_t n;
+    Step **steps;      /* steps[i][0..nsteps[i]) of jobs[i] */
+    size_t *nsteps;
+    char bstr[32];     /* the batch number */
+    StrBuf upsert;     /* up: the row of a version, done or in progress */
+    StrBuf progress;   /* down: a version in progress */
+    StrBuf del;        /* down: a version done */
+    Queue q;
+    bool in_tx;
+    const char *open_what; /* what the open transaction already holds (fresh's drop) */
+    /* durable: jobs [0, ndone) finished, jobs[ndone] at step `step` */
+    size_t ndone;
+    long step;
+    bool any_commit;   /* this run committed something */
+    const char *committed_open; /* open_what, once committed */
+} Exec;
+
+static char *numstr(long v)
 {
-    Queue q = { NULL, 0, 0 };
-    PgError e = PG_ERROR_INIT;
-    bool in_tx = open; /* a transaction is already open (fresh: the drop is part of it) */
-    size_t committed = 0; /* migrations whose rows are committed (before a boundary) */
-    int rc = -1;
-    char bstr[32];
-    snprintf(bstr, sizeof bstr, "%ld", batch);
-    StrBuf ins = SB_INIT;
-    /* duration measured by the server, from the version's first statement to its row */
-    sb_addf(&ins,
-            "INSERT INTO %s (version, batch, checksum, duration_ms, message) "
-            "VALUES ($1, $2, $3, coalesce((extract(epoch FROM clock_timestamp() - "
+    StrBuf sb = SB_INIT;
+    sb_addf(&sb, "%ld", v);
+    return sb_detach(&sb);
+}
+
+/* The tracking-row write for job i: finished, or `step` of its steps done. */
+static Queued row_item(Exec *x, size_t i, bool final, long step)
+{
+    const Migration *m = x->jobs[i].m;
+    Queued it = { NULL, 0, { NULL }, { NULL }, m, NULL, 0 };
+    if (x->down && final) {
+        it.sql = xstrdup(x->del.buf);
+        it.nparams = 1;
+        it.params[0] = m->version;
+    } else if (x->down) {
+        it.sql = xstrdup(x->progress.buf);
+        it.own[0] = numstr(step);
+        it.own[1] = numstr((long)x->nsteps[i]);
+        it.nparams = 3;
+        it.params[0] = m->version;
+        it.params[1] = it.own[0];
+        it.params[2] = it.own[1];
+    } else {
+        it.sql = xstrdup(x->upsert.buf);
+        it.own[0] = numstr(final ? 0 : step);
+        it.own[1] = numstr(final ? 0 : (long)x->nsteps[i]);
+        it.nparams = 7;
+        const char *p[7] = { m->version, x->bstr, m->checksum, m->message, final ? "applied" : "up",
+                             it.own[0], it.own[1] };
+        memcpy(it.params, p, sizeof p);
+    }
+    return it;
+}
+
+static int begin_tx(Exec *x, PgError *e)
+{
+    if (x->in_tx)
+        return 0;
+    if (ledger_begin(x->c) != 0)
+        return -1; /* reported, nothing open */
+    x->in_tx = true;
+    if (ledger_ensure(x->c, e) != 0) {
+        out_pg_error(x->c, e, "cannot create the tracking table");
+        return -1;
+    }
+    return 0;
+}
+
+/* The connection ended before the server said how the statement ended: no SQLSTATE (lost
+ * connection, client-side failure), a connection exception (08...) or the backend terminated
+ * by an operator or a crash (57P..): a COMMIT's outcome is then unknown. */
+static bool no_answer(const PgError *e)
+{
+    return !e->sqlstate || !strncmp(e->sqlstate, "08", 2) || !strncmp(e->sqlstate, "57P", 3);
+}
+
+static int commit_tx(Exec *x, size_t ndone, long step, PgError *e, bool *unknown)
+{
+    x->in_tx = false;
+    if (pg_exec(x->c->conn, "COMMIT", e) != 0) {
+        *unknown = no_answer(e);
+        out_pg_error(x->c, e, "COMMIT failed");
+        return -1;
+    }
+    x->ndone = ndone;
+    x->step = step;
+    x->any_commit = true;
+    if (x->open_what)
+        x->committed_open = x->open_what;
+    x->open_what = NULL;
+    return 0;
+}
+
+/* What is committed, for the failure message: "the drop ..., 2 migration(s) applied and
+ * 1720000000003 at step 2 of 5". */
+static void committed_summary(const Exec *x, StrBuf *out)
+{
+    const char *sep = "";
+    if (x->committed_open) {
+        sb_adds(out, x->committed_open);
+        sep = ", ";
+    }
+    if (x->ndone) {
+        sb_addf(out, "%s%zu migration(s) %s", sep, x->ndone, x->down ? "rolled back" : "applied");
+        sep = " and ";
+    }
+    if (x->ndone < x->n && x->step > 0)
+        sb_addf(out, "%s%s at step %ld of %zu", sep, x->jobs[x->ndone].m->version, x->step,
+                x->nsteps[x->ndone]);
+}
+
+static void json_outcome(const Exec *x, json_t *done, const char *outcome)
+{
+    Ctx *c = x->c;
+    if (!c->out)
+        return;
+    if (!x->down) /* rollback's "rolledBack" is its list of versions */
+        json_object_set_new(c->out, "rolledBack", json_boolean(!strcmp(outcome, "rolledBack")));
+    json_object_set_new(c->out, "outcome", json_string(outcome));
+    for (size_t i = 0; i < x->ndone; i++)
+        out_json_str(done, x->jobs[i].m->version);
+    if (x->ndone < x->n && x->step > 0) {
+        json_t *p = json_object();
+        json_object_set_new(p, "version", json_string(x->jobs[x->ndone].m->version));
+        json_object_set_new(p, "step", json_integer(x->step));
+        json_object_set_new(p, "steps", json_integer((json_int_t)x->nsteps[x->ndone]));
+        json_object_set_new(c->out, "partial", p);
+    }
+}
+
+/* The failure's last lines. how: "rolledBack" (the open transaction was undone; everything
+ * committed before it stays), "failed" (a statement outside a transaction failed) or "unknown"
+ * (no answer to a COMMIT or to a statement outside a transaction). */
+static void say_outcome(Exec *x, json_t *done, const char *how)
+{
+    Ctx *c = x->c;
+    const char *cmd = x->down ? "rollback" : "migrate";
+    json_outcome(x, done, how);
+    if (c->o->json)
+        return;
+    StrBuf sum = SB_INIT;
+    committed_summary(x, &sum);
+    const char *what = sum.len ? sum.buf : "nothing in this run";
+    if (!strcmp(how, "rolledBack") && !x->any_commit)
+        fprintf(stderr, "%s✓ Transaction rolled back - database unchanged%s\n",
+                out_col(c->o, GREEN), out_col(c->o, RESET));
+    else if (!strcmp(how, "rolledBack"))
+        fprintf(stderr,
+                "%s✓ Transaction rolled back%s - the changes since the last commit were undone; "
+                "committed before it: %s. The next %s resumes there.\n",
+                out_col(c->o, GREEN), out_col(c->o, RESET), what, cmd);
+    else if (!strcmp(how, "failed"))
+        fprintf(stderr,
+                "%sThe statement ran outside a transaction:%s only it was undone; committed: %s. "
+                "Fix the cause and run %s again: it retries from this step.\n",
+                out_col(c->o, YELLOW), out_col(c->o, RESET), what, cmd);
+    else
+        fprintf(stderr,
+                "%sOutcome unknown:%s the connection ended before the server reported the result, "
+                "so whether the last step "
+                "committed is not known (committed for certain: %s). '%s status' shows what the "
+                "tracking table holds; the next %s resumes from there (a repeated "
+                "non-transactional statement is written to be harmless).\n",
+                out_col(c->o, YELLOW), out_col(c->o, RESET), what, c->o->prog, cmd);
+    sb_release(&sum);
+}
+
+/* One statement of a non-transactional file, outside any transaction. */
+static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const Step *st,
+                          PgError *e)
+{
+    Ctx *c = x->c;
+    const char *p[] = { c->qschema.buf };
+    if (pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, p,
+                 e) != 0) {
+        report_sql_error(c, m, f, NULL, 0, e, x->down);
+        return -1;
+    }
+    /* the step's statements one by one: together they would run as one implicit transaction */
+    size_t *ss;
+    size_t n = sqlsplit_statements(f->sql + st->off, &ss);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0 && st->off + ss[2 * i] < st->end; i++) {
+        size_t a = st->off + ss[2 * i], b = st->off + ss[2 * i + 1];
+        if (b > st->end)
+            b = st->end;
+        char *stmt = xmalloc(b - a + 1);
+        memcpy(stmt, f->sql + a, b - a);
+        stmt[b - a] = '\0';
+        rc = pg_exec(c->conn, stmt, e);
+        if (rc != 0)
+            report_sql_error(c, m, f, stmt, a, e, x->down);
+        free(stmt);
+    }
+    free(ss);
+    if (rc == 0)
+        pg_exec(c->conn, "RESET search_path", NULL);
+    return rc;
+}
+
+/* Queue (or run, for BEGIN ATOMIC bodies) the files of a transactional step. */
+static int run_tx_step(Exec *x, const Migration *m, const MigFile *files, const Step *st,
+                       PgError *e)
+{
+    Ctx *c = x->c;
+    for (size_t k = st->file; k < st->file + st->nfiles; k++) {
+        const MigFile *f = &files[k];
+        if (sqlsplit_has_begin_atomic(f->sql)) {
+            if (q_flush(c, &x->q, x->down, e) != 0)
+                return -1;
+            if (pg_exec(c->conn, f->sql, e) != 0) {
+                report_sql_error(c, m, f, f->sql, 0, e, x->down);
+                return -1;
+            }
+            continue;
+        }
+        if (x->down) { /* down files run whole, as before the pipeline (errors point into them) */
+            if (q_flush(c, &x->q, x->down, e) != 0)
+                return -1;
+            if (pg_exec(c->conn, f->sql, e) != 0) {
+                report_sql_error(c, m, f, f->sql, 0, e, true);
+                return -1;
+            }
+            continue;
+        }
+        q_file(&x->q, m, f);
+    }
+    return 0;
+}
+
+int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *done,
+              const char *open_what)
+{
+    Exec x = { 0 };
+    x.c = c;
+    x.down = down;
+    x.jobs = jobs;
+    x.n = n;
+    x.in_tx = open_what != NULL;
+    x.open_what = open_what;
+    x.step = n ? jobs[0].done : 0;
+    snprintf(x.bstr, sizeof x.bstr, "%ld", batch);
+    x.steps = xcalloc(n + 1, sizeof *x.steps);
+    x.nsteps = xcalloc(n + 1, sizeof *x.nsteps);
+    for (size_t i = 0; i < n; i++)
+        x.nsteps[i] = steps_build(down ? jobs[i].m->down : jobs[i].m->up,
+                                  down ? jobs[i].m->ndown : jobs[i].m->nup, &x.steps[i]);
+    /* duration measured by the server, from the version's first statement to its row; a
+     * resumed version adds to what its earlier runs took */
+    sb_addf(&x.upsert,
+            "INSERT INTO %s AS t (version, batch, checksum, duration_ms, message, state, step, "
+            "steps) VALUES ($1, $2, $3, coalesce((extract(epoch FROM clock_timestamp() - "
             "nullif(pg_catalog.current_setting('strav.t0', true), '')::timestamptz) * 1000)::int, "
-            "0), $4)",
+            "0), $4, $5, $6, $7) ON CONFLICT (version) DO UPDATE SET batch = EXCLUDED.batch, "
+            "checksum = EXCLUDED.checksum, message = EXCLUDED.message, state = EXCLUDED.state, "
+            "step = EXCLUDED.step, steps = EXCLUDED.steps, executed_at = clock_timestamp(), "
+            "duration_ms = t.duration_ms + EXCLUDED.duration_ms",
             c->qtable.buf);
+    sb_addf(&x.progress,
+            "UPDATE %s SET state = 'down', step = $2, steps = $3 WHERE version = $1",
+            c->qtable.buf);
+    sb_addf(&x.del, "DELETE FROM %s WHERE version = $1", c->qtable.buf);
     static const char t0_sql[] =
         "SELECT pg_catalog.set_config('strav.t0', clock_timestamp()::text, true)";
-    if (in_tx && ledger_ensure(c, &e) != 0) {
-        out_pg_error(c, &e, "cannot create the tracking table");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const Migration *m = list[i];
-        bool timed = false;
-        for (size_t k = 0; k < m->nup; k++) {
-            const MigFile *f = &m->up[k];
-            if (f->nontx) {
-                if (q_flush(c, &q) != 0)
-                    goto fail;
-                if (in_tx) {
-                    if (pg_exec(c->conn, "COMMIT", &e) != 0) {
-                        out_pg_error(c, &e, "COMMIT failed");
-                        in_tx = false;
-                        goto fail;
-                    }
-                    in_tx = false;
-                    committed = i;
-                }
-                fflush(stdout);
-                if (!c->o->json)
-                    fprintf(stderr,
-                            "note: atomicity boundary: everything before %s/%s is committed; it "
-                            "runs outside a transaction\n",
-                            m->version, f->rel);
-                if (run_nontx(c, m, f, false) != 0)
-                    goto fail;
-                continue;
-            }
-            if (!in_tx) {
-                if (ledger_begin(c) != 0)
-                    goto fail_quiet;
-                in_tx = true;
-                if (ledger_ensure(c, &e) != 0) {
-                    out_pg_error(c, &e, "cannot create the tracking table");
-                    goto fail;
-                }
-            }
-            if (!timed) {
-                q_push(&q, (Queued){ xstrdup(t0_sql), 0, { NULL }, m, NULL, 0 });
-                timed = true;
-            }
-            if (sqlsplit_has_begin_atomic(f->sql)) {
-                if (q_flush(c, &q) != 0)
-                    goto fail;
-                if (pg_exec(c->conn, f->sql, &e) != 0) {
-                    report_sql_error(c, m, f, f->sql, 0, &e, false);
-                    goto fail;
-                }
-                continue;
-            }
-            q_file(&q, m, f);
-        }
-        if (!in_tx) { /* the row goes in with the next statements, or on its own */
-            if (ledger_begin(c) != 0)
-                goto fail_quiet;
-            in_tx = true;
-            if (ledger_ensure(c, &e) != 0) {
-                out_pg_error(c, &e, "cannot create the tracking table");
-                goto fail;
-            }
-        }
-        q_push(&q, (Queued){ xstrdup(ins.buf), 4, { m->version, bstr, m->checksum, m->message },
-                             m, NULL, 0 });
-    }
-    if (q_flush(c, &q) != 0)
-        goto fail;
-    if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-        in_tx = false;
-        out_pg_error(c, &e, "COMMIT failed");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++)
-        out_json_str(done, list[i]->version);
-    rc = 0;
-    goto out;
-fail:
-    if (in_tx)
-        pg_exec(c->conn, "ROLLBACK", NULL);
-    if (!c->o->json) {
-        if (committed == 0)
-            fprintf(stderr, "%s✓ Transaction rolled back - database unchanged%s\n",
-                    out_col(c->o, GREEN), out_col(c->o, RESET));
-        else
-            fprintf(stderr,
-                    "%s✓ Transaction rolled back%s - changes after the last non-transactional step "
-                    "were undone; %zu migration(s) committed before it stay applied\n",
-                    out_col(c->o, GREEN), out_col(c->o, RESET), committed);
-    }
-fail_quiet:
-    if (c->out) {
-        json_object_set_new(c->out, "rolledBack", json_true());
-        for (size_t i = 0; i < committed; i++)
-            out_json_str(done, list[i]->version);
-    }
-out:
-    q_clear(&q);
-    free(q.v);
-    sb_release(&ins);
-    pg_error_release(&e);
-    return rc;
-}
-
-/* Revert list[0..n) (newest first) in one transaction, removing their rows. */
-int apply_revert(Ctx *c, const Migration **list, size_t n, json_t *done)
-{
     PgError e = PG_ERROR_INIT;
-    bool in_tx = false;
+    bool unknown = false;
     int rc = -1;
-    StrBuf del = SB_INIT;
-    sb_addf(&del, "DELETE FROM %s WHERE version = $1", c->qtable.buf);
+    if (x.in_tx && ledger_ensure(c, &e) != 0) {
+        out_pg_error(c, &e, "cannot create the tracking table");
+        goto fail_tx;
+    }
     for (size_t i = 0; i < n; i++) {
-        const Migration *m = list[i];
-        for (size_t k = 0; k < m->ndown; k++) {
-            const MigFile *f = &m->down[k];
-            if (f->nontx) {
-                if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-                    in_tx = false;
-                    out_pg_error(c, &e, "COMMIT failed");
-                    goto fail;
+        const Migration *m = jobs[i].m;
+        const MigFile *files = down ? m->down : m->up;
+        const Step *S = x.steps[i];
+        long ns = (long)x.nsteps[i], s0 = jobs[i].done < ns ? jobs[i].done : ns;
+        bool tx_work = false, timed = false;
+        for (long s = s0; s < ns; s++) {
+            const Step *st = &S[s];
+            if (!st->nontx) {
+                if (begin_tx(&x, &e) != 0)
+                    goto fail_tx;
+                if (!timed && !down) {
+                    q_push(&x.q, (Queued){ xstrdup(t0_sql), 0, { NULL }, { NULL }, m, NULL, 0 });
+                    timed = true;
                 }
-                in_tx = false;
+                if (run_tx_step(&x, m, files, st, &e) != 0)
+                    goto fail_tx;
+                tx_work = true;
+                continue;
+            }
+            /* a non-transactional statement: commit what came before it, with its progress */
+            const MigFile *f = &files[st->file];
+            if (x.in_tx) {
+                if (tx_work)
+                    q_push(&x.q, row_item(&x, i, false, s));
+                if (q_flush(c, &x.q, down, &e) != 0)
+                    goto fail_tx;
+                if (commit_tx(&x, i, s, &e, &unknown) != 0)
+                    goto fail_commit;
+                tx_work = timed = false;
+            }
+            if (s == s0 || !S[s - 1].nontx || S[s - 1].file != st->file) {
                 fflush(stdout);
                 if (!c->o->json)
                     fprintf(stderr,
                             "note: atomicity boundary: everything before %s/%s is committed; it "
-                            "runs outside a transaction\n",
+                            "runs outside a transaction, statement by statement\n",
                             m->version, f->rel);
-                if (run_nontx(c, m, f, true) != 0)
-                    goto fail;
-                continue;
             }
-            if (!in_tx) {
-                if (ledger_begin(c) != 0)
-                    goto out;
-                in_tx = true;
+            if (ledger_ensure(c, &e) != 0) { /* on its own: the row follows the statement */
+                out_pg_error(c, &e, "cannot create the tracking table");
+                unknown = no_answer(&e);
+                goto fail_out;
             }
-            if (pg_exec(c->conn, f->sql, &e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, &e, true);
-                goto fail;
+            if (run_nontx_stmt(&x, m, f, st, &e) != 0) {
+                unknown = no_answer(&e);
+                goto fail_out;
+            }
+            x.any_commit = true;
+            /* the statement is done: record it (re-running it after a kill right here is
+             * harmless by construction, docs/runtime.md) */
+            bool final = s + 1 == ns;
+            Queued it = row_item(&x, i, final, s + 1);
+            int wrc = pg_query(c->conn, NULL, it.sql, it.nparams, it.params, &e);
+            free(it.sql);
+            free(it.own[0]);
+            free(it.own[1]);
+            if (wrc != 0) {
+                out_pg_error(c, &e, "the step ran but its progress could not be recorded");
+                unknown = true;
+                goto fail_out;
+            }
+            if (final) {
+                x.ndone = i + 1;
+                x.step = i + 1 < n ? jobs[i + 1].done : 0;
+            } else {
+                x.step = s + 1;
             }
         }
-        if (!in_tx) {
-            if (ledger_begin(c) != 0)
-                goto out;
-            in_tx = true;
-        }
-        const char *p[] = { m->version };
-        if (pg_query(c->conn, NULL, del.buf, 1, p, &e) != 0) {
-            out_pg_error(c, &e, "cannot update the tracking table");
-            goto fail;
-        }
+        if (ns > s0 && S[ns - 1].nontx)
+            continue; /* its final row went in right after its last statement */
+        if (begin_tx(&x, &e) != 0)
+            goto fail_tx;
+        q_push(&x.q, row_item(&x, i, true, 0));
     }
-    if (in_tx && pg_exec(c->conn, "COMMIT", &e) != 0) {
-        in_tx = false;
-        out_pg_error(c, &e, "COMMIT failed");
-        goto fail;
-    }
+    if (q_flush(c, &x.q, down, &e) != 0)
+        goto fail_tx;
+    if (x.in_tx && commit_tx(&x, n, 0, &e, &unknown) != 0)
+        goto fail_commit;
     for (size_t i = 0; i < n; i++)
-        out_json_str(done, list[i]->version);
+        out_json_str(done, jobs[i].m->version);
     rc = 0;
     goto out;
-fail:
-    if (in_tx)
+fail_commit:
+    say_outcome(&x, done, unknown ? "unknown" : "rolledBack");
+    goto out;
+fail_tx:
+    if (x.in_tx)
         pg_exec(c->conn, "ROLLBACK", NULL);
-    if (!c->o->json)
-        fprintf(stderr, "%s✓ Transaction rolled back - database unchanged%s\n", out_col(c->o, GREEN),
-                out_col(c->o, RESET));
+    x.in_tx = false;
+    if (x.open_what && !c->o->json)
+        fprintf(stderr, "note: %s was undone with it\n", x.open_what);
+    say_outcome(&x, done, "rolledBack");
+    goto out;
+fail_out:
+    say_outcome(&x, done, unknown ? "unknown" : "failed");
 out:
-    sb_release(&del);
+    q_clear(&x.q);
+    free(x.q.v);
+    for (size_t i = 0; i < n; i++)
+        free(x.steps[i]);
+    free(x.steps);
+    free(x.nsteps);
+    sb_release(&x.upsert);
+    sb_release(&x.progress);
+    sb_release(&x.del);
     pg_error_release(&e);
     return rc;
 }

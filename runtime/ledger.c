@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "embedded.h"
 #include "migdir.h"
@@ -36,12 +37,6 @@ out:
     return rc;
 }
 
-void out_pg_error(Ctx *c, const PgError *e, const char *what)
-{
-    out_fail(c, "%s: %s", what, e->message ? e->message : "unknown error");
-    if (e->sqlstate && !c->o->json)
-        fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
-}
 
 const char *ledger_table_name(StrBuf *out, const char *domain)
 {
@@ -57,6 +52,22 @@ void ledger_lock_key(StrBuf *out, const char *schema, const char *table)
     sb_addf(out, "strav:%s.%s", schema, table);
 }
 
+/* The progress columns (docs/runtime.md): added in place to a table made by an older strav,
+ * whose rows stay valid as "applied". */
+static const char progress_cols[] =
+    "  state text NOT NULL DEFAULT 'applied',\n"
+    "  step integer NOT NULL DEFAULT 0,\n"
+    "  steps integer NOT NULL DEFAULT 0";
+
+static void upgrade_sql(StrBuf *out, const char *qtable)
+{
+    sb_addf(out,
+            "ALTER TABLE %s ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied', "
+            "ADD COLUMN IF NOT EXISTS step integer NOT NULL DEFAULT 0, "
+            "ADD COLUMN IF NOT EXISTS steps integer NOT NULL DEFAULT 0",
+            qtable);
+}
+
 void ledger_table_sql(StrBuf *out, const char *qtable, bool if_not_exists)
 {
     sb_addf(out,
@@ -67,24 +78,97 @@ void ledger_table_sql(StrBuf *out, const char *qtable, bool if_not_exists)
             "  executed_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
             "  checksum char(64) NOT NULL,\n"
             "  duration_ms integer NOT NULL DEFAULT 0,\n"
-            "  message text\n"
+            "  message text,\n"
+            "%s\n"
             ")",
-            if_not_exists ? "IF NOT EXISTS " : "", qtable);
+            if_not_exists ? "IF NOT EXISTS " : "", qtable, progress_cols);
+    if (if_not_exists) { /* an existing table of an older strav gets the new columns */
+        sb_adds(out, ";\n");
+        upgrade_sql(out, qtable);
+    }
+}
+
+/* Who holds the advisory lock of key: "pid N (application_name), connected since T", or "". */
+static void lock_holder(Ctx *c, const char *key, StrBuf *out)
+{
+    PgResult *r = NULL;
+    const char *p[] = { key };
+    if (pg_query(c->conn, &r,
+                 "WITH k AS (SELECT hashtextextended($1, 0) AS key) "
+                 "SELECT a.pid, coalesce(a.application_name, ''), "
+                 "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                 "coalesce(a.state, '') "
+                 "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid, k "
+                 "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+                 "AND l.classid = ((k.key >> 32) & 4294967295)::oid "
+                 "AND l.objid = (k.key & 4294967295)::oid AND l.database = "
+                 "(SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
+                 1, p, NULL) == 0 &&
+        pg_nrows(r) > 0)
+        sb_addf(out, "pid %s (%s, %s), connected since %s", pg_value(r, 0, 0),
+                *pg_value(r, 0, 1) ? pg_value(r, 0, 1) : "no application_name",
+                *pg_value(r, 0, 3) ? pg_value(r, 0, 3) : "state unknown", pg_value(r, 0, 2));
+    pg_result_free(r);
 }
 
 /* Session-level advisory lock keyed by the tracking table's qualified name: held until the
- * connection ends, so a killed runner releases it. */
+ * connection ends, so a killed runner releases it. Waited for by polling pg_try_advisory_lock
+ * with backoff, so the waiting connection holds no snapshot between tries: a blocking
+ * pg_advisory_lock would, and CREATE INDEX CONCURRENTLY in the holder waits for every snapshot,
+ * which PostgreSQL resolves by killing one of the two (issue 8). */
 int ledger_lock(Ctx *c)
 {
     PgError e = PG_ERROR_INIT;
-    StrBuf key = SB_INIT;
+    StrBuf key = SB_INIT, who = SB_INIT;
     ledger_lock_key(&key, c->schema, c->table);
     const char *p[] = { key.buf };
-    int rc = pg_query(c->conn, NULL, "SELECT pg_advisory_lock(hashtextextended($1, 0))", 1, p, &e);
-    if (rc != 0)
-        out_pg_error(c, &e, "cannot take the migration lock");
+    int rc = -1;
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long delay_ms = 20;
+    for (int tries = 0;; tries++) {
+        PgResult *r = NULL;
+        if (pg_query(c->conn, &r, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", 1, p,
+                     &e) != 0) {
+            out_pg_error(c, &e, "cannot take the migration lock");
+            break;
+        }
+        bool got = strcmp(pg_value(r, 0, 0), "t") == 0;
+        pg_result_free(r);
+        if (got) {
+            rc = 0;
+            break;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        if (tries == 0 || (tries % 50 == 0)) {
+            sb_reset(&who);
+            lock_holder(c, key.buf, &who);
+            if (tries == 0 && !c->o->json)
+                fprintf(stderr, "note: waiting for the migration lock of %s, held by %s%s\n",
+                        c->qtable.buf, who.len ? who.buf : "another session",
+                        c->o->lock_wait >= 0 ? "" : " (no time limit; see --lock-wait)");
+        }
+        if (c->o->lock_wait >= 0 && waited >= (double)c->o->lock_wait) {
+            out_fail(c, "the migration lock of %s is held by %s; gave up after %ld s (--lock-wait)",
+                     c->qtable.buf, who.len ? who.buf : "another session", c->o->lock_wait);
+            break;
+        }
+        /* backoff with jitter, at most 1 s, never past the time limit */
+        long ms = delay_ms / 2 + (long)(((unsigned)rand() ^ (unsigned)getpid()) % (unsigned)(delay_ms / 2 + 1));
+        if (c->o->lock_wait >= 0) {
+            double left = (double)c->o->lock_wait - waited;
+            if (left * 1000 < (double)ms)
+                ms = (long)(left * 1000) + 1;
+        }
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+        if (delay_ms < 1000)
+            delay_ms = delay_ms * 2 > 1000 ? 1000 : delay_ms * 2;
+    }
     pg_error_release(&e);
     sb_release(&key);
+    sb_release(&who);
     return rc;
 }
 
@@ -139,11 +223,16 @@ int ledger_read(Ctx *c)
     PgResult *r = NULL;
     int rc = -1;
     const char *p[] = { c->schema, c->table };
+    /* one row when the table exists: how many of the progress columns it has */
     if (pg_query(c->conn, &r,
-                 "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2", 2,
-                 p, &e) != 0)
+                 "SELECT (SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
+                 "AND a.attname IN ('state', 'step', 'steps') AND NOT a.attisdropped) "
+                 "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = "
+                 "t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p')",
+                 2, p, &e) != 0)
         goto fail;
     c->have_table = pg_nrows(r) > 0;
+    c->have_cols = c->have_table && strcmp(pg_value(r, 0, 0), "3") == 0;
     pg_result_free(r);
     r = NULL;
     if (!c->have_table)
@@ -153,8 +242,8 @@ int ledger_read(Ctx *c)
     StrBuf q = SB_INIT;
     sb_addf(&q,
             "SELECT version, batch, checksum, extract(epoch FROM executed_at)::bigint, "
-            "coalesce(message, ''), duration_ms FROM %s",
-            c->qtable.buf);
+            "coalesce(message, ''), duration_ms, %s FROM %s",
+            c->have_cols ? "state, step, steps" : "'applied', 0, 0", c->qtable.buf);
     rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
     sb_release(&q);
     if (rc == 0) {
@@ -172,20 +261,25 @@ int ledger_napplied(const Ctx *c)
     return c->applied ? pg_nrows(c->applied) : 0;
 }
 
-bool ledger_is_applied(const Ctx *c, const char *version)
+int ledger_find(const Ctx *c, const char *version)
 {
     int lo = 0, hi = ledger_napplied(c);
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        int k = migdir_version_cmp(ledger_value(c, mid, 0), version);
+        int k = migdir_version_cmp(ledger_value(c, mid, LC_VERSION), version);
         if (k == 0)
-            return true;
+            return mid;
         if (k < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return false;
+    return -1;
+}
+
+long ledger_step(const Ctx *c, int i, int col)
+{
+    return strtol(ledger_value(c, i, col), NULL, 10);
 }
 
 long ledger_max_batch(const Ctx *c)
@@ -231,25 +325,31 @@ out:
     return rc;
 }
 
-/* Create the domain's schema and tracking table (inside the batch transaction). */
+/* Create the domain's schema and tracking table, or add the progress columns to an older one
+ * (in whatever transaction is open: the batch's, or on its own before a non-transactional
+ * first step). */
 int ledger_ensure(Ctx *c, PgError *e)
 {
-    if (c->have_table)
+    if (c->have_table && c->have_cols)
         return 0;
-    PgResult *r = NULL;
-    const char *p[] = { c->schema };
-    if (pg_query(c->conn, &r, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, p,
-                 e) != 0)
-        return -1;
-    bool have_schema = pg_nrows(r) > 0;
-    pg_result_free(r);
     StrBuf q = SB_INIT;
-    if (!have_schema)
-        sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
-    ledger_table_sql(&q, c->qtable.buf, false);
+    if (c->have_table) {
+        upgrade_sql(&q, c->qtable.buf);
+    } else {
+        PgResult *r = NULL;
+        const char *p[] = { c->schema };
+        if (pg_query(c->conn, &r, "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1,
+                     p, e) != 0)
+            return -1;
+        bool have_schema = pg_nrows(r) > 0;
+        pg_result_free(r);
+        if (!have_schema)
+            sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
+        ledger_table_sql(&q, c->qtable.buf, false);
+    }
     int rc = pg_exec(c->conn, q.buf, e);
     sb_release(&q);
     if (rc == 0)
-        c->have_table = true;
+        c->have_table = c->have_cols = true;
     return rc;
 }

@@ -365,7 +365,7 @@ int lint_main(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:s:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S': schemas = optarg; break;
         case 'M': migrations = optarg; break;

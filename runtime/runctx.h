@@ -1,7 +1,8 @@
 /*
  * runctx.h - what the runtime's command modules share: the parsed options, the per-command
- * context (connection, migration set, tracking table), output helpers (runner.c), the
- * tracking table and lock (ledger.c) and batch execution (apply.c). Internal to runtime/.
+ * context (connection, migration set, tracking table), output (out.c), the tracking table and
+ * lock (ledger.c), the steps of a migration (steps.c) and their execution (apply.c), the commands
+ * (cmd_*.c) and the tenant fan-out (fanout.c). Internal to runtime/.
  */
 #ifndef STRAV_RUNCTX_H
 #define STRAV_RUNCTX_H
@@ -24,7 +25,9 @@ typedef struct Opts {
     const char *lock_timeout, *statement_timeout;
     long batch, step;
     long jobs;           /* --jobs: tenant workers, 0 = default (up to 4) */
+    long lock_wait;      /* --lock-wait: seconds to wait for the migration lock, -1 = no limit */
     bool force, json, allow_out_of_order, color;
+    bool verbose;        /* --verbose: let server NOTICEs through */
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
 } Opts;
 
@@ -37,8 +40,9 @@ typedef struct Ctx {
     StrBuf qschema;    /* quoted schema */
     StrBuf qtable;     /* quoted schema.table */
     bool have_table;   /* tracking table exists */
-    PgResult *applied; /* version, batch, checksum, executed_at (Unix seconds), message,
-                          duration_ms; in the server's order: use ledger_value */
+    bool have_cols;    /* ... and has the state, step and steps columns (else ledger_ensure
+                          adds them) */
+    PgResult *applied; /* the LC_* columns below; in the server's order: use ledger_value */
     int *order;        /* row of applied for the i-th version in version order */
     json_t *out;       /* --json result object */
     int db_rc;         /* db_prepare's result */
@@ -51,12 +55,20 @@ typedef struct Ctx {
 #define DIM    "\033[2m"
 #define RESET  "\033[0m"
 
-/* ---- output (runner.c) */
+/* ---- options (opts.c): -1 when parsed, else the exit status (0 for --help, 2 for usage) */
+int opts_parse(Opts *o, int argc, char **argv);
+
+/* ---- output (out.c) */
 const char *out_col(const Opts *o, const char *code); /* code, or "" without colour */
 void out_say(const Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* stdout unless --json */
 void out_fail(Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* "Error: ..." + JSON "error" */
 void out_pg_error(Ctx *c, const PgError *e, const char *what); /* "Error: what: msg" + SQLSTATE */
 void out_json_str(json_t *arr, const char *s);
+
+/* Columns of Ctx.applied. state: "applied", "baselined" (recorded by baseline, never run
+ * here), "up" (partly applied: step of steps up steps done) or "down" (partly rolled back). */
+enum { LC_VERSION, LC_BATCH, LC_CHECKSUM, LC_AT, LC_MESSAGE, LC_DURATION, LC_STATE, LC_STEP,
+       LC_STEPS };
 
 /* ---- tracking table, lock, transactions (ledger.c); 0 or -1 after reporting */
 int ledger_connect(Ctx *c);
@@ -67,14 +79,57 @@ int ledger_napplied(const Ctx *c);
 const char *ledger_value(const Ctx *c, int i, int col);
 /* executed_at of the i-th applied version as YYYY-MM-DDTHH:MM:SSZ, written to buf. */
 const char *ledger_applied_at(const Ctx *c, int i, char buf[32]);
-bool ledger_is_applied(const Ctx *c, const char *version);
+/* Row (in version order) of version, or -1. */
+int ledger_find(const Ctx *c, const char *version);
+long ledger_step(const Ctx *c, int i, int col); /* LC_STEP or LC_STEPS as a number */
 long ledger_max_batch(const Ctx *c);
 int ledger_begin(Ctx *c);
 int ledger_ensure(Ctx *c, PgError *e);
 
-/* ---- running migrations (apply.c): list[0..n) in one transaction (split only by
- * non-transactional files); versions done are appended to the JSON array done. 0 or -1. */
-int apply_batch(Ctx *c, const Migration **list, size_t n, long batch, json_t *done, bool open);
-int apply_revert(Ctx *c, const Migration **list, size_t n, json_t *done);
+/* ---- the steps of a migration (steps.c) */
+typedef struct Step {
+    bool nontx;
+    size_t file, nfiles; /* files [file, file + nfiles) of the direction (nontx: one) */
+    size_t off, end;     /* nontx: the statement's bytes in files[file].sql */
+} Step;
+/* The steps of files[0..n) (SQL loaded); *out is malloc'd (also when 0 are returned). */
+size_t steps_build(const MigFile *files, size_t n, Step **out);
+bool steps_any_nontx(const Migration *const *list, size_t n, bool down);
+
+/* ---- the step executor (apply.c) */
+typedef struct Job {
+    const Migration *m;
+    long done; /* steps of this direction already done (a resumed run), else 0 */
+} Job;
+/* Run jobs[0..n) up (as batch `batch`) or down (newest first): all transactional steps share
+ * one transaction, committed (with the progress rows) only before a non-transactional step and
+ * at the end; each non-transactional statement runs on its own and its progress is written
+ * right after it. Versions finished are appended to the JSON array done. open_what: NULL, or a
+ * transaction is already open and holds this (fresh: "the drop of the domain's objects"), to
+ * commit with the first steps. On failure says exactly what is committed. 0 or -1. */
+int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *done,
+              const char *open_what);
+
+/* ---- shared by the commands (runner.c) */
+const char *cmd_name(RunCmd cmd);
+/* Applied rows whose directory is gone or whose manifest checksum differs; prints each unless
+ * quiet and returns how many. */
+int check_applied(Ctx *c, bool quiet);
+/* Read the SQL of the versions about to run (and verify it once more). 0 or -1 reported. */
+int load_sql(Ctx *c, const Migration **list, size_t n);
+char *verify_cache_path(const char *domain);
+/* Connect, lock (not for status) and read the tracking table; result in c->db_rc. */
+void *db_prepare(void *arg);
+int run_command(Ctx *c);
+
+/* ---- the commands (cmd_*.c): exit status */
+int cmd_migrate(Ctx *c);
+int cmd_rollback(Ctx *c);
+int cmd_fresh(Ctx *c);
+int cmd_status(Ctx *c);
+bool confirm_fresh(Ctx *c);
+
+/* ---- per-tenant domains (fanout.c) */
+int run_tenants(Ctx *c, const char *spec, MigScan *scan);
 
 #endif

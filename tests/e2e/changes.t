@@ -113,7 +113,7 @@ is "$(dump)" "$before" "re-applied"
 sed -i -e 's/enum(user, admin)/enum(user, admin, staff)/' -e 's/^  slug     string$/  slug     string\n  kind     enum(a, b)?/' database/schemas/public/user.strav
 gm "Enum changes"
 ok '[ "$RC" = 0 ] && [ "$(labels user_role)" = "user,admin,staff" ] && [ "$(col user kind)" = "user_kind|YES|" ]' "#37 staff added to user_role; #39 new enum column typed user_kind"
-is "$(jq -c '[.summary.enumsToModify, .summary.enumsToCreate, .executionOrder.up[0]]' database/migrations/public/$(latest)/manifest.json)" '[1,1,"enums/up.sql"]' "#37/#39 summary and enums first"
+is "$(jq -c '[.summary.enumsToModify, .summary.enumsToCreate, .executionOrder.up[0]]' database/migrations/public/$(latest)/manifest.json)" '[1,1,"enums/add_values_up.sql"]' "#37/#39 summary and enums first"
 
 # 5/38/40/29/41: destructive changes need --allow-destructive; refused ones write nothing
 sed -i -e 's/enum(user, admin, staff)/enum(user, staff)/' -e '/^  kind /d' -e '/^  extra /d' database/schemas/public/user.strav

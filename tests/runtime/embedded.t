@@ -29,6 +29,10 @@ Applied 3 migration(s) in batch 1:
   - 1704240000000" "strav migrate works with nothing configured"
 is "$rc" 0 "exit 0"
 check "the cluster lives under .strav/" test -f .strav/pg/data/PG_VERSION
+# db:url --database X names another server: refused, and no cluster appears
+mkdir -p "$WORK/q" && out=$(cd "$WORK/q" && $STRAV db:url --database "host=/nonexistent dbname=x" 2>&1); rc=$?
+check "db:url --database is refused (exit 2) with an explanation" bash -c '[ "$1" = 2 ] && grep -q "names another server" <<<"$2"' _ "$rc" "$out"
+check "... and creates no embedded cluster" test ! -e "$WORK/q/.strav"
 url=$($STRAV db:url 2>/dev/null)
 check "db:url prints a socket conninfo inside .strav" grep -q "host='$WORK/p/.strav/pg' port=5432 user=postgres dbname=postgres" <<<"$url"
 is "$(psql "$url" -Atc 'show listen_addresses')" "" "no TCP listener (listen_addresses is empty)"

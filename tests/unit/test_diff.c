@@ -161,7 +161,7 @@ int main(void)
         CHECK(afk != (size_t)-1);
         plan_release(&p);
     }
-    TEST("an added enum value marks enums/up.sql non-transactional and keeps its position")
+    TEST("an added enum value goes to enums/add_values_up.sql, non-transactional, IF NOT EXISTS")
     {
         Model n = parse(OLD);
         Enum *e = &n.enums[model_find_enum(&n, "st") - n.enums];
@@ -175,12 +175,14 @@ int main(void)
         Plan p = run(&old, &n, &ok);
         CHECK(ok);
         CHECK(p.files[0].non_tx);
-        CHECK_STR(file_sql(&p, "enums/up.sql", false, &sb),
-                  "ALTER TYPE st ADD VALUE 'mid' AFTER 'a';\n");
+        CHECK_STR(p.files[0].up_path, "enums/add_values_up.sql");
+        CHECK_STR(file_sql(&p, "enums/add_values_up.sql", false, &sb),
+                  "ALTER TYPE st ADD VALUE IF NOT EXISTS 'mid' AFTER 'a';\n");
         CHECK_INT(p.summary.enums_modify, ==, 1);
         sb_reset(&sb);
         migdir_manifest(&sb, &p, &n, "2", "m", 0, "1");
-        CHECK(strstr(sb_str(&sb), "\"nonTransactional\": [\n    \"enums/up.sql\"\n  ]") != NULL);
+        CHECK(strstr(sb_str(&sb), "\"nonTransactional\": [\n    \"enums/add_values_up.sql\"\n  ]") !=
+              NULL);
         CHECK(strstr(sb_str(&sb), "\"parent\": \"1\"") != NULL);
         plan_release(&p);
     }

@@ -2,12 +2,12 @@
 --   add values to enum status
 -- irreversible: remove added values of enum status on down
 
--- enums/up.sql (outside transaction)
-ALTER TYPE status ADD VALUE 'new_first' BEFORE 'draft';
-ALTER TYPE status ADD VALUE 'review' AFTER 'draft';
-ALTER TYPE status ADD VALUE 'archived' AFTER 'live';
+-- enums/add_values_up.sql (outside transaction)
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'new_first' BEFORE 'draft';
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'review' AFTER 'draft';
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived' AFTER 'live';
 
--- enums/down.sql
+-- enums/add_values_down.sql
 ALTER TYPE status RENAME TO status__strav_old;
 CREATE TYPE status AS ENUM ('draft', 'live');
 DROP TYPE status__strav_old;

@@ -3,10 +3,10 @@
 --   add column posts.state
 -- irreversible: remove added values of enum status on down
 
--- enums/up.sql (outside transaction)
-ALTER TYPE status ADD VALUE 'new_first' BEFORE 'draft';
-ALTER TYPE status ADD VALUE 'review' AFTER 'draft';
-ALTER TYPE status ADD VALUE 'archived' AFTER 'live';
+-- enums/add_values_up.sql (outside transaction)
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'new_first' BEFORE 'draft';
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'review' AFTER 'draft';
+ALTER TYPE status ADD VALUE IF NOT EXISTS 'archived' AFTER 'live';
 
 -- tables/posts/up.sql
 ALTER TABLE posts ADD COLUMN state status DEFAULT 'review' NOT NULL;
@@ -14,7 +14,7 @@ ALTER TABLE posts ADD COLUMN state status DEFAULT 'review' NOT NULL;
 -- tables/posts/down.sql
 ALTER TABLE posts DROP COLUMN state;
 
--- enums/down.sql
+-- enums/add_values_down.sql
 ALTER TYPE status RENAME TO status__strav_old;
 CREATE TYPE status AS ENUM ('draft', 'live');
 ALTER TABLE posts ALTER COLUMN old_state TYPE status USING old_state::TEXT::status;

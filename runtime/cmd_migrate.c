@@ -1,0 +1,90 @@
+/*
+ * cmd_migrate.c - migrate: check the applied versions against the disk, collect the pending
+ * ones (and a partly applied one to resume), and run them as one batch through the step
+ * executor (apply.c).
+ */
+#include "runctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migdir.h"
+
+int cmd_migrate(Ctx *c)
+{
+    out_say(c, "%sRunning pending migrations...%s\n", out_col(c->o, CYAN), out_col(c->o, RESET));
+    int bad = check_applied(c, false);
+    if (bad) {
+        out_fail(c, "%d applied migration(s) of domain %s changed or vanished on disk; restore "
+                    "them (see '%s status -s %s') before migrating",
+                 bad, c->set.domain, c->o->prog, c->set.domain);
+        return 1;
+    }
+    int na = ledger_napplied(c);
+    const char *newest = na ? ledger_value(c, na - 1, LC_VERSION) : NULL;
+    Job *jobs = xcalloc(c->set.n + 1, sizeof *jobs);
+    const Migration **list = xcalloc(c->set.n + 1, sizeof *list);
+    size_t np = 0;
+    int rc = 1;
+    long batch = 0; /* a resumed batch keeps its number */
+    /* a version partly rolled back must be finished by rollback first */
+    for (int i = 0; i < na; i++)
+        if (!strcmp(ledger_value(c, i, LC_STATE), "down")) {
+            out_fail(c, "migration %s is partly rolled back (step %ld of %ld); finish that with "
+                        "'%s rollback -s %s' before migrating",
+                     ledger_value(c, i, LC_VERSION), ledger_step(c, i, LC_STEP),
+                     ledger_step(c, i, LC_STEPS), c->o->prog, c->set.domain);
+            goto out;
+        }
+    for (size_t i = 0; i < c->set.n; i++) {
+        const Migration *m = &c->set.v[i];
+        int row = ledger_find(c, m->version);
+        long done = 0;
+        if (row >= 0) {
+            if (strcmp(ledger_value(c, row, LC_STATE), "up") != 0)
+                continue; /* applied or baselined */
+            done = ledger_step(c, row, LC_STEP);
+            long b = strtol(ledger_value(c, row, LC_BATCH), NULL, 10);
+            if (b > batch)
+                batch = b;
+            out_say(c, "Resuming migration %s at step %ld of %ld (an earlier run stopped "
+                       "there)\n",
+                    m->version, done + 1, ledger_step(c, row, LC_STEPS));
+        } else if (newest && migdir_version_cmp(m->version, newest) < 0 &&
+                   !c->o->allow_out_of_order) {
+            out_fail(c, "pending migration %s is older than the newest applied one (%s); apply "
+                        "it anyway with --allow-out-of-order",
+                     m->version, newest);
+            goto out;
+        }
+        if (m->problem) {
+            out_fail(c, "Migration %s cannot be applied: %s", m->version, m->problem);
+            goto out;
+        }
+        list[np] = m;
+        jobs[np++] = (Job){ m, done };
+    }
+    json_t *done = json_array();
+    json_object_set_new(c->out, "applied", done);
+    if (np == 0) {
+        out_say(c, "Nothing to migrate. All migrations are up to date.\n");
+        rc = 0;
+        goto out;
+    }
+    if (!batch)
+        batch = ledger_max_batch(c) + 1;
+    json_object_set_new(c->out, "batch", json_integer(batch));
+    if (load_sql(c, list, np) != 0 || apply_run(c, false, jobs, np, batch, done, NULL) != 0)
+        goto out;
+    out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
+        out_col(c->o, RESET));
+    for (size_t i = 0; i < np; i++)
+        out_say(c, "  - %s\n", list[i]->version);
+    rc = 0;
+out:
+    free(jobs);
+    free(list);
+    return rc;
+}
+

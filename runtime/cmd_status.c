@@ -1,0 +1,181 @@
+/*
+ * cmd_status.c - status: every version on disk and in the tracking table with its state
+ * (applied, pending, partial, baselined, modified, missing, invalid), then the drift check
+ * against the newest applied snapshot (adopt.c).
+ */
+#include "runctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adopt.h"
+#include "migdir.h"
+
+/* The state of a version: m is NULL when it is not on disk, row -1 when not in the table. */
+static const char *state_name(const Ctx *c, const Migration *m, int row)
+{
+    if (row < 0)
+        return m && m->problem ? "invalid" : "pending";
+    if (!m)
+        return "missing";
+    if (m->problem || strcmp(m->checksum, ledger_value(c, row, LC_CHECKSUM)) != 0)
+        return "modified";
+    const char *st = ledger_value(c, row, LC_STATE);
+    if (!strcmp(st, "up") || !strcmp(st, "down"))
+        return "partial";
+    return !strcmp(st, "baselined") ? "baselined" : "applied";
+}
+
+/* Drift warning of status: when the newest applied version is intact on disk and has a
+ * snapshot.json, compare the live schema with it (adopt_snapshot_drift). Never fails the
+ * command: a check that cannot run is a warning. JSON: "drift" is null when not checked, else
+ * {"version", "drifted", "differences"} (or "error"). */
+static void status_drift(Ctx *c)
+{
+    int na = ledger_napplied(c);
+    const Migration *m = na ? migset_find(&c->set, ledger_value(c, na - 1, 0)) : NULL;
+    json_object_set_new(c->out, "drift", json_null());
+    if (c->o->no_drift_check || !m || m->problem || strcmp(m->checksum, ledger_value(c, na - 1, 2)))
+        return;
+    const char *state = ledger_value(c, na - 1, LC_STATE);
+    if (strcmp(state, "applied") && strcmp(state, "baselined"))
+        return; /* partly applied: its snapshot is not reached yet */
+    StrBuf diffs = SB_INIT, err = SB_INIT;
+    size_t n = 0;
+    const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
+    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
+    if (rc == 2)
+        goto out;
+    json_t *j = json_object();
+    json_object_set_new(j, "version", json_string(m->version));
+    json_object_set_new(c->out, "drift", j);
+    if (rc < 0) {
+        json_object_set_new(j, "error", json_string(sb_str(&err)));
+        if (!c->o->json)
+            printf("\n%sWarning:%s the drift check against migration %s failed: %s\n",
+                   out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, sb_str(&err));
+        goto out;
+    }
+    json_object_set_new(j, "drifted", json_boolean(rc == 1));
+    json_t *arr = json_array();
+    json_object_set_new(j, "differences", arr);
+    if (rc == 0)
+        goto out;
+    if (!c->o->json)
+        printf("\n%sWarning:%s the database schema has drifted from the snapshot of migration %s; "
+               "%zu change(s) would bring it back:\n",
+               out_col(c->o, YELLOW), out_col(c->o, RESET), m->version, n);
+    for (const char *p = diffs.buf; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(arr, json_stringn(p, len));
+        if (!c->o->json)
+            printf("  - %.*s\n", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
+    if (!c->o->json)
+        printf("Run '%s --snapshot -s %s' for the plan that brings it back.\n",
+               strcmp(c->o->prog, "strav-run") ? "strav db:drift" : "strav-run drift",
+               c->set.domain);
+out:
+    sb_release(&diffs);
+    sb_release(&err);
+}
+
+int cmd_status(Ctx *c)
+{
+    json_t *arr = json_array();
+    json_object_set_new(c->out, "migrations", arr);
+    if (!c->o->json) {
+        printf("Migration status for domain %s (schema %s, table %s):\n\n", c->set.domain,
+               c->schema, c->table);
+        printf("  %-15s %-9s %-6s %-21s %s\n", "Version", "State", "Batch", "Applied at",
+               "Message");
+    }
+    int counts[7] = { 0 }; /* applied, pending, modified, missing, invalid, partial, baselined */
+    size_t i = 0;
+    int j = 0, na = ledger_napplied(c);
+    StrBuf notes = SB_INIT;
+    while (i < c->set.n || j < na) {
+        const Migration *m = NULL;
+        int row = -1;
+        int k = (i >= c->set.n) ? 1 : (j >= na) ? -1
+                                                : migdir_version_cmp(c->set.v[i].version,
+                                                              ledger_value(c, j, 0));
+        if (k <= 0)
+            m = &c->set.v[i++];
+        if (k >= 0)
+            row = j++;
+        const char *st = state_name(c, m, row);
+        const char *version = m ? m->version : ledger_value(c, row, 0);
+        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m ? m->message : "";
+        const char *batch = row >= 0 ? ledger_value(c, row, 1) : "-";
+        char atbuf[32];
+        const char *at = row >= 0 ? ledger_applied_at(c, row, atbuf) : "-";
+        int idx = !strcmp(st, "applied") ? 0 : !strcmp(st, "pending") ? 1
+                                           : !strcmp(st, "modified")  ? 2
+                                           : !strcmp(st, "missing")   ? 3
+                                           : !strcmp(st, "partial")   ? 5
+                                           : !strcmp(st, "baselined") ? 6
+                                                                      : 4;
+        char stbuf[96];
+        bool rolling = idx == 5 && !strcmp(ledger_value(c, row, LC_STATE), "down");
+        long step = idx == 5 ? ledger_step(c, row, LC_STEP) : 0;
+        long steps = idx == 5 ? ledger_step(c, row, LC_STEPS) : 0;
+        if (idx == 5)
+            snprintf(stbuf, sizeof stbuf, "partial (%sstep %ld of %ld)", rolling ? "rollback " : "",
+                     step, steps);
+        counts[idx]++;
+        if (c->o->json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "version", json_string(version));
+            json_object_set_new(o, "state", json_string(st));
+            json_object_set_new(o, "message", json_string(msg));
+            json_object_set_new(o, "batch", row >= 0 ? json_integer(strtol(batch, NULL, 10))
+                                                     : json_null());
+            json_object_set_new(o, "appliedAt", row >= 0 ? json_string(at) : json_null());
+            if (m && m->problem)
+                json_object_set_new(o, "problem", json_string(m->problem));
+            if (idx == 5) {
+                json_object_set_new(o, "direction", json_string(rolling ? "down" : "up"));
+                json_object_set_new(o, "step", json_integer(step));
+                json_object_set_new(o, "steps", json_integer(steps));
+            }
+            json_array_append_new(arr, o);
+        } else {
+            const char *sc = idx == 0 ? GREEN : idx == 6 ? CYAN : idx == 1 || idx == 5 ? YELLOW : RED;
+            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), idx == 5 ? stbuf : st,
+                   out_col(c->o, RESET), batch, at, msg);
+            if (m && m->problem)
+                sb_addf(&notes, "  %s: %s\n", m->version, m->problem);
+        }
+    }
+    if (!c->o->json) {
+        if (i == 0 && na == 0)
+            printf("  (no migrations)\n");
+        printf("\n%d applied, %d pending, %d modified, %d missing", counts[0], counts[1],
+               counts[2], counts[3]);
+        if (counts[4])
+            printf(", %d invalid", counts[4]);
+        if (counts[5])
+            printf(", %d partial", counts[5]);
+        if (counts[6])
+            printf(", %d baselined", counts[6]);
+        printf("\n");
+        if (notes.len)
+            printf("\nProblems:\n%s", notes.buf);
+    }
+    sb_release(&notes);
+    status_drift(c);
+    if (counts[5] && !c->o->json)
+        printf("\nA run stopped in the middle of a migration: the next '%s migrate -s %s' (or "
+               "rollback, for a partial rollback) resumes it at the first unfinished step.\n",
+               c->o->prog, c->set.domain);
+    /* partial is not a state to deploy on: exit 1 like a modified or missing version */
+    return (counts[2] || counts[3] || counts[4] || counts[5]) ? 1 : 0;
+}
+
+/* .strav/verified-<domain> when .strav/ exists in the current directory (the project's own
+ * state directory); no cache otherwise. */
