@@ -163,8 +163,31 @@ static void rename_obj(StrBuf *out, const char *what_kw, const char *table, cons
     sb_adds(out, ";\n");
 }
 
+/* The guard before adding a NOT NULL column without a value for existing rows: it succeeds on
+ * an empty table and stops the migration with a clear message on a populated one. The body is
+ * dollar-quoted; names cannot break out of it (a name holding the tag is refused by the caller). */
+#define GUARD_TAG "$strav_guard$"
+static void emit_empty_guard(StrBuf *out, const char *table, const char *col)
+{
+    StrBuf msg = SB_INIT, lit = SB_INIT;
+    sb_addf(&msg, "column %s: give it a default or @backfill", col);
+    sql_literal(&lit, sb_str(&msg));
+    sb_adds(out, "DO " GUARD_TAG " BEGIN IF EXISTS (SELECT FROM ");
+    sql_ident(out, table);
+    sb_addf(out, ") THEN RAISE EXCEPTION 'table %% has %% rows: %%', ");
+    StrBuf tl = SB_INIT;
+    sql_literal(&tl, table);
+    sb_addf(out, "%s, (SELECT count(*) FROM ", sb_str(&tl));
+    sql_ident(out, table);
+    sb_addf(out, "), %s; END IF; END " GUARD_TAG ";\n", sb_str(&lit));
+    sb_release(&tl);
+    sb_release(&lit);
+    sb_release(&msg);
+}
+
 /* ADD COLUMN for an existing table: NOT NULL columns without a value for existing rows are
- * added nullable, backfilled, then made NOT NULL. Returns false when that is impossible. */
+ * added nullable, backfilled, then made NOT NULL; without a backfill value the ADD is guarded
+ * (emit_empty_guard: fine on an empty table, a clear error on a populated one). */
 static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col, bool report)
 {
     bool fills = col->def.kind != DEF_NONE || col->identity != IDENTITY_NONE || col->generated ||
@@ -173,14 +196,23 @@ static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col
     Column tmp = *col;
     bool backfill = !col->nullable && !fills && col->backfill.kind != DEF_NONE;
     if (!col->nullable && !fills && !backfill) {
-        if (report) {
-            diag_at(c->d, DIAG_ERROR, col->span,
-                    "column '%s.%s' is added NOT NULL to an existing table without a default "
-                    "or @backfill",
-                    table, col->name);
-            c->ok = false;
+        if (strstr(table, GUARD_TAG) || strstr(col->name, GUARD_TAG)) {
+            if (report) {
+                diag_at(c->d, DIAG_ERROR, col->span,
+                        "column '%s.%s' is added NOT NULL to an existing table without a default "
+                        "or @backfill",
+                        table, col->name);
+                c->ok = false;
+            }
+        } else {
+            if (report)
+                diag_at(c->d, DIAG_WARNING, col->span,
+                        "column '%s.%s' is added NOT NULL without a default or @backfill: the "
+                        "migration stops if the table has rows",
+                        table, col->name);
+            /* the down direction (re-adding a dropped column) is guarded the same way */
+            emit_empty_guard(out, table, col->name);
         }
-        /* the down direction (re-adding a dropped column) does its best */
     }
     if (backfill)
         tmp.nullable = true;
@@ -596,7 +628,31 @@ static bool type_narrows(Ctx *c, const SqlType *o, const SqlType *n)
     return true;
 }
 
-static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to)
+/* Does PostgreSQL convert a column of type a to b (cast, I/O conversion from or to a string
+ * type)? Only a guide for the warning: the server decides. */
+static bool castable(const SqlType *a, const SqlType *b)
+{
+    static const int family[TY__COUNT] = {
+        [TY_SMALLINT] = 1, [TY_INTEGER] = 1, [TY_BIGINT] = 1, [TY_SMALLSERIAL] = 1,
+        [TY_SERIAL] = 1, [TY_BIGSERIAL] = 1, [TY_NUMERIC] = 1, [TY_REAL] = 1, [TY_DOUBLE] = 1,
+        [TY_MONEY] = 1, [TY_VARCHAR] = 2, [TY_CHAR] = 2, [TY_TEXT] = 2, [TY_TIMESTAMP] = 3,
+        [TY_TIMESTAMPTZ] = 3, [TY_DATE] = 3, [TY_TIME] = 4, [TY_TIMETZ] = 4, [TY_JSON] = 5,
+        [TY_JSONB] = 5, [TY_INET] = 6, [TY_CIDR] = 6, [TY_BIT] = 7, [TY_VARBIT] = 7,
+    };
+    if (a->kind == b->kind || a->ndims != b->ndims)
+        return a->kind == b->kind;
+    if (a->kind == TY_OTHER || b->kind == TY_OTHER)
+        return true; /* unknown: no warning */
+    int fa = family[a->kind], fb = family[b->kind];
+    return fa == 2 || fb == 2 || (fa && fa == fb) || a->kind == TY_ENUM || b->kind == TY_ENUM ||
+           (a->kind == TY_TIMESTAMP && b->kind == TY_TIME) ||
+           (a->kind == TY_TIMESTAMPTZ && b->kind == TY_TIMETZ) ||
+           (a->kind == TY_INTEGER && b->kind == TY_BOOLEAN) ||
+           (a->kind == TY_BOOLEAN && b->kind == TY_INTEGER);
+}
+
+static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to,
+                       const char *using)
 {
     SqlType fs = type_for_reference(&from->type), ts = type_for_reference(&to->type);
     if (from->def.kind != DEF_NONE) {
@@ -606,7 +662,9 @@ static void alter_type(StrBuf *out, const char *table, const Column *from, const
     alter_col(out, table, to->name);
     sb_adds(out, " TYPE ");
     type_to_sql(out, &ts);
-    if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
+    if (using) {
+        sb_addf(out, " USING (%s)", using); /* the author's conversion (@using), verbatim */
+    } else if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
         sb_adds(out, " USING ");
         sql_ident(out, to->name);
         if (fs.kind == TY_ENUM || ts.kind == TY_ENUM || fs.kind == TY_BOOLEAN ||
@@ -692,6 +750,15 @@ static bool default_equal_mapped(Ctx *c, const Column *oc, const Column *nc)
 }
 
 /* Column changes of a kept table, into its file. */
+/* An archetype's implicit timestamp (created_at, ...): not placed by the author, so a field
+ * added before it is no surprise worth a warning. */
+static bool implicit_stamp(const Table *t, const Column *col)
+{
+    return t->archetype != ARCH_TABLE &&
+           (!strcmp(col->name, "created_at") || !strcmp(col->name, "updated_at") ||
+            !strcmp(col->name, "deleted_at"));
+}
+
 static void diff_columns(Ctx *c, TPair *tp)
 {
     const Table *o = tp->o, *n = tp->n;
@@ -740,6 +807,14 @@ static void diff_columns(Ctx *c, TPair *tp)
         if (tp->colmap[i])
             continue;
         const Column *oc = &o->columns[i];
+        for (size_t k = i + 1; k < o->ncolumns; k++) {
+            if (!tp->colmap[k] || implicit_stamp(o, &o->columns[k]))
+                continue;
+            diag_at(c->d, DIAG_WARNING, oc->span,
+                    "column '%s.%s' is dropped: rolling back re-adds it as the last column of "
+                    "'%s', not before '%s'", tn, oc->name, tn, o->columns[k].name);
+            break;
+        }
         drop_column(&c->up, tn, oc->name);
         add_column(c, &c->down, tn, oc, false);
         what_obj(&c->what, "drop column", tn, oc->name);
@@ -751,6 +826,16 @@ static void diff_columns(Ctx *c, TPair *tp)
         const Column *nc = &n->columns[j];
         const Column *oc = old_column_of(tp, nc->name);
         if (!oc) {
+            /* PostgreSQL appends an added column: say so when the model puts it elsewhere */
+            for (size_t k = j + 1; k < n->ncolumns; k++) {
+                if (!old_column_of(tp, n->columns[k].name) || implicit_stamp(n, &n->columns[k]))
+                    continue;
+                diag_at(c->d, DIAG_WARNING, nc->span,
+                        "column '%s.%s' is declared before '%s', but PostgreSQL appends an added "
+                        "column: it will be the last column of '%s' in the database",
+                        tn, nc->name, n->columns[k].name, tn);
+                break;
+            }
             add_column(c, &c->up, tn, nc, true);
             drop_column(&c->down, tn, nc->name);
             what_obj(&c->what, "add column", tn, nc->name);
@@ -776,12 +861,18 @@ static void diff_columns(Ctx *c, TPair *tp)
                 Column from = *oc;
                 from.type = ot;
                 from.name = nc->name;
-                alter_type(&c->up, tn, &from, nc);
+                alter_type(&c->up, tn, &from, nc, nc->using_up);
+                if (!nc->using_up && !castable(&os, &ns))
+                    diag_at(c->d, DIAG_WARNING, nc->span,
+                            "column '%s.%s' changes type from %s to %s: PostgreSQL may have no "
+                            "cast for it; give the conversion with @using('expr'[, down: "
+                            "'expr'])", tn, nc->name, type_kind_name(os.kind),
+                            type_kind_name(ns.kind));
                 Column to = *oc;
                 to.name = nc->name;
                 to.type = ot;
                 Column fromn = *nc;
-                alter_type(&c->down, tn, &fromn, &to);
+                alter_type(&c->down, tn, &fromn, &to, nc->using_down);
                 what_obj(&c->what, "change type of", tn, nc->name);
                 if (!default_equal(&oc->def, &nc->def))
                     sb_adds(&c->what, " (and its default)");
@@ -847,7 +938,7 @@ static void diff_columns(Ctx *c, TPair *tp)
 static bool index_equal(const TPair *tp, const Index *a, const Index *b)
 {
     if (a->unique != b->unique || !str_eq(a->method, b->method) || a->nelems != b->nelems ||
-        !str_eq(a->where, b->where))
+        !str_eq(a->where, b->where) || a->nulls_not_distinct != b->nulls_not_distinct)
         return false;
     for (size_t i = 0; i < a->nelems; i++) {
         const IndexElem *x = &a->elems[i], *y = &b->elems[i];
@@ -872,7 +963,8 @@ static bool col_typechg(const TPair *tp, const char *new_col)
 static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const ForeignKey *b)
 {
     if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
-        a->on_delete != b->on_delete || a->on_update != b->on_update)
+        a->on_delete != b->on_delete || a->on_update != b->on_update ||
+        a->match_full != b->match_full || a->deferral != b->deferral || a->not_valid != b->not_valid)
         return false;
     if (!cols_equal(tp, a->cols, b->cols, a->ncols))
         return false;
@@ -901,7 +993,8 @@ static bool eq_unique(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
     (void)c;
     const Unique *a = o, *b = n;
-    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+    return a->ncols == b->ncols && a->nulls_not_distinct == b->nulls_not_distinct &&
+           a->deferral == b->deferral && cols_equal(tp, a->cols, b->cols, a->ncols);
 }
 static bool eq_check(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
@@ -932,6 +1025,21 @@ static const char *obj_name(ObjKind k, const void *v)
         return ((const Index *)v)->name;
     case OK_FK:
         return ((const ForeignKey *)v)->name;
+    }
+    return NULL;
+}
+
+static const char *obj_comment(ObjKind k, const void *v)
+{
+    switch (k) {
+    case OK_UNIQUE:
+        return ((const Unique *)v)->comment;
+    case OK_CHECK:
+        return ((const Check *)v)->comment;
+    case OK_INDEX:
+        return ((const Index *)v)->comment;
+    case OK_FK:
+        return ((const ForeignKey *)v)->comment;
     }
     return NULL;
 }
@@ -978,7 +1086,8 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     bool same = on == nn;
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
-        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n);
+        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
+               str_eq(obj_comment(k, o), obj_comment(k, n));
     }
     if (same)
         return false;
@@ -1041,6 +1150,22 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
         sb_addf(&c->what, "drop %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, o));
         op(c, drop_sec, NULL);
+        tp->modified = true;
+    }
+    /* a kept (or renamed) object whose comment changed: COMMENT ON, the down restores it */
+    for (size_t i = 0; !drops && i < on; i++) {
+        if (partner[i] < 0)
+            continue;
+        const void *o = (const char *)ov + i * size;
+        const void *n = (const char *)nv + (size_t)partner[i] * size;
+        if (str_eq(obj_comment(k, o), obj_comment(k, n)))
+            continue;
+        const char *tbl = k == OK_INDEX ? NULL : tn;
+        emit_object_comment(&c->up, tbl, obj_name(k, n), obj_comment(k, n));
+        emit_object_comment(&c->down, tbl, obj_name(k, n), obj_comment(k, o));
+        sb_addf(&c->what, "comment on %s ", kind_word[k]);
+        sql_ident(&c->what, obj_name(k, n));
+        op(c, add_sec, NULL);
         tp->modified = true;
     }
     for (size_t j = 0; !drops && j < nn; j++) {

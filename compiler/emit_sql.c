@@ -23,8 +23,10 @@ void emit_default(StrBuf *out, const Default *d)
         sb_adds(out, d->text && d->text[0] == 't' ? "TRUE" : "FALSE");
         break;
     case DEF_NUMBER:
-    case DEF_EXPR:
         sb_adds(out, d->text);
+        break;
+    case DEF_EXPR:
+        sb_adds(out, d->written ? d->written : d->text); /* the author's spelling */
         break;
     }
 }
@@ -62,6 +64,26 @@ void emit_column_def(StrBuf *out, const Column *c)
     }
     if (!c->nullable)
         sb_adds(out, " NOT NULL");
+}
+
+void emit_object_comment(StrBuf *out, const char *table, const char *name, const char *text)
+{
+    sb_adds(out, "COMMENT ON ");
+    if (table) {
+        sb_adds(out, "CONSTRAINT ");
+        sql_ident(out, name);
+        sb_adds(out, " ON ");
+        sql_ident(out, table);
+    } else {
+        sb_adds(out, "INDEX ");
+        sql_ident(out, name);
+    }
+    sb_adds(out, " IS ");
+    if (text)
+        sql_literal(out, text);
+    else
+        sb_adds(out, "NULL");
+    sb_adds(out, ";\n");
 }
 
 void emit_comment(StrBuf *out, const char *kind, const char *object, const char *column,
@@ -113,6 +135,9 @@ void emit_create_table(StrBuf *out, const Table *t)
     for (size_t i = 0; i < t->ncolumns; i++)
         if (t->columns[i].comment)
             emit_comment(out, "COLUMN", t->name, t->columns[i].name, t->columns[i].comment);
+    for (size_t i = 0; i < t->nchecks; i++)
+        if (t->checks[i].comment)
+            emit_object_comment(out, t->name, t->checks[i].name, t->checks[i].comment);
 }
 
 void emit_create_index(StrBuf *out, const char *table, const Index *ix)
@@ -142,9 +167,13 @@ void emit_create_index(StrBuf *out, const char *table, const Index *ix)
             sb_adds(out, " NULLS LAST");
     }
     sb_addch(out, ')');
+    if (ix->nulls_not_distinct)
+        sb_adds(out, " NULLS NOT DISTINCT");
     if (ix->where)
         sb_addf(out, " WHERE (%s)", ix->where);
     sb_adds(out, ";\n");
+    if (ix->comment)
+        emit_object_comment(out, NULL, ix->name, ix->comment);
 }
 
 static void alter_table(StrBuf *out, const char *table)
@@ -168,9 +197,13 @@ void emit_add_unique(StrBuf *out, const char *table, const Unique *u)
     alter_table(out, table);
     sb_adds(out, " ADD CONSTRAINT ");
     sql_ident(out, u->name);
-    sb_adds(out, " UNIQUE ");
+    sb_adds(out, u->nulls_not_distinct ? " UNIQUE NULLS NOT DISTINCT " : " UNIQUE ");
     emit_ident_list(out, u->cols, u->ncols);
+    if (u->deferral != DEFER_NONE)
+        sb_adds(out, u->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
     sb_adds(out, ";\n");
+    if (u->comment)
+        emit_object_comment(out, table, u->name, u->comment);
 }
 
 void emit_add_check(StrBuf *out, const char *table, const Check *c)
@@ -179,6 +212,8 @@ void emit_add_check(StrBuf *out, const char *table, const Check *c)
     sb_adds(out, " ADD CONSTRAINT ");
     sql_ident(out, c->name);
     sb_addf(out, " CHECK (%s);\n", c->expr);
+    if (c->comment)
+        emit_object_comment(out, table, c->name, c->comment);
 }
 
 void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
@@ -192,11 +227,19 @@ void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
     sql_qualified(out, fk->ref_schema, fk->ref_table);
     sb_addch(out, ' ');
     emit_ident_list(out, fk->ref_cols, fk->ncols);
+    if (fk->match_full)
+        sb_adds(out, " MATCH FULL");
     if (fk->on_delete != FK_NO_ACTION)
         sb_addf(out, " ON DELETE %s", fk_action_sql(fk->on_delete));
     if (fk->on_update != FK_NO_ACTION)
         sb_addf(out, " ON UPDATE %s", fk_action_sql(fk->on_update));
+    if (fk->deferral != DEFER_NONE)
+        sb_adds(out, fk->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+    if (fk->not_valid)
+        sb_adds(out, " NOT VALID");
     sb_adds(out, ";\n");
+    if (fk->comment)
+        emit_object_comment(out, table, fk->name, fk->comment);
 }
 
 void emit_drop_constraint(StrBuf *out, const char *table, const char *name)

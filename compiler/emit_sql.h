@@ -31,6 +31,10 @@ void emit_add_fk(struct StrBuf *out, const char *table, const ForeignKey *fk);
 void emit_drop_constraint(struct StrBuf *out, const char *table, const char *name);
 void emit_create_enum(struct StrBuf *out, const Enum *e);
 /* COMMENT ON TABLE/COLUMN/TYPE ... IS 'text' | NULL (column NULL for a table or type). */
+/* COMMENT ON CONSTRAINT name ON table (table set) or COMMENT ON INDEX name (table NULL); text
+ * NULL removes it. */
+void emit_object_comment(struct StrBuf *out, const char *table, const char *name,
+                         const char *text);
 void emit_comment(struct StrBuf *out, const char *kind, const char *object, const char *column,
                   const char *text);
 void emit_ident_list(struct StrBuf *out, const char *const *names, size_t n);

@@ -11,7 +11,6 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "emit_sql.h"
 #include "model_json.h"
+#include "sha256.h"
 #include "source.h"
 #include "strbuf.h"
 
@@ -94,27 +94,6 @@ uint64_t migdir_next_version(uint64_t now_ms, const char *parent)
             return pv + 1;
     }
     return now_ms;
-}
-
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-    /* fetched once: EVP_Digest(..., EVP_sha256()) looks the algorithm up on every call, a
-     * sixth of the CPU of a 20,000-file migration */
-    static EVP_MD *sha;
-    static EVP_MD_CTX *ctx;
-    if (!sha && (!(sha = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(ctx = EVP_MD_CTX_new())))
-        BUG("EVP_MD_fetch(SHA256) failed");
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (!EVP_DigestInit_ex(ctx, sha, NULL) || !EVP_DigestUpdate(ctx, data, len) ||
-        !EVP_DigestFinal_ex(ctx, md, &n))
-        BUG("SHA-256 failed");
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < n; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[2 * n] = '\0';
 }
 
 static void iso_time(uint64_t ms, char out[64])

@@ -14,7 +14,8 @@
  *  - A table's objects live in the domain's PostgreSQL schema (Model.schema). Generated SQL does
  *    not qualify them; the runtime sets search_path. References to another domain's table carry
  *    that domain's schema in ForeignKey.ref_schema (NULL = same domain).
- *  - Rename hints (`was`) and `backfill` are inputs to the diff only; they are never compared.
+ *  - Rename hints (`was`), `backfill` and `using_*` are inputs to the diff only; they are never
+ *    compared.
  */
 #ifndef STRAV_MODEL_H
 #define STRAV_MODEL_H
@@ -71,9 +72,15 @@ typedef enum DefaultKind {
 typedef struct Default {
     DefaultKind kind;
     const char *text;
+    const char *written; /* DEF_EXPR: the SQL as written when its canonical text differs (now()
+                          * for CURRENT_TIMESTAMP), or NULL. Emitted, never compared. */
 } Default;
 
 typedef enum FkAction { FK_NO_ACTION, FK_RESTRICT, FK_CASCADE, FK_SET_NULL, FK_SET_DEFAULT } FkAction;
+
+/* DEFERRABLE of a constraint: not deferrable, deferrable initially immediate, deferrable
+ * initially deferred. */
+typedef enum FkDeferral { DEFER_NONE, DEFER_IMMEDIATE, DEFER_DEFERRED } FkDeferral;
 
 typedef enum Identity { IDENTITY_NONE, IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT } Identity;
 
@@ -108,6 +115,8 @@ typedef struct Column {
     Default backfill;        /* value for existing rows when this column is added NOT NULL */
     LintIgnore *lint_ignores;
     size_t nlint_ignores;
+    const char *using_up;    /* @using: the conversion when the type changes to this one, and */
+    const char *using_down;  /*   back (down:); SQL expressions, NULL = a cast. Diff input only */
     Span span;
 } Column;
 
@@ -126,6 +135,10 @@ typedef struct ForeignKey {
     const char *ref_table;
     const char **ref_cols;
     FkAction on_delete, on_update;
+    bool match_full;        /* MATCH FULL (default MATCH SIMPLE) */
+    FkDeferral deferral;    /* NOT DEFERRABLE, DEFERRABLE [INITIALLY DEFERRED] */
+    bool not_valid;         /* NOT VALID: existing rows were not checked */
+    const char *comment;    /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } ForeignKey;
 
@@ -133,12 +146,16 @@ typedef struct Unique {
     const char *name;
     const char **cols;
     size_t ncols;
+    bool nulls_not_distinct; /* UNIQUE NULLS NOT DISTINCT: one NULL at most */
+    FkDeferral deferral;     /* DEFERRABLE [INITIALLY DEFERRED] */
+    const char *comment;     /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } Unique;
 
 typedef struct Check {
     const char *name;
     const char *expr; /* SQL boolean expression, without the surrounding CHECK ( ) */
+    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } Check;
 
@@ -156,6 +173,8 @@ typedef struct Index {
     IndexElem *elems;
     size_t nelems;
     const char *where;  /* partial index predicate, or NULL */
+    bool nulls_not_distinct; /* unique: NULLS NOT DISTINCT */
+    const char *comment; /* COMMENT ON INDEX, or NULL */
     Span span;
 } Index;
 

@@ -22,6 +22,7 @@
 static const char *const default_kinds[] = {"none", "string", "number", "bool", "null", "expr"};
 static const char *const fk_actions[] = {"noAction", "restrict", "cascade", "setNull",
                                          "setDefault"};
+static const char *const deferrals[] = {"none", "immediate", "deferred"};
 static const char *const identities[] = {"none", "always", "byDefault"};
 static const char *const validator_kinds[] = {"email", "url", "min", "max", "length", "regex"};
 static const char *const archetypes[] = {"entity",        "component",    "attribute",
@@ -195,6 +196,8 @@ static void default_json(JW *w, const char *k, const Default *d)
     set_str(w, "kind", default_kinds[d->kind]);
     if (d->kind != DEF_NONE && d->kind != DEF_NULL)
         set_str(w, "text", d->text ? d->text : "");
+    if (d->kind == DEF_EXPR)
+        set_str_opt(w, "written", d->written);
     jw_close(w, '}');
 }
 
@@ -229,6 +232,8 @@ static void column_json(JW *w, const Column *c)
         str_array(w, "was", c->was, c->nwas);
     if (c->backfill.kind != DEF_NONE)
         default_json(w, "backfill", &c->backfill);
+    set_str_opt(w, "using", c->using_up);
+    set_str_opt(w, "usingDown", c->using_down);
     jw_close(w, '}');
 }
 
@@ -263,6 +268,13 @@ static void table_json(JW *w, const Table *t)
             str_array(w, "refColumns", fk->ref_cols, fk->ncols);
             set_str(w, "onDelete", fk_actions[fk->on_delete]);
             set_str(w, "onUpdate", fk_actions[fk->on_update]);
+            if (fk->match_full)
+                set_str(w, "match", "full");
+            if (fk->deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[fk->deferral]);
+            if (fk->not_valid)
+                set_lit(w, "notValid", "true");
+            set_str_opt(w, "comment", fk->comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -274,6 +286,11 @@ static void table_json(JW *w, const Table *t)
             jw_open(w, '{');
             set_str(w, "name", t->uniques[i].name);
             str_array(w, "columns", t->uniques[i].cols, t->uniques[i].ncols);
+            if (t->uniques[i].nulls_not_distinct)
+                set_lit(w, "nullsNotDistinct", "true");
+            if (t->uniques[i].deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[t->uniques[i].deferral]);
+            set_str_opt(w, "comment", t->uniques[i].comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -285,6 +302,7 @@ static void table_json(JW *w, const Table *t)
             jw_open(w, '{');
             set_str(w, "name", t->checks[i].name);
             set_str(w, "expr", t->checks[i].expr);
+            set_str_opt(w, "comment", t->checks[i].comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -314,6 +332,9 @@ static void table_json(JW *w, const Table *t)
             }
             jw_close(w, ']');
             set_str_opt(w, "where", ix->where);
+            if (ix->nulls_not_distinct)
+                set_lit(w, "nullsNotDistinct", "true");
+            set_str_opt(w, "comment", ix->comment);
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -978,6 +999,8 @@ static void read_default(Reader *r, const JV *o, const char *key, Default *d, co
                                   get_str(r, v, "kind", true, where), "default kind", where);
     if (d->kind != DEF_NONE && d->kind != DEF_NULL)
         d->text = get_str(r, v, "text", true, where);
+    if (d->kind == DEF_EXPR)
+        d->written = get_str(r, v, "written", false, where);
 }
 
 /* where = pre + a [+ "." + b] + "'", cut at 255 bytes like snprintf: the error context of
@@ -1039,6 +1062,8 @@ static void read_column(Reader *r, const JV *o, Column *c, const char *table)
     }
     c->was = read_strs(r, o, "was", &c->nwas, where);
     read_default(r, o, "backfill", &c->backfill, where);
+    c->using_up = get_str(r, o, "using", false, where);
+    c->using_down = get_str(r, o, "usingDown", false, where);
 }
 
 static void read_table(Reader *r, const JV *o, Table *t)
@@ -1086,6 +1111,14 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                          get_str(r, fo, "onDelete", false, where), "action", where);
         fk->on_update = (FkAction)lookup(r, fk_actions, ARRAY_LEN(fk_actions),
                                          get_str(r, fo, "onUpdate", false, where), "action", where);
+        static const char *const matches[] = {"simple", "full"};
+        fk->match_full = lookup(r, matches, ARRAY_LEN(matches), get_str(r, fo, "match", false, where),
+                                "match", where) == 1;
+        fk->deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                          get_str(r, fo, "deferrable", false, where), "deferrable",
+                                          where);
+        fk->not_valid = get_bool(r, fo, "notValid", where);
+        fk->comment = get_str(r, fo, "comment", false, where);
     }
 
     a = get_array(r, o, "uniques", false, where);
@@ -1095,6 +1128,11 @@ static void read_table(Reader *r, const JV *o, Table *t)
         const JV *uo = &a->u.items[i];
         t->uniques[i].name = get_str(r, uo, "name", true, where);
         t->uniques[i].cols = read_strs(r, uo, "columns", &t->uniques[i].ncols, where);
+        t->uniques[i].comment = get_str(r, uo, "comment", false, where);
+        t->uniques[i].nulls_not_distinct = get_bool(r, uo, "nullsNotDistinct", where);
+        t->uniques[i].deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                                    get_str(r, uo, "deferrable", false, where),
+                                                    "deferrable", where);
     }
 
     a = get_array(r, o, "checks", false, where);
@@ -1104,6 +1142,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
         const JV *co = &a->u.items[i];
         t->checks[i].name = get_str(r, co, "name", true, where);
         t->checks[i].expr = get_str(r, co, "expr", true, where);
+        t->checks[i].comment = get_str(r, co, "comment", false, where);
     }
 
     a = get_array(r, o, "indexes", false, where);
@@ -1136,6 +1175,8 @@ static void read_table(Reader *r, const JV *o, Table *t)
             }
         }
         ix->where = get_str(r, io, "where", false, where);
+        ix->comment = get_str(r, io, "comment", false, where);
+        ix->nulls_not_distinct = get_bool(r, io, "nullsNotDistinct", where);
     }
     t->was = read_strs(r, o, "was", &t->nwas, where);
     t->as_a = get_str(r, o, "asA", false, where);

@@ -2,8 +2,9 @@
  * model_strav.c - Model -> .strav text (see model_strav.h). The inverse of sema for what pull
  * reads from a live database: names that sema's conventions would derive are left implicit,
  * anything else is spelled out (name: '...'), so that compiling the output gives the same model.
- * Foreign keys can only be written as `ref` fields; those the language cannot express are
- * reported, never dropped silently.
+ * A foreign key is a `ref` field when it has that shape (the target's primary key, columns named
+ * <field>_<column>, no MATCH FULL/DEFERRABLE/NOT VALID; `@no_index` when the database has no
+ * index on it), else a table-level `@@foreign`, which holds any foreign key.
  */
 #include "model_strav.h"
 
@@ -150,7 +151,7 @@ static void put_default(StrBuf *out, const Default *d)
         return;
     case DEF_EXPR:
         sb_adds(out, " = sql(");
-        put_string(out, d->text);
+        put_string(out, d->written ? d->written : d->text);
         sb_addch(out, ')');
         return;
     }
@@ -166,25 +167,12 @@ typedef struct TableOut {
     Archetype arch;
     size_t first, last;     /* columns [first, last) are written; the rest are implicit */
     int *col_fk;            /* per column: fk index written as a ref field, -1 plain, -2 skipped */
-    const char **fk_field;  /* per fk: the ref field's name, or NULL when not expressible */
+    const char **fk_field;  /* per fk: the ref field's name, or NULL: written as @@foreign */
+    bool *fk_noindex;       /* per ref fk: the database has no index idx_<table>_<cols> */
     bool *ix_done;          /* per index: consumed by a ref or written on a field */
     bool *uq_done;          /* per unique: written on a field */
     bool pk_done;
 } TableOut;
-
-static void warnf(TableOut *o, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
-static void warnf(TableOut *o, const char *fmt, ...)
-{
-    if (!o->warn)
-        return;
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    sb_addf(o->warn, "%s\n", buf);
-}
 
 static bool is_stamp(const Column *c, const char *name, bool required)
 {
@@ -192,7 +180,8 @@ static bool is_stamp(const Column *c, const char *name, bool required)
         c->type.ndims || c->identity || c->generated || c->comment || c->nvalidators)
         return false;
     if (required)
-        return !c->nullable && c->def.kind == DEF_EXPR && !strcmp(c->def.text, SQLNORM_NOW);
+        return !c->nullable && c->def.kind == DEF_EXPR && !strcmp(c->def.text, SQLNORM_NOW) &&
+               !c->def.written;
     return c->nullable && c->def.kind == DEF_NONE;
 }
 
@@ -252,7 +241,7 @@ static size_t col_index(const Table *t, const char *name)
 
 static bool plain_index_on(const Index *ix, const char **cols, size_t n)
 {
-    if (ix->unique || ix->where || strcmp(ix->method, "btree") || ix->nelems != n)
+    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!ix->elems[i].column || strcmp(ix->elems[i].column, cols[i]) || ix->elems[i].desc ||
@@ -260,6 +249,19 @@ static bool plain_index_on(const Index *ix, const char **cols, size_t n)
             return false;
     return true;
 }
+
+static const char *action_word(FkAction a);
+static void put_string(StrBuf *out, const char *s);
+
+/* ", comment: '...'" of a table attribute, when there is one. */
+static void put_comment_arg(StrBuf *out, const char *comment)
+{
+    if (!comment)
+        return;
+    sb_adds(out, ", comment: ");
+    put_string(out, comment);
+}
+static void put_name_list(StrBuf *out, Arena *a, const char **names, size_t n);
 
 /* Can foreign key k be written as a `ref` field? Sets col_fk/fk_field/ix_done when it can. */
 static void plan_ref(TableOut *o, size_t k)
@@ -270,6 +272,8 @@ static void plan_ref(TableOut *o, size_t k)
     const Table *target = fk->ref_schema ? NULL : model_find_table(o->m, fk->ref_table);
     if (!fk->ref_schema && !target)
         why = "its target table is not in this schema";
+    else if (fk->match_full || fk->deferral || fk->not_valid || fk->comment)
+        why = "options";
     else if (target && (target->pk.ncols != fk->ncols || !target->pk.name))
         why = "it does not point at the target's primary key";
     for (size_t i = 0; !why && target && i < fk->ncols; i++)
@@ -312,11 +316,8 @@ static void plan_ref(TableOut *o, size_t k)
     for (size_t i = 0; !why && i < fk->ncols; i++)
         if (o->col_fk[col_index(t, fk->cols[i])] != -1)
             why = "its columns belong to another foreign key";
-    if (why) {
-        warnf(o, "%s.%s: foreign key cannot be expressed (%s); its columns are written as plain "
-              "fields and the constraint is lost", t->name, fk->name, why);
-        return;
-    }
+    if (why)
+        return; /* written as @@foreign: any columns, any target key, any options */
     o->fk_field[k] = field;
     o->col_fk[pos] = (int)k;
     for (size_t i = 1; i < fk->ncols; i++)
@@ -329,8 +330,49 @@ static void plan_ref(TableOut *o, size_t k)
             return;
         }
     }
-    warnf(o, "%s.%s: the database has no index %s; the `ref` field will add it", t->name,
-          fk->name, iname);
+    o->fk_noindex[k] = true;
+}
+
+/* @@foreign(cols, references: t[, to: cols][, name:][, on_delete:]...): a foreign key that a
+ * `ref` field cannot say. */
+static void put_foreign_attr(TableOut *o, StrBuf *out, const ForeignKey *fk)
+{
+    const Table *t = o->t;
+    sb_adds(out, "    @@foreign(");
+    put_name_list(out, o->a, fk->cols, fk->ncols);
+    sb_adds(out, ", references: ");
+    if (fk->ref_schema) {
+        model_strav_name(out, o->a, fk->ref_schema);
+        sb_addch(out, '.');
+    }
+    model_strav_name(out, o->a, fk->ref_table);
+    const Table *target = fk->ref_schema ? NULL : model_find_table(o->m, fk->ref_table);
+    bool to_pk = target && target->pk.name && target->pk.ncols == fk->ncols;
+    for (size_t i = 0; to_pk && i < fk->ncols; i++)
+        to_pk = !strcmp(target->pk.cols[i], fk->ref_cols[i]);
+    if (!to_pk) {
+        sb_adds(out, ", to:");
+        for (size_t i = 0; i < fk->ncols; i++) {
+            sb_addch(out, ' ');
+            model_strav_name(out, o->a, fk->ref_cols[i]);
+        }
+    }
+    if (fk->on_delete != FK_NO_ACTION)
+        sb_addf(out, ", on_delete: %s", action_word(fk->on_delete));
+    if (fk->on_update != FK_NO_ACTION)
+        sb_addf(out, ", on_update: %s", action_word(fk->on_update));
+    if (fk->match_full)
+        sb_adds(out, ", match: full");
+    if (fk->deferral)
+        sb_adds(out, fk->deferral == DEFER_DEFERRED ? ", deferrable: deferred" : ", deferrable: true");
+    if (fk->not_valid)
+        sb_adds(out, ", not_valid: true");
+    if (strcmp(fk->name, conv_name(o->a, "fk_", t->name, fk->cols, fk->ncols, NULL))) {
+        sb_adds(out, ", name: ");
+        put_string(out, fk->name);
+    }
+    put_comment_arg(out, fk->comment);
+    sb_adds(out, ")\n");
 }
 
 static const char *action_word(FkAction a)
@@ -388,6 +430,8 @@ static void put_ref_field(TableOut *o, StrBuf *out, size_t k, const Column *c)
         sb_addf(out, " @on_delete(%s)", action_word(fk->on_delete));
     if (fk->on_update != FK_CASCADE)
         sb_addf(out, " @on_update(%s)", action_word(fk->on_update));
+    if (o->fk_noindex[k])
+        sb_adds(out, " @no_index");
     sb_addch(out, '\n');
 }
 
@@ -413,7 +457,8 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     }
     for (size_t i = 0; i < t->nuniques; i++) {
         const Unique *u = &t->uniques[i];
-        if (!o->uq_done[i] && single_col(u->cols, u->ncols, c->name)) {
+        if (!o->uq_done[i] && !u->comment && !u->nulls_not_distinct && !u->deferral &&
+            single_col(u->cols, u->ncols, c->name)) {
             put_named(out, "@unique", u->name, conv_name(o->a, "uq_", t->name, u->cols, 1, NULL));
             o->uq_done[i] = true;
             break;
@@ -465,10 +510,13 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     }
     if (ix->unique)
         sb_adds(out, ", unique: true");
+    if (ix->nulls_not_distinct)
+        sb_adds(out, ", nulls_not_distinct: true");
     if (strcmp(ix->name, conv_index(o->a, o->t, ix))) {
         sb_adds(out, ", name: ");
         put_string(out, ix->name);
     }
+    put_comment_arg(out, ix->comment);
     sb_adds(out, ")\n");
 }
 
@@ -494,16 +542,25 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
             sb_adds(out, ", name: ");
             put_string(out, u->name);
         }
+        if (u->nulls_not_distinct)
+            sb_adds(out, ", nulls_not_distinct: true");
+        if (u->deferral)
+            sb_adds(out, u->deferral == DEFER_DEFERRED ? ", deferrable: deferred" : ", deferrable: true");
+        put_comment_arg(out, u->comment);
         sb_adds(out, ")\n");
     }
     for (size_t i = 0; i < t->nindexes; i++)
         if (!o->ix_done[i])
             put_index_attr(o, out, &t->indexes[i]);
+    for (size_t i = 0; i < t->nfks; i++)
+        if (!o->fk_field[i])
+            put_foreign_attr(o, out, &t->fks[i]);
     for (size_t i = 0; i < t->nchecks; i++) {
         sb_adds(out, "    @@check(");
         put_string(out, t->checks[i].expr);
         sb_adds(out, ", name: ");
         put_string(out, t->checks[i].name);
+        put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }
 }
@@ -515,6 +572,7 @@ static const char *write_table(Arena *a, const Model *m, const Table *t, StrBuf 
     for (size_t i = 0; i < t->ncolumns; i++)
         o.col_fk[i] = -1;
     o.fk_field = ARENA_ARRAY(a, const char *, t->nfks);
+    o.fk_noindex = ARENA_ARRAY(a, bool, t->nfks);
     o.ix_done = ARENA_ARRAY(a, bool, t->nindexes);
     o.uq_done = ARENA_ARRAY(a, bool, t->nuniques);
     classify(&o);

@@ -243,6 +243,9 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
     for (size_t i = 0; i < s->ntdecls; i++)
         if (s->tdecls[i].state == 0)
             sema_build_table(s, &s->tdecls[i]);
+    for (size_t i = 0; i < s->ntdecls; i++)
+        if (s->tdecls[i].state == 2)
+            sema_table_foreigns(s, &s->tdecls[i]);
     size_t nt = 0;
     out->tables = ARENA_ARRAY(a, Table, s->ntdecls ? s->ntdecls : 1);
     for (size_t i = 0; i < s->ntdecls; i++)

@@ -93,6 +93,7 @@ const char *sema_arg_string(Sema *s, const AstArg *a, bool sql_ok);
 /* Append @lint_ignore(CODE, "why") to v[0..*n) (arena); v unchanged on an error (reported). */
 LintIgnore *sema_lint_ignore(Sema *s, const AstAttr *at, LintIgnore *v, size_t *n);
 const char *sema_arg_name(Sema *s, const AstAttr *at);
+const char *sema_arg_comment(Sema *s, const AstAttr *at);
 const char *sema_canon_number(Sema *s, const char *txt);
 bool sema_make_default(
     Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out);
@@ -110,6 +111,7 @@ Index *sema_add_index(Sema *s,
                       bool unique,
                       Span span);
 void sema_table_attrs_apply(Sema *s, TDecl *td);
+void sema_table_foreigns(Sema *s, TDecl *td); /* @@foreign, once every table is built */
 void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk);
 void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id);
 

@@ -9,6 +9,12 @@
 #include <string.h>
 
 #include "names.h"
+#include "strbuf.h"
+
+static bool word_arg(Sema *s, const AstAttr *at, const char *key, const char *const *words,
+                     size_t n, int *out);
+static const char *const bool_words[] = { "false", "true" };
+static const char *const deferral_words[] = { "false", "true", "deferred" };
 
 /* Add an index unless indexes[from..] already holds the same one (a ref marked @index). */
 Index *sema_add_index(Sema *s,
@@ -60,7 +66,8 @@ static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
 /* @@index(elem, ..., using:, where:, unique:, name:) */
 static void table_index(Sema *s, TDecl *td, const AstAttr *at)
 {
-    static const char *const keys[] = { "using", "where", "unique", "name" };
+    static const char *const keys[] = { "using", "where", "unique", "name", "comment",
+                                        "nulls_not_distinct" };
     static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
     if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
         return;
@@ -122,6 +129,14 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
             unique = u->terms->kind == TERM_TRUE;
         }
     }
+    int nnd = 0;
+    if (!word_arg(s, at, "nulls_not_distinct", bool_words, 2, &nnd))
+        ok = false;
+    else if (nnd && !unique) {
+        sema_err(s, sema_arg_key(at, "nulls_not_distinct")->span,
+                 "'nulls_not_distinct' needs unique: true");
+        ok = false;
+    }
     const char *method = "btree";
     const AstArg *m = sema_arg_key(at, "using");
     if (m) {
@@ -150,6 +165,8 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     ix->elems = el;
     ix->nelems = n;
     ix->where = where;
+    ix->comment = sema_arg_comment(s, at);
+    ix->nulls_not_distinct = nnd == 1;
     ix->span = at->span;
 }
 
@@ -187,7 +204,7 @@ static const char **attr_columns(Sema *s, TDecl *td, const AstAttr *at, size_t *
 void sema_table_attrs_apply(Sema *s, TDecl *td)
 {
     Table *t = td->t;
-    static const char *const k_name[] = { "name" };
+    static const char *const k_name[] = { "name", "comment" };
     for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
         const char *an = at->name;
         if (!at->table_level) {
@@ -196,7 +213,12 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             continue; /* finish_pk */
         } else if (!strcmp(an, "unique")) {
             size_t n;
-            if (!sema_check_keys(s, at, k_name, 1))
+            static const char *const k_unique[] = { "name", "comment", "nulls_not_distinct",
+                                                    "deferrable" };
+            int nnd = 0, defer = 0;
+            if (!sema_check_keys(s, at, k_unique, ARRAY_LEN(k_unique)) ||
+                !word_arg(s, at, "nulls_not_distinct", bool_words, 2, &nnd) ||
+                !word_arg(s, at, "deferrable", deferral_words, 3, &defer))
                 continue;
             const char **cols = attr_columns(s, td, at, &n);
             const char *nm = sema_arg_name(s, at);
@@ -206,11 +228,14 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             u->name = nm ? nm : sema_join_name(s, "uq_", t->name, cols, n, NULL);
             u->cols = cols;
             u->ncols = n;
+            u->comment = sema_arg_comment(s, at);
+            u->nulls_not_distinct = nnd == 1;
+            u->deferral = (FkDeferral)defer;
             u->span = at->span;
         } else if (!strcmp(an, "index")) {
             table_index(s, td, at);
         } else if (!strcmp(an, "check")) {
-            if (!sema_check_keys(s, at, k_name, 1))
+            if (!sema_check_keys(s, at, k_name, 2))
                 continue;
             const AstArg *e = at->args;
             if (!e || e->key || (e->next && !e->next->key)) {
@@ -227,7 +252,10 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             Check *c = PUSH(s, t->checks, t->nchecks, td->cchecks);
             c->name = nm ? nm : name_shorten(s->a, arena_printf(s->a, "ck_%s_%s", t->name, h));
             c->expr = expr;
+            c->comment = sema_arg_comment(s, at);
             c->span = at->span;
+        } else if (!strcmp(an, "foreign")) {
+            continue; /* sema_table_foreigns, once every table is built */
         } else if (!strcmp(an, "was")) {
             t->was = sema_was_names(s, at, t->was, &t->nwas, &td->cwas, true);
         } else if (!strcmp(an, "lint_ignore")) {
@@ -347,4 +375,158 @@ void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_i
             td->pk_ready = true;
             return;
         }
+}
+
+/* ---- @@foreign: a table-level foreign key ------------------------------------------------ */
+
+static bool word_arg(Sema *s, const AstAttr *at, const char *key, const char *const *words,
+                     size_t n, int *out)
+{
+    const AstArg *a = sema_arg_key(at, key);
+    if (!a)
+        return true;
+    if (!one_term(a) || (a->terms->kind != TERM_IDENT && a->terms->kind != TERM_TRUE &&
+                         a->terms->kind != TERM_FALSE)) {
+        sema_err(s, a->span, "'%s' expects one word", key);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(a->terms->text, words[i])) {
+            *out = (int)i;
+            return true;
+        }
+    StrBuf sb = SB_INIT;
+    for (size_t i = 0; i < n; i++)
+        sb_addf(&sb, "%s%s", i ? (i + 1 == n ? " or " : ", ") : "", words[i]);
+    sema_err(s, a->terms->span, "unknown %s '%s': expected %s", key, a->terms->text, sb_str(&sb));
+    sb_release(&sb);
+    return false;
+}
+
+/* The target of @@foreign: a table of this domain (built) or of public, and its columns (to:,
+ * else its primary key). */
+static bool foreign_target(Sema *s, const AstAttr *at, ForeignKey *fk, size_t ncols)
+{
+    const AstArg *ra = sema_arg_key(at, "references");
+    if (!one_term(ra) || (ra->terms->kind != TERM_IDENT && ra->terms->kind != TERM_QIDENT &&
+                          ra->terms->kind != TERM_QUALIFIED)) {
+        sema_err(s, ra ? ra->span : at->span,
+                 "'@@foreign' needs references: TABLE (or references: public.TABLE)");
+        return false;
+    }
+    const AstTerm *tt = ra->terms;
+    const Table *target = NULL;
+    const char **pkcols = NULL;
+    size_t npk = 0;
+    if (tt->kind == TERM_QUALIFIED && strcmp(tt->qual, s->in->domain)) {
+        if (strcmp(tt->qual, "public") || !s->in->public_model) {
+            sema_err(s, tt->span, "cannot reference table '%s' of domain '%s'", tt->text, tt->qual);
+            sema_note(s, tt->span, "a domain may only reference tables of the 'public' domain");
+            return false;
+        }
+        const char *name = tt->text_quoted ? name_nfc(s->a, tt->text) : name_snake(s->a, tt->text);
+        target = name ? model_find_table(s->in->public_model, name_shorten(s->a, name)) : NULL;
+        if (!target) {
+            sema_err(s, tt->span, "foreign key to unknown table '%s' in domain 'public'", tt->text);
+            return false;
+        }
+        fk->ref_schema = s->in->public_model->schema;
+        pkcols = target->pk.cols;
+        npk = target->pk.name ? target->pk.ncols : 0;
+    } else {
+        const char *name = sema_term_name(s, tt);
+        TDecl *td = name ? sema_find_tdecl(s, name) : NULL;
+        if (!td || td->ast->kind == DECL_ENUM || td->state != 2) {
+            if (name && (!td || td->ast->kind == DECL_ENUM)) {
+                sema_err(s, tt->span, "foreign key to unknown table '%s'", tt->text);
+                sema_suggest_table(s, tt->span, name, NULL);
+            }
+            return false;
+        }
+        target = td->t;
+        pkcols = td->pkcols;
+        npk = td->npk;
+    }
+    fk->ref_table = target->name;
+    const AstArg *to = sema_arg_key(at, "to");
+    if (!to) {
+        if (!npk) {
+            sema_err(s, tt->span, "'%s' has no primary key: name the target columns with to:",
+                     target->name);
+            return false;
+        }
+        fk->ref_cols = pkcols;
+        if (npk != ncols) {
+            sema_err(s, at->span, "%zu column%s, but the primary key of '%s' has %zu", ncols,
+                     ncols == 1 ? "" : "s", target->name, npk);
+            return false;
+        }
+        return true;
+    }
+    size_t n = 0;
+    for (const AstTerm *t = to->terms; t; t = t->next)
+        n++;
+    if (n != ncols) {
+        sema_err(s, to->span, "%zu column%s, but %zu target column%s in to:", ncols,
+                 ncols == 1 ? "" : "s", n, n == 1 ? "" : "s");
+        return false;
+    }
+    const char **rc = ARENA_ARRAY(s->a, const char *, n);
+    size_t i = 0;
+    bool ok = true;
+    for (const AstTerm *t = to->terms; t; t = t->next, i++) {
+        if (t->kind != TERM_IDENT && t->kind != TERM_QIDENT) {
+            sema_err(s, t->span, "expected a column name of '%s'", target->name);
+            ok = false;
+            continue;
+        }
+        rc[i] = sema_term_name(s, t);
+        if (rc[i] && !table_find_column(target, rc[i])) {
+            sema_err(s, t->span, "table '%s' has no column '%s'", target->name, rc[i]);
+            ok = false;
+        }
+    }
+    fk->ref_cols = rc;
+    return ok;
+}
+
+void sema_table_foreigns(Sema *s, TDecl *td)
+{
+    Table *t = td->t;
+    static const char *const keys[] = { "references", "to", "name", "on_delete", "on_update",
+                                        "match", "deferrable", "not_valid", "comment" };
+    static const char *const actions[] = { "no_action", "restrict", "cascade", "set_null",
+                                           "set_default" };
+    static const char *const matches[] = { "simple", "full" };
+    static const char *const *const deferrals = deferral_words;
+    static const char *const *const bools = bool_words;
+    for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
+        if (!at->table_level || strcmp(at->name, "foreign"))
+            continue;
+        if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
+            continue;
+        size_t n = 0;
+        const char **cols = attr_columns(s, td, at, &n);
+        if (!cols)
+            continue;
+        ForeignKey fk = { .cols = cols, .ncols = n, .span = at->span };
+        int del = 0, upd = 0, match = 0, defer = 0, nv = 0;
+        bool ok = foreign_target(s, at, &fk, n);
+        ok = word_arg(s, at, "on_delete", actions, ARRAY_LEN(actions), &del) && ok;
+        ok = word_arg(s, at, "on_update", actions, ARRAY_LEN(actions), &upd) && ok;
+        ok = word_arg(s, at, "match", matches, ARRAY_LEN(matches), &match) && ok;
+        ok = word_arg(s, at, "deferrable", deferrals, 3, &defer) && ok;
+        ok = word_arg(s, at, "not_valid", bools, 2, &nv) && ok;
+        const char *nm = sema_arg_name(s, at);
+        if (!ok)
+            continue;
+        fk.on_delete = (FkAction)del;
+        fk.on_update = (FkAction)upd;
+        fk.match_full = match == 1;
+        fk.deferral = (FkDeferral)defer;
+        fk.not_valid = nv == 1;
+        fk.comment = sema_arg_comment(s, at);
+        fk.name = nm ? nm : sema_join_name(s, "fk_", t->name, cols, n, NULL);
+        *PUSH(s, t->fks, t->nfks, td->cfks) = fk;
+    }
 }

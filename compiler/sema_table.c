@@ -124,6 +124,7 @@ static void add_fk_columns(Sema *s,
                            FkAction upd,
                            Span span,
                            const char *fkname,
+                           bool index,
                            size_t *col0)
 {
     const char **cols = ARENA_ARRAY(s->a, const char *, tg->n);
@@ -153,8 +154,9 @@ static void add_fk_columns(Sema *s,
     fk->on_delete = del;
     fk->on_update = upd;
     fk->span = span;
-    sema_add_index(s, td, t->nindexes, sema_join_name(s, "idx_", t->name, cols, tg->n, NULL), cols,
-              tg->n, false, span);
+    if (index)
+        sema_add_index(s, td, t->nindexes, sema_join_name(s, "idx_", t->name, cols, tg->n, NULL),
+                       cols, tg->n, false, span);
 }
 
 static bool fk_action(Sema *s, const AstAttr *at, FkAction *out)
@@ -295,7 +297,8 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
                 sema_err(s, at->span, "'@regex' takes one pattern string");
             else if ((re = sema_arg_string(s, at->args, false)))
                 add_validator(s, &cols[0], &vcap, VAL_REGEX, re, NULL);
-        } else if (!strcmp(an, "on_delete") || !strcmp(an, "on_update") || !strcmp(an, "fk")) {
+        } else if (!strcmp(an, "on_delete") || !strcmp(an, "on_update") || !strcmp(an, "fk") ||
+                   !strcmp(an, "no_index")) {
             if (fi->kind != 2)
                 sema_err(s, at->name_span, "'@%s' is only allowed on a ref field", an);
         } else if (!strcmp(an, "identity")) {
@@ -337,6 +340,17 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
                 cols[i].lint_ignores = cols[0].lint_ignores;
                 cols[i].nlint_ignores = cols[0].nlint_ignores;
             }
+        } else if (!strcmp(an, "using")) {
+            static const char *const k_down[] = { "down" };
+            const AstArg *d = sema_arg_key(at, "down");
+            if (!sema_check_keys(s, at, k_down, 1))
+                continue;
+            if (!at->args || at->args->key || (at->args->next && at->args->next != d) ||
+                (d && d->next))
+                sema_err(s, at->span,
+                         "'@using' takes one SQL expression string and an optional down: '...'");
+            else if ((cols[0].using_up = sema_arg_string(s, at->args, true)) && d)
+                cols[0].using_down = sema_arg_string(s, d, true);
         } else if (!strcmp(an, "backfill")) {
             if (!at->args || at->args->next || at->args->key)
                 sema_err(s, at->span, "'@backfill' takes one value");
@@ -363,10 +377,17 @@ static void build_ref(Sema *s, TDecl *td, FieldInfo *fi)
     bool nullable = f->type.nullable;
     FkAction del = nullable ? FK_SET_NULL : FK_RESTRICT, upd = FK_CASCADE;
     const char *fkname = NULL;
+    bool no_index = false, has_index = false;
     for (const AstAttr *at = f->attrs; at; at = at->next) {
         if (at->table_level)
             continue;
-        if (!strcmp(at->name, "on_delete"))
+        if (!strcmp(at->name, "no_index")) {
+            if (at->args)
+                sema_err(s, at->args->span, "'@no_index' takes no arguments");
+            no_index = true;
+        } else if (!strcmp(at->name, "index")) {
+            has_index = has_index || !at->args; /* a named @index is another index */
+        } else if (!strcmp(at->name, "on_delete"))
             fk_action(s, at, &del);
         else if (!strcmp(at->name, "on_update"))
             fk_action(s, at, &upd);
@@ -378,6 +399,10 @@ static void build_ref(Sema *s, TDecl *td, FieldInfo *fi)
     }
     if ((del == FK_SET_NULL || upd == FK_SET_NULL) && !nullable)
         sema_err(s, f->type.span, "'set_null' on a reference that is not nullable");
+    if (no_index && has_index)
+        sema_err(s, f->type.span, "'@no_index' and '@index' on the same reference");
+    if (no_index && has_index)
+        sema_note(s, f->type.span, "'@index(name: ...)' adds an index of another name");
     if (f->type.ndims) {
         sema_err(s, f->type.span, "a reference cannot be an array");
         return;
@@ -385,7 +410,8 @@ static void build_ref(Sema *s, TDecl *td, FieldInfo *fi)
     Target tg;
     if (!resolve_target(s, a->terms, "reference", td, &tg))
         return;
-    add_fk_columns(s, td, &tg, fi->name, true, nullable, del, upd, f->span, fkname, &fi->col0);
+    add_fk_columns(s, td, &tg, fi->name, true, nullable, del, upd, f->span, fkname, !no_index,
+                   &fi->col0);
     fi->ncols = tg.n;
     if (f->def) {
         if (tg.n != 1)
@@ -423,7 +449,7 @@ static void build_parents(Sema *s, TDecl *td)
                 return;
             }
             add_fk_columns(s, td, &sides[nside], sides[nside].table, false, false, FK_CASCADE,
-                           FK_CASCADE, p->span, NULL, &c0);
+                           FK_CASCADE, p->span, NULL, true, &c0);
             for (size_t i = 0; i < sides[nside].n; i++)
                 *PUSH(s, ucols, nu, ucap) = t->columns[c0 + i].name;
             nside++;
@@ -456,7 +482,7 @@ static void build_parents(Sema *s, TDecl *td)
             continue;
         size_t c0;
         add_fk_columns(s, td, &tg, tg.table, false, false, FK_CASCADE, FK_CASCADE, p->span, NULL,
-                       &c0);
+                       true, &c0);
     }
 }
 
@@ -613,7 +639,7 @@ void sema_build_table(Sema *s, TDecl *td)
         c->type.kind = TY_TIMESTAMPTZ;
         c->nullable = k == 2;
         if (k < 2)
-            c->def = (Default){ DEF_EXPR, "CURRENT_TIMESTAMP" };
+            c->def = (Default){ .kind = DEF_EXPR, .text = "CURRENT_TIMESTAMP" };
     }
     /* Defaults in the form introspection reads back (sqlnorm.h): '= null' becomes no default
      * (PostgreSQL stores none), now() becomes CURRENT_TIMESTAMP. */

@@ -660,9 +660,10 @@ void sema_declare_enum(Sema *s, const AstDecl *d)
 const char *const sema_field_attrs[] = {
     "primary", "unique",   "index",     "sensitive", "email",     "url",
     "min",     "max",      "length",    "regex",     "on_delete", "on_update",
-    "fk",      "identity", "generated", "was",       "backfill",  "lint_ignore",
+    "fk",      "identity", "generated", "was",       "backfill",  "no_index",  "using",
+    "lint_ignore",
 };
-const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was",
+const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
                                          "lint_ignore" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };
 
@@ -769,6 +770,13 @@ const char *sema_arg_name(Sema *s, const AstAttr *at)
         return NULL;
     }
     return n;
+}
+
+/* comment: 'text' of a table attribute (COMMENT ON the constraint or index), or NULL. */
+const char *sema_arg_comment(Sema *s, const AstAttr *at)
+{
+    const AstArg *a = sema_arg_key(at, "comment");
+    return a ? sema_arg_string(s, a, false) : NULL;
 }
 
 const char **

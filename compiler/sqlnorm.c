@@ -16,7 +16,7 @@ static bool is_numeric_kind(TypeKind k)
     switch (k) {
     case TY_SMALLINT: case TY_INTEGER: case TY_BIGINT:
     case TY_SMALLSERIAL: case TY_SERIAL: case TY_BIGSERIAL:
-    case TY_NUMERIC: case TY_REAL: case TY_DOUBLE:
+    case TY_NUMERIC: case TY_REAL: case TY_DOUBLE: case TY_MONEY:
         return true;
     default:
         return false;
@@ -105,7 +105,7 @@ static bool parse_cast_literal(Arena *a, const char *expr, const char **out)
 
 Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
 {
-    Default d = {DEF_EXPR, NULL};
+    Default d = {DEF_EXPR, NULL, NULL};
     const char *lit;
     if (!expr || !*expr) {
         d.kind = DEF_NONE;
@@ -143,6 +143,8 @@ Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
     }
     if (is_now(expr)) {
         d.text = SQLNORM_NOW;
+        if (strcmp(expr, SQLNORM_NOW))
+            d.written = arena_strdup(a, expr);
         return d;
     }
     d.text = arena_strdup(a, expr);
@@ -170,8 +172,11 @@ void default_canonicalize(Arena *a, Default *d, const SqlType *t)
             d->text = canonical_number(a, d->text);
         break;
     case DEF_EXPR:
-        if (is_now(d->text))
+        if (is_now(d->text) && strcmp(d->text, SQLNORM_NOW)) {
+            if (!d->written)
+                d->written = d->text;
             d->text = SQLNORM_NOW;
+        }
         break;
     default:
         break;
@@ -255,4 +260,44 @@ bool sqlnorm_parse_text_array(Arena *a, const char *lit, const char ***out, size
 bad:
     sb_release(&sb);
     return false;
+}
+
+const char *sqlnorm_oneline(Arena *a, const char *expr)
+{
+    if (!expr || !strpbrk(expr, "\r\n"))
+        return expr;
+    StrBuf sb = SB_INIT;
+    char quote = 0;
+    for (const char *p = expr; *p;) {
+        char ch = *p;
+        if (quote) {
+            if (ch == quote)
+                quote = 0; /* a doubled quote closes and reopens: same result */
+            sb_addch(&sb, ch);
+            p++;
+            continue;
+        }
+        if (ch == '\'' || ch == '"') {
+            quote = ch;
+            sb_addch(&sb, ch);
+            p++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            const char *q = p;
+            bool brk = false;
+            while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+                brk |= *q == '\n' || *q == '\r', q++;
+            if (brk) {
+                sb_addch(&sb, ' ');
+                p = q;
+                continue;
+            }
+        }
+        sb_addch(&sb, ch);
+        p++;
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_release(&sb);
+    return r;
 }

@@ -32,6 +32,11 @@ void default_canonicalize(Arena *a, Default *d, const SqlType *t);
 /* True when s is a decimal number as SQL writes it (-1, 3.5, 1e6, .5). */
 bool sqlnorm_is_number(const char *s);
 
+/* expr on one line: every run of white space holding a line break, outside quotes ('...',
+ * "..."), becomes one space (pretty-printed CASE expressions); expr itself when it has none.
+ * SQL does not care, and a .strav string cannot hold a line break. */
+const char *sqlnorm_oneline(Arena *a, const char *expr);
+
 /* expr without one pair of parentheses around the whole of it ("(a + 1)" -> "a + 1");
  * returns expr itself when there is none. */
 const char *sqlnorm_strip_parens(Arena *a, const char *expr);

@@ -3,6 +3,7 @@
 # the ones the programs' --help lists; tests/install/install.t checks they stay in step.
 
 _strav_opts_run="--scope --batch --step --force --allow-out-of-order --no-drift-check --lock-wait --verbose --jobs
+    --targets --per-host --canary --max-failures --only --tenant-jobs --allow-passwords
     --json --database --migrations --schemas --lock-timeout --statement-timeout --no-color --help"
 
 # The domains of the project: the folders under database/schemas (or --schemas DIR).

@@ -34,7 +34,7 @@
 
 typedef struct Opts {
     const char *database, *domain, *out, *schemas, *migrations, *pg_schema, *version;
-    bool force, snapshot;
+    bool force, snapshot, strict;
 } Opts;
 
 static const char pull_usage[] =
@@ -44,12 +44,16 @@ static const char pull_usage[] =
     "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files.\n";
 static const char drift_usage[] =
     "usage: drift [--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
+    "             [--strict]\n"
     "Print the plan that brings the live database to the schema files (or, with --snapshot, to\n"
-    "the latest migration's snapshot). Exit status: 0 in sync, 3 drifted, 1 error, 2 usage.\n";
+    "the latest migration's snapshot), and a warning for every object of the schema the model\n"
+    "cannot hold (--strict: those count as drift). Exit status: 0 in sync, 3 drifted, 1 error,\n"
+    "2 usage.\n";
 static const char baseline_usage[] =
-    "usage: baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR]\n"
+    "usage: baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR] [--strict]\n"
     "Check that the live schema equals migration V's snapshot, then record V and every earlier\n"
-    "version as applied without running them. Refuses, listing the differences, otherwise.\n";
+    "version as applied without running them. Refuses, listing the differences, otherwise.\n"
+    "Objects the model cannot hold are one warning each (--strict: refused too).\n";
 
 static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
 {
@@ -64,6 +68,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         {"version", required_argument, NULL, 'v'},
         {"force", no_argument, NULL, 'f'},
         {"snapshot", no_argument, NULL, 'n'},
+        {"strict", no_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -83,6 +88,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         case 'v': o->version = optarg; break;
         case 'f': o->force = true; break;
         case 'n': o->snapshot = true; break;
+        case 'X': o->strict = true; break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -306,12 +312,14 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     sql_ident(&q, scratch);
     sb_adds(&q, "; SET LOCAL search_path = ");
     sql_ident(&q, scratch);
+    sb_adds(&q, ", "); /* objects the model cannot hold (a sequence in a default) are found */
+    sql_ident(&q, want->schema);
     if (ok && !exec_or(c, q.buf, err))
         ok = false;
     else if (ok && sql.len && !exec_or(c, sql.buf, err))
         sb_adds(err, " (while creating the model in a scratch schema)"), ok = false;
     else if (ok)
-        ok = introspect_schema_in_tx(c, scratch, a, out, NULL, err);
+        ok = introspect_schema_in_tx(c, scratch, want->schema, a, out, NULL, err);
     pg_exec(c, "ROLLBACK", NULL);
     if (ok) {
         out->domain = want->domain;
@@ -341,7 +349,8 @@ static bool compare_norm(PgConn *c, Arena *a, const Model *want, const Model *no
     bool ok = diff_models(&live, norm, plan, &d);
     if (!ok)
         sb_adds(err, "cannot compare the models (see the diagnostics above)");
-    diag_flush(&d, stderr, false);
+    if (!ok) /* the generator's warnings (column positions, guards) are not about drift */
+        diag_flush(&d, stderr, false);
     diag_release(&d);
     return ok;
 }
@@ -516,9 +525,16 @@ int adopt_drift_main(int argc, char **argv)
     if (!compare(c, &a, want, &plan, &info))
         goto out;
     print_warnings(&info);
-    if (plan_empty(&plan)) {
+    if (plan_empty(&plan) && o.strict && info.nwarnings) {
+        printf("Drift: %zu object(s) or detail(s) in the database are outside the model (the "
+               "warnings above); --strict counts them as drift\n", info.nwarnings);
+        rc = 3;
+    } else if (plan_empty(&plan)) {
         printf("No drift: the database matches the %s\n",
                o.snapshot ? "latest snapshot" : "schema files");
+        if (info.nwarnings)
+            printf("but %zu object(s) or detail(s) in the database are outside the model (the "
+                   "warnings above; --strict makes them drift)\n", info.nwarnings);
         rc = 0;
     } else {
         StrBuf sb = SB_INIT;
@@ -683,6 +699,12 @@ int adopt_baseline_main(int argc, char **argv)
                 o.version);
         for (size_t i = 0; i < plan.nops; i++)
             fprintf(stderr, "  - %s\n", plan.ops[i].what);
+        goto out;
+    }
+    if (o.strict && info.nwarnings) {
+        fprintf(stderr,
+                "error: %zu object(s) or detail(s) of the database are outside the model (the "
+                "warnings above); --strict: nothing was recorded\n", info.nwarnings);
         goto out;
     }
     sb_reset(&err);

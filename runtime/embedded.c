@@ -21,10 +21,16 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "migset.h"
 #include "pg.h"
+#include "sha256.h"
+
+/* max_locks_per_transaction of the embedded cluster: the shared lock table holds this many
+ * times (max_connections + max_prepared_transactions) locks, about 100,000 (some 25 MB of
+ * shared memory), enough to drop some 10,000 tables in one transaction. */
+#define EMBEDDED_MAX_LOCKS 1024
 
 typedef struct Cluster {
     char *base;    /* .strav (absolute) */
@@ -263,18 +269,70 @@ static void add_conninfo_value(StrBuf *out, const char *v)
     sb_addch(out, '\'');
 }
 
-static bool server_running(const Cluster *c)
+static void socket_conninfo(StrBuf *out, const Cluster *c)
 {
-    char *pidfile = path_join(c->sock, ".s.PGSQL.5432");
-    bool sock = access(pidfile, F_OK) == 0;
-    free(pidfile);
+    sb_adds(out, "host=");
+    add_conninfo_value(out, c->sock);
+    sb_adds(out, " port=5432 user=postgres dbname=postgres");
+}
+
+/* Whether the server answers on its socket: PG_PING_OK, PG_PING_STARTING (up, not ready yet:
+ * crash recovery), or PG_PING_DOWN. A connection attempt, not pg_ctl status: the postmaster.pid
+ * check of pg_ctl takes a killed postmaster that nobody reaped yet (a zombie: a container
+ * without an init) for a running server. */
+static int server_ping(const Cluster *c)
+{
+    char *sockfile = path_join(c->sock, ".s.PGSQL.5432");
+    bool sock = access(sockfile, F_OK) == 0;
+    free(sockfile);
     if (!sock)
+        return PG_PING_DOWN;
+    StrBuf info = SB_INIT;
+    socket_conninfo(&info, c);
+    sb_adds(&info, " connect_timeout=10");
+    int st = pg_ping(info.buf);
+    sb_release(&info);
+    return st;
+}
+
+/* Whether process pid is alive and a postgres (not a zombie, not a reused pid). */
+static bool postgres_alive(long pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
         return false;
-    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    int rc = run_as(c, devnull, "pg_ctl", "-D", c->data, "status", (char *)NULL);
-    if (devnull >= 0)
-        close(devnull);
-    return rc == 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *close = strrchr(buf, ')'); /* "pid (comm) S ..." */
+    const char *open = strchr(buf, '(');
+    if (!close || !open || close[1] != ' ')
+        return false;
+    if (close[2] == 'Z' || close[2] == 'X')
+        return false;
+    return strncmp(open + 1, "postgres", 8) == 0 || strncmp(open + 1, "postmaster", 10) == 0;
+}
+
+/* After a kill -9 of the postmaster its postmaster.pid stays behind; when the pid in it is
+ * gone (or a zombie, or some other program now), remove it so the next start is not refused. */
+static void clear_stale_pidfile(const Cluster *c)
+{
+    char *pidfile = path_join(c->data, "postmaster.pid");
+    FILE *f = fopen(pidfile, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+        if (pid > 0 && !postgres_alive(pid)) {
+            fprintf(stderr, "note: the embedded PostgreSQL server (pid %ld) is gone; restarting "
+                            "it\n", pid);
+            unlink(pidfile);
+        }
+    }
+    free(pidfile);
 }
 
 static void show_log_tail(const char *path, StrBuf *err)
@@ -345,17 +403,41 @@ int embedded_ensure(StrBuf *conninfo, StrBuf *err)
             goto out;
         }
     }
-    if (!server_running(&c)) {
+    int ping = server_ping(&c);
+    /* a server in crash recovery (restarted by another command): wait for it to be ready */
+    for (int i = 0; ping == PG_PING_STARTING && i < 600; i++) {
+        struct timespec ts = { 0, 100000000 };
+        nanosleep(&ts, NULL);
+        ping = server_ping(&c);
+    }
+    if (ping != PG_PING_OK) {
         if (logfd < 0)
             logfd = open(c.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (logfd >= 0 && c.as_other && fchown(logfd, c.uid, c.gid) != 0) {
             sb_addf(err, "cannot give %s to the server account: %s", c.log, strerror(errno));
             goto out;
         }
+        clear_stale_pidfile(&c);
         StrBuf opts = SB_INIT;
-        sb_addf(&opts, "-k %s -c listen_addresses='' -c unix_socket_permissions=0700", c.sock);
-        int st = run_as(&c, logfd, "pg_ctl", "-D", c.data, "-l", c.log, "-w", "-t", "60", "-o",
+        /* sized for what Strav sends: a rollback or fresh of a migration with thousands of
+         * tables locks every one of them (and their indexes, sequences, types) in one
+         * transaction; 64 per connection runs out at about 1,000 tables */
+        sb_addf(&opts, "-k %s -c listen_addresses='' -c unix_socket_permissions=0700 "
+                       "-c max_locks_per_transaction=%d", c.sock, EMBEDDED_MAX_LOCKS);
+        int st = -1;
+        /* right after a kill -9 of the postmaster its backends may still hold the shared
+         * memory for a moment ("pre-existing shared memory block is still in use"): retry */
+        for (int i = 0; i < 20 && st != 0; i++) {
+            if (i) {
+                struct timespec ts = { 0, 250000000 };
+                nanosleep(&ts, NULL);
+                clear_stale_pidfile(&c);
+            }
+            st = run_as(&c, logfd, "pg_ctl", "-D", c.data, "-l", c.log, "-w", "-t", "60", "-o",
                         opts.buf, "start", (char *)NULL);
+            if (st != 0 && server_ping(&c) == PG_PING_OK)
+                st = 0; /* another command started it meanwhile */
+        }
         sb_release(&opts);
         if (st != 0) {
             sb_addf(err, "the embedded PostgreSQL server did not start (see %s)", c.log);
@@ -363,9 +445,7 @@ int embedded_ensure(StrBuf *conninfo, StrBuf *err)
             goto out;
         }
     }
-    sb_adds(conninfo, "host=");
-    add_conninfo_value(conninfo, c.sock);
-    sb_adds(conninfo, " port=5432 user=postgres dbname=postgres");
+    socket_conninfo(conninfo, &c);
     rc = 0;
 out:
     if (logfd >= 0)

@@ -2,6 +2,8 @@
  * embedded.h - the embedded default database: a project-local PostgreSQL cluster under .strav/
  * in the current directory, created with initdb on first use and started on a Unix socket only
  * (no TCP port). Used when neither --database, DATABASE_URL nor any PG* variable is set.
+ * Sized for what Strav sends (max_locks_per_transaction 1024); restarted when its postmaster
+ * died (kill -9: a stale postmaster.pid, a zombie), detected by a connection attempt.
  */
 #ifndef STRAV_EMBEDDED_H
 #define STRAV_EMBEDDED_H

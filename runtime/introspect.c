@@ -243,7 +243,16 @@ static const char q_columns[] =
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-    "       a.attcollation <> e.typcollation"
+    "       a.attcollation <> e.typcollation,"
+    /* 18: the column's own sequence (identity or serial) has options the model cannot hold */
+    "       EXISTS (SELECT FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
+    "                WHERE d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid"
+    "                  AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')"
+    "                  AND (s.seqstart <> 1 OR s.seqincrement <> 1 OR s.seqmin <> 1"
+    "                       OR s.seqcache <> 1 OR s.seqcycle OR s.seqtypid <> a.atttypid"
+    "                       OR s.seqmax <> CASE s.seqtypid WHEN 'int2'::regtype THEN 32767"
+    "                                       WHEN 'int4'::regtype THEN 2147483647"
+    "                                       ELSE 9223372036854775807 END))"
     "  FROM pg_attribute a"
     "  JOIN pg_class c ON c.oid = a.attrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -350,6 +359,9 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
     if (flag(r, i, 17))
         warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
               col->name);
+    if (flag(r, i, 18))
+        warnf(x, "column %s.%s: the options of its sequence (START, INCREMENT, MINVALUE, "
+              "MAXVALUE, CACHE, CYCLE, AS) are not in the model", tab->name, col->name);
 }
 
 static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col)
@@ -359,7 +371,7 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
     col->identity = identity == 'a' ? IDENTITY_ALWAYS
                     : identity == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
     if (generated == 's') {
-        col->generated = def ? arena_strdup(x->a, def) : NULL;
+        col->generated = def ? sqlnorm_oneline(x->a, arena_strdup(x->a, def)) : NULL;
         return;
     }
     if (!def)
@@ -373,7 +385,7 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
             return;
         }
     }
-    col->def = sqlnorm_default(x->a, def, &col->type);
+    col->def = sqlnorm_default(x->a, def ? sqlnorm_oneline(x->a, def) : NULL, &col->type);
 }
 
 static bool load_columns(Ctx *x)
@@ -420,7 +432,9 @@ static const char q_constraints[] =
     "              ORDER BY u.o)::text[],"
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
     "       co.condeferrable, co.convalidated,"
-    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit"
+    "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
+    "       co.condeferred, obj_description(co.oid, 'pg_constraint'),"
+    "       (SELECT ci.indnullsnotdistinct FROM pg_index ci WHERE ci.indexrelid = co.conindid)"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -468,29 +482,39 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
     char type = pg_value(r, i, 2)[0];
-    if (!flag(r, i, 11))
+    if (!flag(r, i, 11) && type != 'f')
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
+    if (flag(r, i, 10) && type != 'f' && type != 'u')
+        warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
+              t->name, name);
     switch (type) {
     case 'p':
+        if (raw(r, i, 15))
+            warnf(x, "comment on primary key %s.%s is not in the model", t->name, name);
         t->pk.name = name;
         return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
     case 'u': {
         Unique *u = &t->uniques[t->nuniques++];
         u->name = name;
+        u->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
+        u->nulls_not_distinct = raw(r, i, 16) && flag(r, i, 16);
+        u->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         return name_array(x, r, i, 3, &u->cols, &u->ncols);
     }
     case 'f': {
         ForeignKey *fk = &t->fks[t->nfks++];
         fk->name = name;
+        fk->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         const char *nsp = raw(r, i, 6);
         fk->ref_schema = nsp && strcmp(nsp, x->schema) ? arena_strdup(x->a, nsp) : NULL;
         fk->ref_table = val(x, r, i, 5);
         fk->on_delete = fk_action(pg_value(r, i, 7)[0]);
         fk->on_update = fk_action(pg_value(r, i, 8)[0]);
-        if (pg_value(r, i, 9)[0] == 'f')
-            warnf(x, "foreign key %s.%s: MATCH FULL is not in the model", t->name, name);
-        if (flag(r, i, 10))
-            warnf(x, "foreign key %s.%s: DEFERRABLE is not in the model", t->name, name);
+        fk->match_full = pg_value(r, i, 9)[0] == 'f';
+        if (pg_value(r, i, 9)[0] == 'p')
+            warnf(x, "foreign key %s.%s: MATCH PARTIAL is not in the model", t->name, name);
+        fk->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
+        fk->not_valid = !flag(r, i, 11);
         size_t nref;
         return name_array(x, r, i, 3, &fk->cols, &fk->ncols) &&
                name_array(x, r, i, 4, &fk->ref_cols, &nref);
@@ -498,7 +522,8 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     case 'c': {
         Check *ck = &t->checks[t->nchecks++];
         ck->name = name;
-        ck->expr = check_expr(x, pg_value(r, i, 12));
+        ck->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
+        ck->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, i, 12)));
         if (flag(r, i, 13))
             warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
         return true;
@@ -552,7 +577,7 @@ static const char q_indexes[] =
     "       i.indoption[k.n - 1],"
     "       CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END,"
     "       i.indnatts > i.indnkeyatts, NOT coalesce(opc.opcdefault, true), i.indisvalid,"
-    "       i.indnullsnotdistinct"
+    "       i.indnullsnotdistinct, obj_description(i.indexrelid, 'pg_class')"
     "  FROM pg_index i"
     "  JOIN pg_class ic ON ic.oid = i.indexrelid"
     "  JOIN pg_class c ON c.oid = i.indrelid"
@@ -571,8 +596,10 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
     ix->name = val(x, r, first, 1);
     ix->unique = flag(r, first, 2);
     ix->method = val(x, r, first, 3);
+    ix->comment = raw(r, first, 14) ? val(x, r, first, 14) : NULL;
     const char *pred = raw(r, first, 4);
-    ix->where = pred ? sqlnorm_strip_parens(x->a, arena_strdup(x->a, pred)) : NULL;
+    ix->where = pred ? sqlnorm_strip_parens(x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pred)))
+                     : NULL;
     ix->elems = ARENA_ARRAY(x->a, IndexElem, nrows);
     ix->nelems = (size_t)nrows;
     bool odd_opclass = false;
@@ -582,7 +609,8 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         if (flag(r, i, 6))
             e->column = val(x, r, i, 7);
         else
-            e->expr = sqlnorm_strip_parens(x->a, arena_strdup(x->a, pg_value(r, i, 9)));
+            e->expr = sqlnorm_strip_parens(
+                x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pg_value(r, i, 9))));
         long opt = num(r, i, 8);
         e->desc = opt & 1;
         bool nulls_first = (opt & 2) != 0;
@@ -595,8 +623,7 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         warnf(x, "index %s: non-default operator classes are not in the model", ix->name);
     if (!flag(r, first, 12))
         warnf(x, "index %s is invalid (a failed CREATE INDEX CONCURRENTLY?)", ix->name);
-    if (flag(r, first, 13))
-        warnf(x, "index %s: NULLS NOT DISTINCT is not in the model", ix->name);
+    ix->nulls_not_distinct = flag(r, first, 13);
 }
 
 static bool load_indexes(Ctx *x)
@@ -741,8 +768,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
-                StrBuf *err, bool own_tx)
+static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model *out,
+                IntrospectInfo *info, StrBuf *err, bool own_tx)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
     *out = (Model){0};
@@ -750,7 +777,21 @@ static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectI
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
     bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    PgResult *r = ok ? query(&x, "SELECT set_config('search_path', quote_ident($1), true)") : NULL;
+    PgResult *r = NULL;
+    if (ok && also) {
+        /* a scratch copy: names of the real schema print unqualified, as they do there */
+        const char *p[] = {schema, also};
+        PgError e = PG_ERROR_INIT;
+        if (pg_query(c, &r, "SELECT set_config('search_path', quote_ident($1) || ', ' ||"
+                            " quote_ident($2), true)", 2, p, &e) != 0) {
+            sb_addf(err, "introspection query failed: %s", e.message ? e.message : "?");
+            pg_error_release(&e);
+            pg_result_free(r);
+            r = NULL;
+        }
+    } else if (ok) {
+        r = query(&x, "SELECT set_config('search_path', quote_ident($1), true)");
+    }
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
@@ -777,11 +818,11 @@ static bool run(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectI
 bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        StrBuf *err)
 {
-    return run(c, schema, a, out, info, err, true);
+    return run(c, schema, NULL, a, out, info, err, true);
 }
 
-bool introspect_schema_in_tx(PgConn *c, const char *schema, Arena *a, Model *out,
-                             IntrospectInfo *info, StrBuf *err)
+bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
+                             Model *out, IntrospectInfo *info, StrBuf *err)
 {
-    return run(c, schema, a, out, info, err, false);
+    return run(c, schema, also, a, out, info, err, false);
 }

@@ -15,36 +15,139 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
+#include <linux/openat2.h>
 
 #include "migdir.h"
+#include "sha256.h"
+#include "sqlsplit.h"
 
-void sha256_hex(const void *data, size_t len, char out[65])
+/* ---- reading: regular files only, bounded by their size ----------------------------------- */
+
+/* Open rel below the directory dirfd for reading without following a symlink out of it
+ * (openat2 RESOLVE_BENEATH; on kernels without it, realpath must stay under dir). O_NONBLOCK:
+ * opening a FIFO must not wait for a writer. -1 with errno (EXDEV: leads out). */
+static int open_beneath(int dirfd, const char *dir, const char *rel)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        BUG("EVP_Digest(sha256) failed");
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+        return (int)fd;
+    /* no openat2 (old kernel, seccomp): resolve by hand */
+    StrBuf path = SB_INIT;
+    sb_addf(&path, "%s/%s", dir, rel);
+    char *real = realpath(path.buf, NULL), *rdir = realpath(dir, NULL);
+    int rc = -1;
+    if (real && rdir) {
+        size_t n = strlen(rdir);
+        if (strncmp(real, rdir, n) == 0 && real[n] == '/')
+            rc = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        else
+            errno = EXDEV;
     }
-    out[64] = '\0';
+    int saved = errno;
+    free(real);
+    free(rdir);
+    sb_release(&path);
+    errno = saved;
+    return rc;
 }
 
-/* Whole file into a NUL-terminated buffer; NULL with errno set on failure. */
-static char *read_all(const char *path, size_t *len)
+/* The bytes of a regular file (NUL-terminated; *len without the NUL), read up to the size
+ * fstat reports: a symlink to /dev/zero, a FIFO or a device is refused, never read. rel is
+ * opened below dirfd (dir is its path, for messages and the fallback). NULL with the reason
+ * in why ("is missing", ...), to follow the file's path. */
+static char *read_regular(int dirfd, const char *dir, const char *rel, size_t *len, StrBuf *why)
 {
-    StrBuf sb = SB_INIT;
-    if (read_file(path, &sb) != 0)
+    int fd = dirfd >= 0 ? open_beneath(dirfd, dir, rel) : -1;
+    if (dirfd < 0)
+        errno = ENOENT;
+    if (fd < 0) {
+        if (errno == EXDEV || errno == ELOOP)
+            sb_adds(why, "is a symbolic link that leads out of the version directory");
+        else if (errno == ENOENT || errno == ENOTDIR)
+            sb_adds(why, "is missing");
+        else
+            sb_addf(why, "cannot be opened: %s", strerror(errno));
         return NULL;
-    *len = sb.len;
-    return sb_detach(&sb);
+    }
+    struct stat st;
+    char *buf = NULL;
+    if (fstat(fd, &st) != 0) {
+        sb_addf(why, "cannot be read: %s", strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        sb_adds(why, S_ISFIFO(st.st_mode)   ? "is a FIFO, not a regular file"
+                     : S_ISDIR(st.st_mode) ? "is a directory, not a regular file"
+                                           : "is a device or socket, not a regular file");
+        goto out;
+    }
+    size_t size = (size_t)st.st_size, got = 0;
+    if (st.st_size < 0 || (off_t)size != st.st_size) {
+        sb_adds(why, "is too large");
+        goto out;
+    }
+    buf = xmalloc(size + 1);
+    while (got < size) {
+        ssize_t r = read(fd, buf + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r < 0)
+                sb_addf(why, "cannot be read: %s", strerror(errno));
+            else
+                sb_adds(why, "changed while it was read (it shrank)");
+            free(buf);
+            buf = NULL;
+            goto out;
+        }
+        got += (size_t)r;
+    }
+    char extra;
+    ssize_t r;
+    while ((r = read(fd, &extra, 1)) < 0 && errno == EINTR)
+        ;
+    if (r > 0) {
+        sb_adds(why, "changed while it was read (it grew)");
+        free(buf);
+        buf = NULL;
+        goto out;
+    }
+    buf[size] = '\0';
+    *len = size;
+out:
+    close(fd);
+    return buf;
 }
+
+/* A file outside any version directory (the verification cache), by the same rules. */
+static char *read_path(const char *path, size_t *len)
+{
+    const char *slash = strrchr(path, '/');
+    StrBuf dir = SB_INIT, why = SB_INIT;
+    if (slash)
+        sb_add(&dir, path, (size_t)(slash - path));
+    else
+        sb_addch(&dir, '.');
+    if (!dir.len)
+        sb_addch(&dir, '/');
+    int dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *data = read_regular(dfd, dir.buf, slash ? slash + 1 : path, len, &why);
+    if (dfd >= 0)
+        close(dfd);
+    sb_release(&dir);
+    sb_release(&why);
+    return data;
+}
+
+/* ---- names -------------------------------------------------------------------------------- */
 
 bool domain_name_valid(const char *s)
 {
@@ -54,6 +157,27 @@ bool domain_name_valid(const char *s)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
             return false;
     return true;
+}
+
+/* PostgreSQL truncates names to NAMEDATALEN - 1 bytes: two long domains would share a schema
+ * and a tracking table (and still take different advisory locks). "_strav_" + domain +
+ * "_migrations" must fit. */
+#define PG_NAME_MAX 63
+#define DOMAIN_MAX (PG_NAME_MAX - (sizeof "_strav__migrations" - 1))
+
+const char *domain_name_problem(const char *name, char *buf, size_t buflen)
+{
+    if (!domain_name_valid(name))
+        snprintf(buf, buflen, "Invalid domain name: %s (a lower-case letter, then lower-case "
+                              "letters, digits and '_')", name);
+    else if (strlen(name) > DOMAIN_MAX)
+        snprintf(buf, buflen, "the domain name %s is %zu bytes long; at most %zu are allowed, "
+                              "since its tracking table _strav_%s_migrations must fit "
+                              "PostgreSQL's %d-byte limit for names",
+                 name, strlen(name), (size_t)DOMAIN_MAX, name, PG_NAME_MAX);
+    else
+        return NULL;
+    return buf;
 }
 
 /* Compare the version at the start of a cache line (up to a tab) with v. */
@@ -96,9 +220,37 @@ static bool rel_valid(const char *rel)
     return rel && *rel && rel[0] != '/' && !strstr(rel, "..");
 }
 
-/* Read executionOrder.<key> and the files map; verify and (optionally) keep each file. */
-static void load_files(Migration *m, json_t *manifest, const char *key, MigFile **out, size_t *n,
-                       bool keep_sql)
+/* 1-based line of byte offset off in text. */
+static int line_of(const char *text, size_t off)
+{
+    int line = 1;
+    for (size_t i = 0; i < off && text[i]; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+/* The checks every file's bytes get, whether or not they are kept: no NUL (the server would cut
+ * the statement there) and no statement that takes the transaction or the session away from
+ * the runtime (sqlsplit_session_control), named by file:line. */
+static void check_sql(Migration *m, const char *rel, const char *data, size_t len)
+{
+    if (memchr(data, '\0', len)) {
+        set_problem(m, "file %s/%s contains a NUL byte", m->dir, rel);
+        return;
+    }
+    char why[160];
+    size_t off = 0;
+    if (sqlsplit_session_control(data, &off, why, sizeof why))
+        set_problem(m, "%s/%s:%d: %s: the runtime owns the transaction and the session settings "
+                       "(it commits or rolls back the batch, and sets search_path); remove it",
+                    m->dir, rel, line_of(data, off), why);
+}
+
+/* Read executionOrder.<key> and the files map; verify and (optionally) keep each file. With no
+ * files map (the seed's manifest format), each file's SHA-256 is appended to seedsum instead,
+ * for the migration's checksum. */
+static void load_files(Migration *m, int vfd, json_t *manifest, const char *key, MigFile **out,
+                       size_t *n, bool keep_sql, StrBuf *seedsum)
 {
     json_t *order = json_object_get(json_object_get(manifest, "executionOrder"), key);
     json_t *files = json_object_get(manifest, "files");
@@ -123,34 +275,30 @@ static void load_files(Migration *m, json_t *manifest, const char *key, MigFile 
             if (nt && strcmp(nt, rel) == 0)
                 f->nontx = true;
         }
-        StrBuf path = SB_INIT;
-        sb_addf(&path, "%s/%s", m->dir, rel);
         size_t len = 0;
-        char *data = read_all(path.buf, &len);
+        StrBuf why = SB_INIT;
+        char *data = read_regular(vfd, m->dir, rel, &len, &why);
         if (!data) {
-            set_problem(m, "file %s listed in executionOrder is missing", path.buf);
-            sb_release(&path);
+            set_problem(m, "file %s/%s listed in executionOrder %s", m->dir, rel, why.buf);
+            sb_release(&why);
             return;
         }
+        sb_release(&why);
+        char got[65];
+        sha256_hex(data, len, got);
         const char *want = files ? json_string_value(json_object_get(files, rel)) : NULL;
-        if (files && !want) {
+        if (files && !want)
             set_problem(m, "manifest.json: no SHA-256 for %s in the files map", rel);
-        } else if (want) {
-            char got[65];
-            sha256_hex(data, len, got);
-            if (strcmp(got, want) != 0)
-                set_problem(m, "file %s does not match the SHA-256 recorded in manifest.json",
-                            path.buf);
-        } else {
-            set_problem(m, "%s", "manifest.json: the files map (SHA-256 of every file) is missing");
-        }
-        if (keep_sql && memchr(data, '\0', len))
-            set_problem(m, "file %s contains a NUL byte", path.buf);
+        else if (want && strcmp(got, want) != 0)
+            set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
+                        m->dir, rel);
+        else if (!files)
+            sb_addf(seedsum, "%s\t%s\t%s\n", key, got, rel);
+        check_sql(m, rel, data, len);
         if (keep_sql)
             f->sql = data;
         else
             free(data);
-        sb_release(&path);
     }
 }
 
@@ -164,7 +312,7 @@ static bool in_files(const MigFile *f, size_t n, const char *rel)
 
 /* The entries of the files map that executionOrder does not list (snapshot.json): never run,
  * but verified like the others, so a hand-edited snapshot is a modified version too. */
-static void load_extra(Migration *m, json_t *manifest)
+static void load_extra(Migration *m, int vfd, json_t *manifest)
 {
     json_t *files = json_object_get(manifest, "files");
     if (!json_is_object(files) || m->problem)
@@ -181,23 +329,141 @@ static void load_extra(Migration *m, json_t *manifest)
             set_problem(m, "manifest.json: the files map holds an invalid entry \"%s\"", rel);
             return;
         }
-        StrBuf path = SB_INIT;
-        sb_addf(&path, "%s/%s", m->dir, rel);
         size_t len = 0;
-        char *data = read_all(path.buf, &len);
+        StrBuf why = SB_INIT;
+        char *data = read_regular(vfd, m->dir, rel, &len, &why);
         if (!data) {
-            set_problem(m, "file %s listed in the manifest's files map is missing", path.buf);
-            sb_release(&path);
+            set_problem(m, "file %s/%s listed in the manifest's files map %s", m->dir, rel,
+                        why.buf);
+            sb_release(&why);
             return;
         }
+        sb_release(&why);
         char got[65];
         sha256_hex(data, len, got);
         if (strcmp(got, want) != 0)
-            set_problem(m, "file %s does not match the SHA-256 recorded in manifest.json",
-                        path.buf);
+            set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
+                        m->dir, rel);
         free(data);
-        sb_release(&path);
         m->extra[m->nextra++].rel = xstrdup(rel);
+    }
+}
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "something else";
+}
+
+enum { J_STRING = 1, J_NULL = 2, J_OBJECT = 4, J_ARRAY_OF_STRINGS = 8, J_OBJECT_OF_STRINGS = 16 };
+
+/* Whether v has one of the kinds in mask (J_*). */
+static bool json_kind_ok(json_t *v, int mask)
+{
+    if ((mask & J_STRING) && json_is_string(v))
+        return true;
+    if ((mask & J_NULL) && json_is_null(v))
+        return true;
+    if ((mask & (J_OBJECT | J_OBJECT_OF_STRINGS)) && json_is_object(v)) {
+        if (mask & J_OBJECT)
+            return true;
+        const char *k;
+        json_t *e;
+        json_object_foreach(v, k, e) {
+            if (!json_is_string(e))
+                return false;
+        }
+        return true;
+    }
+    if ((mask & J_ARRAY_OF_STRINGS) && json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            if (!json_is_string(json_array_get(v, i)))
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/* Every key the runtime or the seed knows gets its type checked (a wrong type is a refusal,
+ * never a silent default: a string "nonTransactional" would run a file inside the
+ * transaction). Unknown keys are allowed (a newer generator's additions). */
+static void check_types(Migration *m, json_t *j)
+{
+    static const struct {
+        const char *key;
+        int kinds;
+        const char *want;
+    } keys[] = {
+        { "version", J_STRING, "a string" },
+        { "message", J_STRING | J_NULL, "a string" },
+        { "generatedAt", J_STRING | J_NULL, "a string" },
+        { "summary", J_OBJECT | J_NULL, "an object" },
+        { "executionOrder", J_OBJECT, "an object" },
+        { "domain", J_STRING | J_NULL, "a string" },
+        { "schema", J_STRING | J_NULL, "a string" },
+        { "tenants", J_OBJECT | J_NULL, "null or an object" },
+        { "parent", J_STRING | J_NULL, "a string or null" },
+        { "files", J_OBJECT_OF_STRINGS, "an object of SHA-256 strings" },
+        { "nonTransactional", J_ARRAY_OF_STRINGS, "an array of file names" },
+        { "destructive", J_ARRAY_OF_STRINGS, "an array of strings" },
+        { "irreversible", J_ARRAY_OF_STRINGS, "an array of strings" },
+    };
+    for (size_t i = 0; i < ARRAY_LEN(keys) && !m->problem; i++) {
+        json_t *v = json_object_get(j, keys[i].key);
+        if (!v) {
+            /* required: version and executionOrder */
+            if (keys[i].kinds == J_STRING || keys[i].kinds == J_OBJECT)
+                set_problem(m, "manifest.json: \"%s\" is missing", keys[i].key);
+        } else if (!json_kind_ok(v, keys[i].kinds)) {
+            set_problem(m, "manifest.json: \"%s\" must be %s, not %s", keys[i].key, keys[i].want,
+                        json_kind(v));
+        }
+    }
+    if (m->problem)
+        return;
+    json_t *eo = json_object_get(j, "executionOrder");
+    static const char *const dirs[] = { "up", "down" };
+    for (size_t i = 0; i < 2 && !m->problem; i++) {
+        json_t *v = json_object_get(eo, dirs[i]);
+        if (!v)
+            set_problem(m, "manifest.json: executionOrder.%s is missing", dirs[i]);
+        else if (!json_kind_ok(v, J_ARRAY_OF_STRINGS))
+            set_problem(m, "manifest.json: executionOrder.%s must be an array of file names, "
+                           "not %s", dirs[i], json_kind(v));
+    }
+    const char *schema = json_string_value(json_object_get(j, "schema"));
+    if (schema && (!*schema || strlen(schema) > PG_NAME_MAX))
+        set_problem(m, "manifest.json: \"schema\" must be 1 to %d bytes (PostgreSQL's limit for "
+                       "names), not %zu", PG_NAME_MAX, strlen(schema));
+    json_t *ten = json_object_get(j, "tenants");
+    if (json_is_object(ten)) {
+        json_t *q = json_object_get(ten, "query"), *p = json_object_get(ten, "pattern");
+        if (!(json_is_string(q) && !p) && !(json_is_string(p) && !q))
+            set_problem(m, "manifest.json: \"tenants\" must be null, {\"query\": \"SELECT ...\"} "
+                           "or {\"pattern\": \"...\"}");
+    }
+    json_t *nt = json_object_get(j, "nonTransactional");
+    for (size_t i = 0; i < json_array_size(nt) && !m->problem; i++) {
+        const char *rel = json_string_value(json_array_get(nt, i));
+        bool listed = false;
+        for (size_t d = 0; d < 2; d++) {
+            json_t *a = json_object_get(eo, dirs[d]);
+            for (size_t k = 0; k < json_array_size(a); k++)
+                if (strcmp(json_string_value(json_array_get(a, k)), rel) == 0)
+                    listed = true;
+        }
+        if (!listed)
+            set_problem(m, "manifest.json: nonTransactional names %s, which executionOrder does "
+                           "not list", rel);
     }
 }
 
@@ -205,14 +471,20 @@ static void files_free(MigFile *f, size_t n);
 
 static void load_version(Migration *m, bool keep_sql)
 {
-    StrBuf path = SB_INIT;
-    sb_addf(&path, "%s/manifest.json", m->dir);
     size_t len = 0;
-    char *bytes = read_all(path.buf, &len);
     json_t *j = NULL;
+    StrBuf why = SB_INIT, seedsum = SB_INIT;
     m->message = xstrdup("");
+    if (m->version[0] == '0') {
+        set_problem(m, "the version directory %s starts with a zero: versions are epoch "
+                       "milliseconds without leading zeros (%s would sort and compare like a "
+                       "different name of another version)", m->dir, m->version);
+        return;
+    }
+    int vfd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *bytes = read_regular(vfd, m->dir, "manifest.json", &len, &why);
     if (!bytes) {
-        set_problem(m, "%s is missing", path.buf);
+        set_problem(m, "%s/manifest.json %s", m->dir, why.buf);
         goto out;
     }
     sha256_hex(bytes, len, m->checksum);
@@ -220,13 +492,17 @@ static void load_version(Migration *m, bool keep_sql)
     j = json_loadb(bytes, len, 0, &jerr);
     if (!j || !json_is_object(j)) {
         StrBuf sb = SB_INIT;
-        sb_addf(&sb, "%s is corrupt (line %d: %s)", path.buf, jerr.line, j ? "not an object" : jerr.text);
+        sb_addf(&sb, "%s/manifest.json is corrupt (line %d: %s)", m->dir, jerr.line,
+                j ? "not an object" : jerr.text);
         m->problem = sb_detach(&sb);
         goto out;
     }
+    check_types(m, j);
+    if (m->problem)
+        goto out;
     const char *v = json_string_value(json_object_get(j, "version"));
     if (!v || strcmp(v, m->version) != 0) {
-        set_problem(m, "%s: \"version\" does not match the directory name", path.buf);
+        set_problem(m, "%s/manifest.json: \"version\" does not match the directory name", m->dir);
         goto out;
     }
     const char *msg = json_string_value(json_object_get(j, "message"));
@@ -240,13 +516,21 @@ static void load_version(Migration *m, bool keep_sql)
     json_t *ten = json_object_get(j, "tenants");
     if (ten && !json_is_null(ten))
         m->tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
-    load_files(m, j, "up", &m->up, &m->nup, keep_sql);
-    load_files(m, j, "down", &m->down, &m->ndown, keep_sql);
-    load_extra(m, j);
+    bool seed = !json_object_get(j, "files");
+    if (seed) /* the seed's format: the checksum covers the manifest and every file */
+        sb_addf(&seedsum, "strav seed-format checksum 1\nmanifest.json\t%s\n", m->checksum);
+    load_files(m, vfd, j, "up", &m->up, &m->nup, keep_sql, &seedsum);
+    load_files(m, vfd, j, "down", &m->down, &m->ndown, keep_sql, &seedsum);
+    load_extra(m, vfd, j);
+    if (seed && !m->problem)
+        sha256_hex(seedsum.buf, seedsum.len, m->checksum);
 out:
+    if (vfd >= 0)
+        close(vfd);
     json_decref(j);
     free(bytes);
-    sb_release(&path);
+    sb_release(&why);
+    sb_release(&seedsum);
 }
 
 int migset_load_sql(Migration *m)
@@ -273,7 +557,7 @@ int migset_load_sql(Migration *m)
  * those times are more than two seconds old, so a change within the timestamp granularity is
  * never mistaken for no change (git's "racy" rule). */
 
-#define CACHE_MAGIC "strav-verify-cache 2"
+#define CACHE_MAGIC "strav-verify-cache 3" /* 3: the session-control and type checks */
 
 typedef struct StatDigest {
     uint64_t h;
@@ -424,7 +708,7 @@ static void cache_read(CacheIndex *ci, const char *path, const char *root)
 {
     memset(ci, 0, sizeof *ci);
     size_t len = 0;
-    ci->buf = path ? read_all(path, &len) : NULL;
+    ci->buf = path ? read_path(path, &len) : NULL;
     if (!ci->buf)
         return;
     char *nl = strchr(ci->buf, '\n');
@@ -580,6 +864,12 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     StrBuf root = SB_INIT;
     sb_addf(&root, "%s/%s", migrations_root, domain);
     out->root = sb_detach(&root);
+    char why[512];
+    if (domain_name_problem(domain, why, sizeof why)) {
+        sb_adds(err, why);
+        migset_scan_release(scan);
+        return -1;
+    }
     if (scan->err) {
         sb_addf(err, "cannot read %s: %s", out->root, strerror(scan->err));
         migset_scan_release(scan);
@@ -697,13 +987,18 @@ char *migset_newest_schema(const char *migrations_root, const char *domain, cons
         return NULL;
     StrBuf path = SB_INIT;
     sb_addf(&path, "%s/%s/%s/manifest.json", migrations_root, domain, scan->names[scan->n - 1]);
-    json_t *j = json_load_file(path.buf, 0, NULL);
+    size_t len = 0;
+    char *bytes = read_path(path.buf, &len); /* a FIFO or /dev/zero here must not hang */
+    json_t *j = bytes ? json_loadb(bytes, len, 0, NULL) : NULL;
+    free(bytes);
     char *schema = NULL;
+    /* only well-formed values: anything else is the version's problem, reported by the load */
     const char *v = json_string_value(json_object_get(j, "schema"));
-    if (v)
+    if (v && *v && strlen(v) <= PG_NAME_MAX)
         schema = xstrdup(v);
     json_t *ten = json_object_get(j, "tenants");
-    if (ten && !json_is_null(ten))
+    json_t *q = json_object_get(ten, "query"), *pat = json_object_get(ten, "pattern");
+    if ((json_is_string(q) && !pat) || (json_is_string(pat) && !q))
         *tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(j);
     sb_release(&path);

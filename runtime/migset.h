@@ -7,6 +7,7 @@
 #define STRAV_MIGSET_H
 
 #include "base.h"
+#include "sha256.h" /* sha256_hex, for the files that checked manifests with it */
 #include "strbuf.h"
 
 typedef struct MigFile {
@@ -79,8 +80,10 @@ const Migration *migset_find(const MigSet *s, const char *version);
 char **domains_discover(const char *migrations_root, const char *schemas_root);
 void domains_free(char **d);
 bool domain_name_valid(const char *name);
+/* Why name cannot be a domain (invalid characters, or so long that its tracking table name
+ * would pass PostgreSQL's 63-byte limit), written to buf; NULL when it can. migset_load
+ * refuses such a domain with this message. */
+const char *domain_name_problem(const char *name, char *buf, size_t buflen);
 
-/* SHA-256 of a buffer as 64 hex digits plus NUL. */
-void sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "runctx.h"
 
+#include "fleet.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@ void runner_print_options(FILE *out)
           "      --no-color            no ANSI colours (also NO_COLOR)\n"
           "  -h, --help                this help\n",
           out);
+    fleet_print_options(out);
 }
 
 static int usage(const Opts *o, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -7,11 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
 #include "sqlquote.h"
 
+static bool verbose;
+
+void pg_set_verbose(int on)
+{
+    verbose = on != 0;
+}
+
+/* Server messages below WARNING (NOTICE, INFO, LOG, DEBUG: "drop cascades to ...", "relation
+ * already exists, skipping") are dropped unless verbose; warnings are always shown. */
 static void notice_receiver(void *arg, const PGresult *res)
 {
     UNUSED(arg);
@@ -19,12 +29,12 @@ static void notice_receiver(void *arg, const PGresult *res)
     const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
     if (!msg)
         return;
+    bool note = sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0 ||
+                        strcmp(sev, "LOG") == 0 || strcmp(sev, "DEBUG") == 0);
+    if (note && !verbose)
+        return;
     fflush(stdout);
-    if (sev && (strcmp(sev, "NOTICE") == 0 || strcmp(sev, "INFO") == 0 || strcmp(sev, "LOG") == 0 ||
-                strcmp(sev, "DEBUG") == 0))
-        fprintf(stderr, "note: %s\n", msg);
-    else
-        fprintf(stderr, "warning: %s\n", msg);
+    fprintf(stderr, "%s: %s\n", note ? "note" : "warning", msg);
 }
 
 static char *dup_chomp(const char *s)
@@ -40,71 +50,303 @@ static char *dup_chomp(const char *s)
     return p;
 }
 
-char *pg_redact(const char *conninfo)
+/* ---- keeping secrets out of messages -----------------------------------------------------
+ * Structural masking: every user:password of a postgres:// URI (also without '@', where libpq
+ * takes the password for a port and echoes it), every value of a password-like key (any case,
+ * percent-encoded or not) in a URI query or a key=value conninfo. Then literal scrubbing: each
+ * value masked in the conninfo is replaced wherever it appears in a message. */
+
+#define MASK "***"
+
+typedef struct Secrets {
+    char *v[16];
+    size_t n;
+} Secrets;
+
+static void secret_add1(Secrets *sec, const char *s, size_t n)
+{
+    if (!sec || n == 0 || sec->n == ARRAY_LEN(sec->v))
+        return;
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    sec->v[sec->n++] = p;
+}
+
+/* Record a secret, and its pieces between '@', '/' and ':' (libpq cuts an unencoded
+ * "p@ss/w0rd" there and may quote a piece as a host or a database name). */
+static void secret_add(Secrets *sec, const char *s, size_t n)
+{
+    secret_add1(sec, s, n);
+    if (!memchr(s, '@', n) && !memchr(s, '/', n) && !memchr(s, ':', n))
+        return;
+    for (size_t i = 0, start = 0; i <= n; i++)
+        if (i == n || s[i] == '@' || s[i] == '/' || s[i] == ':') {
+            secret_add1(sec, s + start, i - start);
+            start = i + 1;
+        }
+}
+
+static void secrets_release(Secrets *sec)
+{
+    for (size_t i = 0; i < sec->n; i++)
+        free(sec->v[i]);
+    sec->n = 0;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Whether the key s[0..n) (percent-encoding decoded, any case) names a secret: password,
+ * sslpassword, passwd, pass, pwd, secret, token... (passfile, a path, is not one). */
+static bool secret_key(const char *s, size_t n)
+{
+    char k[64];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m + 1 < sizeof k; i++) {
+        char c = s[i];
+        if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        }
+        k[m++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    k[m] = '\0';
+    if (strcmp(k, "passfile") == 0)
+        return false;
+    return strstr(k, "pass") || strstr(k, "pwd") || strstr(k, "secret") || strstr(k, "token");
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static bool starts_uri(const char *s)
+{
+    return strncasecmp(s, "postgresql://", 13) == 0 || strncasecmp(s, "postgres://", 11) == 0;
+}
+
+/* Append the URI s[0..n) with its secrets masked. */
+static void mask_uri(StrBuf *out, const char *s, size_t n, Secrets *sec)
+{
+    const char *auth = strstr(s, "://") + 3, *end = s + n;
+    sb_add(out, s, (size_t)(auth - s));
+    /* userinfo: up to the last '@' (an unencoded '@' or '/' in a password must not leak) */
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    const char *p = auth;
+    if (at) {
+        const char *colon = memchr(auth, ':', (size_t)(at - auth));
+        if (colon) {
+            sb_add(out, auth, (size_t)(colon - auth) + 1);
+            sb_adds(out, MASK);
+            secret_add(sec, colon + 1, (size_t)(at - colon - 1));
+        } else {
+            sb_add(out, auth, (size_t)(at - auth));
+        }
+        p = at;
+    }
+    /* hosts: a ':' followed by anything but digits is not a port (postgresql://u:PW) */
+    while (p < end && *p != '/' && *p != '?') {
+        if (*p == '[') {
+            const char *q = memchr(p, ']', (size_t)(end - p));
+            size_t k = q ? (size_t)(q - p) + 1 : (size_t)(end - p);
+            sb_add(out, p, k);
+            p += k;
+            continue;
+        }
+        if (*p == ':') {
+            const char *q = p + 1;
+            while (q < end && *q != ',' && *q != '/' && *q != '?')
+                q++;
+            bool digits = q > p + 1;
+            for (const char *d = p + 1; d < q; d++)
+                digits = digits && *d >= '0' && *d <= '9';
+            if (!digits && q > p + 1) {
+                sb_adds(out, ":" MASK);
+                secret_add(sec, p + 1, (size_t)(q - p - 1));
+                p = q;
+                continue;
+            }
+        }
+        sb_addch(out, *p++);
+    }
+    /* the query: key=value&... */
+    const char *qm = memchr(p, '?', (size_t)(end - p));
+    if (!qm) {
+        sb_add(out, p, (size_t)(end - p));
+        return;
+    }
+    sb_add(out, p, (size_t)(qm - p) + 1);
+    for (p = qm + 1; p < end;) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *e = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(e - p));
+        if (eq && secret_key(p, (size_t)(eq - p))) {
+            sb_add(out, p, (size_t)(eq - p) + 1);
+            sb_adds(out, MASK);
+            secret_add(sec, eq + 1, (size_t)(e - eq - 1));
+        } else {
+            sb_add(out, p, (size_t)(e - p));
+        }
+        if (amp)
+            sb_addch(out, '&');
+        p = amp ? amp + 1 : end;
+    }
+}
+
+/* Append a key=value conninfo with the values of secret keys masked. */
+static void mask_kv(StrBuf *out, const char *s, Secrets *sec)
+{
+    while (*s) {
+        if (is_space(*s) || *s == '=') {
+            sb_addch(out, *s++);
+            continue;
+        }
+        const char *k = s;
+        while (*s && !is_space(*s) && *s != '=')
+            s++;
+        size_t klen = (size_t)(s - k);
+        sb_add(out, k, klen);
+        const char *e = s;
+        while (is_space(*e))
+            e++;
+        if (*e != '=')
+            continue;
+        e++;
+        while (is_space(*e))
+            e++;
+        const char *v = e;
+        if (*e == '\'') {
+            for (e++; *e && *e != '\''; e++)
+                if (*e == '\\' && e[1])
+                    e++;
+            if (*e)
+                e++;
+        } else {
+            for (; *e && !is_space(*e); e++)
+                if (*e == '\\' && e[1])
+                    e++;
+        }
+        if (secret_key(k, klen)) {
+            sb_add(out, s, (size_t)(v - s));
+            sb_adds(out, MASK);
+            const char *a = v, *b = e;
+            if (*a == '\'') {
+                a++;
+                if (b > a && b[-1] == '\'')
+                    b--;
+            }
+            secret_add(sec, a, (size_t)(b - a));
+        } else {
+            sb_add(out, s, (size_t)(e - s));
+        }
+        s = e;
+    }
+}
+
+static char *redact_conninfo(const char *conninfo, Secrets *sec)
 {
     StrBuf sb = SB_INIT;
     const char *s = conninfo ? conninfo : "";
-    if (strncmp(s, "postgres://", 11) == 0 || strncmp(s, "postgresql://", 13) == 0) {
-        /* scheme://user:password@host... : blank out what lies between ':' and '@' */
-        const char *auth = strstr(s, "://") + 3;
-        const char *at = strchr(auth, '@');
-        const char *slash = strchr(auth, '/');
-        if (at && (!slash || at < slash)) {
-            const char *colon = memchr(auth, ':', (size_t)(at - auth));
-            if (colon) {
-                sb_add(&sb, s, (size_t)(colon - s) + 1);
-                sb_adds(&sb, "***");
-                s = at;
-            }
-        }
-        /* ...?password=x in the query string */
-        const char *q = strstr(s, "password=");
-        if (q) {
-            sb_add(&sb, s, (size_t)(q - s) + 9);
-            sb_adds(&sb, "***");
-            s = q + 9;
-            while (*s && *s != '&')
-                s++;
-        }
-        sb_adds(&sb, s);
-        return sb_detach(&sb);
-    }
-    /* key=value form: find "password" keywords */
-    while (*s) {
-        const char *p = strstr(s, "password");
-        if (!p) {
-            sb_adds(&sb, s);
-            break;
-        }
-        const char *v = p + 8;
-        while (*v == ' ')
-            v++;
-        if (*v != '=' || (p > conninfo && p[-1] != ' ')) {
-            sb_add(&sb, s, (size_t)(p - s) + 8);
-            s = p + 8;
+    if (starts_uri(s))
+        mask_uri(&sb, s, strlen(s), sec);
+    else
+        mask_kv(&sb, s, sec);
+    return sb_detach(&sb);
+}
+
+char *pg_redact(const char *conninfo)
+{
+    return redact_conninfo(conninfo, NULL);
+}
+
+static bool alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* msg with every URI and every secret key's value masked, then every literal secret of sec
+ * replaced: anywhere when 6 bytes or longer, else only as a whole word (a short password must
+ * not mangle the rest of the text, and still must not show as a quoted "port"). */
+static char *redact_text(const char *msg, const Secrets *sec)
+{
+    StrBuf a = SB_INIT;
+    for (const char *p = msg; *p;) {
+        if (starts_uri(p) && (p == msg || !alnum(p[-1]))) {
+            const char *e = p;
+            while (*e && !is_space(*e) && *e != '"' && *e != '\'')
+                e++;
+            mask_uri(&a, p, (size_t)(e - p), NULL);
+            p = e;
             continue;
         }
-        v++;
-        sb_add(&sb, s, (size_t)(v - s));
-        sb_adds(&sb, "***");
-        while (*v == ' ')
-            v++;
-        if (*v == '\'') {
-            v++;
-            while (*v && *v != '\'') {
-                if (*v == '\\' && v[1])
-                    v++;
-                v++;
+        if (alnum(*p) && (p == msg || !alnum(p[-1]))) { /* a word: key = value? */
+            const char *e = p;
+            while (alnum(*e) || *e == '_')
+                e++;
+            const char *q = e;
+            while (*q == ' ')
+                q++;
+            if (*q == '=' && secret_key(p, (size_t)(e - p))) {
+                q++;
+                while (*q == ' ')
+                    q++;
+                sb_add(&a, p, (size_t)(q - p));
+                sb_adds(&a, MASK);
+                if (*q == '\'' || *q == '"') {
+                    char quote = *q++;
+                    while (*q && *q != quote)
+                        q++;
+                    if (*q)
+                        q++;
+                } else {
+                    while (*q && !is_space(*q) && *q != '"' && *q != '\'' && *q != ',')
+                        q++;
+                }
+                p = q;
+                continue;
             }
-            if (*v)
-                v++;
-        } else {
-            while (*v && *v != ' ')
-                v++;
+            sb_add(&a, p, (size_t)(e - p));
+            p = e;
+            continue;
         }
-        s = v;
+        sb_addch(&a, *p++);
     }
-    return sb_detach(&sb);
+    char *text = sb_detach(&a);
+    for (size_t i = 0; sec && i < sec->n; i++) {
+        const char *v = sec->v[i];
+        size_t vl = strlen(v);
+        if (!vl || strcmp(v, MASK) == 0)
+            continue;
+        StrBuf b = SB_INIT;
+        const char *p = text, *hit;
+        while ((hit = strstr(p, v)) != NULL) {
+            bool word = (hit == text || !alnum(hit[-1])) && !alnum(hit[vl]);
+            sb_add(&b, p, (size_t)(hit - p));
+            sb_adds(&b, (vl >= 6 || word) ? MASK : v);
+            p = hit + vl;
+        }
+        sb_adds(&b, p);
+        free(text);
+        text = sb_detach(&b);
+    }
+    return text;
+}
+
+char *pg_redact_message(const char *msg, const char *conninfo)
+{
+    Secrets sec = { { NULL }, 0 };
+    free(redact_conninfo(conninfo, &sec));
+    char *r = redact_text(msg ? msg : "", &sec);
+    secrets_release(&sec);
+    return r;
 }
 
 bool pg_env_configured(void)
@@ -119,27 +361,120 @@ bool pg_env_configured(void)
     return false;
 }
 
+/* The session settings the generated SQL and the runtime's own queries rely on, sent in the
+ * startup packet (so RESET and DISCARD ALL come back to them, and a database's or role's
+ * ALTER ... SET cannot change them): string literals with standard escaping (a default
+ * 'C:\new' is those six characters, and an enum label cannot end its literal early), names
+ * never quoted by the deparser, ISO dates in defaults read back by pull, function bodies
+ * checked, search_path public (the runtime sets the domain's schema per transaction). After
+ * the user's own options, so these win. Timeouts are left to the server, the role and
+ * --lock-timeout / --statement-timeout. */
+static const char session_options[] =
+    "-c standard_conforming_strings=on -c search_path=public -c check_function_bodies=on "
+    "-c DateStyle=ISO -c IntervalStyle=postgres -c quote_all_identifiers=off "
+    "-c bytea_output=hex";
+/* The same as statements, for servers (poolers such as PgBouncer) that refuse startup options. */
+static const char session_sets[] =
+    "SET standard_conforming_strings = on; SET search_path = public; "
+    "SET check_function_bodies = on; SET DateStyle = ISO; SET IntervalStyle = postgres; "
+    "SET quote_all_identifiers = off; SET bytea_output = hex";
+
+/* The user's own startup options: the conninfo's "options", else PGOPTIONS. */
+static char *user_options(const char *conninfo)
+{
+    char *errmsg = NULL, *opts = NULL;
+    PQconninfoOption *o = PQconninfoParse(conninfo, &errmsg);
+    PQfreemem(errmsg); /* may quote the password: never shown; libpq reports it again below */
+    for (PQconninfoOption *p = o; p && p->keyword; p++)
+        if (strcmp(p->keyword, "options") == 0 && p->val)
+            opts = xstrdup(p->val);
+    PQconninfoFree(o);
+    const char *env = getenv("PGOPTIONS");
+    if (!opts && env)
+        opts = xstrdup(env);
+    return opts;
+}
+
+static PGconn *connect_with(const char *conninfo, const char *options)
+{
+    const char *keys[] = { "dbname", "fallback_application_name", "client_encoding",
+                           options ? "options" : NULL, NULL };
+    const char *vals[] = { conninfo, "strav-run", "UTF8", options, NULL };
+    return PQconnectdbParams(keys, vals, 1);
+}
+
+static void connect_error(StrBuf *err, const char *conninfo, PGconn *c)
+{
+    Secrets sec = { { NULL }, 0 };
+    char *red = redact_conninfo(conninfo, &sec);
+    char *raw = dup_chomp(c ? PQerrorMessage(c) : "out of memory");
+    /* libpq's own text can echo the URI, or a password it took for a port */
+    char *msg = redact_text(raw, &sec);
+    sb_addf(err, "cannot connect to the database%s%s: %s", *red ? " " : "", red, msg);
+    free(raw);
+    free(msg);
+    free(red);
+    secrets_release(&sec);
+}
+
 PgConn *pg_connect(const char *conninfo, StrBuf *err)
 {
-    const char *keys[] = { "dbname", "fallback_application_name", NULL };
-    const char *vals[] = { conninfo ? conninfo : "", "strav-run", NULL };
-    PGconn *c = PQconnectdbParams(keys, vals, 1);
-    if (!c) {
-        sb_adds(err, "out of memory while connecting");
-        return NULL;
+    const char *info = conninfo ? conninfo : "";
+    char *uopts = user_options(info);
+    StrBuf opts = SB_INIT;
+    sb_addf(&opts, "%s%s%s", uopts ? uopts : "", uopts ? " " : "", session_options);
+    free(uopts);
+    PGconn *c = connect_with(info, opts.buf);
+    bool sets = false;
+    if (c && PQstatus(c) != CONNECTION_OK &&
+        strstr(PQerrorMessage(c), "unsupported startup parameter")) {
+        PQfinish(c); /* a pooler: connect without options, then SET */
+        c = connect_with(info, NULL);
+        sets = true;
     }
-    if (PQstatus(c) != CONNECTION_OK) {
-        char *msg = dup_chomp(PQerrorMessage(c));
-        char *red = pg_redact(conninfo);
-        /* libpq never echoes the password, but it may echo the URL: keep both redacted */
-        sb_addf(err, "cannot connect to the database%s%s: %s", *red ? " " : "", red, msg);
-        free(red);
-        free(msg);
+    sb_release(&opts);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        connect_error(err, info, c);
         PQfinish(c);
         return NULL;
     }
     PQsetNoticeReceiver(c, notice_receiver, NULL);
+    const char *scs = PQparameterStatus(c, "standard_conforming_strings");
+    if (sets || !scs || strcmp(scs, "on") != 0) {
+        PGresult *r = PQexec(c, session_sets);
+        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) {
+            connect_error(err, info, c);
+            PQfinish(c);
+            return NULL;
+        }
+    }
     return c;
+}
+
+long pg_lock_capacity(PgConn *c)
+{
+    PGresult *r = PQexec(c, "SELECT pg_catalog.current_setting('max_locks_per_transaction')::int8"
+                            " * (pg_catalog.current_setting('max_connections')::int8"
+                            " + pg_catalog.current_setting('max_prepared_transactions')::int8)");
+    long n = 0;
+    if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return n;
+}
+
+int pg_ping(const char *conninfo)
+{
+    switch (PQping(conninfo)) {
+    case PQPING_OK:
+        return PG_PING_OK;
+    case PQPING_REJECT: /* starting up, shutting down or in recovery */
+        return PG_PING_STARTING;
+    default:
+        return PG_PING_DOWN;
+    }
 }
 
 void pg_close(PgConn *c)
@@ -176,7 +511,13 @@ static void capture_error(PgConn *c, const PGresult *res, PgError *e)
     pg_error_release(e);
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
-        e->message = dup_chomp(PQerrorMessage(c));
+        char *raw = dup_chomp(PQerrorMessage(c));
+        const char *pw = PQpass(c);
+        Secrets sec = { { NULL }, 0 };
+        secret_add(&sec, pw ? pw : "", pw ? strlen(pw) : 0);
+        e->message = redact_text(raw ? raw : "", &sec);
+        secrets_release(&sec);
+        free(raw);
         if (!e->message || !*e->message) {
             free(e->message);
             e->message = xstrdup("unknown error (connection lost?)");

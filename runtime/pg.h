@@ -23,10 +23,27 @@ typedef struct PgError {
 #define PG_ERROR_INIT {NULL, NULL, NULL, NULL, NULL, 0}
 
 /* Connect with a libpq conninfo string or URI ("" = libpq defaults and PG* variables).
- * application_name is set to strav-run unless the conninfo names one. Notices go to stderr as
- * "note:" lines. Returns NULL and fills err (with any password redacted) on failure. */
+ * application_name is set to strav-run unless the conninfo names one. The session settings
+ * the generated SQL relies on are the runtime's, whatever the database or role sets
+ * (docs/runtime.md: standard_conforming_strings=on, client_encoding=UTF8, search_path=public,
+ * check_function_bodies=on, DateStyle=ISO, IntervalStyle=postgres, quote_all_identifiers=off,
+ * bytea_output=hex). Warnings go to stderr as "warning:" lines, NOTICEs as "note:" lines only
+ * when verbose (pg_set_verbose). Returns NULL and fills err on failure, with every password
+ * masked (also in libpq's own text). */
 PgConn *pg_connect(const char *conninfo, StrBuf *err);
 void pg_close(PgConn *c);
+/* How many locks one transaction can take on this server at most (the shared lock table:
+ * max_locks_per_transaction * (max_connections + max_prepared_transactions)), 0 when unknown.
+ * Dropping a table takes about 11 locks (the table, its indexes, sequence, defaults,
+ * constraints, toast table and row types: 11,003 for 1,000 tables with a serial key, a text
+ * default and an index), creating it about as many: a runner can say before a batch starts
+ * that it cannot fit, instead of "out of shared memory" at the end. */
+long pg_lock_capacity(PgConn *c);
+/* Whether a server answers at conninfo (libpq's PQping, no authentication). */
+enum { PG_PING_OK, PG_PING_STARTING, PG_PING_DOWN };
+int pg_ping(const char *conninfo);
+/* Show the server's NOTICE/INFO messages (default: dropped; warnings are always shown). */
+void pg_set_verbose(int on);
 
 /* Run SQL text (several statements allowed) and discard the result. 0 or -1 with e filled. */
 int pg_exec(PgConn *c, const char *sql, PgError *e);
@@ -60,8 +77,13 @@ void pg_error_release(PgError *e);
 /* "fe_sendauth: ..."-style text for a client-side failure. */
 void pg_error_set(PgError *e, const char *msg);
 
-/* Copy of a conninfo string or URL with any password replaced by "***" (caller frees). */
+/* Copy of a conninfo string or URL with every secret replaced by "***" (caller frees): the
+ * password of each user:password (also postgresql://u:PW without '@'), and the value of every
+ * password-like key (password, PASSWORD, sslpassword, pass%77ord ...; passfile is a path). */
 char *pg_redact(const char *conninfo);
+/* Copy of a message (libpq's error text, ...) with every URI and password-like key=value in it
+ * masked, and every secret of conninfo replaced wherever it appears. */
+char *pg_redact_message(const char *msg, const char *conninfo);
 
 /* Map a 1-based character position in text to a 1-based line and byte column. */
 void pg_position_line_col(const char *text, int position, int *line, int *col);

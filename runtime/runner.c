@@ -17,6 +17,8 @@
 #include <jansson.h>
 
 #include "embedded.h"
+#include "fleet.h"
+#include "migdir.h"
 #include "runctx.h"
 
 /* ---- domains ----------------------------------------------------------------------------- */
@@ -167,6 +169,8 @@ int run_command(Ctx *c)
  * {"query": "SELECT ..."} (first column). Returns a NULL-terminated list or NULL on error. */
 int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
 {
+    if (fleet_wanted(argc, argv)) /* --targets FILE: one run of this program per database */
+        return fleet_run(prog, cmd, argc, argv);
     Opts o = { 0 };
     o.cmd = cmd;
     o.prog = prog;
@@ -179,6 +183,7 @@ int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
     int prc = opts_parse(&o, argc, argv);
     if (prc >= 0)
         return prc;
+    pg_set_verbose(o.verbose);
     if (cmd == CMD_STOP || cmd == CMD_URL)
         return run_plain(&o);
 

@@ -6,6 +6,7 @@
  */
 #include "sqlsplit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -139,4 +140,128 @@ bool sqlsplit_has_begin_atomic(const char *s)
             return true;
     }
     return false;
+}
+
+/* ---- transaction and session control ----------------------------------------------------- */
+
+/* A word of the text outside quotes and comments: [start, start + len). */
+typedef struct Word {
+    size_t start, len;
+} Word;
+
+static bool word_is(const char *s, Word w, const char *kw)
+{
+    return strlen(kw) == w.len && strncasecmp(s + w.start, kw, w.len) == 0;
+}
+
+/* The next token from *i: a word (returns 'w' and fills *w), ';' or another character ('.'
+ * for anything else), or 0 at the end. Quotes, comments and dollar quotes are skipped whole and
+ * count as '.' (they are part of a statement). */
+static int next_token(const char *s, size_t len, size_t *i, Word *w)
+{
+    while (*i < len) {
+        char ch = s[*i];
+        size_t e;
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v') {
+            (*i)++;
+        } else if (ch == '-' && s[*i + 1] == '-') {
+            while (*i < len && s[*i] != '\n')
+                (*i)++;
+        } else if (ch == '/' && s[*i + 1] == '*') {
+            *i = skip_block_comment(s, len, *i);
+        } else if (ch == '\'' || ch == '"') {
+            bool esc = ch == '\'' && *i > 0 && (s[*i - 1] == 'E' || s[*i - 1] == 'e') &&
+                       (*i == 1 || !is_ident_char(s[*i - 2]));
+            *i = skip_quoted(s, len, *i, ch, esc);
+            return '.';
+        } else if (ch == '$' && (e = skip_dollar(s, len, *i)) != 0) {
+            *i = e;
+            return '.';
+        } else if (ch == ';') {
+            (*i)++;
+            return ';';
+        } else if (is_ident_char(ch) && !(ch >= '0' && ch <= '9')) {
+            w->start = *i;
+            while (*i < len && (is_ident_char(s[*i]) || s[*i] == '$'))
+                (*i)++;
+            w->len = *i - w->start;
+            /* E'..', U&'..', B'..', X'..' prefixes: the quote follows; the word is a prefix */
+            return 'w';
+        } else {
+            (*i)++;
+            return '.';
+        }
+    }
+    return 0;
+}
+
+/* Whether the statement starting with words a, b (b.len 0 when a ends the statement) is
+ * transaction or session control; the description goes to why. */
+static bool is_control(const char *s, Word a, Word b, char *why, size_t whylen)
+{
+    static const char *const always[] = { "BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT",
+                                          "SAVEPOINT", "RELEASE", "RESET", "DISCARD" };
+    for (size_t k = 0; k < ARRAY_LEN(always); k++)
+        if (word_is(s, a, always[k])) {
+            snprintf(why, whylen, "%s", always[k]);
+            return true;
+        }
+    if ((word_is(s, a, "START") || word_is(s, a, "PREPARE")) && word_is(s, b, "TRANSACTION")) {
+        snprintf(why, whylen, "%s TRANSACTION", word_is(s, a, "START") ? "START" : "PREPARE");
+        return true;
+    }
+    if (word_is(s, a, "SET")) {
+        if (word_is(s, b, "LOCAL") || word_is(s, b, "CONSTRAINTS") || word_is(s, b, "TRANSACTION"))
+            return false;
+        int n = b.len > 40 ? 40 : (int)b.len;
+        snprintf(why, whylen, "SET %.*s (only SET LOCAL is allowed)", n, s + b.start);
+        return true;
+    }
+    return false;
+}
+
+const char *sqlsplit_session_control(const char *s, size_t *off, char *why, size_t whylen)
+{
+    size_t len = strlen(s), i = 0;
+    bool at_start = true, atomic = false;
+    int case_depth = 0, t;
+    Word w = { 0, 0 }, prev = { 0, 0 }, first = { 0, 0 };
+    bool have_first = false;
+    while ((t = next_token(s, len, &i, &w)) != 0) {
+        if (atomic) { /* inside BEGIN ATOMIC ... END: its ';' end no statement */
+            if (t == 'w' && word_is(s, w, "CASE"))
+                case_depth++;
+            else if (t == 'w' && word_is(s, w, "END") && case_depth-- == 0)
+                atomic = false;
+            continue;
+        }
+        if (have_first) { /* the second token of a statement decides */
+            Word b = t == 'w' ? w : (Word){ 0, 0 };
+            have_first = false;
+            if (is_control(s, first, b, why, whylen)) {
+                *off = first.start;
+                return why;
+            }
+        }
+        if (t == ';') {
+            at_start = true;
+            prev.len = 0;
+            continue;
+        }
+        if (t == 'w' && at_start) {
+            first = w;
+            have_first = true;
+        }
+        if (t == 'w' && word_is(s, w, "ATOMIC") && prev.len && word_is(s, prev, "BEGIN")) {
+            atomic = true;
+            case_depth = 0;
+        }
+        at_start = false;
+        prev = t == 'w' ? w : (Word){ 0, 0 };
+    }
+    if (have_first && is_control(s, first, (Word){ 0, 0 }, why, whylen)) {
+        *off = first.start;
+        return why;
+    }
+    return NULL;
 }

@@ -21,7 +21,7 @@ for m in d:
     for t in m.get("tables", []):
         for k in ("archetype","was","asA","asB"): t.pop(k, None)
         for c in t["columns"]:
-            for k in ("validators","was","backfill","sensitive"): c.pop(k, None)
+            for k in ("validators","was","backfill","sensitive","using","usingDown"): c.pop(k, None)
 print(json.dumps(d, indent=1, sort_keys=True))'
 for dir in tests/golden/model/*/; do
     case=$(basename "$dir")

@@ -25,6 +25,13 @@ check "pull refuses to overwrite without --force" test $? -eq 1
 grep -q '^entity users {' "$T/schemas/app/users.strav" && grep -q '^event audit_events {' \
     "$T/schemas/app/audit_events.strav"
 check "archetypes only where the columns match exactly" test $? -eq 0
+# now() is kept as written: a table whose stamp says now() is not an entity (whose stamps emit
+# CURRENT_TIMESTAMP), and the field says sql('now()').
+psql "$db" -q -c "CREATE TABLE app.stamped (id serial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)" &&
+"$B/tests/test_adopt" pull --database "$db" -s app --schemas "$T/stamped" >"$T/out" 2>"$T/err" &&
+grep -q '^table stamped {' "$T/stamped/app/stamped.strav" && grep -q "created_at *timestamptz *= sql('now()')" "$T/stamped/app/stamped.strav"
+check "a now() default is written as written, and is no entity stamp" test $? -eq 0
+psql "$db" -q -c "DROP TABLE app.stamped"
 "$B/stravc" check --schemas "$T/schemas" -s app >"$T/out" 2>"$T/err"
 check "the pulled files compile" test $? -eq 0
 "$B/stravc" fmt --check "$T/schemas/app" >"$T/out" 2>"$T/err"

@@ -114,18 +114,29 @@ int main(int argc, char **argv)
     TEST("default_canonicalize matches the compiler's side to the catalog's")
     {
         SqlType it = {.kind = TY_INTEGER}, tt = {.kind = TY_TEXT};
-        Default d = {DEF_STRING, "-1"};
+        Default d = {DEF_STRING, "-1", NULL};
         default_canonicalize(&a, &d, &it);
         CHECK(d.kind == DEF_NUMBER);
-        d = (Default){DEF_NUMBER, "5"};
+        d = (Default){DEF_NUMBER, "5", NULL};
         default_canonicalize(&a, &d, &tt);
         CHECK(d.kind == DEF_STRING);
-        d = (Default){DEF_NULL, NULL};
+        d = (Default){DEF_NULL, NULL, NULL};
         default_canonicalize(&a, &d, &tt);
         CHECK(d.kind == DEF_NONE);
-        d = (Default){DEF_EXPR, "now()"};
+        d = (Default){DEF_EXPR, "now()", NULL};
         default_canonicalize(&a, &d, &tt);
         CHECK_STR(d.text, "CURRENT_TIMESTAMP");
+        CHECK_STR(d.written, "now()"); /* compared canonical, emitted as written */
+        d = (Default){DEF_EXPR, "CURRENT_TIMESTAMP", NULL};
+        default_canonicalize(&a, &d, &tt);
+        CHECK(d.written == NULL);
+    }
+    TEST("expressions on one line: line breaks outside quotes become one space")
+    {
+        CHECK_STR(sqlnorm_oneline(&a, "CASE\n    WHEN a THEN 1\n    ELSE 2\nEND"),
+                  "CASE WHEN a THEN 1 ELSE 2 END");
+        CHECK_STR(sqlnorm_oneline(&a, "x = 'a\nb' AND\n \"q\nr\" > 0"), "x = 'a\nb' AND \"q\nr\" > 0");
+        CHECK_STR(sqlnorm_oneline(&a, "a  +  b"), "a  +  b");
     }
     TEST("parentheses and text arrays")
     {

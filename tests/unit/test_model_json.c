@@ -34,13 +34,13 @@ static Model sample(Arena *a)
     t->columns[1] = (Column){.name = "price",
                              .type = {TY_NUMERIC, -1, 10, 2, 2, NULL, NULL, NULL},
                              .nullable = true,
-                             .def = {DEF_NUMBER, "-1.50"},
+                             .def = {DEF_NUMBER, "-1.50", NULL},
                              .comment = "ünïcode",
                              .sensitive = true};
     t->columns[2] = (Column){.name = "role",
                              .type = {TY_ENUM, -1, -1, -1, 0, "role", "public", NULL},
-                             .def = {DEF_STRING, "it's"},
-                             .backfill = {DEF_EXPR, "now()"},
+                             .def = {DEF_STRING, "it's", NULL},
+                             .backfill = {DEF_EXPR, "now()", NULL},
                              .was = was1, .nwas = 1};
     t->columns[3] = (Column){.name = "n",
                              .type = {TY_OTHER, -1, -1, -1, 0, NULL, NULL, "citext"},

@@ -1,6 +1,7 @@
 /*
  * test_sqlsplit.c - unit tests for runtime/sqlsplit.c: where a migration file is cut into
- * statements (quotes, E'' escapes, quoted identifiers, dollar quotes, nested comments).
+ * statements (quotes, E'' escapes, quoted identifiers, dollar quotes, nested comments), and
+ * which statements take the transaction or the session away from the runtime.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,74 @@ int main(void)
         CHECK(sqlsplit_has_begin_atomic("begin\n\tatomic"));
         CHECK(!sqlsplit_has_begin_atomic("CREATE TABLE atomic_things (id int);"));
         CHECK(!sqlsplit_has_begin_atomic("SELECT nonatomic FROM t;"));
+    }
+    TEST("transaction control at a statement start is found, with its offset")
+    {
+        static const struct {
+            const char *sql, *want;
+            size_t off;
+        } cases[] = {
+            { "CREATE TABLE a (id int);\nCOMMIT;\n", "COMMIT", 25 },
+            { "begin;", "BEGIN", 0 },
+            { "SELECT 1;\n  start  transaction isolation level serializable;", "START TRANSACTION",
+              12 },
+            { "SELECT 1; END", "END", 10 },
+            { "SELECT 1; ROLLBACK TO SAVEPOINT s;", "ROLLBACK", 10 },
+            { "SAVEPOINT s;", "SAVEPOINT", 0 },
+            { "RELEASE SAVEPOINT s;", "RELEASE", 0 },
+            { "ABORT;", "ABORT", 0 },
+            { "PREPARE TRANSACTION 'x';", "PREPARE TRANSACTION", 0 },
+            { "COMMIT PREPARED 'x';", "COMMIT", 0 },
+            { "/* lead */ -- comment\nCommit;", "COMMIT", 22 },
+            { "SET search_path = evil, public;", "SET search_path (only SET LOCAL is allowed)", 0 },
+            { "SET SESSION statement_timeout = 0;", "SET SESSION (only SET LOCAL is allowed)", 0 },
+            { "set role admin;", "SET role (only SET LOCAL is allowed)", 0 },
+            { "SET SESSION AUTHORIZATION bob;", "SET SESSION (only SET LOCAL is allowed)", 0 },
+            { "SET standard_conforming_strings TO off;",
+              "SET standard_conforming_strings (only SET LOCAL is allowed)", 0 },
+            { "RESET search_path;", "RESET", 0 },
+            { "RESET ALL;", "RESET", 0 },
+            { "DISCARD ALL;", "DISCARD", 0 },
+            /* after a BEGIN ATOMIC body, statements are statements again */
+            { "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true "
+              "THEN 1 END; END; COMMIT;", "COMMIT", 100 },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            char why[128];
+            size_t off = 12345;
+            const char *got = sqlsplit_session_control(cases[i].sql, &off, why, sizeof why);
+            CHECK_STR(got ? got : "(none)", cases[i].want);
+            if (got && cases[i].off != 100)
+                CHECK_INT(off, ==, cases[i].off);
+        }
+    }
+    TEST("the same words inside bodies, strings, comments and identifiers are no control")
+    {
+        static const char *const fine[] = {
+            "CREATE PROCEDURE p() LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$;",
+            "DO $body$ BEGIN PERFORM 1; ROLLBACK; END $body$;",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
+            ("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN true "
+             "THEN 1 END;\n  SELECT 2;\nEND;\nSELECT 3;"),
+            "INSERT INTO t VALUES ('x; COMMIT;');",
+            "INSERT INTO t VALUES (E'it\\'s; COMMIT; ok');",
+            "SELECT 1; -- COMMIT;\n",
+            "SELECT 1; /* ; COMMIT; /* nested */ ; END; */ SELECT 2;",
+            "CREATE TABLE \"commit\" (\"begin\" int);",
+            "CREATE TABLE t (id int); ALTER TABLE t RENAME TO savepoints;",
+            "SET LOCAL search_path = x; SET LOCAL lock_timeout = '1s';",
+            "SET CONSTRAINTS ALL DEFERRED; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;",
+            "UPDATE t SET begin_at = now();",
+            "CREATE TABLE begin_things (id int); CREATE TABLE ending (id int);",
+            "PREPARE q AS SELECT 1;",
+            "",
+        };
+        for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+            char why[128];
+            size_t off = 0;
+            const char *got = sqlsplit_session_control(fine[i], &off, why, sizeof why);
+            CHECK_STR(got ? got : "(none)", "(none)");
+        }
     }
     return tap_done();
 }

@@ -205,10 +205,29 @@ def fk_type(m):
     C(m, "users", "id")["type"]["kind"] = "bigint"
     C(m, "posts", "user_id")["type"]["kind"] = "bigint"
 cases["key_type_change"] = (BASE, mut(BASE, fk_type))
-cases["error_not_null"] = (BASE, mut(BASE, lambda m: T(m, "users")["columns"].append(col("must", "text"))))
+cases["not_null_guard"] = (BASE, mut(BASE, lambda m: T(m, "users")["columns"].append(col("must", "text"))))
 def seed_user(m):  # strav-original 6.1: add a nullable timestamptz to the seed's user
     T(m, "users")["columns"].append(col("email_verified_at", "timestamptz", null=True))
 cases["add_nullable_timestamptz"] = (BASE, mut(BASE, seed_user))
+def fk_options(m):
+    T(m, "posts")["foreignKeys"][0].update(match="full", deferrable="deferred", notValid=True)
+cases["fk_options"] = (BASE, mut(BASE, fk_options))
+def fk_comment(m):
+    T(m, "posts")["foreignKeys"][0]["comment"] = "who wrote it"
+cases["object_comment_add"] = (BASE, mut(BASE, fk_comment))
+cases["object_comment_drop"] = (mut(BASE, fk_comment), BASE)
+def col_middle(m):
+    T(m, "users")["columns"].insert(1, col("nick", "text", null=True))
+cases["add_column_middle"] = (BASE, mut(BASE, col_middle))
+def to_ts(m, using=True):
+    m["tables"].append(table("logs", [ID(), col("at", "bigint")], ["id"]))
+def to_ts_new(m, using=True):
+    to_ts(m)
+    c = C(m, "logs", "at")
+    c["type"]["kind"] = "timestamptz"
+    if using:
+        c.update({"using": "to_timestamp(at)", "usingDown": "extract(epoch FROM at)::bigint"})
+cases["type_change_using"] = (mut(BASE, to_ts), mut(BASE, to_ts_new))
 
 here = os.path.dirname(os.path.abspath(__file__))
 for name, (old, new) in cases.items():

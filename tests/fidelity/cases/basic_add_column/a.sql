@@ -1,0 +1,5 @@
+CREATE TABLE customers (
+    id serial PRIMARY KEY,
+    email varchar(255) NOT NULL UNIQUE,
+    name text
+);

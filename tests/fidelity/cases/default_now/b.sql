@@ -1,0 +1,6 @@
+CREATE TABLE events (
+    id serial PRIMARY KEY,
+    kind text NOT NULL,
+    at timestamptz NOT NULL DEFAULT now(),
+    note text DEFAULT NULL
+);

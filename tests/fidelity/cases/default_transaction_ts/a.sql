@@ -1,0 +1,1 @@
+CREATE TABLE audits (id bigserial PRIMARY KEY, what text NOT NULL);

@@ -1,0 +1,8 @@
+CREATE TABLE parents (id integer PRIMARY KEY);
+CREATE TABLE children (
+    id integer PRIMARY KEY,
+    parent_id integer,
+    other_id integer,
+    CONSTRAINT children_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id)
+        DEFERRABLE INITIALLY DEFERRED
+);

@@ -1,0 +1,4 @@
+CREATE TABLE products (
+    id serial PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE employees (
+    id serial PRIMARY KEY,
+    name text NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE groups (id integer PRIMARY KEY);
+CREATE TABLE members (id integer PRIMARY KEY, group_id integer NOT NULL DEFAULT 0
+    REFERENCES groups ON DELETE SET DEFAULT ON UPDATE RESTRICT);

@@ -1,0 +1,1 @@
+sed -i 's/^\(table\|entity\) customers {/&\n  @@was(clients)/' public/customers.strav

@@ -1,0 +1,1 @@
+CREATE TABLE logs (id serial PRIMARY KEY, at bigint NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE slots (id integer PRIMARY KEY, pos integer NOT NULL);

@@ -1,0 +1,2 @@
+CREATE TABLE slots (id integer PRIMARY KEY, pos integer NOT NULL,
+    CONSTRAINT slots_pos_key UNIQUE (pos) DEFERRABLE INITIALLY DEFERRED);
