@@ -126,6 +126,8 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
     return -1;
 }
 
+char *(*cmd_generate_lint)(const Model *old_m, const Model *new_m, const Plan *p);
+
 static bool use_color(void)
 {
     const char *nc = getenv("NO_COLOR");
@@ -332,8 +334,15 @@ static int run(int argc, char **argv, bool generate)
         char version[32];
         snprintf(version, sizeof version, "%llu",
                  (unsigned long long)migdir_next_version(now, work[i].parent));
-        if (!migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message, now,
-                          work[i].parent, &d))
+        char *lint = cmd_generate_lint ? cmd_generate_lint(&work[i].old_m, work[i].new_m,
+                                                           &plans[i])
+                                       : NULL;
+        migdir_manifest_lint(lint);
+        bool written = migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message,
+                                    now, work[i].parent, &d);
+        migdir_manifest_lint(NULL);
+        free(lint);
+        if (!written)
             goto release;
         History h;
         if (!history_load(&a, o.migrations, work[i].new_m->domain, &h, &d) ||

@@ -19,6 +19,14 @@ int cmd_rebase(int argc, char **argv);   /* cmd_rebase.c: stravc rebase [-s D] [
 int cmd_squash(int argc, char **argv);   /* cmd_squash.c: stravc squash [-s D] [--up-to V] */
 int cmd_pull(int argc, char **argv);     /* runtime side: strav-run pull (see runtime/) */
 
+/* generate's lint step (the linter lives in runtime/lint_cmd.c, which the compiler may not
+ * call): main.c sets it. Given one domain's plan, it prints the findings and returns the
+ * manifest's "lint" value as JSON text (malloc'd) or NULL. NULL hook: no lint. */
+struct Model;
+struct Plan;
+extern char *(*cmd_generate_lint)(const struct Model *old_m, const struct Model *new_m,
+                                  const struct Plan *p);
+
 /* cmd_opts.c: shared by the commands' getopt_long loops (opterr = 0, optstring starting "+:";
  * argv[0] is the command's name). cmd_opt_other handles an option the command's switch does
  * not: 'h' prints usage on stdout and gives 0; ':' (missing argument) and anything else are

@@ -7,6 +7,7 @@
 
 #include "adopt.h"
 #include "commands.h"
+#include "lint.h"
 
 typedef struct Command {
     const char *name;
@@ -22,6 +23,7 @@ static const Command commands[] = {
     {"diff", cmd_diff, "print the changes a generate would write, write nothing"},
     {"rebase", cmd_rebase, "repair a forked migration history (two migrations, one parent)"},
     {"squash", cmd_squash, "write a checkpoint migration covering the history up to a version"},
+    {"lint", lint_main, "check the pending change or a migration (--migration DIR) for risks"},
     {"pull", adopt_pull_main, "write .strav files from a live database (--database URL)"},
     {"lsp", cmd_lsp, "run the language server for editors (LSP on stdin/stdout)"},
     {"dump", cmd_dump, "debug: print the tokens or syntax tree of one file"},
@@ -51,6 +53,7 @@ int main(int argc, char **argv)
         puts("stravc 0.1");
         return 0;
     }
+    cmd_generate_lint = lint_generate_hook;
     /* diff against a live database instead of the last snapshot: the drift check */
     if (!strcmp(argv[1], "diff"))
         for (int i = 2; i < argc; i++)

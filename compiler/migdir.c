@@ -113,6 +113,13 @@ static json_t *strs(const char *const *v, size_t n)
     return a;
 }
 
+static const char *manifest_lint; /* migdir_manifest_lint */
+
+void migdir_manifest_lint(const char *json)
+{
+    manifest_lint = json;
+}
+
 /* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
 static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char *version,
                           const char *message, uint64_t now_ms, const char *parent,
@@ -170,6 +177,9 @@ static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char
     json_object_set_new(o, "irreversible", strs(p->irreversible, p->nirreversible));
     if (extra)
         json_object_update(o, extra);
+    json_t *lint = manifest_lint ? json_loads(manifest_lint, 0, NULL) : NULL;
+    if (lint)
+        json_object_set_new(o, "lint", lint);
     char *text = json_dumps(o, JSON_INDENT(2));
     if (!text)
         BUG("json_dumps failed");

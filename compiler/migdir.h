@@ -33,6 +33,10 @@ uint64_t migdir_next_version(uint64_t now_ms, const char *parent);
 void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
                      const char *message, uint64_t now_ms, const char *parent);
 
+/* The manifest's "lint" value (JSON text: the suppressed lint findings) for the next
+ * migdir_manifest / migdir_write; NULL: no "lint" key. The caller keeps the text alive. */
+void migdir_manifest_lint(const char *json);
+
 /* Write <migrations_dir>/<domain>/<version>/ completely or not at all. */
 bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
                   const char *message, uint64_t now_ms, const char *parent, Diag *d);

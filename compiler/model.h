@@ -92,6 +92,13 @@ typedef struct Validator {
     const char *arg2; /* length: max or NULL */
 } Validator;
 
+/* @lint_ignore(CODE, "why") / @@lint_ignore: a lint finding (docs/lint.md) accepted on purpose.
+ * Input to the linter only; never compared, not in snapshot.json. */
+typedef struct LintIgnore {
+    const char *code;   /* "SL201" */
+    const char *reason;
+} LintIgnore;
+
 typedef struct Column {
     const char *name;
     SqlType type;
@@ -106,6 +113,8 @@ typedef struct Column {
     const char **was;        /* rename hints: previous names, newest first */
     size_t nwas;
     Default backfill;        /* value for existing rows when this column is added NOT NULL */
+    LintIgnore *lint_ignores;
+    size_t nlint_ignores;
     const char *using_up;    /* @using: the conversion when the type changes to this one, and */
     const char *using_down;  /*   back (down:); SQL expressions, NULL = a cast. Diff input only */
     Span span;
@@ -194,6 +203,8 @@ typedef struct Table {
     size_t nwas;
     const char *as_a;      /* association: relation name of the first side (`as`), or NULL; */
     const char *as_b;      /*   no SQL effect, kept for code generators */
+    LintIgnore *lint_ignores;
+    size_t nlint_ignores;
     Span span;
 } Table;
 

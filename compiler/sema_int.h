@@ -90,6 +90,8 @@ void sema_unknown_attr(
 const AstArg *sema_arg_key(const AstAttr *at, const char *key);
 bool sema_check_keys(Sema *s, const AstAttr *at, const char *const *keys, size_t n);
 const char *sema_arg_string(Sema *s, const AstArg *a, bool sql_ok);
+/* Append @lint_ignore(CODE, "why") to v[0..*n) (arena); v unchanged on an error (reported). */
+LintIgnore *sema_lint_ignore(Sema *s, const AstAttr *at, LintIgnore *v, size_t *n);
 const char *sema_arg_name(Sema *s, const AstAttr *at);
 const char *sema_arg_comment(Sema *s, const AstAttr *at);
 const char *sema_canon_number(Sema *s, const char *txt);

@@ -258,6 +258,8 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             continue; /* sema_table_foreigns, once every table is built */
         } else if (!strcmp(an, "was")) {
             t->was = sema_was_names(s, at, t->was, &t->nwas, &td->cwas, true);
+        } else if (!strcmp(an, "lint_ignore")) {
+            t->lint_ignores = sema_lint_ignore(s, at, t->lint_ignores, &t->nlint_ignores);
         } else if (sema_in_list(an, sema_domain_attrs, sema_ndomain_attrs)) {
             sema_err(s, at->name_span, "'@@%s' is only allowed in a domain block", an);
         } else {

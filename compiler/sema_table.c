@@ -331,6 +331,15 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
                 sema_err(s, f->def->span, "a generated column cannot have a default");
         } else if (!strcmp(an, "was")) {
             cols[0].was = sema_was_names(s, at, cols[0].was, &cols[0].nwas, &wascap, true);
+        } else if (!strcmp(an, "lint_ignore")) {
+            if (!fi->ncols)
+                continue;
+            cols[0].lint_ignores =
+                sema_lint_ignore(s, at, cols[0].lint_ignores, &cols[0].nlint_ignores);
+            for (size_t i = 1; i < fi->ncols; i++) { /* a ref field's columns share them */
+                cols[i].lint_ignores = cols[0].lint_ignores;
+                cols[i].nlint_ignores = cols[0].nlint_ignores;
+            }
         } else if (!strcmp(an, "using")) {
             static const char *const k_down[] = { "down" };
             const AstArg *d = sema_arg_key(at, "down");

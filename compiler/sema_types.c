@@ -661,8 +661,10 @@ const char *const sema_field_attrs[] = {
     "primary", "unique",   "index",     "sensitive", "email",     "url",
     "min",     "max",      "length",    "regex",     "on_delete", "on_update",
     "fk",      "identity", "generated", "was",       "backfill",  "no_index",  "using",
+    "lint_ignore",
 };
-const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign" };
+const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
+                                         "lint_ignore" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)
@@ -679,6 +681,43 @@ void sema_unknown_attr(
     sema_err(s, at->name_span, "unknown attribute '%s%s' %s", at->table_level ? "@@" : "@",
              at->name, where);
     sema_suggest(s, at->name_span, at->name, l, n);
+}
+
+/* @lint_ignore(CODE, "why"): a code SLnnn and a non-empty reason string. */
+LintIgnore *sema_lint_ignore(Sema *s, const AstAttr *at, LintIgnore *v, size_t *n)
+{
+    const AstArg *c = at->args, *r = c ? c->next : NULL;
+    const char *at_name = at->table_level ? "@@lint_ignore" : "@lint_ignore";
+    if (!c || !r || r->next || c->key || r->key || !single_term(c) ||
+        (c->terms->kind != TERM_IDENT && c->terms->kind != TERM_STRING)) {
+        sema_err(s, at->span, "'%s' takes a lint code and a reason string", at_name);
+        return v;
+    }
+    const char *code = c->terms->text;
+    bool ok = strlen(code) == 5 && (code[0] == 'S' || code[0] == 's') &&
+              (code[1] == 'L' || code[1] == 'l');
+    for (size_t i = 2; ok && i < 5; i++)
+        ok = code[i] >= '0' && code[i] <= '9';
+    if (!ok) {
+        sema_err(s, c->span, "'%s' is not a lint code (SL followed by three digits)", code);
+        return v;
+    }
+    /* the reason: a string, or written in double quotes (a quoted name to the lexer) */
+    const char *why = single_term(r) && r->terms->kind == TERM_QIDENT ? r->terms->text
+                                                                      : sema_arg_string(s, r, false);
+    if (!why)
+        return v;
+    if (!*why) {
+        sema_err(s, r->span, "'%s' needs a reason", at_name);
+        return v;
+    }
+    LintIgnore *nv = ARENA_ARRAY(s->a, LintIgnore, *n + 1);
+    if (*n)
+        memcpy(nv, v, *n * sizeof *nv);
+    nv[*n].code = code;
+    nv[*n].reason = why;
+    (*n)++;
+    return nv;
 }
 
 const AstArg *sema_arg_key(const AstAttr *at, const char *key)

@@ -65,8 +65,8 @@ _stravc()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} opts
     if ((COMP_CWORD == 1)); then
-        mapfile -t COMPREPLY < <(compgen -W "check model fmt generate diff rebase squash pull lsp
-            dump --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "check model fmt generate diff lint rebase squash pull
+            lsp dump --help --version" -- "$cur")
         return
     fi
     _strav_optarg "$cur" "$prev" && return
@@ -78,6 +78,7 @@ _stravc()
     diff) opts="--scope --schemas --migrations --json --database --help" ;;
     rebase) opts="--scope --message --force --migrations --schemas --help" ;;
     squash) opts="--scope --up-to --migrations --help" ;;
+    lint) opts="--scope --schemas --migrations --migration --json --help" ;;
     pull) opts="--database --out --schemas --pg-schema --force" ;;
     lsp) opts="--help" ;;
     dump)

@@ -13,7 +13,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
 
-for cmd in check model fmt generate diff lsp dump; do
+for cmd in check model fmt generate diff lint lsp dump; do
     "$stravc" "$cmd" --help >"$tmp/out" 2>"$tmp/err"; rc=$?
     if [ $rc -eq 0 ] && head -1 "$tmp/out" | grep -q "^usage: stravc $cmd" && [ ! -s "$tmp/err" ]; then
         ok "stravc $cmd --help prints its own help"
