@@ -12,7 +12,10 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
-pg_start
+# synchronous_commit stays on: the server crashes below must not lose commits the runtime was
+# told succeeded (pg.sh turns it off for speed; a crash then drops the last ~200 ms of commits,
+# a progress row with them, and the resumed run rightly starts a new batch the reference lacks).
+PG_START_OPTS="-c synchronous_commit=on ${PG_START_OPTS:-}" pg_start
 STRAVC=$ROOT/$BUILD/stravc
 trials=${KILL_TRIALS:-12}
 server_kills=${SERVER_KILLS:-2}
