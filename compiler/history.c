@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,22 +15,9 @@
 #include <unistd.h>
 
 #include "migdir.h"
+#include "sha256.h"
 #include "strbuf.h"
 
-/* SHA-256 hex of a buffer (the runtime's sha256_hex lives above this layer). */
-static void sha256(const char *data, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32)
-        BUG("SHA-256 failed");
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 static int cmp_names(const void *x, const void *y)
 {
@@ -47,7 +33,7 @@ static bool read_manifest(Arena *a, const char *dir, HistVersion *v)
     bool ok = read_file(path.buf, &bytes) == 0;
     json_t *j = NULL;
     if (ok) {
-        sha256(bytes.buf ? bytes.buf : "", bytes.len, v->checksum);
+        sha256_hex(bytes.buf ? bytes.buf : "", bytes.len, v->checksum);
         j = json_loadb(bytes.buf ? bytes.buf : "", bytes.len, 0, NULL);
         ok = j && json_is_object(j);
     }
@@ -71,7 +57,7 @@ static bool has_checkpoint(const char *dir, const char *version, char checksum[6
     sb_addf(&p, "%s/%s/%s/manifest.json", dir, version, MIGDIR_CHECKPOINT);
     bool yes = read_file(p.buf, &bytes) == 0;
     if (yes)
-        sha256(bytes.buf ? bytes.buf : "", bytes.len, checksum);
+        sha256_hex(bytes.buf ? bytes.buf : "", bytes.len, checksum);
     sb_release(&p);
     sb_release(&bytes);
     return yes;
