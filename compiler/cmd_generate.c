@@ -146,16 +146,6 @@ static bool read_model_file(Arena *a, const char *path, Model *m, Diag *d)
     return ok;
 }
 
-static uint64_t now_ms(void)
-{
-    const char *fake = getenv("STRAV_NOW_MS"); /* tests: a fixed clock */
-    if (fake && *fake)
-        return strtoull(fake, NULL, 10);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* One domain to compare: the new model and the old one (snapshot or --old-json). */
 typedef struct Work {
     const Model *new_m;
@@ -327,7 +317,7 @@ static int run(int argc, char **argv, bool generate)
             goto release;
         }
     }
-    uint64_t now = now_ms();
+    uint64_t now = migdir_now_ms();
     for (size_t i = 0; i < nwork; i++) {
         if (plan_empty(&plans[i]))
             continue;

@@ -92,16 +92,6 @@ static int parse_opts(int argc, char **argv, Opts *o)
     return cmd_opt_extra(argc, argv, rebase_usage) ? 2 : -1;
 }
 
-static uint64_t now_ms(void)
-{
-    const char *fake = getenv("STRAV_NOW_MS"); /* tests: a fixed clock */
-    if (fake && *fake)
-        return strtoull(fake, NULL, 10);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* generatedAt (YYYY-MM-DDTHH:MM:SS.mmmZ) as epoch ms; the version (epoch ms) when absent. */
 static uint64_t generated_ms(const HistVersion *v)
 {
@@ -237,7 +227,7 @@ int cmd_rebase(int argc, char **argv)
                 break;
             }
     }
-    uint64_t now = now_ms();
+    uint64_t now = migdir_now_ms();
     if (!o.force)
         for (size_t i = 0; i < ngone; i++) {
             uint64_t g = generated_ms(&h.v[gone[i]]);

@@ -36,16 +36,6 @@ static const char squash_usage[] =
     "\n"
     "Exit status: 0 written, 1 refused or errors, 2 usage error.\n";
 
-static uint64_t now_ms(void)
-{
-    const char *fake = getenv("STRAV_NOW_MS"); /* tests: a fixed clock */
-    if (fake && *fake)
-        return strtoull(fake, NULL, 10);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* ---- the physical column order of the replayed history
  * ALTER TABLE ADD COLUMN appends, so a database that replayed the versions has each table's
  * columns in the order they were added, not in the snapshot's (declared) order. The checkpoint
@@ -220,7 +210,7 @@ int cmd_squash(int argc, char **argv)
         covers[i] = h.v[i].version;
     char *msg = arena_printf(&a, "Checkpoint of %zu migrations (%s .. %s)", iv + 1,
                              h.v[0].version, v->version);
-    if (!migdir_write_checkpoint(migrations, &m, &plan, v->version, msg, now_ms(), covers,
+    if (!migdir_write_checkpoint(migrations, &m, &plan, v->version, msg, migdir_now_ms(), covers,
                                  iv + 1, &d))
         goto out;
     History after;

@@ -46,6 +46,16 @@ int migdir_version_cmp(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+uint64_t migdir_now_ms(void)
+{
+    const char *fake = getenv("STRAV_NOW_MS"); /* tests: a fixed clock */
+    if (fake && *fake)
+        return strtoull(fake, NULL, 10);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
                         const Model *fallback, Model *old_out, const char **version, Diag *d)
 {

@@ -19,6 +19,8 @@
 bool migdir_version_name(const char *s);
 /* Numeric order of two version names (leading zeros ignored): <0, 0, >0. */
 int migdir_version_cmp(const char *a, const char *b);
+/* The clock versions are named by: epoch milliseconds, or STRAV_NOW_MS when set (tests). */
+uint64_t migdir_now_ms(void);
 
 /* The latest version of a domain (largest all-digits directory name) and its snapshot.
  * *version = NULL and an empty model (domain/schema taken from fallback) when there is none.
