@@ -123,6 +123,15 @@ int ledger_lock(Ctx *c)
     ledger_lock_key(&key, c->schema, c->table);
     const char *p[] = { key.buf };
     int rc = -1;
+    if (pg_pooled(c->conn) && !c->o->session_pooler) {
+        out_fail(c, "the database is reached through a connection pooler (it did not pass on the "
+                    "session's startup options); a migration needs one server session for the whole "
+                    "run, for the migration lock and the session settings. Connect to the server "
+                    "directly, or pass --session-pooler if the pooler gives each client its own "
+                    "server session (PgBouncer pool_mode = session)");
+        sb_release(&key);
+        return -1;
+    }
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     long delay_ms = 20;

@@ -32,6 +32,8 @@ void runner_print_options(FILE *out)
           "                            lock (default: no limit)\n"
           "      --lock-timeout T      SET lock_timeout for the batch (e.g. 5s)\n"
           "      --statement-timeout T SET statement_timeout for the batch\n"
+          "      --session-pooler      the connection pooler in the way keeps one server\n"
+          "                            session per client (PgBouncer pool_mode = session)\n"
           "      --verbose             show the server's NOTICE messages\n"
           "      --no-color            no ANSI colours (also NO_COLOR)\n"
           "  -h, --help                this help\n",
@@ -131,6 +133,8 @@ int opts_parse(Opts *o, int argc, char **argv)
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))
             o->color = false;
+        else if (!strcmp(name, "--session-pooler"))
+            o->session_pooler = true;
         else if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
             printf("Usage: %s COMMAND [options]\n", o->prog);
             runner_print_options(stdout);

@@ -8,12 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "sqlquote.h"
 
 static bool verbose;
+
+/* A connection: libpq's, plus what the pooler guard needs. A pooler (PgBouncer and the like)
+ * that refuses or drops the startup options marks the connection pooled: the settings are then
+ * SET on the server session, and before every command sent outside a transaction the guard
+ * checks that the server session is still the one that got them (its strav.session token).
+ * Under transaction or statement pooling it is not, the session lock and settings are gone,
+ * and every later call fails with that explanation (docs/runtime.md, "Connection poolers"). */
+struct PgConn {
+    PGconn *pq;
+    bool pooled; /* the startup options did not reach the server (pg_pooled) */
+    bool moved;  /* the guard saw another server session: every later call fails */
+    char token[33];
+};
+
+static const char moved_message[] =
+    "the connection pooler gave this client another server session between two transactions "
+    "(transaction or statement pooling), so the migration lock and the session settings were "
+    "left behind: connect to the server directly, or through session pooling";
 
 void pg_set_verbose(int on)
 {
@@ -417,45 +438,109 @@ static void connect_error(StrBuf *err, const char *conninfo, PGconn *c)
     secrets_release(&sec);
 }
 
+/* A token naming this client's server session: random, hex (safe in an options string). */
+static void make_token(char out[33])
+{
+    unsigned char r[16];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) { /* no entropy: still distinct enough */
+        unsigned long v = (unsigned long)getpid() ^ (unsigned long)time(NULL) ^ (unsigned long)(uintptr_t)out;
+        for (size_t i = 0; i < sizeof r; i++, v = v * 6364136223846793005UL + 1442695040888963407UL)
+            r[i] = (unsigned char)(v >> 56);
+    }
+    for (size_t i = 0; i < sizeof r; i++)
+        snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+/* Whether the server session carries token as strav.session: false when the check fails. */
+static bool session_is(PGconn *pq, const char *token)
+{
+    const char *p[] = { token };
+    PGresult *r = PQexecParams(pq, "SELECT pg_catalog.current_setting('strav.session', true) = $1",
+                               1, NULL, p, NULL, NULL, 0);
+    bool same = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+                strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return same;
+}
+
+/* The session settings and the token as statements (a pooler kept the startup options). */
+static bool set_session(PGconn *pq, const char *token)
+{
+    PGresult *r = PQexec(pq, session_sets);
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    const char *p[] = { token };
+    r = ok ? PQexecParams(pq, "SELECT pg_catalog.set_config('strav.session', $1, false)", 1, NULL,
+                          p, NULL, NULL, 0)
+           : NULL;
+    ok = ok && r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    return ok;
+}
+
 PgConn *pg_connect(const char *conninfo, StrBuf *err)
 {
     const char *info = conninfo ? conninfo : "";
+    char token[33];
+    make_token(token);
     char *uopts = user_options(info);
     StrBuf opts = SB_INIT;
-    sb_addf(&opts, "%s%s%s", uopts ? uopts : "", uopts ? " " : "", session_options);
+    sb_addf(&opts, "%s%s%s -c strav.session=%s", uopts ? uopts : "", uopts ? " " : "",
+            session_options, token);
     free(uopts);
-    PGconn *c = connect_with(info, opts.buf);
-    bool sets = false;
-    if (c && PQstatus(c) != CONNECTION_OK &&
-        strstr(PQerrorMessage(c), "unsupported startup parameter")) {
-        PQfinish(c); /* a pooler: connect without options, then SET */
-        c = connect_with(info, NULL);
-        sets = true;
+    PGconn *pq = connect_with(info, opts.buf);
+    bool pooled = false;
+    if (pq && PQstatus(pq) != CONNECTION_OK &&
+        strstr(PQerrorMessage(pq), "unsupported startup parameter")) {
+        PQfinish(pq); /* a pooler: connect without options, then SET */
+        pq = connect_with(info, NULL);
+        pooled = true;
     }
     sb_release(&opts);
-    if (!c || PQstatus(c) != CONNECTION_OK) {
-        connect_error(err, info, c);
-        PQfinish(c);
+    if (!pq || PQstatus(pq) != CONNECTION_OK) {
+        connect_error(err, info, pq);
+        PQfinish(pq);
         return NULL;
     }
-    PQsetNoticeReceiver(c, notice_receiver, NULL);
-    const char *scs = PQparameterStatus(c, "standard_conforming_strings");
-    if (sets || !scs || strcmp(scs, "on") != 0) {
-        PGresult *r = PQexec(c, session_sets);
-        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(r);
-        if (!ok) {
-            connect_error(err, info, c);
-            PQfinish(c);
-            return NULL;
-        }
+    PQsetNoticeReceiver(pq, notice_receiver, NULL);
+    /* a pooler that drops the options (PgBouncer's ignore_startup_parameters = options) */
+    if (!pooled && !session_is(pq, token))
+        pooled = true;
+    if (pooled && !set_session(pq, token)) {
+        connect_error(err, info, pq);
+        PQfinish(pq);
+        return NULL;
     }
+    PgConn *c = xmalloc(sizeof *c);
+    c->pq = pq;
+    c->pooled = pooled;
+    c->moved = false;
+    memcpy(c->token, token, sizeof c->token);
     return c;
+}
+
+bool pg_pooled(const PgConn *c)
+{
+    return c->pooled;
+}
+
+/* Before a command: on a pooled connection outside a transaction, the server session must
+ * still be this client's. false (e filled) once it is not. */
+static bool guard(PgConn *c, PgError *e)
+{
+    if (!c->pooled)
+        return true;
+    if (!c->moved && PQtransactionStatus(c->pq) == PQTRANS_IDLE && PQstatus(c->pq) == CONNECTION_OK &&
+        !session_is(c->pq, c->token) && PQstatus(c->pq) == CONNECTION_OK)
+        c->moved = true;
+    if (c->moved)
+        pg_error_set(e, moved_message);
+    return !c->moved;
 }
 
 long pg_lock_capacity(PgConn *c)
 {
-    PGresult *r = PQexec(c, "SELECT pg_catalog.current_setting('max_locks_per_transaction')::int8"
+    PGresult *r = PQexec(c->pq, "SELECT pg_catalog.current_setting('max_locks_per_transaction')::int8"
                             " * (pg_catalog.current_setting('max_connections')::int8"
                             " + pg_catalog.current_setting('max_prepared_transactions')::int8)");
     long n = 0;
@@ -479,8 +564,10 @@ int pg_ping(const char *conninfo)
 
 void pg_close(PgConn *c)
 {
-    if (c)
-        PQfinish(c);
+    if (c) {
+        PQfinish(c->pq);
+        free(c);
+    }
 }
 
 void pg_error_release(PgError *e)
@@ -511,8 +598,8 @@ static void capture_error(PgConn *c, const PGresult *res, PgError *e)
     pg_error_release(e);
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
-        char *raw = dup_chomp(PQerrorMessage(c));
-        const char *pw = PQpass(c);
+        char *raw = dup_chomp(PQerrorMessage(c->pq));
+        const char *pw = PQpass(c->pq);
         Secrets sec = { { NULL }, 0 };
         secret_add(&sec, pw ? pw : "", pw ? strlen(pw) : 0);
         e->message = redact_text(raw ? raw : "", &sec);
@@ -540,7 +627,9 @@ static void capture_error(PgConn *c, const PGresult *res, PgError *e)
 int pg_exec(PgConn *c, const char *sql, PgError *e)
 {
     int rc = -1;
-    PGresult *res = PQexec(c, sql);
+    if (!guard(c, e))
+        return -1;
+    PGresult *res = PQexec(c->pq, sql);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
         capture_error(c, res, e);
@@ -558,7 +647,9 @@ int pg_query(PgConn *c, PgResult **out, const char *sql, int nparams, const char
     int rc = -1;
     if (out)
         *out = NULL;
-    PGresult *res = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (!guard(c, e))
+        return -1;
+    PGresult *res = PQexecParams(c->pq, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         capture_error(c, res, e);
@@ -580,22 +671,26 @@ out:
 int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e)
 {
     int rc = 0;
-    if (!PQenterPipelineMode(c)) {
-        pg_error_set(e, PQerrorMessage(c));
+    if (!guard(c, e)) {
+        *failed = 0;
+        return -1;
+    }
+    if (!PQenterPipelineMode(c->pq)) {
+        pg_error_set(e, PQerrorMessage(c->pq));
         *failed = 0;
         return -1;
     }
     for (size_t i = 0; i < n && rc == 0;) {
         size_t end = n - i > PIPE_CHUNK ? i + PIPE_CHUNK : n;
         for (size_t k = i; k < end; k++)
-            if (!PQsendQueryParams(c, items[k].sql, items[k].nparams, NULL, items[k].params, NULL,
+            if (!PQsendQueryParams(c->pq, items[k].sql, items[k].nparams, NULL, items[k].params, NULL,
                                    NULL, 0)) {
                 capture_error(c, NULL, e);
                 *failed = k;
                 rc = -1;
                 goto out; /* the connection is broken: nothing more to read */
             }
-        if (!PQpipelineSync(c)) {
+        if (!PQpipelineSync(c->pq)) {
             capture_error(c, NULL, e);
             *failed = i;
             rc = -1;
@@ -603,7 +698,7 @@ int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, Pg
         }
         for (size_t k = i; k < end; k++) {
             PGresult *r;
-            while ((r = PQgetResult(c)) != NULL) {
+            while ((r = PQgetResult(c->pq)) != NULL) {
                 ExecStatusType st = PQresultStatus(r);
                 if (st == PGRES_FATAL_ERROR && rc == 0) {
                     capture_error(c, r, e);
@@ -613,7 +708,7 @@ int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, Pg
                 PQclear(r);
             }
         }
-        PGresult *sync = PQgetResult(c); /* PGRES_PIPELINE_SYNC */
+        PGresult *sync = PQgetResult(c->pq); /* PGRES_PIPELINE_SYNC */
         if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
             if (rc == 0) {
                 capture_error(c, sync, e);
@@ -625,13 +720,13 @@ int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, Pg
         i = end;
     }
 out:
-    PQexitPipelineMode(c);
+    PQexitPipelineMode(c->pq);
     return rc;
 }
 
 int pg_server_version(PgConn *c)
 {
-    return PQserverVersion(c);
+    return PQserverVersion(c->pq);
 }
 
 int pg_nrows(const PgResult *r)

@@ -9,7 +9,7 @@
 #include "base.h"
 #include "strbuf.h"
 
-typedef struct pg_conn PgConn;     /* libpq's PGconn, opaque here */
+typedef struct PgConn PgConn;      /* a libpq connection and its pooler guard (pg.c) */
 typedef struct pg_result PgResult; /* libpq's PGresult, opaque here */
 
 /* A server (or connection) error, every field owned; release with pg_error_release. */
@@ -32,6 +32,13 @@ typedef struct PgError {
  * masked (also in libpq's own text). */
 PgConn *pg_connect(const char *conninfo, StrBuf *err);
 void pg_close(PgConn *c);
+/* Whether a connection pooler stands between this client and the server: it refused or
+ * dropped the startup options, so the settings were SET on the server session instead. Every
+ * command sent outside a transaction then first checks that the server session is still this
+ * client's (transaction pooling hands it to others between transactions) and fails with an
+ * explanation once it is not. The runner refuses to take the migration lock on such a
+ * connection unless told the pooler keeps sessions (--session-pooler). */
+bool pg_pooled(const PgConn *c);
 /* How many locks one transaction can take on this server at most (the shared lock table:
  * max_locks_per_transaction * (max_connections + max_prepared_transactions)), 0 when unknown.
  * Dropping a table takes about 11 locks (the table, its indexes, sequence, defaults,

@@ -30,6 +30,7 @@ typedef struct Opts {
     bool force, json, allow_out_of_order, color;
     bool verbose;        /* --verbose: let server NOTICEs through */
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
+    bool session_pooler; /* --session-pooler: a pooler is in the way but keeps sessions */
 } Opts;
 
 typedef struct Ctx {
