@@ -278,6 +278,8 @@ out:
 
 static char *read_all(const char *path, size_t *len);
 static void enc_line(StrBuf *sb, const char *s);
+static bool query_or(PgConn *c, PgResult **r, const char *sql, int n, const char *const *p,
+                     StrBuf *err);
 
 /* ---- normalising a model through PostgreSQL --------------------------------------------- */
 
@@ -289,6 +291,40 @@ static bool exec_or(PgConn *c, const char *sql, StrBuf *err)
     sb_addf(err, "%s", e.message ? e.message : "?");
     pg_error_release(&e);
     return false;
+}
+
+/* Open the transaction normalise works in and make *name its scratch schema: a new schema,
+ * or, for a role without CREATE on the database, its own temporary schema (pg_temp_N; every
+ * role may create temporary objects by default, and they vanish with the transaction's
+ * rollback like the rest). A temporary table cannot reference a permanent one, so a model
+ * with foreign keys into another schema then fails to normalise, with the server's reason. */
+static bool scratch_schema(PgConn *c, Arena *a, const char **name, StrBuf *err)
+{
+    StrBuf q = SB_INIT;
+    sb_adds(&q, "BEGIN; SAVEPOINT scratch; CREATE SCHEMA ");
+    sql_ident(&q, *name);
+    PgError e = PG_ERROR_INIT;
+    bool ok = pg_exec(c, q.buf, &e) == 0;
+    if (!ok && e.sqlstate && strcmp(e.sqlstate, "42501") == 0) { /* insufficient_privilege */
+        PgResult *r = NULL;
+        ok = exec_or(c, "ROLLBACK TO SAVEPOINT scratch; CREATE TEMPORARY TABLE _strav_probe ();"
+                        " DROP TABLE pg_temp._strav_probe", err) &&
+             query_or(c, &r, "SELECT nspname FROM pg_catalog.pg_namespace"
+                             " WHERE oid = pg_catalog.pg_my_temp_schema()", 0, NULL, err);
+        if (ok && pg_nrows(r) == 1)
+            *name = arena_strdup(a, pg_value(r, 0, 0));
+        else if (ok)
+            sb_adds(err, "no temporary schema"), ok = false;
+        pg_result_free(r);
+        if (!ok)
+            sb_adds(err, " (the drift check builds the model in a scratch schema: its role needs "
+                         "CREATE or TEMPORARY on the database)");
+    } else if (!ok) {
+        sb_addf(err, "%s", e.message ? e.message : "?");
+    }
+    pg_error_release(&e);
+    sb_release(&q);
+    return ok;
 }
 
 /* out = want as the server stores it: want's CREATE script runs in a scratch schema inside a
@@ -308,9 +344,9 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     for (size_t i = 0; ok && i < p.nfiles; i++)
         emit_plan_file(&sql, &p, &p.files[i], false);
     const char *scratch = arena_printf(a, "_strav_scratch_%ld", (long)getpid());
-    sb_adds(&q, "BEGIN; CREATE SCHEMA ");
-    sql_ident(&q, scratch);
-    sb_adds(&q, "; SET LOCAL search_path = ");
+    if (ok)
+        ok = scratch_schema(c, a, &scratch, err);
+    sb_adds(&q, "SET LOCAL search_path = ");
     sql_ident(&q, scratch);
     sb_adds(&q, ", "); /* objects the model cannot hold (a sequence in a default) are found */
     sql_ident(&q, want->schema);
