@@ -3,25 +3,38 @@
  * (commands.h): -h and the usage errors, spelled once so they read the same everywhere:
  *   stravc: CMD: unknown option '--x'
  *   Try 'stravc CMD --help'.
- * and exit status 2. The commands call getopt_long with opterr = 0 and an optstring that
+ * and exit status 2 (the runtime's commands, in strav and strav-run, print the same through
+ * cmd_usage_error with cmd_progname set), and the one colour rule of every program. The
+ * commands call getopt_long with opterr = 0 and an optstring that
  * starts with "+:" so a missing argument comes back as ':' and an unknown option as '?'.
  */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+
+const char *cmd_progname = "stravc";
+bool cmd_no_color;
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "stravc: %s: ", cmd);
+    fflush(stdout);
+    fprintf(stderr, "%s: %s: ", cmd_progname, cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'stravc %s --help'.\n", cmd);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", cmd_progname, cmd);
     va_end(ap);
     return 2;
+}
+
+bool cmd_color(bool tty)
+{
+    const char *nc = getenv("NO_COLOR");
+    return tty && !cmd_no_color && !(nc && *nc);
 }
 
 /* The option as the user wrote it, without an "=value": "--scope", "-s". */

@@ -37,5 +37,13 @@ extern char *(*cmd_generate_lint)(const struct Model *old_m, const struct Model 
 int cmd_opt_other(int c, char **argv, const char *usage);
 bool cmd_opt_extra(int argc, char **argv, const char *usage);
 int cmd_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The program named in usage errors: "stravc" (default), "strav" or "strav-run" (their mains
+ * set it: the runtime's commands spell usage errors the same way). */
+extern const char *cmd_progname;
+
+/* The one colour rule of stravc, strav and strav-run: colour on a stream when it is a terminal
+ * (tty), NO_COLOR is unset or empty, and --no-color (cmd_no_color) was not given. */
+extern bool cmd_no_color;
+bool cmd_color(bool tty);
 
 #endif

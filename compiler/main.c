@@ -35,6 +35,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fputs("\nRun 'stravc <command> --help' for a command's options.\n"
+          "Every command also takes:\n"
+          "      --no-color    no ANSI colours (also NO_COLOR set and not empty)\n"
           "Exit status: 0 success, 1 errors reported, 2 usage error.\n",
           out);
 }
@@ -54,6 +56,19 @@ int main(int argc, char **argv)
         return 0;
     }
     cmd_generate_lint = lint_generate_hook;
+    /* --no-color belongs to every command: take it out before the command parses */
+    int k = 2;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            while (i < argc)
+                argv[k++] = argv[i++];
+        else if (!strcmp(argv[i], "--no-color"))
+            cmd_no_color = true;
+        else
+            argv[k++] = argv[i];
+    }
+    argc = k;
+    argv[argc] = NULL;
     /* diff against a live database instead of the last snapshot: the drift check */
     if (!strcmp(argv[1], "diff"))
         for (int i = 2; i < argc; i++)

@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "commands.h"
 #include "runctx.h"
 #include "targets.h"
 
@@ -88,17 +89,8 @@ bool fleet_wanted(int argc, char **argv)
     return false;
 }
 
-static int usage(const FleetOpts *f, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int usage(const FleetOpts *f, const char *fmt, ...)
-{
-    fprintf(stderr, "%s: ", f->prog);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", f->prog);
-    return 2;
-}
+/* Usage errors as every command spells them (cmd_usage_error), naming the command. */
+#define usage(f, ...) cmd_usage_error(cmd_name((f)->cmd), __VA_ARGS__)
 
 static bool positive(const char *s, long *out)
 {
@@ -150,7 +142,7 @@ static int parse(FleetOpts *f, int argc, char **argv)
         }
         if (!val) {
             if (i + 1 >= argc)
-                return usage(f, "option '%s' needs a value", name);
+                return usage(f, "option '%s' needs an argument", name);
             val = argv[++i];
         }
         if (!strcmp(name, "--targets"))
@@ -878,8 +870,7 @@ int fleet_run(const char *prog, RunCmd cmd, int argc, char **argv)
     int rc = parse(f, argc, argv);
     if (rc >= 0)
         goto done;
-    const char *nc = getenv("NO_COLOR");
-    f->color = f->color && isatty(f->json ? 2 : 1) && !(nc && *nc);
+    f->color = f->color && cmd_color(isatty(f->json ? 2 : 1));
     /* the children's options are checked once here, not once per target */
     Opts o = { 0 };
     o.cmd = cmd;

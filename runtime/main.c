@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adopt.h"
+#include "commands.h"
 #include "runner.h"
 
 static void help(FILE *out)
@@ -28,6 +29,7 @@ static void help(FILE *out)
 
 int main(int argc, char **argv)
 {
+    cmd_progname = "strav-run"; /* usage errors spelled as stravc's, naming this program */
     static const struct {
         const char *name;
         RunCmd cmd;
@@ -49,7 +51,7 @@ int main(int argc, char **argv)
         return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
-            return runner_run("strav-run", cmds[i].cmd, argc - 2, argv + 2);
+            return runner_run("strav-run", argv[1], cmds[i].cmd, argc - 2, argv + 2);
     fprintf(stderr, "strav-run: unknown command '%s'\nTry 'strav-run --help'.\n", argv[1]);
     return 2;
 }

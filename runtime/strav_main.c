@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "commands.h"
 #include "runner.h"
 #include "strbuf.h"
 
@@ -21,6 +22,7 @@ static void help(FILE *out)
           "  generate:migration  (migration:generate, g:migration)  write a migration from the "
           "schemas\n"
           "                      -m, --message TEXT   -s, --scope DOMAIN\n"
+          "                      --allow-destructive  (stravc generate --help)\n"
           "  migrate             (migration:run)       apply pending migrations as one batch\n"
           "  rollback            (migration:rollback)  revert the last batch (--batch N)\n"
           "  migration:fresh     (fresh)               drop the domain's objects, re-apply all\n"
@@ -83,6 +85,7 @@ static int run_generate(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cmd_progname = "strav"; /* usage errors spelled as stravc's, naming this program */
     static const struct {
         const char *name;
         RunCmd cmd;
@@ -113,7 +116,7 @@ int main(int argc, char **argv)
         return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(c, cmds[i].name))
-            return runner_run("strav", cmds[i].cmd, argc - 2, argv + 2);
+            return runner_run("strav", argv[1], cmds[i].cmd, argc - 2, argv + 2);
     fprintf(stderr, "strav: unknown command '%s'\nTry 'strav --help'.\n", c);
     return 2;
 }

@@ -39,7 +39,7 @@ check -x|stravc: check: unknown option '-x'
 check -s|stravc: check: option '-s' needs an argument
 check --schemas|stravc: check: option '--schemas' needs an argument
 check --help=yes|stravc: check: option '--help' takes no argument
-check --json|stravc: check: unknown option '--json'
+check --json=1|stravc: check: option '--json' takes no argument
 check one two|stravc: check: unexpected argument 'two'
 model|stravc: model: --json is required (the only output format)
 model --json --zz|stravc: model: unknown option '--zz'
@@ -47,7 +47,7 @@ fmt --nope|stravc: fmt: unknown option '--nope'
 fmt -q|stravc: fmt: unknown option '-q'
 generate|stravc: generate: a message is required (-m MESSAGE)
 generate -m|stravc: generate: option '-m' needs an argument
-generate -m x --json|stravc: generate: --json and --old-json are diff options
+generate -m x --old-json a|stravc: generate: --old-json is a diff option
 diff --what|stravc: diff: unknown option '--what'
 diff --migrations|stravc: diff: option '--migrations' needs an argument
 lsp extra|stravc: lsp: unexpected argument 'extra'
