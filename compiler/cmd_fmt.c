@@ -110,7 +110,7 @@ static int fmt_one(const char *path, bool check)
     diag_release(&d);
     arena_free(&a);
     source_free(src);
-    return cli_json_end(rc);
+    return rc;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -234,17 +234,28 @@ static void dump_tokens(Source *src)
 
 int cmd_dump(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(dump_usage, stdout);
-        return 0;
+    bool json = false;
+    int k = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(dump_usage, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cmd_usage_error("dump", "unknown option '%.*s'", (int)strcspn(argv[i], "="),
+                                   argv[i]);
+        else
+            argv[k++] = argv[i];
     }
-    if (argc == 4 && !strcmp(argv[3], "--json")) {
-        cli_json_begin("dump");
-        cli_json_set("what", json_string(argv[1]));
-        argc = 3;
-    }
+    argc = k;
     if (argc != 3 || (strcmp(argv[1], "tokens") != 0 && strcmp(argv[1], "ast") != 0))
         return cmd_usage_error("dump", "expected 'tokens' or 'ast' and one FILE");
+    if (json) {
+        cli_json_begin("dump");
+        cli_json_set("what", json_string(argv[1]));
+    }
     Source *src = source_load(argv[2]);
     if (!src) {
         fprintf(stderr, "stravc: error: cannot open '%s': %s\n", argv[2], strerror(errno));

@@ -19,16 +19,45 @@
 const char *cmd_progname = "stravc";
 bool cmd_no_color;
 
+const char *cmd_usage_as;
+
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fflush(stdout);
-    fprintf(stderr, "%s: %s: ", cmd_progname, cmd);
+    const char *prog = cmd_progname;
+    char buf[128];
+    if (cmd_usage_as && strchr(cmd_usage_as, ' ')) { /* "strav generate:migration" */
+        snprintf(buf, sizeof buf, "%s", cmd_usage_as);
+        char *sp = strchr(buf, ' ');
+        *sp = '\0';
+        prog = buf;
+        cmd = sp + 1;
+    }
+    fprintf(stderr, "%s: %s: ", prog, cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry '%s %s --help'.\n", cmd_progname, cmd);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", prog, cmd);
     va_end(ap);
     return 2;
+}
+
+int cmd_strip_no_color(int argc, char **argv, int from)
+{
+    int k = from;
+    for (int i = from; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < argc)
+                argv[k++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--no-color"))
+            cmd_no_color = true;
+        else
+            argv[k++] = argv[i];
+    }
+    argv[k] = NULL;
+    return k;
 }
 
 bool cmd_color(bool tty)

@@ -3,6 +3,7 @@
  * commands.h; each parses its own options.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adopt.h"
@@ -56,19 +57,14 @@ int main(int argc, char **argv)
         return 0;
     }
     cmd_generate_lint = lint_generate_hook;
-    /* --no-color belongs to every command: take it out before the command parses */
-    int k = 2;
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--"))
-            while (i < argc)
-                argv[k++] = argv[i++];
-        else if (!strcmp(argv[i], "--no-color"))
-            cmd_no_color = true;
-        else
-            argv[k++] = argv[i];
+    static char usage_as[128];
+    const char *ua = getenv("STRAV_USAGE_AS");
+    if (ua && *ua) {
+        snprintf(usage_as, sizeof usage_as, "%s", ua);
+        cmd_usage_as = usage_as;
     }
-    argc = k;
-    argv[argc] = NULL;
+    unsetenv("STRAV_USAGE_AS");
+    argc = cmd_strip_no_color(argc, argv, 2); /* --no-color belongs to every command */
     /* diff against a live database instead of the last snapshot: the drift check */
     if (!strcmp(argv[1], "diff"))
         for (int i = 2; i < argc; i++)

@@ -37,6 +37,7 @@ typedef struct FleetOpts {
     const char *targets, *canary, *only;
     long jobs, per_host, max_failures, tenant_jobs;
     bool allow_passwords, json, color;
+    bool quiet; /* -q/--quiet: no line per target (the children get it too) */
     char **pass; /* options handed to every child, in the order given */
     int npass;
 } FleetOpts;
@@ -129,6 +130,10 @@ static int parse(FleetOpts *f, int argc, char **argv)
         if (!mine) {
             if (!strcmp(name, "--allow-passwords"))
                 f->allow_passwords = true;
+            else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) {
+                f->quiet = true;
+                f->pass[f->npass++] = argv[i];
+            }
             else if (!strcmp(name, "--json"))
                 f->json = true;
             else if (!strcmp(name, "--no-color"))
@@ -687,7 +692,8 @@ static void finished(Fleet *fl, size_t i, size_t running, long *failures)
     Run *r = &fl->runs[i];
     fl->counts[2]--;
     fl->counts[r->state == T_OK ? 0 : 1]++;
-    progress(f, &fl->t, fl->runs, i, fl->counts);
+    if (!f->quiet)
+        progress(f, &fl->t, fl->runs, i, fl->counts);
     if (r->state != T_FAILED)
         return;
     ++*failures;

@@ -43,6 +43,8 @@ int main(int argc, char **argv)
         help(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "pull") || !strcmp(argv[1], "drift") || !strcmp(argv[1], "baseline"))
+        argc = cmd_strip_no_color(argc, argv, 2); /* their parser does not know it */
     if (!strcmp(argv[1], "pull"))
         return adopt_pull_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "drift"))

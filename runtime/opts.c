@@ -129,10 +129,18 @@ int opts_parse(Opts *o, int argc, char **argv)
         static const char *const with_value[] = { "-s", "--scope", "--batch", "--step", "-j", "--jobs",
                                                   "--database", "--migrations", "--schemas",
                                                   "--lock-timeout", "--statement-timeout", "--lock-wait" };
-        bool needs = false;
+        static const char *const flags[] = { "--verbose", "--force", "-f", "--json",
+                                             "--no-drift-check", "--allow-out-of-order",
+                                             "--no-color", "-q", "--quiet", "-h", "--help" };
+        bool needs = false, known = false;
         for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
             if (strcmp(name, with_value[k]) == 0)
-                needs = true;
+                needs = known = true;
+        for (size_t k = 0; k < ARRAY_LEN(flags); k++)
+            known |= strcmp(name, flags[k]) == 0;
+        if (!known)
+            return a[0] == '-' ? usage(o, "unknown option '%s'", name)
+                               : usage(o, "unexpected argument '%s'", a);
         if (needs && !val) {
             if (i + 1 >= argc)
                 return usage(o, "option '%s' needs an argument", name);

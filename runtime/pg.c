@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include "progress.h"
 #include "sqlquote.h"
 
 static bool verbose;
@@ -34,6 +35,7 @@ static void notice_receiver(void *arg, const PGresult *res)
     if (note && !verbose)
         return;
     fflush(stdout);
+    progress_clear(); /* not after a half-drawn progress line */
     fprintf(stderr, "%s: %s\n", note ? "note" : "warning", msg);
 }
 

@@ -74,6 +74,7 @@ static int run_generate(int argc, char **argv)
         args[argc + 2] = xstrdup("-s");
         args[argc + 3] = xstrdup("public");
     }
+    setenv("STRAV_USAGE_AS", "strav generate:migration", 1); /* its usage errors name this */
     if (path.len && access(path.buf, X_OK) == 0)
         execv(path.buf, args);
     execvp("stravc", args);
@@ -108,6 +109,11 @@ int main(int argc, char **argv)
     if (!strcmp(c, "generate:migration") || !strcmp(c, "migration:generate") ||
         !strcmp(c, "g:migration"))
         return run_generate(argc - 2, argv + 2);
+    static const char *const adoption[] = { "db:pull", "pull", "db:drift", "drift",
+                                            "migration:baseline", "baseline" };
+    for (size_t i = 0; i < sizeof adoption / sizeof adoption[0]; i++)
+        if (!strcmp(c, adoption[i]))
+            argc = cmd_strip_no_color(argc, argv, 2); /* their parser does not know it */
     if (!strcmp(c, "db:pull") || !strcmp(c, "pull"))
         return adopt_pull_main(argc - 1, argv + 1);
     if (!strcmp(c, "db:drift") || !strcmp(c, "drift"))

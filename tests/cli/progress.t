@@ -111,4 +111,17 @@ is "$rc" 0 "db:pull on a terminal: exit 0"
 check "pull shows its phase" grep -qaF $'\r\033[Kpull: reading schema public' raw
 $STRAV db:pull --out pulled --force >out 2>err; rc=$?
 check "pull off a terminal: no progress" bash -c "! grep -qa 'pull:' err"
+
+# ---- the drift checks (status's, against the newest snapshot; db:drift's)
+mkdir -p database/schemas/snap
+printf 'entity item {\n  id int @primary\n  label text\n}\n' >database/schemas/snap/item.strav
+"$ROOT/$BUILD/stravc" generate -s snap -m "items" >/dev/null 2>&1
+$STRAV migrate -s snap -q >/dev/null 2>&1
+$PTY raw "$STRAV" status -s snap; rc=$?
+is "$rc" 0 "status on a terminal: exit 0"
+check "status shows its drift check" grep -qaE $'\r\033\\[Kstatus: drift check against the snapshot of [0-9]+' raw
+$PTY raw "$STRAV" db:drift -s snap; rc=$?
+check "db:drift shows what it compares" grep -qaF $'\r\033[Kdrift: comparing the live schema with the schema files' raw
+$STRAV status -s snap >out 2>err
+is "$(cat err)" "" "status off a terminal: no progress for the drift check"
 done_testing
