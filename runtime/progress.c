@@ -156,6 +156,6 @@ void progress_tally_end(const char *what, size_t done, size_t failed, size_t tot
     progress_clear();
     fflush(stdout);
     fprintf(stderr, "%s: %zu done, %zu failed of %zu in %.1fs\n", what, done, failed, total_,
-            t0 ? now() - t0 : 0.0);
+            t0 > 0 ? now() - t0 : 0.0);
     fflush(stderr);
 }
