@@ -126,6 +126,7 @@ static void q_file(Queue *q, const Migration *m, const MigFile *f)
 /* ---- progress (progress.h): the migration whose statements are running, and its file */
 static const Job *prog_jobs;
 static size_t prog_n, prog_next; /* jobs announced so far */
+static size_t prog_cur;          /* the job whose steps are being run (down files run as they come) */
 
 static void announce(size_t k, const char *file)
 {
@@ -407,6 +408,7 @@ static int run_tx_step(Exec *x, const Migration *m, const MigFile *files, const 
         if (x->down) { /* down files run whole, as before the pipeline (errors point into them) */
             if (q_flush(c, &x->q, x->down, e) != 0)
                 return -1;
+            announce(prog_cur, f->rel);
             if (pg_exec(c->conn, f->sql, e) != 0) {
                 report_sql_error(c, m, f, f->sql, 0, e, true);
                 return -1;
@@ -553,8 +555,7 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
         const Step *S = x.steps[i];
         long ns = (long)x.nsteps[i], s0 = jobs[i].done < ns ? jobs[i].done : ns;
         bool tx_work = false, timed = false;
-        if (down) /* down files run as they come, not queued */
-            announce(i, NULL);
+        prog_cur = i; /* down files run as they come, not queued: run_tx_step announces them */
         for (long s = s0; s < ns; s++) {
             const Step *st = &S[s];
             if (!st->nontx) {

@@ -75,6 +75,7 @@ for seg in re.split(r"\r|\n", d):
 
 $PTY raw "$STRAV" rollback; rc=$?
 check "rollback on a terminal draws its progress" grep -qaF $'\r\033[Krollback: migration 1 of 3  1700000000003' raw
+check "rollback shows the down file it runs" grep -qaF 'rollback: migration 3 of 3  1700000000001  tables/users/down.sql' raw
 $PTY raw "$STRAV" migrate --quiet; rc=$?
 is "$rc" 0 "migrate --quiet on a terminal: exit 0"
 check "--quiet on a terminal: no progress line" bash -c "! grep -qa 'migrate: migration' raw"
