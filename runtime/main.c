@@ -25,6 +25,7 @@ static void help(FILE *out)
           "  baseline   record versions as applied once the live schema matches them\n",
           out);
     runner_print_options(out);
+    fputs("\nRun 'strav-run COMMAND --help' for a command's own text and options.\n", out);
 }
 
 int main(int argc, char **argv)

@@ -34,6 +34,7 @@ static void help(FILE *out)
           "  migration:baseline  (baseline)            adopt a database that matches a version\n",
           out);
     runner_print_options(out);
+    fputs("\nRun 'strav COMMAND --help' for a command's own text and options.\n", out);
 }
 
 /* exec stravc generate ARGS: stravc next to this binary, else on PATH. */
