@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_json.h"
 #include "commands.h"
 #include "history.h"
 #include "model_json.h"
@@ -24,7 +25,7 @@ typedef struct Opts {
 } Opts;
 
 static const char check_usage[] =
-    "usage: stravc check [--schemas DIR] [--migrations DIR] [-s DOMAIN] [DIR]\n"
+    "usage: stravc check [--schemas DIR] [--migrations DIR] [-s DOMAIN] [--json] [DIR]\n"
     "\n"
     "Parse and check every .strav file under DIR/<domain>/ (default database/schemas), and\n"
     "check each domain's migration history: no fork (two migrations with the same parent),\n"
@@ -33,6 +34,7 @@ static const char check_usage[] =
     "  --schemas DIR       the schemas folder (one subfolder per domain); also positional\n"
     "  --migrations DIR    the migrations folder (default database/migrations)\n"
     "  -s, --scope DOMAIN  check only DOMAIN (and the public domain it may reference)\n"
+    "      --json          one JSON object: diagnostics, counts, ok (docs/cli.md)\n"
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 no errors, 1 errors reported, 2 usage error.\n";
@@ -51,7 +53,7 @@ static const char model_usage[] =
     "Exit status: 0 success, 1 errors reported, 2 usage error.\n";
 
 /* Returns -1 to continue, or an exit status. */
-static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool allow_json)
+static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
 {
     static const struct option longopts[] = {
         { "schemas", required_argument, NULL, 'S' }, { "scope", required_argument, NULL, 's' },
@@ -77,9 +79,6 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
             o->migrations = optarg;
             break;
         case 'j':
-            if (!allow_json) {
-                return cmd_usage_error(argv[0], "unknown option '--json'");
-            }
             o->json = true;
             break;
         default:
@@ -93,12 +92,6 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool al
     return -1;
 }
 
-static bool use_color(void)
-{
-    const char *nc = getenv("NO_COLOR");
-    return isatty(STDERR_FILENO) && !(nc && *nc);
-}
-
 /* Load the project; on failure flush the diagnostics. */
 static int load(const Opts *o, Arena *a, ProjectLoad *pl, Diag *d)
 {
@@ -106,10 +99,10 @@ static int load(const Opts *o, Arena *a, ProjectLoad *pl, Diag *d)
     arena_init(a);
     bool ok = project_load(pl, a, o->schemas, o->domain, d);
     if (!ok || diag_count_errors(d) > 0) {
-        diag_flush(d, stderr, use_color());
+        cli_diag_flush(d);
         return 1;
     }
-    diag_flush(d, stderr, use_color()); /* warnings */
+    cli_diag_flush(d); /* warnings */
     return 0;
 }
 
@@ -128,16 +121,18 @@ static bool check_histories(const Opts *o, Arena *a, Diag *d)
         if (dir)
             closedir(dir);
     }
-    diag_flush(d, stderr, use_color());
+    cli_diag_flush(d);
     return ok;
 }
 
 int cmd_check(int argc, char **argv)
 {
     Opts o;
-    int rc = parse_opts(argc, argv, &o, check_usage, false);
+    int rc = parse_opts(argc, argv, &o, check_usage);
     if (rc >= 0)
         return rc;
+    if (o.json)
+        cli_json_begin("check");
     Arena a;
     Diag d;
     ProjectLoad pl;
@@ -152,17 +147,20 @@ int cmd_check(int argc, char **argv)
         }
         printf("ok: %zu domain%s, %zu table%s, %zu enum%s\n", pl.project.ndomains,
                pl.project.ndomains == 1 ? "" : "s", nt, nt == 1 ? "" : "s", ne, ne == 1 ? "" : "s");
+        cli_json_set("domains", json_integer((json_int_t)pl.project.ndomains));
+        cli_json_set("tables", json_integer((json_int_t)nt));
+        cli_json_set("enums", json_integer((json_int_t)ne));
     }
     project_release(&pl);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }
 
 int cmd_model(int argc, char **argv)
 {
     Opts o;
-    int rc = parse_opts(argc, argv, &o, model_usage, true);
+    int rc = parse_opts(argc, argv, &o, model_usage);
     if (rc >= 0)
         return rc;
     if (!o.json) {

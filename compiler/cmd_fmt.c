@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "cli_json.h"
 #include "commands.h"
 #include "diag.h"
 #include "fmt.h"
@@ -23,26 +24,24 @@
 #include "strbuf.h"
 
 static const char fmt_usage[] =
-    "usage: stravc fmt [--check] [PATH...]\n"
+    "usage: stravc fmt [--check] [--json] [PATH...]\n"
     "\n"
     "Rewrite .strav files in canonical form. A PATH is a file or a folder searched\n"
     "recursively for *.strav files (default: database/schemas).\n"
     "\n"
     "  --check   write nothing; list the files that are not formatted and exit 1\n"
+    "  --json    one JSON object: the files and what happened to each (docs/cli.md)\n"
     "  -h, --help\n"
     "\n"
     "Exit status: 0 success, 1 unformatted files (--check) or errors, 2 usage error.\n";
 
 static const char dump_usage[] =
-    "usage: stravc dump tokens|ast FILE\n"
+    "usage: stravc dump tokens|ast FILE [--json]\n"
     "\n"
     "Print the tokens (line:col kind text) or the syntax tree of one file.\n"
+    "\n"
+    "  --json    one JSON object with the printed lines in \"output\" (docs/cli.md)\n"
     "Exit status: 0 success, 1 errors reported, 2 usage error.\n";
-
-static bool use_color(void)
-{
-    return isatty(fileno(stderr)) && !getenv("NO_COLOR");
-}
 
 /* Write data to path atomically: a temporary file in the same folder, then rename. */
 static int write_atomic(const char *path, const char *data, size_t len)
@@ -88,18 +87,24 @@ static int fmt_one(const char *path, bool check)
     AstFile *f = parse_file(&a, src, &d);
     int rc = 0;
     if (diag_count_errors(&d)) {
-        diag_flush(&d, stderr, use_color());
+        cli_diag_flush(&d);
         rc = 1;
     } else {
         StrBuf out = SB_INIT;
         fmt_file(&out, f);
         bool same = out.len == src->len && memcmp(sb_str(&out), src->buf, out.len) == 0;
+        const char *state = same ? "unchanged" : check ? "unformatted" : "formatted";
         if (!same && check) {
             printf("%s\n", path);
             rc = 1;
         } else if (!same && write_atomic(path, sb_str(&out), out.len) != 0) {
             rc = 1;
+            state = "error";
         }
+        json_t *j = json_object();
+        json_object_set_new(j, "path", json_string(path));
+        json_object_set_new(j, "state", json_string(state));
+        cli_json_push("files", j);
         sb_release(&out);
     }
     diag_release(&d);
@@ -166,25 +171,34 @@ int cmd_fmt(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "check", no_argument, NULL, 'c' },
+        { "json", no_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    bool check = false;
+    bool check = false, json = false;
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-        if (c != 'c')
+        if (c == 'j')
+            json = true;
+        else if (c == 'c')
+            check = true;
+        else
             return cmd_opt_other(c, argv, fmt_usage);
-        check = true;
+    }
+    if (json) {
+        cli_json_begin("fmt");
+        cli_json_set("check", json_boolean(check));
+        cli_json_set("files", json_array());
     }
     if (optind == argc)
-        return fmt_path("database/schemas", check, false);
+        return cli_json_end(fmt_path("database/schemas", check, false));
     int rc = 0;
     for (int i = optind; i < argc; i++)
         if (fmt_path(argv[i], check, true))
             rc = 1;
-    return rc;
+    return cli_json_end(rc);
 }
 
 /* ---- dump ---- */
@@ -220,16 +234,32 @@ static void dump_tokens(Source *src)
 
 int cmd_dump(int argc, char **argv)
 {
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(dump_usage, stdout);
-        return 0;
+    bool json = false;
+    int k = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(dump_usage, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--json"))
+            json = true;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cmd_usage_error("dump", "unknown option '%.*s'", (int)strcspn(argv[i], "="),
+                                   argv[i]);
+        else
+            argv[k++] = argv[i];
     }
+    argc = k;
     if (argc != 3 || (strcmp(argv[1], "tokens") != 0 && strcmp(argv[1], "ast") != 0))
         return cmd_usage_error("dump", "expected 'tokens' or 'ast' and one FILE");
+    if (json) {
+        cli_json_begin("dump");
+        cli_json_set("what", json_string(argv[1]));
+    }
     Source *src = source_load(argv[2]);
     if (!src) {
         fprintf(stderr, "stravc: error: cannot open '%s': %s\n", argv[2], strerror(errno));
-        return 1;
+        return cli_json_end(1);
     }
     int rc = 0;
     if (!strcmp(argv[1], "tokens")) {
@@ -241,7 +271,7 @@ int cmd_dump(int argc, char **argv)
         diag_init(&d);
         AstFile *f = parse_file(&a, src, &d);
         if (diag_count_errors(&d)) {
-            diag_flush(&d, stderr, use_color());
+            cli_diag_flush(&d);
             rc = 1;
         } else {
             StrBuf out = SB_INIT;
@@ -253,5 +283,5 @@ int cmd_dump(int argc, char **argv)
         arena_free(&a);
     }
     source_free(src);
-    return rc;
+    return cli_json_end(rc);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "emit_sql.h"
@@ -30,7 +31,7 @@ typedef struct Opts {
 
 static const char generate_usage[] =
     "usage: stravc generate -m MESSAGE [-s DOMAIN] [--schemas DIR] [--migrations DIR]\n"
-    "                       [--allow-destructive]\n"
+    "                       [--allow-destructive] [--json]\n"
     "\n"
     "Compare the schemas with each domain's latest migration snapshot and write a new\n"
     "migration directory <migrations>/<domain>/<version>/ for every domain that changed.\n"
@@ -41,6 +42,7 @@ static const char generate_usage[] =
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
     "  --allow-destructive   allow changes that lose data (drop table/column, narrowing type\n"
     "                        change, enum value removal)\n"
+    "  --json                one JSON object: the migrations written (docs/cli.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success or no changes, 1 errors reported (or destructive changes refused),\n"
@@ -117,8 +119,8 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
     if (generate && (!o->message || !*o->message)) {
         return cmd_usage_error(argv[0], "a message is required (-m MESSAGE)");
     }
-    if (generate && (o->old_json || o->json)) {
-        return cmd_usage_error(argv[0], "--json and --old-json are diff options");
+    if (generate && o->old_json) {
+        return cmd_usage_error(argv[0], "--old-json is a diff option");
     }
     if (!o->new_json != !o->old_json && !(o->new_json && !o->old_json)) {
         return cmd_usage_error(argv[0], "--old-json needs --new-json");
@@ -128,11 +130,6 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
 
 char *(*cmd_generate_lint)(const Model *old_m, const Model *new_m, const Plan *p);
 
-static bool use_color(void)
-{
-    const char *nc = getenv("NO_COLOR");
-    return isatty(STDERR_FILENO) && !(nc && *nc);
-}
 
 static bool read_model_file(Arena *a, const char *path, Model *m, Diag *d)
 {
@@ -216,6 +213,8 @@ static int run(int argc, char **argv, bool generate)
     int rc = parse_opts(argc, argv, &o, generate ? generate_usage : diff_usage, generate);
     if (rc >= 0)
         return rc;
+    if (o.json)
+        cli_json_begin(generate ? "generate" : "diff");
     Arena a;
     arena_init(&a);
     Diag d;
@@ -255,7 +254,7 @@ static int run(int argc, char **argv, bool generate)
     for (size_t i = 0; i < nwork; i++)
         if (!history_check(&a, o.migrations, work[i].new_m->domain, false, &d))
             goto out;
-    diag_flush(&d, stderr, use_color()); /* warnings */
+    cli_diag_flush(&d); /* warnings */
 
     Plan *plans = ARENA_ARRAY(&a, Plan, nwork + 1);
     bool ok = true, any = false;
@@ -269,15 +268,11 @@ static int run(int argc, char **argv, bool generate)
         goto release;
     if (!generate) {
         if (o.json) {
-            json_t *root = json_object(), *arr = json_array();
+            json_t *arr = json_array();
             for (size_t i = 0; i < nwork; i++)
                 json_array_append_new(arr, plan_json(&plans[i], work[i].new_m));
-            json_object_set_new(root, "changes", json_boolean(any));
-            json_object_set_new(root, "domains", arr);
-            char *s = json_dumps(root, JSON_INDENT(2));
-            puts(s);
-            free(s);
-            json_decref(root);
+            cli_json_set("changes", json_boolean(any));
+            cli_json_set("domains", arr);
         } else if (!any) {
             puts("No changes detected");
         } else {
@@ -295,6 +290,7 @@ static int run(int argc, char **argv, bool generate)
         rc = any ? 3 : 0;
         goto release;
     }
+    cli_json_set("migrations", json_array());
     if (!any) {
         puts("No changes detected");
         rc = 0;
@@ -339,6 +335,13 @@ static int run(int argc, char **argv, bool generate)
             !history_write_lock(&h, &d))
             goto release;
         printf("✓ Migration generated: %s\n", version);
+        json_t *jm = json_object();
+        json_object_set_new(jm, "domain", json_string(work[i].new_m->domain));
+        json_object_set_new(jm, "version", json_string(version));
+        json_object_set_new(jm, "dir", json_string(arena_printf(&a, "%s/%s/%s", o.migrations,
+                                                                 work[i].new_m->domain, version)));
+        json_object_set_new(jm, "plan", plan_json(&plans[i], work[i].new_m));
+        cli_json_push("migrations", jm);
         if (nwork > 1 || strcmp(work[i].new_m->domain, "public"))
             printf("  Domain: %s\n", work[i].new_m->domain);
         print_summary(stdout, &plans[i]);
@@ -348,12 +351,12 @@ release:
     for (size_t i = 0; i < nwork; i++)
         plan_release(&plans[i]);
 out:
-    diag_flush(&d, stderr, use_color());
+    cli_diag_flush(&d);
     if (loaded)
         project_release(&pl);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }
 
 int cmd_generate(int argc, char **argv)

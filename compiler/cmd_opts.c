@@ -3,25 +3,67 @@
  * (commands.h): -h and the usage errors, spelled once so they read the same everywhere:
  *   stravc: CMD: unknown option '--x'
  *   Try 'stravc CMD --help'.
- * and exit status 2. The commands call getopt_long with opterr = 0 and an optstring that
+ * and exit status 2 (the runtime's commands, in strav and strav-run, print the same through
+ * cmd_usage_error with cmd_progname set), and the one colour rule of every program. The
+ * commands call getopt_long with opterr = 0 and an optstring that
  * starts with "+:" so a missing argument comes back as ':' and an unknown option as '?'.
  */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+
+const char *cmd_progname = "stravc";
+bool cmd_no_color;
+
+const char *cmd_usage_as;
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "stravc: %s: ", cmd);
+    fflush(stdout);
+    const char *prog = cmd_progname;
+    char buf[128];
+    if (cmd_usage_as && strchr(cmd_usage_as, ' ')) { /* "strav generate:migration" */
+        snprintf(buf, sizeof buf, "%s", cmd_usage_as);
+        char *sp = strchr(buf, ' ');
+        *sp = '\0';
+        prog = buf;
+        cmd = sp + 1;
+    }
+    fprintf(stderr, "%s: %s: ", prog, cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'stravc %s --help'.\n", cmd);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", prog, cmd);
     va_end(ap);
     return 2;
+}
+
+int cmd_strip_no_color(int argc, char **argv, int from)
+{
+    int k = from;
+    for (int i = from; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < argc)
+                argv[k++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--no-color"))
+            cmd_no_color = true;
+        else
+            argv[k++] = argv[i];
+    }
+    argv[k] = NULL;
+    return k;
+}
+
+bool cmd_color(bool tty)
+{
+    const char *nc = getenv("NO_COLOR");
+    return tty && !cmd_no_color && !(nc && *nc);
 }
 
 /* The option as the user wrote it, without an "=value": "--scope", "-s". */

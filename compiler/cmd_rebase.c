@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "history.h"
@@ -29,7 +30,7 @@
 
 static const char rebase_usage[] =
     "usage: stravc rebase [-s DOMAIN] [-m MESSAGE] [--force] [--migrations DIR]\n"
-    "                     [--schemas DIR]\n"
+    "                     [--schemas DIR] [--json]\n"
     "\n"
     "Repair a forked migration history (two migrations with the same parent, after merging\n"
     "two branches that each generated one): the side whose newest migration is newer is\n"
@@ -44,13 +45,14 @@ static const char rebase_usage[] =
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
     "  --schemas DIR         the schemas folder, to compare the result with (default\n"
     "                        database/schemas)\n"
+    "  --json                one JSON object: what was removed and written (docs/cli.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 repaired or nothing to do, 1 refused or errors, 2 usage error.\n";
 
 typedef struct Opts {
     const char *domain, *migrations, *schemas, *message;
-    bool force;
+    bool force, json;
 } Opts;
 
 static int parse_opts(int argc, char **argv, Opts *o)
@@ -59,7 +61,8 @@ static int parse_opts(int argc, char **argv, Opts *o)
         { "scope", required_argument, NULL, 's' },     { "domain", required_argument, NULL, 's' },
         { "message", required_argument, NULL, 'm' },   { "force", no_argument, NULL, 'f' },
         { "migrations", required_argument, NULL, 'M' }, { "schemas", required_argument, NULL, 'S' },
-        { "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },            { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(o, 0, sizeof *o);
     o->domain = "public";
@@ -84,6 +87,9 @@ static int parse_opts(int argc, char **argv, Opts *o)
             break;
         case 'S':
             o->schemas = optarg;
+            break;
+        case 'j':
+            o->json = true;
             break;
         default:
             return cmd_opt_other(c, argv, rebase_usage);
@@ -182,6 +188,8 @@ int cmd_rebase(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o);
     if (rc >= 0)
         return rc;
+    if (o.json)
+        cli_json_begin("rebase");
     Arena a;
     arena_init(&a);
     Diag d;
@@ -309,8 +317,12 @@ int cmd_rebase(int argc, char **argv)
     if (!history_load(&a, o.migrations, o.domain, &after, &d) || !history_write_lock(&after, &d))
         goto out;
     printf("Rebased domain %s: removed", o.domain);
-    for (size_t i = 0; i < ngone; i++)
+    cli_json_set("removed", json_array());
+    for (size_t i = 0; i < ngone; i++) {
         printf(" %s", h.v[gone[i]].version);
+        cli_json_push("removed", json_string(h.v[gone[i]].version));
+    }
+    cli_json_set("written", *version ? json_string(version) : json_null());
     if (*version)
         printf("; wrote %s on top of %s (the union of both sides).\n", version, parent);
     else
@@ -324,8 +336,8 @@ out:
     json_decref(jkeep);
     json_decref(jnew);
     json_decref(merged);
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "history.h"
@@ -22,7 +23,7 @@
 #include "strbuf.h"
 
 static const char squash_usage[] =
-    "usage: stravc squash [-s DOMAIN] [--up-to VERSION] [--migrations DIR]\n"
+    "usage: stravc squash [-s DOMAIN] [--up-to VERSION] [--migrations DIR] [--json]\n"
     "\n"
     "Write a checkpoint: one migration equal to the snapshot of VERSION (default: the newest),\n"
     "covering every version up to it. A new database applies the checkpoint instead of the\n"
@@ -32,6 +33,7 @@ static const char squash_usage[] =
     "  -s, --scope DOMAIN    the domain (default public)\n"
     "  --up-to VERSION       the last version the checkpoint covers (default: the newest)\n"
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
+    "  --json                one JSON object: the checkpoint written (docs/cli.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 written, 1 refused or errors, 2 usage error.\n";
@@ -140,9 +142,11 @@ int cmd_squash(int argc, char **argv)
     static const struct option longopts[] = {
         { "scope", required_argument, NULL, 's' },      { "domain", required_argument, NULL, 's' },
         { "up-to", required_argument, NULL, 'u' },      { "migrations", required_argument, NULL, 'M' },
-        { "help", no_argument, NULL, 'h' },             { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' },             { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     const char *domain = "public", *upto = NULL, *migrations = "database/migrations";
+    bool json = false;
     optind = 1;
     opterr = 0;
     int c;
@@ -157,12 +161,17 @@ int cmd_squash(int argc, char **argv)
         case 'M':
             migrations = optarg;
             break;
+        case 'j':
+            json = true;
+            break;
         default:
             return cmd_opt_other(c, argv, squash_usage);
         }
     }
     if (cmd_opt_extra(argc, argv, squash_usage))
         return 2;
+    if (json)
+        cli_json_begin("squash");
     Arena a;
     arena_init(&a);
     Diag d;
@@ -219,12 +228,21 @@ int cmd_squash(int argc, char **argv)
     printf("✓ Checkpoint written: %s/%s/%s\n  Covers %zu migrations (%s .. %s); a new database "
            "applies it instead of them.\n",
            h.dir, v->version, MIGDIR_CHECKPOINT, iv + 1, h.v[0].version, v->version);
+    json_t *jc = json_object(), *jcov = json_array();
+    json_object_set_new(jc, "domain", json_string(domain));
+    json_object_set_new(jc, "version", json_string(v->version));
+    json_object_set_new(jc, "dir", json_string(arena_printf(&a, "%s/%s/%s", h.dir, v->version,
+                                                            MIGDIR_CHECKPOINT)));
+    for (size_t i = 0; i <= iv; i++)
+        json_array_append_new(jcov, json_string(covers[i]));
+    json_object_set_new(jc, "covers", jcov);
+    cli_json_set("checkpoint", jc);
     rc = 0;
 out:
     if (have_plan)
         plan_release(&plan);
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }

@@ -37,5 +37,20 @@ extern char *(*cmd_generate_lint)(const struct Model *old_m, const struct Model 
 int cmd_opt_other(int c, char **argv, const char *usage);
 bool cmd_opt_extra(int argc, char **argv, const char *usage);
 int cmd_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The program named in usage errors: "stravc" (default), "strav" or "strav-run" (their mains
+ * set it: the runtime's commands spell usage errors the same way). */
+extern const char *cmd_progname;
+/* "PROG CMD" to name instead (strav generate:migration runs stravc generate and sets it through
+ * STRAV_USAGE_AS, so its usage errors name what the user typed), or NULL. */
+extern const char *cmd_usage_as;
+
+/* The one colour rule of stravc, strav and strav-run: colour on a stream when it is a terminal
+ * (tty), NO_COLOR is unset or empty, and --no-color (cmd_no_color) was not given. */
+extern bool cmd_no_color;
+bool cmd_color(bool tty);
+/* Take every --no-color out of argv[from..argc) (up to a "--"), setting cmd_no_color; returns
+ * the new argc. For commands whose parser does not know the option (stravc's, pull, drift,
+ * baseline): it belongs to every command. */
+int cmd_strip_no_color(int argc, char **argv, int from);
 
 #endif

@@ -3,6 +3,7 @@
  * commands.h; each parses its own options.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adopt.h"
@@ -35,6 +36,8 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
     fputs("\nRun 'stravc <command> --help' for a command's options.\n"
+          "Every command also takes:\n"
+          "      --no-color    no ANSI colours (also NO_COLOR set and not empty)\n"
           "Exit status: 0 success, 1 errors reported, 2 usage error.\n",
           out);
 }
@@ -54,6 +57,14 @@ int main(int argc, char **argv)
         return 0;
     }
     cmd_generate_lint = lint_generate_hook;
+    static char usage_as[128];
+    const char *ua = getenv("STRAV_USAGE_AS");
+    if (ua && *ua) {
+        snprintf(usage_as, sizeof usage_as, "%s", ua);
+        cmd_usage_as = usage_as;
+    }
+    unsetenv("STRAV_USAGE_AS");
+    argc = cmd_strip_no_color(argc, argv, 2); /* --no-color belongs to every command */
     /* diff against a live database instead of the last snapshot: the drift check */
     if (!strcmp(argv[1], "diff"))
         for (int i = 2; i < argc; i++)

@@ -2,7 +2,7 @@
 # as share/bash-completion/completions/{strav,stravc,strav-run}). Commands and options are
 # the ones the programs' --help lists; tests/install/install.t checks they stay in step.
 
-_strav_opts_run="--scope --batch --step --force --allow-out-of-order --no-drift-check --lock-wait --verbose --session-pooler --jobs
+_strav_opts_run="--scope --batch --step --force --allow-out-of-order --no-drift-check --lock-wait --verbose --quiet --session-pooler --jobs
     --targets --per-host --canary --max-failures --only --tenant-jobs --allow-passwords
     --json --database --migrations --schemas --lock-timeout --statement-timeout --no-color --help"
 
@@ -44,7 +44,10 @@ _strav()
     local opts=$_strav_opts_run
     case ${COMP_WORDS[1]} in
     generate:migration | migration:generate | g:migration)
-        opts="--message --scope --schemas --migrations --allow-destructive --help" ;;
+        opts="--message --scope --schemas --migrations --allow-destructive --json --no-color --help" ;;
+    db:pull | pull) opts="--database --scope --out --schemas --pg-schema --force --json --quiet --no-color --help" ;;
+    db:drift | drift) opts="--database --scope --schemas --migrations --snapshot --strict --json --quiet --no-color --help" ;;
+    migration:baseline | baseline) opts="--database --scope --version --migrations --strict --json --no-color --help" ;;
     esac
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 }
@@ -58,7 +61,13 @@ _strav_run()
         return
     fi
     _strav_optarg "$cur" "$prev" && return
-    mapfile -t COMPREPLY < <(compgen -W "$_strav_opts_run" -- "$cur")
+    local opts=$_strav_opts_run
+    case ${COMP_WORDS[1]} in
+    pull) opts="--database --scope --out --schemas --pg-schema --force --json --quiet --no-color --help" ;;
+    drift) opts="--database --scope --schemas --migrations --snapshot --strict --json --quiet --no-color --help" ;;
+    baseline) opts="--database --scope --version --migrations --strict --json --no-color --help" ;;
+    esac
+    mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 }
 
 _stravc()
@@ -71,15 +80,15 @@ _stravc()
     fi
     _strav_optarg "$cur" "$prev" && return
     case ${COMP_WORDS[1]} in
-    check) opts="--schemas --migrations --scope --help" ;;
+    check) opts="--schemas --migrations --scope --json --help" ;;
     model) opts="--json --schemas --scope --help" ;;
-    fmt) opts="--check --help" ;;
-    generate) opts="--message --scope --schemas --migrations --allow-destructive --help" ;;
+    fmt) opts="--check --json --help" ;;
+    generate) opts="--message --scope --schemas --migrations --allow-destructive --json --help" ;;
     diff) opts="--scope --schemas --migrations --json --database --help" ;;
-    rebase) opts="--scope --message --force --migrations --schemas --help" ;;
-    squash) opts="--scope --up-to --migrations --help" ;;
+    rebase) opts="--scope --message --force --migrations --schemas --json --help" ;;
+    squash) opts="--scope --up-to --migrations --json --help" ;;
     lint) opts="--scope --schemas --migrations --migration --json --help" ;;
-    pull) opts="--database --out --schemas --pg-schema --force" ;;
+    pull) opts="--database --scope --out --schemas --pg-schema --force --json --quiet --help" ;;
     lsp) opts="--help" ;;
     dump)
         if ((COMP_CWORD == 2)); then
@@ -90,6 +99,7 @@ _stravc()
         return ;;
     *) return ;;
     esac
+    opts="$opts --no-color"
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
     else

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_json.h"
+#include "commands.h"
 #include "diag.h"
 #include "diff.h"
 #include "embedded.h"
@@ -28,32 +30,39 @@
 #include "model_strav.h"
 #include "pg.h"
 #include "plan.h"
+#include "progress.h"
 #include "project.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
 typedef struct Opts {
     const char *database, *domain, *out, *schemas, *migrations, *pg_schema, *version;
-    bool force, snapshot, strict;
+    bool force, snapshot, strict, json, quiet;
 } Opts;
 
+/* The --help texts follow "usage: PROG COMMAND " (parse_opts prints that part). */
 static const char pull_usage[] =
-    "usage: pull [--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
-    "            [--force]\n"
+    "[--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
+    "            [--force] [--json] [-q|--quiet]\n"
     "Write .strav files (one per table and per enum) for the live schema of DOMAIN's\n"
-    "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files.\n";
+    "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files;\n"
+    "--json prints one JSON object (docs/cli.md); on a terminal a progress line is shown on\n"
+    "stderr unless --quiet.\n";
 static const char drift_usage[] =
-    "usage: drift [--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
-    "             [--strict]\n"
+    "[--database URL] [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--snapshot]\n"
+    "             [--strict] [--json] [-q|--quiet]\n"
     "Print the plan that brings the live database to the schema files (or, with --snapshot, to\n"
     "the latest migration's snapshot), and a warning for every object of the schema the model\n"
-    "cannot hold (--strict: those count as drift). Exit status: 0 in sync, 3 drifted, 1 error,\n"
-    "2 usage.\n";
+    "cannot hold (--strict: those count as drift); --json prints one JSON object (docs/cli.md);\n"
+    "on a terminal a progress line is shown on stderr unless --quiet.\n"
+    "Exit status: 0 in sync, 3 drifted, 1 error, 2 usage.\n";
 static const char baseline_usage[] =
-    "usage: baseline [--database URL] [-s DOMAIN] --version V [--migrations DIR] [--strict]\n"
+    "[--database URL] [-s DOMAIN] --version V [--migrations DIR] [--strict]\n"
+    "            [--json]\n"
     "Check that the live schema equals migration V's snapshot, then record V and every earlier\n"
     "version as applied without running them. Refuses, listing the differences, otherwise.\n"
-    "Objects the model cannot hold are one warning each (--strict: refused too).\n";
+    "Objects the model cannot hold are one warning each (--strict: refused too);\n"
+    "--json prints one JSON object (docs/cli.md).\n";
 
 static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
 {
@@ -69,6 +78,8 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         {"force", no_argument, NULL, 'f'},
         {"snapshot", no_argument, NULL, 'n'},
         {"strict", no_argument, NULL, 'X'},
+        {"json", no_argument, NULL, 'j'},
+        {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -77,7 +88,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+d:s:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:d:s:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->database = optarg; break;
         case 's': o->domain = optarg; break;
@@ -89,23 +100,21 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage)
         case 'f': o->force = true; break;
         case 'n': o->snapshot = true; break;
         case 'X': o->strict = true; break;
+        case 'j': o->json = true; break;
+        case 'q': o->quiet = true; break;
         case 'h':
+            printf("usage: %s %s ", cmd_progname, argv[0]);
             fputs(usage, stdout);
             return 0;
         default:
-            fprintf(stderr, "error: unknown or incomplete option '%s'\n%s", argv[optind - 1],
-                    usage);
-            return 2;
+            return cmd_opt_other(c, argv, usage);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[optind], usage);
+    if (cmd_opt_extra(argc, argv, usage))
         return 2;
-    }
-    if (!domain_name_valid(o->domain)) {
-        fprintf(stderr, "error: Invalid domain name: %s\n", o->domain);
-        return 2;
-    }
+    if (!domain_name_valid(o->domain))
+        return cmd_usage_error(argv[0], "invalid domain name '%s'", o->domain);
+    progress_setup(o->quiet, o->json);
     return -1;
 }
 
@@ -126,8 +135,10 @@ static PgConn *connect_or_report(const char *database)
 
 static void print_warnings(const IntrospectInfo *info)
 {
-    for (size_t i = 0; i < info->nwarnings; i++)
+    for (size_t i = 0; i < info->nwarnings; i++) {
         fprintf(stderr, "warning: %s\n", info->warnings[i]);
+        cli_json_push("warnings", json_string(info->warnings[i]));
+    }
 }
 
 /* ---- pull ------------------------------------------------------------------------------- */
@@ -197,18 +208,23 @@ int adopt_pull_main(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o, pull_usage);
     if (rc >= 0)
         return rc;
+    if (o.json)
+        cli_json_begin("pull");
     const char *def_schema = strcmp(o.domain, "public") ? o.domain : "public";
     const char *schema = o.pg_schema ? o.pg_schema : def_schema;
     PgConn *c = connect_or_report(o.database);
     if (!c)
-        return 1;
+        return cli_json_end(1);
     Arena a;
     arena_init(&a);
     StrBuf err = SB_INIT, warn = SB_INIT, path = SB_INIT;
     Model m;
     IntrospectInfo info;
     rc = 1;
-    if (!introspect_schema(c, schema, &a, &m, &info, &err)) {
+    progress_phase("pull: reading schema %s", schema);
+    bool read = introspect_schema(c, schema, &a, &m, &info, &err);
+    progress_clear();
+    if (!read) {
         fprintf(stderr, "error: %s\n", sb_str(&err));
         goto out;
     }
@@ -259,11 +275,18 @@ int adopt_pull_main(int argc, char **argv)
     for (const char *p = sb_str(&warn); *p; nwarn++) {
         const char *nl = strchr(p, '\n');
         fprintf(stderr, "warning: %.*s\n", (int)(nl - p), p);
+        cli_json_push("warnings", json_stringn(p, (size_t)(nl - p)));
         p = nl + 1;
     }
     printf("Pulled %zu tables and %zu enums from schema %s into %s (%zu of %zu files written, "
            "the others unchanged)\n",
            m.ntables, m.nenums, schema, dir, nwritten, n);
+    cli_json_set("schema", json_string(schema));
+    cli_json_set("dir", json_string(dir));
+    cli_json_set("tables", json_integer((json_int_t)m.ntables));
+    cli_json_set("enums", json_integer((json_int_t)m.nenums));
+    cli_json_set("files", json_integer((json_int_t)n));
+    cli_json_set("written", json_integer((json_int_t)nwritten));
     if (nwarn)
         printf("%zu objects or details could not be expressed: see the warnings above\n", nwarn);
     rc = 0;
@@ -273,7 +296,7 @@ out:
     sb_release(&path);
     arena_free(&a);
     pg_close(c);
-    return rc;
+    return cli_json_end(rc);
 }
 
 static char *read_all(const char *path, size_t *len);
@@ -537,6 +560,8 @@ int adopt_drift_main(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o, drift_usage);
     if (rc >= 0)
         return rc;
+    if (o.json)
+        cli_json_begin("drift");
     Arena a;
     arena_init(&a);
     Diag d;
@@ -566,13 +591,23 @@ int adopt_drift_main(int argc, char **argv)
             goto out;
         want = project_find(&pl.project, o.domain);
     }
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     if (!want || !(c = connect_or_report(o.database)))
         goto out;
     IntrospectInfo info;
-    if (!compare(c, &a, want, &plan, &info))
+    progress_phase("drift: comparing the live schema with the %s",
+                   o.snapshot ? "latest snapshot" : "schema files");
+    bool compared = compare(c, &a, want, &plan, &info);
+    progress_clear();
+    if (!compared)
         goto out;
     print_warnings(&info);
+    json_t *jops = json_array();
+    for (size_t i = 0; i < plan.nops; i++)
+        json_array_append_new(jops, json_string(plan.ops[i].what));
+    cli_json_set("against", json_string(o.snapshot ? "snapshot" : "schemas"));
+    cli_json_set("changes", jops);
+    cli_json_set("outsideModel", json_integer((json_int_t)info.nwarnings));
     if (plan_empty(&plan) && o.strict && info.nwarnings) {
         printf("Drift: %zu object(s) or detail(s) in the database are outside the model (the "
                "warnings above); --strict counts them as drift\n", info.nwarnings);
@@ -592,8 +627,9 @@ int adopt_drift_main(int argc, char **argv)
         sb_release(&sb);
         rc = 3;
     }
+    cli_json_set("drifted", json_boolean(rc == 3));
 out:
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     plan_release(&plan);
     if (loaded)
         project_release(&pl);
@@ -601,7 +637,7 @@ out:
         pg_close(c);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }
 
 /* ---- baseline --------------------------------------------------------------------------- */
@@ -690,10 +726,10 @@ int adopt_baseline_main(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o, baseline_usage);
     if (rc >= 0)
         return rc;
-    if (!o.version) {
-        fprintf(stderr, "error: --version V is required\n%s", baseline_usage);
-        return 2;
-    }
+    if (!o.version)
+        return cmd_usage_error(argv[0], "--version V is required");
+    if (o.json)
+        cli_json_begin("baseline");
     Arena a;
     arena_init(&a);
     Diag d;
@@ -745,8 +781,10 @@ int adopt_baseline_main(int argc, char **argv)
                 "error: the database does not match migration %s; nothing was recorded.\n"
                 "Differences (what would bring the database to that snapshot):\n",
                 o.version);
-        for (size_t i = 0; i < plan.nops; i++)
+        for (size_t i = 0; i < plan.nops; i++) {
             fprintf(stderr, "  - %s\n", plan.ops[i].what);
+            cli_json_push("differences", json_string(plan.ops[i].what));
+        }
         goto out;
     }
     if (o.strict && info.nwarnings) {
@@ -760,9 +798,10 @@ int adopt_baseline_main(int argc, char **argv)
         fprintf(stderr, "error: %s\n", sb_str(&err));
         goto out;
     }
+    cli_json_set("version", json_string(o.version));
     rc = 0;
 out:
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     free(text);
     plan_release(&plan);
     migset_release(&set);
@@ -771,5 +810,5 @@ out:
     sb_release(&err);
     diag_release(&d);
     arena_free(&a);
-    return rc;
+    return cli_json_end(rc);
 }

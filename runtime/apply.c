@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "progress.h"
 #include "sqlsplit.h"
 
 /* ---- running SQL ------------------------------------------------------------------------- */
@@ -122,6 +123,36 @@ static void q_file(Queue *q, const Migration *m, const MigFile *f)
     free(st);
 }
 
+/* ---- progress (progress.h): the migration whose statements are running, and its file */
+static const Job *prog_jobs;
+static size_t prog_n, prog_next; /* jobs announced so far */
+static size_t prog_cur;          /* the job whose steps are being run (down files run as they come) */
+
+static void announce(size_t k, const char *file)
+{
+    for (; prog_next < k && prog_next < prog_n; prog_next++)
+        progress_migration(prog_next, prog_jobs[prog_next].m->version, NULL);
+    if (k < prog_n) {
+        progress_migration(k, prog_jobs[k].m->version, file);
+        if (prog_next <= k)
+            prog_next = k + 1;
+    }
+}
+
+/* pg_pipeline's hook: done items of the queue are through; the next one is running. */
+static void pipe_progress(void *arg, size_t done)
+{
+    const Queue *q = arg;
+    if (!q->n || !prog_jobs)
+        return;
+    const Queued *it = &q->v[done < q->n ? done : q->n - 1];
+    size_t k = prog_next ? prog_next - 1 : 0;
+    while (k < prog_n && prog_jobs[k].m != it->m)
+        k++;
+    if (k < prog_n)
+        announce(k, it->f ? it->f->rel : NULL);
+}
+
 /* Send the queue as one pipeline; on failure report the statement (file:line:col) or the
  * tracking row, with e filled. The queue is emptied either way. 0 or -1. */
 static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
@@ -134,7 +165,11 @@ static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
     for (size_t i = 0; i < q->n; i++)
         items[i] = (PgPipeItem){ q->v[i].sql, q->v[i].nparams, q->v[i].params };
     size_t failed = 0;
-    if (pg_pipeline(c->conn, items, q->n, &failed, &e) != 0) {
+    pipe_progress(q, 0);
+    pg_set_pipeline_hook(pipe_progress, q);
+    int prc = pg_pipeline(c->conn, items, q->n, &failed, &e);
+    pg_set_pipeline_hook(NULL, NULL);
+    if (prc != 0) {
         const Queued *it = &q->v[failed < q->n ? failed : q->n - 1];
         if (it->f)
             report_sql_error(c, it->m, it->f, it->sql, it->off, &e, down);
@@ -373,6 +408,7 @@ static int run_tx_step(Exec *x, const Migration *m, const MigFile *files, const 
         if (x->down) { /* down files run whole, as before the pipeline (errors point into them) */
             if (q_flush(c, &x->q, x->down, e) != 0)
                 return -1;
+            announce(prog_cur, f->rel);
             if (pg_exec(c->conn, f->sql, e) != 0) {
                 report_sql_error(c, m, f, f->sql, 0, e, true);
                 return -1;
@@ -471,6 +507,10 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
               const char *open_what)
 {
     lock_budget_note(c, jobs, n, down);
+    prog_jobs = jobs;
+    prog_n = n;
+    prog_next = 0;
+    progress_begin(down ? "rollback" : c->o->cmd == CMD_FRESH ? "fresh" : "migrate", n);
     Exec x = { 0 };
     x.c = c;
     x.down = down;
@@ -515,6 +555,7 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
         const Step *S = x.steps[i];
         long ns = (long)x.nsteps[i], s0 = jobs[i].done < ns ? jobs[i].done : ns;
         bool tx_work = false, timed = false;
+        prog_cur = i; /* down files run as they come, not queued: run_tx_step announces them */
         for (long s = s0; s < ns; s++) {
             const Step *st = &S[s];
             if (!st->nontx) {
@@ -540,8 +581,10 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
                     goto fail_commit;
                 tx_work = timed = false;
             }
+            announce(i, f->rel);
             if (s == s0 || !S[s - 1].nontx || S[s - 1].file != st->file) {
                 fflush(stdout);
+                progress_clear();
                 if (!c->o->json)
                     fprintf(stderr,
                             "note: atomicity boundary: everything before %s/%s is committed; it "
@@ -606,6 +649,8 @@ fail_tx:
 fail_out:
     say_outcome(&x, done, unknown ? "unknown" : "failed");
 out:
+    progress_end();
+    prog_jobs = NULL;
     q_clear(&x.q);
     free(x.q.v);
     for (size_t i = 0; i < n; i++)

@@ -12,6 +12,7 @@
 
 #include "adopt.h"
 #include "migdir.h"
+#include "progress.h"
 
 /* The state of a version: m is NULL when it is not on disk, row -1 when not in the table. */
 static const char *state_name(const Ctx *c, const Migration *m, int row)
@@ -45,7 +46,9 @@ static void status_drift(Ctx *c)
     StrBuf diffs = SB_INIT, err = SB_INIT;
     size_t n = 0;
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
+    progress_phase("status: drift check against the snapshot of %s", m->version);
     int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
+    progress_clear();
     if (rc == 2)
         goto out;
     json_t *j = json_object();

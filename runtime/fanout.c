@@ -5,6 +5,8 @@
  */
 #include "runctx.h"
 
+#include "progress.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,7 @@ static void copy_stream(FILE *from, FILE *to)
 
 static NORETURN void tenant_child(const Ctx *c, TenantJob *j)
 {
+    progress_set_mode(PROGRESS_OFF); /* the parent shows the tenants' progress */
     if (dup2(fileno(j->out), 1) < 0 || dup2(fileno(j->err), 2) < 0)
         _exit(1);
     json_t *res = json_object();
@@ -146,7 +149,7 @@ static int tenant_collect(Ctx *c, TenantJob *j, json_t *arr)
 static int run_tenants_parallel(Ctx *c, char **tenants, size_t n, size_t jobs, json_t *arr)
 {
     TenantJob *js = xcalloc(n, sizeof *js);
-    size_t next = 0, printed = 0, running = 0;
+    size_t next = 0, printed = 0, running = 0, reaped = 0, reaped_bad = 0;
     int failed = 0;
     while (printed < n) {
         while (running < jobs && next < n) {
@@ -192,6 +195,9 @@ static int run_tenants_parallel(Ctx *c, char **tenants, size_t n, size_t jobs, j
                 js[i].done = true;
                 js[i].wstatus = st;
                 running--;
+                reaped++;
+                reaped_bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+                progress_tally("tenants", reaped - reaped_bad, reaped_bad, n);
             }
     }
     free(js);
@@ -232,17 +238,25 @@ int run_tenants(Ctx *c, const char *spec, MigScan *scan)
     if (jobs > n)
         jobs = n;
     int failed = 0;
+    progress_begin("tenants", n);
+    progress_tally("tenants", 0, 0, n);
     if (jobs > 1) {
         failed = run_tenants_parallel(c, tenants, n, jobs, arr);
     } else {
+        ProgressMode pm = progress_mode();
         for (size_t i = 0; i < n; i++) {
             out_say(c, "%sTenant %s:%s\n", out_col(c->o, CYAN), tenants[i], out_col(c->o, RESET));
             json_t *res = json_object();
+            progress_set_mode(PROGRESS_OFF); /* per tenant: the tally below, not migrations */
             failed += run_one_tenant(c, tenants[i], res);
+            progress_set_mode(pm);
             json_array_append_new(arr, res);
             out_say(c, "\n");
+            progress_tally("tenants", i + 1 - (size_t)failed, (size_t)failed, n);
         }
     }
+    if (n)
+        progress_tally_end("tenants", n - (size_t)failed, (size_t)failed, n);
     if (failed) {
         out_fail(c, "%d of the domain's tenant schemas failed (the others are done)", failed);
         goto out;

@@ -25,6 +25,7 @@
 
 #include <jansson.h>
 
+#include "commands.h"
 #include "runctx.h"
 #include "targets.h"
 
@@ -36,6 +37,7 @@ typedef struct FleetOpts {
     const char *targets, *canary, *only;
     long jobs, per_host, max_failures, tenant_jobs;
     bool allow_passwords, json, color;
+    bool quiet; /* -q/--quiet: no line per target (the children get it too) */
     char **pass; /* options handed to every child, in the order given */
     int npass;
 } FleetOpts;
@@ -88,17 +90,8 @@ bool fleet_wanted(int argc, char **argv)
     return false;
 }
 
-static int usage(const FleetOpts *f, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int usage(const FleetOpts *f, const char *fmt, ...)
-{
-    fprintf(stderr, "%s: ", f->prog);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", f->prog);
-    return 2;
-}
+/* Usage errors as every command spells them (cmd_usage_error), naming the command. */
+#define usage(f, ...) cmd_usage_error(cmd_name((f)->cmd), __VA_ARGS__)
 
 static bool positive(const char *s, long *out)
 {
@@ -137,6 +130,10 @@ static int parse(FleetOpts *f, int argc, char **argv)
         if (!mine) {
             if (!strcmp(name, "--allow-passwords"))
                 f->allow_passwords = true;
+            else if (!strcmp(name, "-q") || !strcmp(name, "--quiet")) {
+                f->quiet = true;
+                f->pass[f->npass++] = argv[i];
+            }
             else if (!strcmp(name, "--json"))
                 f->json = true;
             else if (!strcmp(name, "--no-color"))
@@ -150,7 +147,7 @@ static int parse(FleetOpts *f, int argc, char **argv)
         }
         if (!val) {
             if (i + 1 >= argc)
-                return usage(f, "option '%s' needs a value", name);
+                return usage(f, "option '%s' needs an argument", name);
             val = argv[++i];
         }
         if (!strcmp(name, "--targets"))
@@ -695,7 +692,8 @@ static void finished(Fleet *fl, size_t i, size_t running, long *failures)
     Run *r = &fl->runs[i];
     fl->counts[2]--;
     fl->counts[r->state == T_OK ? 0 : 1]++;
-    progress(f, &fl->t, fl->runs, i, fl->counts);
+    if (!f->quiet)
+        progress(f, &fl->t, fl->runs, i, fl->counts);
     if (r->state != T_FAILED)
         return;
     ++*failures;
@@ -878,8 +876,7 @@ int fleet_run(const char *prog, RunCmd cmd, int argc, char **argv)
     int rc = parse(f, argc, argv);
     if (rc >= 0)
         goto done;
-    const char *nc = getenv("NO_COLOR");
-    f->color = f->color && isatty(f->json ? 2 : 1) && !(nc && *nc);
+    f->color = f->color && cmd_color(isatty(f->json ? 2 : 1));
     /* the children's options are checked once here, not once per target */
     Opts o = { 0 };
     o.cmd = cmd;

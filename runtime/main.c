@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adopt.h"
+#include "commands.h"
 #include "runner.h"
 
 static void help(FILE *out)
@@ -24,10 +25,12 @@ static void help(FILE *out)
           "  baseline   record versions as applied once the live schema matches them\n",
           out);
     runner_print_options(out);
+    fputs("\nRun 'strav-run COMMAND --help' for a command's own text and options.\n", out);
 }
 
 int main(int argc, char **argv)
 {
+    cmd_progname = "strav-run"; /* usage errors spelled as stravc's, naming this program */
     static const struct {
         const char *name;
         RunCmd cmd;
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
         help(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "pull") || !strcmp(argv[1], "drift") || !strcmp(argv[1], "baseline"))
+        argc = cmd_strip_no_color(argc, argv, 2); /* their parser does not know it */
     if (!strcmp(argv[1], "pull"))
         return adopt_pull_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "drift"))
@@ -49,7 +54,7 @@ int main(int argc, char **argv)
         return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))
-            return runner_run("strav-run", cmds[i].cmd, argc - 2, argv + 2);
+            return runner_run("strav-run", argv[1], cmds[i].cmd, argc - 2, argv + 2);
     fprintf(stderr, "strav-run: unknown command '%s'\nTry 'strav-run --help'.\n", argv[1]);
     return 2;
 }

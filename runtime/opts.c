@@ -1,57 +1,106 @@
 /*
  * opts.c - the runtime commands' options (one table for strav-run and strav): parsing argv into
- * Opts, the --help summary and usage errors (exit 2). Called by runner.c before anything else.
+ * Opts, the --help texts (the programs' summary and each command's own) and usage errors (exit
+ * 2, spelled as stravc's: cmd_usage_error). Called by runner.c before anything else.
  */
 #include "runctx.h"
 
+#include "commands.h"
 #include "fleet.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void runner_print_options(FILE *out)
+/* One line of the option summary per option, and the commands it belongs to. */
+enum {
+    O_MIGRATE = 1u << CMD_MIGRATE, O_ROLLBACK = 1u << CMD_ROLLBACK, O_FRESH = 1u << CMD_FRESH,
+    O_STATUS = 1u << CMD_STATUS,   O_STOP = 1u << CMD_STOP,         O_URL = 1u << CMD_URL,
+    O_APPLY = O_MIGRATE | O_ROLLBACK | O_FRESH, O_RUN = O_APPLY | O_STATUS,
+    O_ALL = O_RUN | O_STOP | O_URL,
+};
+static const struct {
+    unsigned cmds;
+    const char *text;
+} option_lines[] = {
+    { O_RUN, "  -s, --scope DOMAIN        domain to act on (default public)\n" },
+    { O_ROLLBACK, "      --batch N             rollback: the batch to revert (not the latest: "
+                  "--force)\n" },
+    { O_ROLLBACK, "      --step N              rollback: revert the last N migrations\n" },
+    { O_ROLLBACK | O_FRESH, "      --force               rollback an older batch; fresh without "
+                            "confirmation\n" },
+    { O_MIGRATE, "      --allow-out-of-order  migrate: apply pending versions older than applied "
+                 "ones\n" },
+    { O_STATUS, "      --no-drift-check      status: do not compare the live schema with the "
+                "last\n"
+                "                            applied migration's snapshot\n" },
+    { O_RUN, "  -j, --jobs N              per-tenant domains: tenants run N at a time (default\n"
+             "                            up to 4), results printed in tenant order\n" },
+    { O_ALL, "      --json                machine-readable output\n" },
+    { O_RUN, "      --database URL        libpq conninfo or URL (else DATABASE_URL, PG*, "
+             "embedded)\n" },
+    { O_RUN, "      --migrations DIR      migrations root (default database/migrations)\n" },
+    { O_RUN, "      --schemas DIR         schemas root (default database/schemas)\n" },
+    { O_APPLY, "      --lock-wait SECONDS   wait at most this long for another runner's "
+               "migration\n"
+               "                            lock (default: no limit)\n" },
+    { O_APPLY, "      --lock-timeout T      SET lock_timeout for the batch (e.g. 5s)\n" },
+    { O_APPLY, "      --statement-timeout T SET statement_timeout for the batch\n" },
+    { O_APPLY, "      --session-pooler      the connection pooler in the way keeps one server\n"
+               "                            session per client (PgBouncer pool_mode = session)\n" },
+    { O_RUN, "      --verbose             show the server's NOTICE messages\n" },
+    { O_RUN, "  -q, --quiet               no progress: neither the line redrawn on a terminal\n"
+             "                            nor the line per migration elsewhere (stderr)\n" },
+    { O_ALL, "      --no-color            no ANSI colours (also NO_COLOR)\n" },
+    { O_ALL, "  -h, --help                this help\n" },
+};
+
+static void print_options(FILE *out, unsigned cmds)
 {
-    fputs("Options:\n"
-          "  -s, --scope DOMAIN        domain to act on (default public)\n"
-          "      --batch N             rollback: the batch to revert (not the latest: --force)\n"
-          "      --step N              rollback: revert the last N migrations\n"
-          "      --force               rollback an older batch; fresh without confirmation\n"
-          "      --allow-out-of-order  migrate: apply pending versions older than applied ones\n"
-          "      --no-drift-check      status: do not compare the live schema with the last\n"
-          "                            applied migration's snapshot\n"
-          "  -j, --jobs N              per-tenant domains: tenants run N at a time (default\n"
-          "                            up to 4), results printed in tenant order\n"
-          "      --json                machine-readable output\n"
-          "      --database URL        libpq conninfo or URL (else DATABASE_URL, PG*, embedded)\n"
-          "      --migrations DIR      migrations root (default database/migrations)\n"
-          "      --schemas DIR         schemas root (default database/schemas)\n"
-          "      --lock-wait SECONDS   wait at most this long for another runner's migration\n"
-          "                            lock (default: no limit)\n"
-          "      --lock-timeout T      SET lock_timeout for the batch (e.g. 5s)\n"
-          "      --statement-timeout T SET statement_timeout for the batch\n"
-          "      --session-pooler      the connection pooler in the way keeps one server\n"
-          "                            session per client (PgBouncer pool_mode = session)\n"
-          "      --verbose             show the server's NOTICE messages\n"
-          "      --no-color            no ANSI colours (also NO_COLOR)\n"
-          "  -h, --help                this help\n",
-          out);
-    fleet_print_options(out);
+    fputs("Options:\n", out);
+    for (size_t i = 0; i < ARRAY_LEN(option_lines); i++)
+        if (option_lines[i].cmds & cmds)
+            fputs(option_lines[i].text, out);
+    if (cmds & (O_MIGRATE | O_ROLLBACK | O_STATUS))
+        fleet_print_options(out);
 }
 
-static int usage(const Opts *o, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int usage(const Opts *o, const char *fmt, ...)
+void runner_print_options(FILE *out)
 {
-    fprintf(stderr, "%s: ", o->prog);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", o->prog);
-    return 2;
+    print_options(out, O_ALL);
+    fputs("Adoption (pull, drift, baseline; each has --help):\n"
+          "      --out DIR             pull: where to write (default <schemas>/<domain>)\n"
+          "      --pg-schema NAME      pull: the PostgreSQL schema to read (default: the domain's)\n"
+          "      --snapshot            drift: compare with the latest migration's snapshot\n"
+          "      --strict              drift, baseline: objects the model cannot hold count\n"
+          "      --version V           baseline: record the versions up to V\n",
+          out);
 }
+
+/* `PROG WORD --help`: the command's own text. */
+static void command_help(const Opts *o)
+{
+    static const char *const what[] = {
+        [CMD_MIGRATE] = "Apply every pending migration of the domain, oldest first, as one batch\n"
+                        "(one transaction unless a migration has non-transactional steps).\n",
+        [CMD_ROLLBACK] = "Revert the last batch (or --batch N, or the last --step N migrations),\n"
+                         "newest first, in one transaction.\n",
+        [CMD_FRESH] = "Drop every object of the domain and re-apply all its migrations as batch 1\n"
+                      "(asks for the domain's name on a terminal; --force otherwise).\n",
+        [CMD_STATUS] = "List every migration of the domain with its state, batch and time applied,\n"
+                       "and compare the live schema with the newest applied snapshot.\n"
+                       "Exit status 1 when a migration is modified, missing, invalid or partial.\n",
+        [CMD_STOP] = "Stop the embedded PostgreSQL server under .strav/.\n",
+        [CMD_URL] = "Start the embedded PostgreSQL server under .strav/ if needed and print its\n"
+                    "libpq conninfo (psql \"$(strav db:url)\").\n",
+    };
+    printf("usage: %s %s [options]\n\n%s\n", o->prog, o->word, what[o->cmd]);
+    print_options(stdout, 1u << o->cmd);
+    fputs("\nExit status: 0 success, 1 failure, 2 usage error.\n", stdout);
+}
+
+#define usage(o, ...) cmd_usage_error((o)->word, __VA_ARGS__)
 
 static bool parse_long(const char *s, long *out)
 {
@@ -82,16 +131,24 @@ int opts_parse(Opts *o, int argc, char **argv)
         static const char *const with_value[] = { "-s", "--scope", "--batch", "--step", "-j", "--jobs",
                                                   "--database", "--migrations", "--schemas",
                                                   "--lock-timeout", "--statement-timeout", "--lock-wait" };
-        bool needs = false;
+        static const char *const flags[] = { "--verbose", "--force", "-f", "--json",
+                                             "--no-drift-check", "--allow-out-of-order",
+                                             "--no-color", "-q", "--quiet", "-h", "--help" };
+        bool needs = false, known = false;
         for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
             if (strcmp(name, with_value[k]) == 0)
-                needs = true;
+                needs = known = true;
+        for (size_t k = 0; k < ARRAY_LEN(flags); k++)
+            known |= strcmp(name, flags[k]) == 0;
+        if (!known)
+            return a[0] == '-' ? usage(o, "unknown option '%s'", name)
+                               : usage(o, "unexpected argument '%s'", a);
         if (needs && !val) {
             if (i + 1 >= argc)
-                return usage(o, "option '%s' needs a value", name);
+                return usage(o, "option '%s' needs an argument", name);
             val = argv[++i];
         } else if (!needs && val) {
-            return usage(o, "option '%s' takes no value", name);
+            return usage(o, "option '%s' takes no argument", name);
         }
         if (!strcmp(name, "-s") || !strcmp(name, "--scope"))
             o->scope = val;
@@ -132,15 +189,17 @@ int opts_parse(Opts *o, int argc, char **argv)
         else if (!strcmp(name, "--allow-out-of-order"))
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))
-            o->color = false;
+            cmd_no_color = true;
+        else if (!strcmp(name, "-q") || !strcmp(name, "--quiet"))
+            o->quiet = true;
         else if (!strcmp(name, "--session-pooler"))
             o->session_pooler = true;
         else if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
-            printf("Usage: %s COMMAND [options]\n", o->prog);
-            runner_print_options(stdout);
+            command_help(o);
             return 0;
         } else
-            return usage(o, "unknown option '%s'", a);
+            return a[0] == '-' ? usage(o, "unknown option '%s'", name)
+                               : usage(o, "unexpected argument '%s'", a);
     }
     if (o->batch && o->step)
         return usage(o, "%s", "--batch and --step cannot be combined");

@@ -5,6 +5,8 @@
  */
 #include "runctx.h"
 
+#include "progress.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@ void out_say(const Ctx *c, const char *fmt, ...)
 {
     if (c->o->json)
         return;
+    progress_clear();
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stdout, fmt, ap);
@@ -31,6 +34,7 @@ void out_fail(Ctx *c, const char *fmt, ...)
     StrBuf sb = SB_INIT;
     va_list ap;
     fflush(stdout); /* keep stdout and stderr lines in order */
+    progress_clear();
     va_start(ap, fmt);
     char tmp[2048];
     vsnprintf(tmp, sizeof tmp, fmt, ap);

@@ -14,6 +14,7 @@
 
 #include <libpq-fe.h>
 
+#include "progress.h"
 #include "sqlquote.h"
 
 static bool verbose;
@@ -55,6 +56,7 @@ static void notice_receiver(void *arg, const PGresult *res)
     if (note && !verbose)
         return;
     fflush(stdout);
+    progress_clear(); /* not after a half-drawn progress line */
     fprintf(stderr, "%s: %s\n", note ? "note" : "warning", msg);
 }
 
@@ -668,6 +670,15 @@ out:
 /* Items per pipeline sync: bounds what sits unread in the socket buffers both ways. */
 #define PIPE_CHUNK 256
 
+static void (*pipe_hook)(void *arg, size_t done);
+static void *pipe_hook_arg;
+
+void pg_set_pipeline_hook(void (*hook)(void *arg, size_t done), void *arg)
+{
+    pipe_hook = hook;
+    pipe_hook_arg = arg;
+}
+
 int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e)
 {
     int rc = 0;
@@ -718,6 +729,8 @@ int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, Pg
         }
         PQclear(sync);
         i = end;
+        if (rc == 0 && pipe_hook)
+            pipe_hook(pipe_hook_arg, end);
     }
 out:
     PQexitPipelineMode(c->pq);

@@ -69,6 +69,9 @@ typedef struct PgPipeItem {
  * in chunks, stopping at the first error: 0, or -1 with e filled and *failed = the index of the
  * failing item. Statements still run in whatever transaction is open. */
 int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, PgError *e);
+/* Called after each chunk of a pg_pipeline with how many items are done (progress display);
+ * NULL: none. */
+void pg_set_pipeline_hook(void (*hook)(void *arg, size_t done), void *arg);
 
 /* The server's version as PQserverVersion gives it (150004 for 15.4), 0 when unknown. */
 int pg_server_version(PgConn *c);

@@ -20,6 +20,7 @@
 typedef struct Opts {
     RunCmd cmd;
     const char *prog;
+    const char *word;    /* the command as typed: "migrate", "migration:run", "db:url", ... */
     const char *scope;
     const char *database;
     const char *migrations_root, *schemas_root;
@@ -29,6 +30,7 @@ typedef struct Opts {
     long lock_wait;      /* --lock-wait: seconds to wait for the migration lock, -1 = no limit */
     bool force, json, allow_out_of_order, color;
     bool verbose;        /* --verbose: let server NOTICEs through */
+    bool quiet;          /* --quiet: no progress (progress.h) */
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
     bool session_pooler; /* --session-pooler: a pooler is in the way but keeps sessions */
 } Opts;

@@ -16,9 +16,11 @@
 
 #include <jansson.h>
 
+#include "commands.h"
 #include "embedded.h"
 #include "fleet.h"
 #include "migdir.h"
+#include "progress.h"
 #include "runctx.h"
 
 /* ---- domains ----------------------------------------------------------------------------- */
@@ -167,22 +169,23 @@ int run_command(Ctx *c)
 
 /* The tenant schemas of a per-tenant domain: {"pattern": "tenant_%"} (schemas LIKE it) or
  * {"query": "SELECT ..."} (first column). Returns a NULL-terminated list or NULL on error. */
-int runner_run(const char *prog, RunCmd cmd, int argc, char **argv)
+int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **argv)
 {
     if (fleet_wanted(argc, argv)) /* --targets FILE: one run of this program per database */
         return fleet_run(prog, cmd, argc, argv);
     Opts o = { 0 };
     o.cmd = cmd;
     o.prog = prog;
+    o.word = word;
     o.scope = "public";
     o.migrations_root = "database/migrations";
     o.schemas_root = "database/schemas";
     o.lock_wait = -1;
-    const char *nc = getenv("NO_COLOR");
-    o.color = isatty(1) && isatty(2) && !(nc && *nc);
     int prc = opts_parse(&o, argc, argv);
     if (prc >= 0)
         return prc;
+    o.color = cmd_color(isatty(1) && isatty(2));
+    progress_setup(o.quiet, o.json);
     pg_set_verbose(o.verbose);
     if (cmd == CMD_STOP || cmd == CMD_URL)
         return run_plain(&o);

@@ -13,8 +13,9 @@
 typedef enum RunCmd { CMD_MIGRATE, CMD_ROLLBACK, CMD_FRESH, CMD_STATUS, CMD_STOP, CMD_URL } RunCmd;
 
 /* Parse argv[0..argc) (options only; the command is already known) and run. prog names the
- * program in messages ("strav" or "strav-run"). Returns the exit status. */
-int runner_run(const char *prog, RunCmd cmd, int argc, char **argv);
+ * program in messages ("strav" or "strav-run"), word the command as typed (usage errors and
+ * --help name it). Returns the exit status. */
+int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **argv);
 
 /* The domain list check shared with `strav generate:migration`: 0 when scope is a known
  * domain, else prints the seed's "Error: Invalid domain: ..." and returns 1. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "commands.h"
 #include "runner.h"
 #include "strbuf.h"
 
@@ -21,6 +22,7 @@ static void help(FILE *out)
           "  generate:migration  (migration:generate, g:migration)  write a migration from the "
           "schemas\n"
           "                      -m, --message TEXT   -s, --scope DOMAIN\n"
+          "                      --allow-destructive  (stravc generate --help)\n"
           "  migrate             (migration:run)       apply pending migrations as one batch\n"
           "  rollback            (migration:rollback)  revert the last batch (--batch N)\n"
           "  migration:fresh     (fresh)               drop the domain's objects, re-apply all\n"
@@ -32,6 +34,7 @@ static void help(FILE *out)
           "  migration:baseline  (baseline)            adopt a database that matches a version\n",
           out);
     runner_print_options(out);
+    fputs("\nRun 'strav COMMAND --help' for a command's own text and options.\n", out);
 }
 
 /* exec stravc generate ARGS: stravc next to this binary, else on PATH. */
@@ -72,6 +75,7 @@ static int run_generate(int argc, char **argv)
         args[argc + 2] = xstrdup("-s");
         args[argc + 3] = xstrdup("public");
     }
+    setenv("STRAV_USAGE_AS", "strav generate:migration", 1); /* its usage errors name this */
     if (path.len && access(path.buf, X_OK) == 0)
         execv(path.buf, args);
     execvp("stravc", args);
@@ -83,6 +87,7 @@ static int run_generate(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    cmd_progname = "strav"; /* usage errors spelled as stravc's, naming this program */
     static const struct {
         const char *name;
         RunCmd cmd;
@@ -105,6 +110,11 @@ int main(int argc, char **argv)
     if (!strcmp(c, "generate:migration") || !strcmp(c, "migration:generate") ||
         !strcmp(c, "g:migration"))
         return run_generate(argc - 2, argv + 2);
+    static const char *const adoption[] = { "db:pull", "pull", "db:drift", "drift",
+                                            "migration:baseline", "baseline" };
+    for (size_t i = 0; i < sizeof adoption / sizeof adoption[0]; i++)
+        if (!strcmp(c, adoption[i]))
+            argc = cmd_strip_no_color(argc, argv, 2); /* their parser does not know it */
     if (!strcmp(c, "db:pull") || !strcmp(c, "pull"))
         return adopt_pull_main(argc - 1, argv + 1);
     if (!strcmp(c, "db:drift") || !strcmp(c, "drift"))
@@ -113,7 +123,7 @@ int main(int argc, char **argv)
         return adopt_baseline_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(c, cmds[i].name))
-            return runner_run("strav", cmds[i].cmd, argc - 2, argv + 2);
+            return runner_run("strav", argv[1], cmds[i].cmd, argc - 2, argv + 2);
     fprintf(stderr, "strav: unknown command '%s'\nTry 'strav --help'.\n", c);
     return 2;
 }

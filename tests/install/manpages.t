@@ -115,6 +115,21 @@ for prog in ("strav", "strav-run"):
     compare(prog + "(1) OPTIONS match " + prog + " --help", secs.get("OPTIONS", set()),
             help_options(out))
 
+# Each command's own --help lists only options the page documents.
+RUNTIME_CMDS = {
+    "strav": ["generate:migration", "migrate", "rollback", "migration:fresh", "migration:status",
+              "db:stop", "db:url", "db:pull", "db:drift", "migration:baseline"],
+    "strav-run": ["migrate", "rollback", "fresh", "status", "stop", "url", "pull", "drift",
+                  "baseline"],
+}
+for prog, cmds in RUNTIME_CMDS.items():
+    page = scd_sections("docs/man/%s.1.scd" % prog).get("OPTIONS", set())
+    for c in cmds:
+        rc, out = run([BUILD + "/" + prog, c, "--help"])
+        own = help_options(out)
+        ok(rc == 0 and own and own <= page, "%s %s --help: its options are in %s(1)" % (prog, c, prog),
+           "rc %d; not in the page: %s" % (rc, sorted(own - page)))
+
 rc, out = run([BUILD + "/stravc", "--help"])
 ok(rc == 0, "stravc --help exits 0")
 cmds = []
@@ -139,7 +154,8 @@ for c in cmds:
 
 # The completion scripts know every long option some --help prints.
 helped = set()
-for prog in (["strav"], ["strav-run"], ["stravc"]) + tuple(["stravc", c] for c in cmds):
+for prog in (["strav"], ["strav-run"], ["stravc"]) + tuple(["stravc", c] for c in cmds) + tuple(
+        [p, c] for p, cs in RUNTIME_CMDS.items() for c in cs):
     helped |= {o for o in help_options(run([BUILD + "/" + prog[0]] + prog[1:] + ["--help"])[1])
                if o.startswith("--")}
 for comp in ("completions/strav.bash", "completions/_strav"):
