@@ -133,7 +133,8 @@ int opts_parse(Opts *o, int argc, char **argv)
                                                   "--lock-timeout", "--statement-timeout", "--lock-wait" };
         static const char *const flags[] = { "--verbose", "--force", "-f", "--json",
                                              "--no-drift-check", "--allow-out-of-order",
-                                             "--no-color", "-q", "--quiet", "-h", "--help" };
+                                             "--no-color", "-q", "--quiet", "--session-pooler",
+                                             "-h", "--help" };
         bool needs = false, known = false;
         for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
             if (strcmp(name, with_value[k]) == 0)
