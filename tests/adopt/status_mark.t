@@ -3,9 +3,9 @@
 # of the catalog when the batch started from a schema in sync, and status trusts it instead of
 # re-creating the snapshot. Proven with a role that cannot create the scratch schema the full
 # check needs: with a valid mark its status is clean, without one it warns that the check
-# failed. A hand change after migrate (column, comment, dropped index) is still reported, a hand
-# change before migrate is not absorbed into the mark, and a database migrated by a strav
-# without marks (no mark table) gets the full check, then a mark from it.
+# failed. A hand change after migrate (column, comment, dropped index, default, enum value) is
+# still reported, a hand change before migrate is not absorbed into the mark, and a database
+# migrated by a strav without marks (no mark table) gets the full check, then a mark from it.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
@@ -89,5 +89,12 @@ psql -q -c 'ALTER TABLE customer DROP COLUMN extra'
 out=$($STRAV status 2>&1); rc=$?
 check "no mark table, in sync: no warning" bash -c '[ "$2" = 0 ] && ! grep -q -i drift <<<"$1"' _ "$out" "$rc"
 is "$(psql -Atc 'select version from _strav_migrations_catalog')" "$v2" "and the mark is made"
+psql -q -c "ALTER TABLE customer ALTER COLUMN name SET DEFAULT 'x'"
+out=$($STRAV status 2>&1)
+check "a default set by hand is reported" grep -q '^  - change default of customer.name' <<<"$out"
+psql -q -c 'ALTER TABLE customer ALTER COLUMN name DROP DEFAULT'
+psql -q -c "ALTER TYPE tier ADD VALUE 'platinum'"
+out=$($STRAV status 2>&1)
+check "an enum value added by hand is reported" grep -q '^  - .*enum tier' <<<"$out"
 is "$(psql -Atc "select count(*) from pg_namespace where nspname like '_strav_scratch%'")" 0 "no scratch schema left behind"
 done_testing
