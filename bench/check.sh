@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# bench/check.sh - how long `stravc check` takes on generated schemas of 1,000 and 10,000
-# tables, and its peak memory (GNU time's maximum resident set size).
-# Usage: bench/check.sh [SIZES...]   (default: 1000 10000). Build first: make.
+# bench/check.sh - `stravc check` on generated schemas (bench/gen_schema.sh) of 1,000 and 10,000
+# tables, against a plain read of the same bytes (cat > /dev/null) as the floor (bench/lib.sh:
+# medians of RUNS >= 5, min, max, peak memory, load average). OLD=path/to/old/stravc adds that
+# binary side by side. Usage: [RUNS=5] [OLD=...] bench/check.sh [SIZES...]. Build first: make.
 # Target (issue 2): 10,000 tables checked in under 0.2 s with under 200 MB peak memory.
 set -eu
 cd "$(dirname "$0")/.."
-stravc=${STRAVC:-build/stravc}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-printf '%-8s %10s %12s %10s\n' tables seconds "peak MB" "bytes in"
-for n in "${@:-1000 10000}"; do
-  for size in $n; do
+stravc=${STRAVC:-$PWD/build/stravc}
+old=${OLD:-}
+. bench/lib.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$BENCH_TMP"' EXIT
+for size in ${*:-1000 10000}; do
     bench/gen_schema.sh "$size" "$tmp/s$size"
     bytes=$(cat "$tmp/s$size"/public/*.strav | wc -c)
-    best=999999
-    for run in 1 2 3; do
-      /usr/bin/time -f '%e %M' -o "$tmp/time" "$stravc" check --schemas "$tmp/s$size" >/dev/null
-      read -r secs kb < "$tmp/time"
-      best=$(awk -v a="$best" -v b="$secs" 'BEGIN { print (b < a) ? b : a }')
+    bench_reset
+    for r in $(seq 1 "$RUNS"); do
+        bench_one "stravc check" "$stravc" check --schemas "$tmp/s$size"
+        [ -z "$old" ] || bench_one "  old: stravc check" "$old" check --schemas "$tmp/s$size"
+        bench_one "cat of the same files (floor)" sh -c 'cat "$@" > /dev/null' cat "$tmp/s$size"/public/*.strav
     done
-    printf '%-8s %10s %12.1f %10s\n' "$size" "$best" "$(awk -v k="$kb" 'BEGIN { print k / 1024 }')" "$bytes"
-  done
+    bench_header "stravc check, $size tables ($bytes bytes; target at 10,000: < 200 ms, < 200 MB)"
+    bench_row "stravc check" "cat of the same files (floor)"
+    [ -z "$old" ] || bench_row "  old: stravc check" "cat of the same files (floor)"
+    bench_row "cat of the same files (floor)"
 done

@@ -1,54 +1,103 @@
 #!/usr/bin/env bash
-# bench/generate.sh - time and peak memory of `stravc generate` on generated schemas
-# (bench/gen_schema.sh): the initial migration, then a migration changing 10% of the tables
-# (a new nullable column in every tenth table). Usage: bench/generate.sh [SIZES...]
-# (default 1000 10000). Build first: make. Targets (issue 3): initial 10,000 tables < 1 s,
-# 10% change of 10,000 tables < 0.2 s. "seconds" is wall time (it includes the fdatasync of the
-# snapshot and the manifest, not other processes' writes); "cpu s" is user + system time, the
-# steadier number on a shared machine. WRITER=1 runs a concurrent 2 GB writer (dd) during each
-# generate, to show that generate does not wait for other processes' dirty pages. Take the best of a few runs.
-# The initial migration creates ~30,000 inodes (10,000 table directories, 20,000 files): on
-# ext4 without a journal (this VM) inode allocation scans recently deleted inodes, so right
-# after a mass delete (a previous run's cleanup, another test suite) its system time grows
-# several-fold. Numbers that matter are from a file system at rest.
+# bench/generate.sh - `stravc generate` on generated schemas (bench/gen_schema.sh) against two
+# floors measured in the same runs (bench/lib.sh: medians of RUNS >= 5, min, max, peak memory,
+# load average): `stravc check` of the same schemas (loading and checking every table, which
+# any generate must do) and, for the initial migration, a plain copy (cp -r) of the directory
+# it wrote (the kernel's share of writing ~3 files per table).
+#   initial   the first migration of SIZE tables, into an empty migrations folder
+#   10%       a second migration after a new nullable column in every tenth table
+#   dd        the 10% case again while dd writes 2 GB to the same file system (generate must
+#             not wait for other processes' dirty pages: no syncfs, only its own fdatasync)
+# OLD=path/to/old/stravc adds that binary to every case, side by side.
+# Usage: [RUNS=5] [OLD=...] bench/generate.sh [SIZES...]   (default 1000 10000). Build first.
+# The initial migration creates ~30,000 inodes at 10,000 tables: on ext4 without a journal (this
+# VM) inode allocation right after a mass delete (the previous run's cleanup) costs several times
+# more system time; compare cases within one run, not across machines or moments.
 set -eu
 cd "$(dirname "$0")/.."
 stravc=${STRAVC:-$PWD/build/stravc}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-# A concurrent writer of dirty pages on the same file system, started before a timed run.
-writer() {
-    [ "${WRITER:-0}" = 1 ] || return 0
+old=${OLD:-}
+. bench/lib.sh
+tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$BENCH_TMP"' EXIT
+
+# one project per binary: schemas + a migrations folder holding the initial migration
+prepare() { # DIR SIZE
+    rm -rf "$1"
+    bench/gen_schema.sh "$2" "$1/database/schemas"
+}
+in_dir() { (cd "$1" && shift && "$@"); }
+ten_percent() { # DIR: every tenth table gets a column
+    local f
+    for f in "$1"/database/schemas/public/part*.strav; do
+        awk '/^entity item/ { n = substr($2, 5) + 0 } { print } /^  title/ && n % 10 == 0 { print "  extra      text?" }' "$f" >"$f.new" && mv "$f.new" "$f"
+    done
+}
+# generate -m init in DIR, its migrations folder emptied first (not timed)
+gen_initial() { rm -rf "$1/database/migrations"; in_dir "$1" "$2" generate -m init; }
+# DIR holds the initial migration and the 10% edit; remove any later migration first
+drop_later() {
+    local first
+    first=$(ls "$1/database/migrations/public" | sort | head -1)
+    for v in $(ls "$1/database/migrations/public"); do
+        [ "$v" = "$first" ] || rm -rf "$1/database/migrations/public/$v"
+    done
+}
+# new and old binary in turn, the first of the pair alternating between runs
+order() { if [ -z "$old" ]; then echo new; elif [ $(($1 % 2)) = 1 ]; then echo new old; else echo old new; fi; }
+writer_start() {
     dd if=/dev/zero of="$tmp/writer.bin" bs=1M count=2048 status=none &
     writer_pid=$!
     sleep 0.5
 }
 writer_stop() {
-    [ -n "${writer_pid:-}" ] || return 0
     kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null || true
-    rm -f "$tmp/writer.bin"; writer_pid=
+    rm -f "$tmp/writer.bin"
 }
-printf '%-8s %-8s %10s %10s %10s %8s\n' tables step seconds "cpu s" "peak MB" files
-for size in "${@:-1000 10000}"; do
-  for size1 in $size; do
-    d=$tmp/p$size1
-    bench/gen_schema.sh "$size1" "$d/database/schemas"
-    cd "$d"
-    writer
-    /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$stravc" generate -m init >/dev/null
-    writer_stop
-    read -r secs kb usr sys <"$tmp/time"
-    files=$(find database/migrations -type f | wc -l)
-    printf '%-8s %-8s %10s %10.2f %10.1f %8s\n' "$size1" initial "$secs" "$(echo "$usr + $sys" | bc)" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$files"
-    # every tenth table gets a column
-    for f in database/schemas/public/part*.strav; do
-      awk '/^entity item/ { n = substr($2, 5) + 0 } { print } /^  title/ && n % 10 == 0 { print "  extra      text?" }' "$f" >"$f.new" && mv "$f.new" "$f"
+
+for size in ${*:-1000 10000}; do
+    bench_reset
+    P=$tmp/new$size O=$tmp/old$size
+    prepare "$P" "$size"
+    [ -z "$old" ] || prepare "$O" "$size"
+    for r in $(seq 1 "$RUNS"); do
+        bench_one "stravc check (floor)" "$stravc" check --schemas "$P/database/schemas"
+        for who in $(order "$r"); do
+            if [ "$who" = new ]; then
+                rm -rf "$P/database/migrations"
+                bench_one "generate: initial" -C "$P" "$stravc" generate -m init
+                rm -rf "$tmp/copy"
+                bench_one "cp -r of the directory it wrote (floor)" cp -r "$P/database/migrations" "$tmp/copy"
+            else
+                rm -rf "$O/database/migrations"
+                bench_one "  old: generate: initial" -C "$O" "$old" generate -m init
+            fi
+        done
     done
-    writer
-    /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$stravc" generate -m change >/dev/null
-    writer_stop
-    read -r secs kb usr sys <"$tmp/time"
-    files=$(find database/migrations -type f | wc -l)
-    printf '%-8s %-8s %10s %10.2f %10.1f %8s\n' "$size1" "10%" "$secs" "$(echo "$usr + $sys" | bc)" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$files"
-    cd - >/dev/null
-  done
+    rm -rf "$tmp/copy"
+    files=$(find "$P/database/migrations" -type f | wc -l)
+    ten_percent "$P"
+    [ -z "$old" ] || ten_percent "$O"
+    for dd in no yes; do
+        for r in $(seq 1 "$RUNS"); do
+            for who in $(order "$r"); do
+                d=$P bin=$stravc label="generate: 10% change"
+                [ "$who" = new ] || d=$O bin=$old label="  old: generate: 10% change"
+                [ "$dd" = no ] || label="$label beside dd of 2 GB"
+                drop_later "$d"; sleep 0.01
+                [ "$dd" = no ] || writer_start
+                bench_one "$label" -C "$d" "$bin" generate -m change
+                [ "$dd" = no ] || writer_stop
+            done
+        done
+    done
+    bench_header "generate, $size tables ($files files in the initial migration; targets at 10,000: initial < 1 s, 10% < 0.2 s, < 200 MB)"
+    bench_row "generate: initial" "stravc check (floor)" "$(bench_ratio "generate: initial" "cp -r of the directory it wrote (floor)") of cp -r"
+    [ -z "$old" ] || bench_row "  old: generate: initial" "stravc check (floor)" "$(bench_ratio "  old: generate: initial" "cp -r of the directory it wrote (floor)") of cp -r"
+    bench_row "cp -r of the directory it wrote (floor)" "stravc check (floor)"
+    bench_row "generate: 10% change" "stravc check (floor)"
+    [ -z "$old" ] || bench_row "  old: generate: 10% change" "stravc check (floor)"
+    bench_row "generate: 10% change beside dd of 2 GB" "stravc check (floor)"
+    [ -z "$old" ] || bench_row "  old: generate: 10% change beside dd of 2 GB" "stravc check (floor)"
+    bench_row "stravc check (floor)"
+    rm -rf "$P" "$O"
 done

@@ -1,63 +1,36 @@
 #!/usr/bin/env bash
-# bench/migrate.sh - how fast strav-run applies a 1,000-table initial migration compared with
-# (a) psql -1 -f on the same SQL and (b) the same SQL sent by psql as one multi-statement query
-# in one transaction (the fastest a client can do); and how fast `status` is with 10,000
-# applied versions. Uses a throwaway server (tests/lib/pg.sh). Prints times and ratios.
-# Also: the cost of status's drift check on a 100-table snapshot (cold and with .strav/), and,
-# for scale, what the 30,000 fstatat calls of the integrity check cost on their own here.
-#   bench/migrate.sh [RUNS]     (best of RUNS, default 5)
-#   ONLY=status bench/migrate.sh   skips the 1,000-table migrate comparison
+# bench/migrate.sh - the runtime against psql as the floor, on a throwaway server
+# (tests/lib/pg.sh), every case alternating with its floor (bench/lib.sh: medians of RUNS >= 5
+# runs, min, max, peak memory, load average):
+#   1. status with 10,000 applied versions (verification cache warm, and cold) / psql 'select 1'
+#   2. status right after migrate on a DRIFT_TABLES-table project (bench/gen_schema.sh, default
+#      1000): the drift check through the drift mark, the full check after a hand ALTER (no
+#      .strav/: the snapshot re-created in a scratch schema), --no-drift-check / psql 'select 1'
+#   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
+#      one query
+#   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
+#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project
+# OLD=DIR (a build directory of an older tree, e.g. main's) adds that tree's strav-run to every
+# case, side by side. ONLY="1 2" runs only those sections.
+#   [RUNS=5] [OLD=/tmp/old/build] [DRIFT_TABLES=1000] [SMALL_TABLES=5000] bench/migrate.sh
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 RUN=$PWD/$BUILD/strav-run
-RUNS=${1:-5}
+STRAVC=$PWD/$BUILD/stravc
+OLDRUN=${OLD:+$OLD/strav-run}
+ONLY=${ONLY:-1 2 3 4}
+. bench/lib.sh
 . tests/lib/pg.sh
-# one transaction creating 1,000 tables with their indexes needs more than the default 64 locks
-PG_START_OPTS="-c max_locks_per_transaction=256" pg_start
+# one transaction creating 1,000s of tables with their indexes needs more than 64 locks each
+PG_START_OPTS="-c max_locks_per_transaction=1024" pg_start
 W=$(mktemp -d "${TMPDIR:-/tmp}/strav-bench.XXXXXX")
-trap 'rm -rf "$W"; pg_stop' EXIT
+trap 'rm -rf "$W" "$BENCH_TMP"; pg_stop' EXIT
+on() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
+in_dir() { (cd "$1" && shift && "$@"); }
 
-now() { date +%s%N; }
-ms() { echo "scale=1; ($2 - $1) / 1000000" | bc; }
-
-best() { sort -n | head -1; }
-S=- A=- B=-
-if [ "${ONLY:-}" != status ]; then
-# ---- the 1,000-table initial migration, in the seed's layout
-V=$W/big/database/migrations/public/1704067200000
-mkdir -p "$V"
-for i in $(seq -w 1 1000); do
-    mkdir -p "$V/tables/t$i"
-    printf 'CREATE TABLE t%s (\n    id bigserial PRIMARY KEY,\n    name varchar(255) NOT NULL,\n    email text,\n    amount numeric(12, 2) NOT NULL DEFAULT 0,\n    created_at timestamptz NOT NULL DEFAULT now()\n);\n' "$i" > "$V/tables/t$i/up.sql"
-    printf 'DROP TABLE t%s;\n' "$i" > "$V/tables/t$i/down.sql"
-done
-mkdir -p "$V/indexes"
-for i in $(seq -w 1 1000); do printf 'CREATE INDEX t%s_name_idx ON t%s (name);\n' "$i" "$i"; done > "$V/indexes/up.sql"
-for i in $(seq -w 1 1000); do printf 'DROP INDEX t%s_name_idx;\n' "$i"; done > "$V/indexes/down.sql"
-tests/lib/mkmanifest.sh "$V" public "Initial 1000 tables"
-# the same SQL, in executionOrder
-jq -r '.executionOrder.up[]' "$V/manifest.json" | (cd "$V" && xargs cat) > "$W/all.sql"
-# (b): psql -c cannot take 300 KB as one argument (MAX_ARG_STRLEN is 128 KiB), so the same
-# text goes through -f with every ';' written as psql's '\;', which makes psql send the whole
-# file as ONE simple-query message, exactly what psql -c "BEGIN; ...; COMMIT" would send
-{ printf 'BEGIN\\;\n'; sed 's/;$/\\;/' "$W/all.sql"; printf 'COMMIT;\n'; } > "$W/one.sql"
-
-t_strav=() t_a=() t_b=()
-for r in $(seq 1 "$RUNS"); do
-    db=b_s_$r; pg_newdb $db >/dev/null
-    s=$(now); (cd "$W/big" && PGDATABASE=$db "$RUN" migrate >/dev/null); e=$(now); t_strav+=("$(ms "$s" "$e")")
-    db=b_a_$r; pg_newdb $db >/dev/null
-    s=$(now); psql -q -X -1 -v ON_ERROR_STOP=1 -d $db -f "$W/all.sql" >/dev/null; e=$(now); t_a+=("$(ms "$s" "$e")")
-    db=b_b_$r; pg_newdb $db >/dev/null
-    s=$(now); psql -q -X -v ON_ERROR_STOP=1 -d $db -f "$W/one.sql" >/dev/null; e=$(now); t_b+=("$(ms "$s" "$e")")
-done
-S=$(printf '%s\n' "${t_strav[@]}" | best)
-A=$(printf '%s\n' "${t_a[@]}" | best)
-B=$(printf '%s\n' "${t_b[@]}" | best)
-fi
-
-# ---- status with 10,000 applied versions
+# ---- 1. status with 10,000 applied versions
+if on 1; then
 SV=$W/many/database/migrations/public
 mkdir -p "$SV"
 pg_newdb b_status >/dev/null
@@ -85,73 +58,130 @@ for i in range(10000):
 PY
 psql -q -X -d b_status -c "\\copy _strav_migrations (version, batch, checksum, message) from '$W/rows.csv' csv"
 sleep 1.1   # files younger than a second are never cached (racy timestamps)
-t_cold=() t_warm=() t_psql=()
+export PGDATABASE=b_status
+bench_reset
 for r in $(seq 1 "$RUNS"); do   # no .strav/: every manifest and file read and hashed
-    s=$(now); (cd "$W/many" && PGDATABASE=b_status "$RUN" status >/dev/null); e=$(now); t_cold+=("$(ms "$s" "$e")")
+    bench_one "status, no .strav/ (30,000 files hashed)" -C "$W/many" "$RUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status, no .strav/" -C "$W/many" "$OLDRUN" status
+    bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
 done
 mkdir -p "$W/many/.strav"        # with .strav/: the verification cache (docs/runtime.md)
-(cd "$W/many" && PGDATABASE=b_status "$RUN" status >/dev/null)
+in_dir "$W/many" "$RUN" status >/dev/null
 for r in $(seq 1 "$RUNS"); do
-    s=$(now); (cd "$W/many" && PGDATABASE=b_status "$RUN" status >/dev/null); e=$(now); t_warm+=("$(ms "$s" "$e")")
-    s=$(now); psql -X -d b_status -Atc 'select 1' >/dev/null; e=$(now); t_psql+=("$(ms "$s" "$e")")
+    bench_one "status, .strav/ warm" -C "$W/many" "$RUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status, .strav/ warm" -C "$W/many" "$OLDRUN" status
+    bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
 done
-# for scale: the fstatat calls alone (one per manifest and SQL file), in one process
-t_stat=()
-for r in $(seq 1 "$RUNS"); do
-    t_stat+=("$(python3 - "$SV" <<'PY'
-import os, sys, time
-root = sys.argv[1]
-paths = [os.path.join(v, f) for v in sorted(os.listdir(root))
-         for f in ("manifest.json", "tables/t/up.sql", "tables/t/down.sql")]
-fd = os.open(root, os.O_RDONLY)
-t = time.perf_counter()
-for p in paths:
-    os.stat(p, dir_fd=fd)
-print("%.1f" % ((time.perf_counter() - t) * 1000))
-PY
-)")
-done
-SF=$(printf '%s\n' "${t_stat[@]}" | best)
-
-# ---- status's drift check against a 100-table snapshot (generated with stravc)
-D=$W/drift
-bench/gen_schema.sh 100 "$D/database/schemas" >/dev/null
-pg_newdb b_drift >/dev/null
-(cd "$D" && PGDATABASE=b_drift "$OLDPWD/$BUILD/strav" generate:migration -m init >/dev/null &&
-    PGDATABASE=b_drift "$OLDPWD/$BUILD/strav" migrate >/dev/null)
-t_dcold=() t_dwarm=() t_dnone=()
-for r in $(seq 1 "$RUNS"); do
-    rm -rf "$D/.strav"
-    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null); e=$(now); t_dcold+=("$(ms "$s" "$e")")
-done
-mkdir -p "$D/.strav"
-(cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null)
-for r in $(seq 1 "$RUNS"); do
-    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status >/dev/null); e=$(now); t_dwarm+=("$(ms "$s" "$e")")
-    s=$(now); (cd "$D" && PGDATABASE=b_drift "$RUN" status --no-drift-check >/dev/null); e=$(now); t_dnone+=("$(ms "$s" "$e")")
-done
-DC=$(printf '%s\n' "${t_dcold[@]}" | best)
-DW=$(printf '%s\n' "${t_dwarm[@]}" | best)
-DN=$(printf '%s\n' "${t_dnone[@]}" | best)
-
-STC=$(printf '%s\n' "${t_cold[@]}" | best)
-ST=$(printf '%s\n' "${t_warm[@]}" | best)
-PS=$(printf '%s\n' "${t_psql[@]}" | best)
-applied=$(cd "$W/many" && PGDATABASE=b_status "$RUN" status | tail -1)
-
-if [ "$S" != - ]; then
-printf '\n1,000-table initial migration (best of %s runs, ms)\n' "$RUNS"
-printf '  %-44s %8s  %s\n' "strav-run migrate" "$S" "1.00x"
-printf '  %-44s %8s  strav/a = %sx\n' "(a) psql -1 -f" "$A" "$(echo "scale=2; $S / $A" | bc)"
-printf '  %-44s %8s  strav/b = %sx  (target <= 1.10x)\n' "(b) BEGIN; ...; COMMIT as one query (psql)" "$B" "$(echo "scale=2; $S / $B" | bc)"
+bench_header "1. status with 10,000 applied versions (target: < 50 ms, within 2x of the floor)"
+bench_row "status, .strav/ warm" "psql -c 'select 1' (floor)"
+[ -z "$OLDRUN" ] || bench_row "  old: status, .strav/ warm" "psql -c 'select 1' (floor)"
+bench_row "status, no .strav/ (30,000 files hashed)" "psql -c 'select 1' (floor)"
+[ -z "$OLDRUN" ] || bench_row "  old: status, no .strav/" "psql -c 'select 1' (floor)"
+bench_row "psql -c 'select 1' (floor)"
+printf '  (%s)\n' "$(in_dir "$W/many" "$RUN" status | tail -1)"
+unset PGDATABASE
 fi
-printf '\nstatus with 10,000 applied versions (best of %s runs, ms; target < 50)\n' "$RUNS"
-printf '  %-44s %8s\n' "strav-run status (verification cache warm)" "$ST"
-printf '  %-44s %8s\n' "strav-run status (no cache: hash 30,000 files)" "$STC"
-printf '  %-44s %8s\n' "for scale: psql -c 'select 1'" "$PS"
-printf '  %-44s %8s\n' "for scale: the 30,000 stat() calls alone" "$SF"
-printf '  (%s)\n' "$applied"
-printf '\nstatus drift check, 100-table snapshot (best of %s runs, ms)\n' "$RUNS"
-printf '  %-44s %8s\n' "status, no .strav/ (snapshot normalised)" "$DC"
-printf '  %-44s %8s\n' "status, .strav/ (normalised snapshot cached)" "$DW"
-printf '  %-44s %8s\n' "status --no-drift-check" "$DN"
+
+# ---- 2. status's drift check right after migrate
+if on 2; then
+N=${DRIFT_TABLES:-1000}
+D=$W/drift
+bench/gen_schema.sh "$N" "$D/database/schemas" >/dev/null
+pg_newdb b_drift >/dev/null
+export PGDATABASE=b_drift
+in_dir "$D" "$STRAVC" generate -m init >/dev/null
+in_dir "$D" "$RUN" migrate >/dev/null   # writes the drift mark
+bench_reset
+for r in $(seq 1 "$RUNS"); do
+    bench_one "status, in sync (drift mark)" -C "$D" "$RUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status, in sync (snapshot re-created)" -C "$D" "$OLDRUN" status
+    bench_one "status --no-drift-check" -C "$D" "$RUN" status --no-drift-check
+    bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
+done
+psql -q -X -c 'ALTER TABLE item7 ADD COLUMN hand_made text'
+for r in $(seq 1 "$RUNS"); do
+    bench_one "status after a hand ALTER (full check)" -C "$D" "$RUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status after a hand ALTER" -C "$D" "$OLDRUN" status
+done
+drift=$(in_dir "$D" "$RUN" status | grep -c '^  - ' || true)
+psql -q -X -c 'ALTER TABLE item7 DROP COLUMN hand_made'
+bench_header "2. status right after migrate, $N tables (target: < 500 ms at 1,000, < 3 s at 10,000)"
+bench_row "status, in sync (drift mark)" "psql -c 'select 1' (floor)"
+[ -z "$OLDRUN" ] || bench_row "  old: status, in sync (snapshot re-created)" "psql -c 'select 1' (floor)"
+bench_row "status after a hand ALTER (full check)" "psql -c 'select 1' (floor)" "($drift difference reported)"
+[ -z "$OLDRUN" ] || bench_row "  old: status after a hand ALTER" "psql -c 'select 1' (floor)"
+bench_row "status --no-drift-check" "psql -c 'select 1' (floor)"
+bench_row "psql -c 'select 1' (floor)"
+unset PGDATABASE
+fi
+
+# ---- 3. the 1,000-table initial migration, in the seed's layout
+if on 3; then
+V=$W/big/database/migrations/public/1704067200000
+mkdir -p "$V"
+for i in $(seq -w 1 1000); do
+    mkdir -p "$V/tables/t$i"
+    printf 'CREATE TABLE t%s (\n    id bigserial PRIMARY KEY,\n    name varchar(255) NOT NULL,\n    email text,\n    amount numeric(12, 2) NOT NULL DEFAULT 0,\n    created_at timestamptz NOT NULL DEFAULT now()\n);\n' "$i" > "$V/tables/t$i/up.sql"
+    printf 'DROP TABLE t%s;\n' "$i" > "$V/tables/t$i/down.sql"
+done
+mkdir -p "$V/indexes"
+for i in $(seq -w 1 1000); do printf 'CREATE INDEX t%s_name_idx ON t%s (name);\n' "$i" "$i"; done > "$V/indexes/up.sql"
+for i in $(seq -w 1 1000); do printf 'DROP INDEX t%s_name_idx;\n' "$i"; done > "$V/indexes/down.sql"
+tests/lib/mkmanifest.sh "$V" public "Initial 1000 tables"
+jq -r '.executionOrder.up[]' "$V/manifest.json" | (cd "$V" && xargs cat) > "$W/all.sql"
+# psql -c cannot take 300 KB as one argument (MAX_ARG_STRLEN is 128 KiB), so the same text goes
+# through -f with every ';' written as psql's '\;': psql then sends the whole file as ONE
+# simple-query message, exactly what psql -c "BEGIN; ...; COMMIT" would send
+{ printf 'BEGIN\\;\n'; sed 's/;$/\\;/' "$W/all.sql"; printf 'COMMIT;\n'; } > "$W/one.sql"
+bench_reset
+for r in $(seq 1 "$RUNS"); do
+    pg_newdb b_s_$r >/dev/null
+    PGDATABASE=b_s_$r bench_one "strav-run migrate" -C "$W/big" "$RUN" migrate
+    if [ -n "$OLDRUN" ]; then
+        pg_newdb b_o_$r >/dev/null
+        PGDATABASE=b_o_$r bench_one "  old: strav-run migrate" -C "$W/big" "$OLDRUN" migrate
+    fi
+    pg_newdb b_a_$r >/dev/null
+    bench_one "psql -1 -f" psql -q -X -1 -v ON_ERROR_STOP=1 -d b_a_$r -f "$W/all.sql"
+    pg_newdb b_b_$r >/dev/null
+    bench_one "BEGIN; ...; COMMIT as one query (psql; floor)" psql -q -X -v ON_ERROR_STOP=1 -d b_b_$r -f "$W/one.sql"
+done
+bench_header "3. the 1,000-table initial migration (target: <= 1.10x the floor)"
+bench_row "strav-run migrate" "BEGIN; ...; COMMIT as one query (psql; floor)"
+[ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate" "BEGIN; ...; COMMIT as one query (psql; floor)"
+bench_row "psql -1 -f" "BEGIN; ...; COMMIT as one query (psql; floor)"
+bench_row "BEGIN; ...; COMMIT as one query (psql; floor)"
+fi
+
+# ---- 4. a small migration on a big project
+if on 4; then
+N=${SMALL_TABLES:-1000}
+P=$W/small
+bench/gen_schema.sh "$N" "$P/database/schemas" >/dev/null
+in_dir "$P" "$STRAVC" generate -m init >/dev/null
+pg_newdb b_tmpl >/dev/null
+PGDATABASE=b_tmpl in_dir "$P" "$RUN" migrate >/dev/null
+f=$P/database/schemas/public/part0000.strav
+awk '/^entity item0 / { print; print "  extra      text?"; next } { print }' "$f" > "$f.new" && mv "$f.new" "$f"
+sleep 0.01
+in_dir "$P" "$STRAVC" generate -m small >/dev/null
+SMALL=$(ls -d "$P"/database/migrations/public/*/ | tail -1)
+jq -r '.executionOrder.up[]' "$SMALL/manifest.json" | (cd "$SMALL" && xargs cat) > "$W/small.sql"
+bench_reset
+for r in $(seq 1 "$RUNS"); do
+    psql -q -X -c "CREATE DATABASE m_s_$r TEMPLATE b_tmpl"
+    PGDATABASE=m_s_$r bench_one "strav-run migrate (1 column)" -C "$P" "$RUN" migrate
+    if [ -n "$OLDRUN" ]; then
+        psql -q -X -c "CREATE DATABASE m_o_$r TEMPLATE b_tmpl"
+        PGDATABASE=m_o_$r bench_one "  old: strav-run migrate (1 column)" -C "$P" "$OLDRUN" migrate
+    fi
+    psql -q -X -c "CREATE DATABASE m_p_$r TEMPLATE b_tmpl"
+    bench_one "psql -1 -f of the same SQL (floor)" psql -q -X -1 -v ON_ERROR_STOP=1 -d m_p_$r -f "$W/small.sql"
+    psql -q -X -c "DROP DATABASE m_s_$r" -c "DROP DATABASE m_p_$r"
+    [ -z "$OLDRUN" ] || psql -q -X -c "DROP DATABASE m_o_$r"
+done
+bench_header "4. a small migration (one column) on a $N-table project (target: <= 1.10x the floor)"
+bench_row "strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
+[ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
+bench_row "psql -1 -f of the same SQL (floor)"
+fi

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# bench/pull.sh - time `stravc pull` of N tables (bench/introspect.sh's shape) into a new folder
-# and again over that folder (`--force`, nothing changed), for this tree's stravc and, side by
-# side, a baseline binary (BASE=path/to/old/stravc). Best of 3 runs each.
-# Usage: [BASE=...] bench/pull.sh [N...]   (default 10000). Needs `make` first.
-cd "$(dirname "$0")/.." || exit 1
+# bench/pull.sh - `stravc pull` of N tables (bench/introspect.sh's shape) into a new folder and
+# again over that folder (`--force`, nothing changed: no file is rewritten), against a plain
+# copy (cp -r) of the folder as the floor (bench/lib.sh: medians of RUNS >= 5, min, max, peak
+# memory, load average). OLD=path/to/old/stravc adds that binary, side by side.
+# Usage: [RUNS=5] [OLD=...] bench/pull.sh [N...]   (default 10000). Needs `make` first.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+old=${OLD:-}
+. bench/lib.sh
 . tests/lib/pg.sh
 PG_START_OPTS="-c max_locks_per_transaction=1024" pg_start
-BUILD=${BUILD:-build}
-now() { date +%s.%N; }
-best() { sort -n | head -1; }
-for n in "${@:-10000}"; do
+W=$(mktemp -d "${TMPDIR:-/tmp}/strav-bench.XXXXXX")
+trap 'rm -rf "$W" "$BENCH_TMP"; pg_stop' EXIT
+for n in ${*:-10000}; do
     db=$(pg_newdb "bench_$n")
     psql "$db" -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 SET client_min_messages = warning;
@@ -25,18 +29,21 @@ BEGIN
 END
 \$\$;
 SQL
-    for bin in "${BASE:-}" "$PWD/$BUILD/stravc"; do
-        [ -n "$bin" ] || continue
-        new=() over=()
-        for run in 1 2 3; do
-            d=$(mktemp -d)
-            s=$(now); "$bin" pull --database "$db" --schemas "$d" >/dev/null 2>&1; e=$(now)
-            new+=("$(echo "$e - $s" | bc)")
-            s=$(now); "$bin" pull --force --database "$db" --schemas "$d" >/dev/null 2>&1; e=$(now)
-            over+=("$(echo "$e - $s" | bc)")
-            rm -rf "$d"
+    bench_reset
+    for r in $(seq 1 "$RUNS"); do
+        for bin in "$PWD/$BUILD/stravc" $old; do
+            tag=
+            [ "$bin" = "$PWD/$BUILD/stravc" ] || tag="  old: "
+            rm -rf "$W/d" "$W/copy"
+            bench_one "${tag}pull, new folder" "$bin" pull --database "$db" --schemas "$W/d"
+            bench_one "${tag}pull --force over it (unchanged)" "$bin" pull --force --database "$db" --schemas "$W/d"
         done
-        printf '%-6s tables  %-40s new folder %6.2f s   over a previous pull %6.2f s\n' "$n" "$bin" \
-            "$(printf '%s\n' "${new[@]}" | best)" "$(printf '%s\n' "${over[@]}" | best)"
+        bench_one "cp -r of the folder (floor)" cp -r "$W/d" "$W/copy"
     done
+    bench_header "stravc pull, $n tables ($(find "$W/d" -type f | wc -l) files; target < 2 s either way)"
+    for tag in "" ${old:+"  old: "}; do
+        bench_row "${tag}pull, new folder" "cp -r of the folder (floor)"
+        bench_row "${tag}pull --force over it (unchanged)" "cp -r of the folder (floor)"
+    done
+    bench_row "cp -r of the folder (floor)"
 done

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driftmark.h"
 #include "migdir.h"
 
 int cmd_migrate(Ctx *c)
@@ -75,8 +76,21 @@ int cmd_migrate(Ctx *c)
     if (!batch)
         batch = ledger_max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, list, np) != 0 || apply_run(c, false, jobs, np, batch, done, NULL) != 0)
+    if (load_sql(c, list, np) != 0)
         goto out;
+    /* status's drift mark (driftmark.h): the batch starts from a schema known to be in sync
+     * when it is empty or unchanged since the newest version's mark */
+    StrBuf fp = SB_INIT, mark = SB_INIT;
+    bool in_sync = (na == 0 || driftmark_read(c->conn, c->qschema.buf, c->table, newest, &mark)) &&
+                   driftmark_fingerprint(c->conn, c->schema, &fp) &&
+                   !strcmp(fp.buf, na == 0 ? "0:0" : mark.buf);
+    sb_release(&fp);
+    sb_release(&mark);
+    if (apply_run(c, false, jobs, np, batch, done, NULL) != 0)
+        goto out;
+    if (!in_sync || !driftmark_write(c->conn, c->schema, c->qschema.buf, c->table,
+                                     list[np - 1]->version, NULL))
+        driftmark_clear(c->conn, c->qschema.buf, c->table);
     out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
         out_col(c->o, RESET));
     for (size_t i = 0; i < np; i++)

@@ -1,7 +1,8 @@
 /*
  * cmd_status.c - status: every version on disk and in the tracking table with its state
  * (applied, pending, partial, baselined, modified, missing, invalid), then the drift check
- * against the newest applied snapshot (adopt.c).
+ * against the newest applied snapshot: the catalog fingerprint migrate recorded (driftmark.c),
+ * else the full comparison (adopt.c).
  */
 #include "runctx.h"
 
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "driftmark.h"
 #include "migdir.h"
 #include "progress.h"
 
@@ -46,9 +48,22 @@ static void status_drift(Ctx *c)
     StrBuf diffs = SB_INIT, err = SB_INIT;
     size_t n = 0;
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
-    progress_phase("status: drift check against the snapshot of %s", m->version);
-    int rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
-    progress_clear();
+    /* the catalog unchanged since it was last known to match this version: in sync without
+     * re-creating the snapshot (driftmark.h); else the full comparison, and a mark when it
+     * finds the schema in sync */
+    StrBuf fp = SB_INIT, mark = SB_INIT;
+    bool have_fp = driftmark_fingerprint(c->conn, c->schema, &fp);
+    int rc = 0;
+    if (!have_fp || !driftmark_read(c->conn, c->qschema.buf, c->table, m->version, &mark) ||
+        strcmp(fp.buf, mark.buf)) {
+        progress_phase("status: drift check against the snapshot of %s", m->version);
+        rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
+        progress_clear();
+        if (rc == 0 && have_fp)
+            driftmark_write(c->conn, c->schema, c->qschema.buf, c->table, m->version, fp.buf);
+    }
+    sb_release(&fp);
+    sb_release(&mark);
     if (rc == 2)
         goto out;
     json_t *j = json_object();

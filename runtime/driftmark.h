@@ -1,0 +1,42 @@
+/*
+ * driftmark.h - the drift mark: a fingerprint of a schema's catalog rows, recorded for the
+ * newest applied version when the schema is known to match its snapshot, so that status can
+ * tell "nothing changed since" with one query instead of re-creating the snapshot in a scratch
+ * schema (adopt_snapshot_drift). Runtime layer, on pg.c; used by cmd_migrate.c and
+ * cmd_status.c.
+ *
+ * The fingerprint covers every catalog row the introspection reads for the schema (relations,
+ * columns, defaults, constraints, indexes, types, enum labels, functions, triggers, policies,
+ * rules, inheritance, partitioning, sequences and their ownership, comments), each row as its
+ * key and its xmin: any DDL writes new row versions, so a changed, added or dropped object
+ * changes it. A VACUUM FULL or a dump and restore changes it too, which only sends status back
+ * to the full check. Objects named _strav_* (the tracking and mark tables) are left out.
+ *
+ * When a mark is trusted: migrate writes one only when the schema was in sync before the batch
+ * (empty, or its fingerprint equal to the previous version's mark), so a hand change made
+ * before migrate is not absorbed; status writes one after its full check found no drift.
+ * The mark lives in "<table>_catalog" beside the tracking table `table` in schema qschema
+ * (quoted): at most one row, the version and its fingerprint.
+ */
+#ifndef STRAV_DRIFTMARK_H
+#define STRAV_DRIFTMARK_H
+
+#include <stdbool.h>
+
+#include "pg.h"
+#include "strbuf.h"
+
+/* The fingerprint of schema's catalog into out ("0:0" for an empty schema). false on error. */
+bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out);
+/* The mark of version into out; false when there is none (or on error). */
+bool driftmark_read(PgConn *c, const char *qschema, const char *table, const char *version,
+                    StrBuf *out);
+/* Make the schema's current fingerprint the mark of version (replacing any other), but only
+ * when it still equals expect (when expect is not NULL): a change made meanwhile is not
+ * absorbed. Best effort: false when nothing was written. */
+bool driftmark_write(PgConn *c, const char *schema, const char *qschema, const char *table,
+                     const char *version, const char *expect);
+/* Remove the mark (the schema is not known to match the newest version). */
+void driftmark_clear(PgConn *c, const char *qschema, const char *table);
+
+#endif
