@@ -374,6 +374,7 @@ typedef struct Driver {
     uint32_t member_col; /* column of the open body's first member (UINT32_MAX: unknown) */
     bool want_member_col;
     Token open_brace; /* the '{' of the open body */
+    bool brace_eaten; /* an unterminated string in the open body ran to the end of its line */
     Skip skip;
     bool in_error;     /* the grammar shifted `error` and waits for RECOVER */
     uint32_t err_line; /* line of the token of the last syntax error */
@@ -494,6 +495,7 @@ static void track_braces(Driver *dr, Token t, uint32_t col)
     if (t.kind == TK_LBRACE) {
         if (ctx->braces == 0) {
             dr->open_brace = t;
+            dr->brace_eaten = false;
             dr->want_member_col = true;
             dr->member_col = UINT32_MAX;
         }
@@ -507,11 +509,13 @@ static void track_braces(Driver *dr, Token t, uint32_t col)
 }
 
 /* The open body has no '}' before next (a declaration, or the end of input): report it at the
- * '{', and close the body so its declaration is kept. */
+ * '{' (unless an unterminated string may have swallowed it, already reported), and close the
+ * body so its declaration is kept. */
 static void close_body(Driver *dr, Token next)
 {
     ParseCtx *ctx = dr->ctx;
-    p_unclosed_brace(ctx, dr->open_brace, next);
+    if (!dr->brace_eaten)
+        p_unclosed_brace(ctx, dr->open_brace, next);
     resync(dr);
     if (StravParseDepth(dr->parser) > 1) {
         uint32_t end = ctx->prev.kind ? ctx->prev.off + ctx->prev.len : next.off;
@@ -573,8 +577,11 @@ static void feed(Driver *dr, Token t, uint32_t line, uint32_t col, bool first)
     ctx->prev2 = ctx->prev;
     ctx->prev = t;
     ctx->prev_first = first;
-    track_braces(dr, t, col);
-    if (ctx->nsyntax != before)
+    bool err = ctx->nsyntax != before;
+    /* a stray '{' inside a body opens nothing: the body's '}' still closes the body */
+    if (!(err && t.kind == TK_LBRACE && ctx->braces > 0))
+        track_braces(dr, t, col);
+    if (err)
         recover(dr, t, line, first);
 }
 
@@ -619,8 +626,14 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
         bool first = line != dr.last_line;
         dr.last_line = line;
         if (is_lex_error(k)) {
-            if (p_lex_error(&ctx, t, (uint32_t)(dr.lx.cur - dr.lx.start)))
+            /* Skipping the rest of a line after an error, a stray quote there is most likely
+             * the same mistake (one misplaced quote turns the line inside out): not reported. */
+            bool report = dr.skip == SKIP_NONE || line != dr.err_line;
+            if (p_lex_error(&ctx, t, (uint32_t)(dr.lx.cur - dr.lx.start), report))
                 break; /* a NUL byte: not a text file, nothing after it is worth reading */
+            /* an unterminated string or name ran to the end of the line: a '}' there is gone */
+            if (ctx.braces > 0 && (k == TK_UNTERM_STRING || k == TK_UNTERM_QIDENT))
+                dr.brace_eaten = true;
             if (dr.skip == SKIP_NONE && !feed_quiet(&dr, t)) {
                 /* the grammar recovers from it like from a syntax error (already reported) */
                 dr.err_line = line;
@@ -628,7 +641,7 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
                 if (!dr.in_error)
                     ctx.decl_kw = 0;
             }
-            if (diag_full(d))
+            if (d->capped)
                 break;
             continue;
         }
@@ -656,8 +669,8 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
             continue;
         }
         feed(&dr, t, line, col, first);
-        if (ctx.overflow || diag_full(d))
-            break;
+        if (ctx.overflow || d->capped)
+            break; /* past the error limit ("too many errors"): the rest is not read */
     }
     StravParseFree(dr.parser, free);
     f->decls = ctx.decls;

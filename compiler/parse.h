@@ -100,8 +100,9 @@ void p_stack_overflow(ParseCtx *ctx);
 /* A syntax error at t, with the terminals the parser could have shifted instead. */
 void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected);
 /* A lexical error token (TK_ILLEGAL, TK_NUL, TK_UNTERM_*); end is where the lexer stopped.
- * Returns true when parsing cannot go on (a NUL byte). */
-bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end);
+ * Not reported unless report (a NUL byte always is). Returns true when parsing cannot go on
+ * (a NUL byte). */
+bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end, bool report);
 /* The '{' at open is never closed: the next declaration starts at next (kind 0: the file
  * ends there). */
 void p_unclosed_brace(ParseCtx *ctx, Token open, Token next);

@@ -186,18 +186,20 @@ void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int n)
     note_open_paren(ctx);
 }
 
-bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end)
+bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end, bool report)
 {
     unsigned char c = (unsigned char)ctx->src->buf[t.off];
     Span at = { ctx->src, t.off, 1 };
     Diag *d = ctx->diag;
-    ctx->nerr++;
     /* An unterminated token that stopped at an embedded NUL: the NUL is the real problem. */
     if (t.kind != TK_ILLEGAL && t.kind != TK_NUL && end < ctx->src->len &&
         ctx->src->buf[end] == '\0') {
         t.kind = TK_NUL;
         at.off = end;
     }
+    if (!report && t.kind != TK_NUL)
+        return false;
+    ctx->nerr++;
     switch (t.kind) {
     case TK_NUL:
         diag_at(d, DIAG_ERROR, at, "NUL byte in source file");
