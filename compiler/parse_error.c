@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "names.h"
 #include "parse.h"
 #include "parser.h"
 #include "strbuf.h"
@@ -45,40 +46,17 @@ static bool has_kind(const int *v, int n, int k)
     return false;
 }
 
-/* Edit distance with adjacent transpositions (optimal string alignment): "tabel" is one edit
- * from "table". Words are short keywords; longer ones are never close. */
-static size_t typo_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    enum { MAXW = 32 };
-    if (la > MAXW || lb > MAXW)
-        return MAXW;
-    size_t d[MAXW + 1][MAXW + 1];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = d[i - 1][j - 1] + cost;
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[la][lb];
-}
-
 /* The keyword among the expected tokens closest to the identifier t (within a third of its
- * length, at least one edit), or NULL. Returned without quotes, into buf. */
+ * length, at least one edit; a swap of two letters is one), or NULL. Returned without quotes,
+ * into buf. */
 static const char *
 closest_keyword(const ParseCtx *ctx, Token t, const int *exp, int n, char *buf, size_t cap)
 {
-    const char *w = ctx->src->buf + t.off;
+    char w[64];
+    if (t.len >= sizeof(w))
+        return NULL;
+    memcpy(w, ctx->src->buf + t.off, t.len);
+    w[t.len] = '\0';
     size_t max = t.len / 3 < 1 ? 1 : t.len / 3, bestd = max + 1;
     const char *best = NULL;
     size_t bestlen = 0;
@@ -87,7 +65,12 @@ closest_keyword(const ParseCtx *ctx, Token t, const int *exp, int n, char *buf, 
         size_t len = strlen(name);
         if (StravParseFallback(exp[i]) != TK_IDENT || len < 3 || name[0] != '\'')
             continue;
-        size_t dist = typo_distance(w, t.len, name + 1, len - 2);
+        char kw[32];
+        if (len - 2 >= sizeof(kw))
+            continue;
+        memcpy(kw, name + 1, len - 2);
+        kw[len - 2] = '\0';
+        size_t dist = name_distance(w, kw, max);
         if (dist < bestd) {
             bestd = dist;
             best = name + 1;
