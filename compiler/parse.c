@@ -590,7 +590,7 @@ static void finish(Driver *dr, Token eof)
     ParseCtx *ctx = dr->ctx;
     if (ctx->braces > 0)
         close_body(dr, eof);
-    if (dr->skip != SKIP_NONE || ctx->nsyntax) {
+    if (dr->skip != SKIP_NONE) { /* the input ends inside what is being skipped */
         resync(dr);
         feed_quiet(dr, eof);
     } else {

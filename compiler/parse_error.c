@@ -138,8 +138,22 @@ void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int n)
     } else if (after_field_name && t.kind == TK_COLON) {
         token_text(&sb, ctx, ctx->prev);
         diag_at(d, DIAG_ERROR, at, "unexpected ':' after field name '%s'", sb_str(&sb));
-        diag_at(d, DIAG_NOTE, at, "a field is written 'name type', without ':' ('%s text')",
-                sb_str(&sb));
+        /* the example uses the type written after the ':' when there is one */
+        Lexer lx;
+        Token ty;
+        lex_init(&lx, ctx->src->buf, ctx->src->len);
+        lx.cur = lx.start + t.off + t.len;
+        int k;
+        while ((k = lex_next(&lx, &ty)) == TK_COMMENT || k == TK_DOC_COMMENT)
+            ;
+        StrBuf ex = SB_INIT;
+        if (is_name_kind(ty.kind) && !memchr(ctx->src->buf + t.off, '\n', ty.off - t.off))
+            token_text(&ex, ctx, ty);
+        else
+            sb_adds(&ex, "text");
+        diag_at(d, DIAG_NOTE, at, "a field is written 'name type', without ':' ('%s %s')",
+                sb_str(&sb), sb_str(&ex));
+        sb_release(&ex);
     } else if (after_field_name && has_kind(expected, n, TK_IDENT)) {
         token_text(&sb, ctx, ctx->prev);
         diag_at(d, DIAG_ERROR, span_of(ctx, ctx->prev), "field '%s' has no type", sb_str(&sb));
