@@ -159,6 +159,19 @@ void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int n)
         diag_at(d, DIAG_ERROR, span_of(ctx, ctx->prev), "field '%s' has no type", sb_str(&sb));
         diag_at(d, DIAG_NOTE, span_of(ctx, ctx->prev), "a field is written 'name type' ('%s text')",
                 sb_str(&sb));
+    } else if (ctx->nparens > 0 && (t.kind == TK_RPAREN || t.kind == TK_COMMA) &&
+               ctx->prev.kind == TK_COLON && is_name_kind(ctx->prev2.kind)) {
+        token_text(&sb, ctx, ctx->prev2);
+        diag_at(d, DIAG_ERROR, at, "missing value after '%s:'", sb_str(&sb));
+        diag_at(d, DIAG_NOTE, at, "a keyed argument is written '%s: value'", sb_str(&sb));
+    } else if (ctx->nparens > 0 && (t.kind == TK_RPAREN || t.kind == TK_COMMA) &&
+               (ctx->prev.kind == TK_COMMA ||
+                (ctx->prev.kind == TK_LPAREN && t.kind == TK_COMMA))) {
+        diag_at(d, DIAG_ERROR, at, "missing argument before '%c'", ctx->src->buf[t.off]);
+        if (t.kind == TK_RPAREN)
+            diag_at(d, DIAG_NOTE, at, "remove the trailing ','");
+        else
+            diag_at(d, DIAG_NOTE, at, "arguments are separated by single ','; write '()' for none");
     } else if (in_body && t.kind == TK_COMMA) {
         diag_at(d, DIAG_ERROR, at, "unexpected ',' after a member");
         diag_at(d, DIAG_NOTE, at, "members are written one per line, without ',' or ';'");
