@@ -1,7 +1,8 @@
 /*
  * parse.c - the parser driver: runs the lexer, feeds the lemon parser (grammar/parser.y),
- * keeps comments for the formatter, attaches /// doc blocks, and reports lexical and syntax
- * errors. Also the p_* helpers the grammar actions call to build the AST (ast.h).
+ * keeps comments for the formatter, attaches /// doc blocks, and recovers from lexical and
+ * syntax errors (skips to the next member or declaration; the messages are parse_error.c's).
+ * Also the p_* helpers the grammar actions call to build the AST (ast.h).
  * Pipeline: Source -> lexer -> parser (this) -> AST -> sema.
  */
 #include "parse.h"
