@@ -177,25 +177,31 @@ size_t name_distance(const char *a, const char *b, size_t max)
     size_t la = strlen(a), lb = strlen(b);
     if ((la > lb ? la - lb : lb - la) > max)
         return max + 1;
-    size_t *row = xmalloc((lb + 1) * sizeof(*row));
+    /* three rows: the one before the previous is needed for a transposition */
+    size_t *rows = xmalloc(3 * (lb + 1) * sizeof(*rows));
+    size_t *pp = rows, *prev = rows + lb + 1, *row = rows + 2 * (lb + 1);
     for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
+        prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
             size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
+            size_t best = prev[j - 1] + cost;
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
             if (row[j - 1] + 1 < best)
                 best = row[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                pp[j - 2] + 1 < best)
+                best = pp[j - 2] + 1; /* "nmae" -> "name": one swap */
             row[j] = best;
-            diag = up;
         }
+        size_t *t = pp;
+        pp = prev;
+        prev = row;
+        row = t;
     }
-    size_t d = row[lb];
-    free(row);
+    size_t d = prev[lb];
+    free(rows);
     return d > max ? max + 1 : d;
 }

@@ -32,7 +32,8 @@ const char *name_shorten(Arena *a, const char *name);
 /* out = the first 8 lowercase hex digits of SHA-256(s[0..len)), NUL-terminated. */
 void name_hash8(char out[9], const char *s, size_t len);
 
-/* Levenshtein distance between a and b (bytes), or max + 1 when it exceeds max. */
+/* Edit distance between a and b (bytes; insert, delete, substitute, or swap two adjacent
+ * bytes: optimal string alignment), or max + 1 when it exceeds max. */
 size_t name_distance(const char *a, const char *b, size_t max);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * parse.c - the parser driver: runs the lexer, feeds the lemon parser (grammar/parser.y),
- * keeps comments for the formatter, attaches /// doc blocks, and reports lexical and syntax
- * errors. Also the p_* helpers the grammar actions call to build the AST (ast.h).
+ * keeps comments for the formatter, attaches /// doc blocks, and recovers from lexical and
+ * syntax errors (skips to the next member or declaration; the messages are parse_error.c's).
+ * Also the p_* helpers the grammar actions call to build the AST (ast.h).
  * Pipeline: Source -> lexer -> parser (this) -> AST -> sema.
  */
 #include "parse.h"
@@ -50,7 +51,7 @@ AstTerm *p_term(ParseCtx *ctx, TermKind kind, Token t)
         break;
     case TERM_QIDENT:
         text = unquote(ctx->arena, s, t.len, '"');
-        if (!*text && !ctx->nerr) {
+        if (!*text) {
             diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, t), "zero-length quoted identifier");
             ctx->nerr++;
         }
@@ -157,6 +158,7 @@ AstType p_type_nullable(ParseCtx *ctx, AstType t, Token end)
 
 AstField *p_field(ParseCtx *ctx, AstTerm *name, AstType type, AstTerm *def, AstAttr *attrs)
 {
+    p_check_repeats(ctx, attrs);
     return ast_field(ctx->arena, name, type, def, attrs);
 }
 
@@ -167,6 +169,7 @@ AstAs *p_as_entry(ParseCtx *ctx, AstTerm *target, AstTerm *relname)
 
 AstEnumValue *p_value(ParseCtx *ctx, AstTerm *name, AstAttr *attrs)
 {
+    p_check_repeats(ctx, attrs);
     return ast_enum_value(ctx->arena, name, attrs);
 }
 
@@ -242,86 +245,12 @@ void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, T
 
 /* ---- errors ---- */
 
-/* The token as it reads in the source, shortened, for "near '...'". */
-static void token_text(StrBuf *sb, ParseCtx *ctx, Token t)
-{
-    const unsigned char *s = (const unsigned char *)ctx->src->buf + t.off;
-    size_t n = t.len > 40 ? 40 : t.len;
-    for (size_t i = 0; i < n && s[i] != '\n'; i++) {
-        if (s[i] < 0x20 || s[i] == 0x7f)
-            sb_addf(sb, "\\x%02x", s[i]);
-        else
-            sb_addch(sb, (char)s[i]);
-    }
-    if (n < t.len)
-        sb_adds(sb, "...");
-}
-
-void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected)
-{
-    if (ctx->nerr++)
-        return;
-    if (t.kind == 0) {
-        diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, t), "unexpected end of input");
-    } else {
-        StrBuf sb = SB_INIT;
-        token_text(&sb, ctx, t);
-        diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, t), "syntax error near '%s'", sb_str(&sb));
-        sb_release(&sb);
-    }
-    if (nexpected < 1 || nexpected > 6)
-        return;
-    StrBuf sb = SB_INIT;
-    for (int i = 0; i < nexpected; i++) {
-        if (i > 0)
-            sb_adds(&sb, i == nexpected - 1 ? " or " : ", ");
-        sb_adds(&sb, lex_token_name(expected[i]));
-    }
-    diag_at(ctx->diag, DIAG_NOTE, span_of(ctx, t), "expected %s", sb_str(&sb));
-    sb_release(&sb);
-}
-
 void p_stack_overflow(ParseCtx *ctx)
 {
     Span s = { ctx->src, 0, 0 };
     diag_at(ctx->diag, DIAG_ERROR, s, "schema nesting too deep");
     ctx->nerr++;
-}
-
-static void lex_error(ParseCtx *ctx, const Lexer *lx, Token t)
-{
-    uint32_t end = (uint32_t)(lx->cur - lx->start);
-    unsigned char c = (unsigned char)ctx->src->buf[t.off];
-    Span at = { ctx->src, t.off, 1 };
-    ctx->nerr++;
-    /* An unterminated token that stopped at an embedded NUL: the NUL is the real problem. */
-    if (t.kind != TK_ILLEGAL && t.kind != TK_NUL && end < ctx->src->len &&
-        ctx->src->buf[end] == '\0') {
-        t.kind = TK_NUL;
-        at.off = end;
-    }
-    switch (t.kind) {
-    case TK_NUL:
-        diag_at(ctx->diag, DIAG_ERROR, at, "NUL byte in source file");
-        break;
-    case TK_UNTERM_STRING:
-        diag_at(ctx->diag, DIAG_ERROR, at, "unterminated string");
-        diag_at(ctx->diag, DIAG_NOTE, at, "a string ends on the line it starts on");
-        break;
-    case TK_UNTERM_QIDENT:
-        diag_at(ctx->diag, DIAG_ERROR, at, "unterminated quoted identifier");
-        break;
-    case TK_UNTERM_COMMENT:
-        at.len = 2;
-        diag_at(ctx->diag, DIAG_ERROR, at, "unterminated comment");
-        break;
-    default:
-        if (c >= 0x20 && c < 0x7f)
-            diag_at(ctx->diag, DIAG_ERROR, at, "unrecognized character '%c'", c);
-        else
-            diag_at(ctx->diag, DIAG_ERROR, at, "unrecognized character '\\x%02x'", c);
-        break;
-    }
+    ctx->overflow = true;
 }
 
 /* ---- comments and doc blocks ---- */
@@ -427,36 +356,324 @@ static void attach_docs(AstFile *f, const DocState *ds)
     }
 }
 
-/* ---- driver ---- */
+/* ---- driver and error recovery ---- */
+
+/* Where the driver is after a syntax error (docs/language.md, "Errors"). */
+typedef enum Skip {
+    SKIP_NONE,
+    SKIP_MEMBER, /* inside a body: drop tokens up to the next member or the body's '}' */
+    SKIP_DECL,   /* the parse was reset: drop tokens up to the next line starting a declaration */
+} Skip;
+
+typedef struct Driver {
+    ParseCtx *ctx;
+    void *parser;
+    Lexer lx;
+    uint32_t line_ix;    /* index into src->line_start of the current token's line */
+    uint32_t last_line;  /* 1-based line of the previous token (0: none yet) */
+    uint32_t decl_col;   /* column the last declaration started at */
+    uint32_t member_col; /* column of the open body's first member (UINT32_MAX: unknown) */
+    bool want_member_col;
+    Token open_brace; /* the '{' of the open body */
+    bool brace_eaten; /* an unterminated string in the open body ran to the end of its line */
+    Skip skip;
+    bool in_error;     /* the grammar shifted `error` and waits for RECOVER */
+    uint32_t err_line; /* line of the token of the last syntax error */
+} Driver;
+
+static void locate(Driver *dr, uint32_t off, uint32_t *line, uint32_t *col)
+{
+    const Source *s = dr->ctx->src;
+    while (dr->line_ix + 1 < s->nlines && s->line_start[dr->line_ix + 1] <= off)
+        dr->line_ix++;
+    *line = dr->line_ix + 1;
+    *col = off - (s->nlines ? s->line_start[dr->line_ix] : 0) + 1;
+}
+
+static bool is_lex_error(int k)
+{
+    return k == TK_ILLEGAL || k == TK_NUL || k == TK_UNTERM_STRING || k == TK_UNTERM_QIDENT ||
+           k == TK_UNTERM_COMMENT;
+}
+
+static bool is_decl_kw(int k)
+{
+    return k == TK_ENTITY || k == TK_COMPONENT || k == TK_ATTRIBUTE || k == TK_ASSOCIATION ||
+           k == TK_EVENT || k == TK_REFERENCE || k == TK_CONFIGURATION ||
+           k == TK_CONTRIBUTION || k == TK_TABLE || k == TK_ENUM || k == TK_DOMAIN;
+}
+
+static bool is_name_kind(int k)
+{
+    return k == TK_IDENT || k == TK_QIDENT || StravParseFallback(k) == TK_IDENT;
+}
+
+/* A token that can begin a member of the open body (or end it). */
+static bool member_start(const Driver *dr, int k)
+{
+    int kw = dr->ctx->decl_kw;
+    if (k == TK_ATAT || k == TK_RBRACE)
+        return true;
+    if (kw == TK_DOMAIN)
+        return false;
+    return is_name_kind(k) || (k == TK_STRING && kw == TK_ENUM);
+}
+
+/* The next two tokens after the current one (comments skipped), without consuming them. */
+static void peek2(const Driver *dr, Token out[2])
+{
+    Lexer l = dr->lx;
+    int got = 0;
+    out[0] = out[1] = (Token){ 0, 0, 0 };
+    while (got < 2) {
+        Token t;
+        int k = lex_next(&l, &t);
+        if (k == TK_COMMENT || k == TK_DOC_COMMENT)
+            continue;
+        out[got++] = t;
+        if (k == 0 || is_lex_error(k))
+            break;
+    }
+}
+
+/* t (first on its line) reads like the start of a declaration: `keyword name {`, `keyword name
+ * of`, `keyword name between`, `domain {` - or the same with a misspelled keyword. Where a
+ * member could also be meant (strict: inside an unclosed body) that is all; resuming after a
+ * broken declaration, a declaration keyword followed by a name is enough. */
+static bool starts_decl(const Driver *dr, Token t, bool strict)
+{
+    if (!is_decl_kw(t.kind) && t.kind != TK_IDENT)
+        return false;
+    Token nx[2];
+    peek2(dr, nx);
+    if (t.kind == TK_DOMAIN && nx[0].kind == TK_LBRACE)
+        return true;
+    if (!is_name_kind(nx[0].kind))
+        return false;
+    if (!strict && t.kind != TK_IDENT)
+        return true;
+    return nx[1].kind == TK_LBRACE || nx[1].kind == TK_OF || nx[1].kind == TK_BETWEEN;
+}
+
+/* Parse normally again: after an error inside a body, first end the `error` the grammar
+ * shifted (parser.y, error recovery) with RECOVER. */
+static void resync(Driver *dr)
+{
+    if (dr->in_error) {
+        dr->ctx->quiet = true;
+        StravParse(dr->parser, TK_RECOVER, (Token){ TK_RECOVER, 0, 0 });
+        dr->ctx->quiet = false;
+        dr->in_error = false;
+    }
+    dr->skip = SKIP_NONE;
+    dr->ctx->nparens = 0;
+    StravParseResync(dr->parser);
+}
+
+/* Feed a token the driver made up or already reported: a syntax error it causes is not
+ * reported again. Returns false when it caused one (the grammar is then in its error state). */
+static bool feed_quiet(Driver *dr, Token t)
+{
+    ParseCtx *ctx = dr->ctx;
+    int before = ctx->nsyntax;
+    ctx->quiet = true;
+    StravParse(dr->parser, t.kind, t);
+    ctx->quiet = false;
+    if (ctx->nsyntax == before)
+        return true;
+    dr->in_error = StravParseDepth(dr->parser) >= 2;
+    return false;
+}
+
+/* Brace bookkeeping, for every token whether fed or skipped. */
+static void track_braces(Driver *dr, Token t, uint32_t col)
+{
+    ParseCtx *ctx = dr->ctx;
+    if (dr->want_member_col && t.kind != TK_LBRACE) {
+        dr->member_col = col;
+        dr->want_member_col = false;
+    }
+    if (t.kind == TK_LBRACE) {
+        if (ctx->braces == 0) {
+            dr->open_brace = t;
+            dr->brace_eaten = false;
+            dr->want_member_col = true;
+            dr->member_col = UINT32_MAX;
+        }
+        ctx->braces++;
+    } else if (t.kind == TK_RBRACE && ctx->braces > 0) {
+        if (--ctx->braces == 0) {
+            ctx->decl_kw = 0;
+            dr->want_member_col = false;
+        }
+    }
+}
+
+/* The open body has no '}' before next (a declaration, or the end of input): report it at the
+ * '{' (unless an unterminated string may have swallowed it, already reported), and close the
+ * body so its declaration is kept. */
+static void close_body(Driver *dr, Token next)
+{
+    ParseCtx *ctx = dr->ctx;
+    if (!dr->brace_eaten)
+        p_unclosed_brace(ctx, dr->open_brace, next);
+    resync(dr);
+    if (StravParseDepth(dr->parser) > 1) {
+        uint32_t end = ctx->prev.kind ? ctx->prev.off + ctx->prev.len : next.off;
+        Token rb = { TK_RBRACE, end, 0 };
+        if (!feed_quiet(dr, rb)) { /* in the middle of a member: drop it, then close */
+            resync(dr);
+            feed_quiet(dr, rb);
+        }
+    }
+    ctx->braces = 0;
+    ctx->decl_kw = 0;
+    dr->want_member_col = false;
+    resync(dr);
+}
+
+/* After the grammar reported a syntax error at e: decide how far to skip. */
+static void recover(Driver *dr, Token e, uint32_t line, bool first)
+{
+    dr->err_line = line;
+    if (StravParseDepth(dr->parser) < 2) {
+        dr->skip = SKIP_DECL; /* outside a body: the parse was reset */
+        dr->ctx->decl_kw = 0;
+        return;
+    }
+    /* Inside a body the grammar shifted `error` and dropped e. A '}', or a token that starts a
+     * line and can start a member, is where parsing resumes: give it back. */
+    dr->in_error = true;
+    dr->skip = SKIP_MEMBER;
+    if (e.kind == TK_RBRACE || (first && member_start(dr, e.kind))) {
+        resync(dr);
+        if (!feed_quiet(dr, e))
+            dr->skip = SKIP_MEMBER;
+        else
+            StravParseResync(dr->parser);
+    }
+}
+
+static void feed(Driver *dr, Token t, uint32_t line, uint32_t col, bool first)
+{
+    ParseCtx *ctx = dr->ctx;
+    int before = ctx->nsyntax;
+    ctx->line = line;
+    StravParse(dr->parser, t.kind, t);
+    if (ctx->braces == 0 && !ctx->decl_kw && (is_decl_kw(t.kind) || t.kind == TK_IDENT)) {
+        ctx->decl_kw = t.kind; /* a declaration starts (or something that should) */
+        ctx->decl_name = (Token){ 0, 0, 0 };
+        dr->decl_col = col;
+    } else if (ctx->braces == 0 && ctx->decl_kw && !ctx->decl_name.kind &&
+               ctx->prev.kind == ctx->decl_kw && is_name_kind(t.kind)) {
+        ctx->decl_name = t;
+    }
+    if (t.kind == TK_LPAREN || t.kind == TK_LBRACKET) {
+        if (ctx->nparens < PARSE_MAX_PARENS)
+            ctx->parens[ctx->nparens] = t;
+        ctx->nparens++;
+    } else if ((t.kind == TK_RPAREN || t.kind == TK_RBRACKET) && ctx->nparens > 0) {
+        ctx->nparens--;
+    }
+    ctx->prev2 = ctx->prev;
+    ctx->prev = t;
+    ctx->prev_first = first;
+    bool err = ctx->nsyntax != before;
+    /* a stray '{' inside a body opens nothing: the body's '}' still closes the body */
+    if (!(err && t.kind == TK_LBRACE && ctx->braces > 0))
+        track_braces(dr, t, col);
+    if (err)
+        recover(dr, t, line, first);
+}
+
+static void finish(Driver *dr, Token eof)
+{
+    ParseCtx *ctx = dr->ctx;
+    if (ctx->braces > 0)
+        close_body(dr, eof);
+    if (dr->skip != SKIP_NONE) { /* the input ends inside what is being skipped */
+        resync(dr);
+        feed_quiet(dr, eof);
+    } else {
+        StravParse(dr->parser, 0, eof);
+    }
+}
 
 AstFile *parse_file(Arena *a, Source *src, Diag *d)
 {
-    ParseCtx ctx = { a, src, d, 0, NULL, NULL };
+    ParseCtx ctx = { 0 };
+    ctx.arena = a;
+    ctx.src = src;
+    ctx.diag = d;
     AstFile *f = ARENA_NEW(a, AstFile);
     f->src = src;
     AstComment *ctail = NULL;
     DocState ds = { 0 };
-    Lexer lx;
-    lex_init(&lx, src->buf, src->len);
-    void *parser = StravParseAlloc(xmalloc, &ctx);
+    Driver dr = { 0 };
+    dr.ctx = &ctx;
+    dr.decl_col = 1;
+    dr.member_col = UINT32_MAX;
+    lex_init(&dr.lx, src->buf, src->len);
+    dr.parser = StravParseAlloc(xmalloc, &ctx);
     Token t;
     for (;;) {
-        int k = lex_next(&lx, &t);
+        int k = lex_next(&dr.lx, &t);
         if (k == TK_COMMENT || k == TK_DOC_COMMENT) {
             note_comment(&ctx, f, &ctail, &ds, t);
             continue;
         }
-        if (k == TK_ILLEGAL || k == TK_NUL || k == TK_UNTERM_STRING || k == TK_UNTERM_QIDENT ||
-            k == TK_UNTERM_COMMENT) {
-            lex_error(&ctx, &lx, t);
-            break;
+        uint32_t line, col;
+        locate(&dr, t.off, &line, &col);
+        bool first = line != dr.last_line;
+        dr.last_line = line;
+        if (is_lex_error(k)) {
+            /* Skipping the rest of a line after an error, a stray quote there is most likely
+             * the same mistake (one misplaced quote turns the line inside out): not reported. */
+            bool report = dr.skip == SKIP_NONE || line != dr.err_line;
+            if (p_lex_error(&ctx, t, (uint32_t)(dr.lx.cur - dr.lx.start), report))
+                break; /* a NUL byte: not a text file, nothing after it is worth reading */
+            /* an unterminated string or name ran to the end of the line: a '}' there is gone */
+            if (ctx.braces > 0 && (k == TK_UNTERM_STRING || k == TK_UNTERM_QIDENT))
+                dr.brace_eaten = true;
+            if (dr.skip == SKIP_NONE && !feed_quiet(&dr, t)) {
+                /* the grammar recovers from it like from a syntax error (already reported) */
+                dr.err_line = line;
+                dr.skip = dr.in_error ? SKIP_MEMBER : SKIP_DECL;
+                if (!dr.in_error)
+                    ctx.decl_kw = 0;
+            }
+            if (d->capped)
+                break;
+            continue;
         }
         attach_pending(&ctx, &ds, t);
-        StravParse(parser, k, t);
-        if (ctx.nerr || k == 0)
+        if (k == 0) {
+            finish(&dr, t);
             break;
+        }
+        if (first && col <= dr.decl_col && (dr.skip != SKIP_NONE || ctx.braces > 0) &&
+            starts_decl(&dr, t, ctx.braces > 0)) {
+            if (ctx.braces > 0)
+                close_body(&dr, t);
+            resync(&dr);
+        } else if (dr.skip == SKIP_MEMBER) {
+            bool closes = t.kind == TK_RBRACE && ctx.braces == 1;
+            bool member = first && line > dr.err_line && ctx.braces == 1 &&
+                          col <= dr.member_col && member_start(&dr, k);
+            if (!closes && !member) {
+                track_braces(&dr, t, col);
+                continue;
+            }
+            resync(&dr);
+        } else if (dr.skip == SKIP_DECL) {
+            track_braces(&dr, t, col);
+            continue;
+        }
+        feed(&dr, t, line, col, first);
+        if (ctx.overflow || d->capped)
+            break; /* past the error limit ("too many errors"): the rest is not read */
     }
-    StravParseFree(parser, free);
+    StravParseFree(dr.parser, free);
     f->decls = ctx.decls;
     attach_docs(f, &ds);
     free(ds.docs);

@@ -16,21 +16,37 @@
 #include "lex.h"
 #include "source.h"
 
-/* Parse one file. Never returns NULL: on a syntax error the first error is reported to d,
- * parsing stops, and the AST holds the declarations completed before it (check
- * diag_count_errors). Everything is allocated from a; src must outlive the AST. */
+/* Parse one file. Never returns NULL. Syntax errors are reported to d (check
+ * diag_count_errors); after each one parsing resumes at the next member of the body or the
+ * next declaration (docs/language.md, "Errors"), so the AST holds every declaration that
+ * could be recovered. Everything is allocated from a; src must outlive the AST. */
 AstFile *parse_file(Arena *a, Source *src, Diag *d);
 
 /* ---- used by the grammar actions only ---- */
 
 typedef struct DocEntry DocEntry;
 
+#define PARSE_MAX_PARENS 8
+
 typedef struct ParseCtx {
     Arena *arena;
     Source *src;
     Diag *diag;
-    int nerr;                    /* errors reported; the driver stops at the first */
+    int nerr;                    /* errors reported (syntax, lexical, repeated attributes) */
     AstDecl *decls, *decls_tail; /* completed declarations */
+    /* Error recovery (parse.c): */
+    int nsyntax;   /* syntax errors the grammar hit; the driver resynchronizes after each */
+    bool quiet;    /* the token being fed was made up by the driver: do not report it */
+    bool overflow; /* the parser stack overflowed: parsing stops */
+    /* What the driver knows about the token being fed, for the messages of parse_error.c: */
+    Token prev, prev2;  /* the two tokens fed before it (kind 0: none) */
+    bool prev_first;    /* prev was the first token on its line */
+    uint32_t line;      /* 1-based line of the token being fed */
+    int braces;         /* '{' open before it */
+    int decl_kw;        /* TK_ kind of the keyword of the open declaration (0 outside one) */
+    Token decl_name;    /* its name (kind 0: none yet) */
+    Token parens[PARSE_MAX_PARENS]; /* the innermost open '(' / '[' (nparens may be larger) */
+    int nparens;
 } ParseCtx;
 
 /* List builders: head plus tail so appending stays O(1) on huge inputs. */
@@ -77,8 +93,21 @@ Body *p_body_attr(Body *b, AstAttr *x);
 Body *p_body_as(Body *b, AsList l);
 Body *p_body_value(Body *b, AstEnumValue *v);
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end);
-void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected);
 void p_stack_overflow(ParseCtx *ctx);
+
+/* ---- error messages (parse_error.c) ---- */
+
+/* A syntax error at t, with the terminals the parser could have shifted instead. */
+void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int nexpected);
+/* A lexical error token (TK_ILLEGAL, TK_NUL, TK_UNTERM_*); end is where the lexer stopped.
+ * Not reported unless report (a NUL byte always is). Returns true when parsing cannot go on
+ * (a NUL byte). */
+bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end, bool report);
+/* The '{' at open is never closed: the next declaration starts at next (kind 0: the file
+ * ends there). */
+void p_unclosed_brace(ParseCtx *ctx, Token open, Token next);
+/* A field attribute (or enum value attribute) written twice. */
+void p_check_repeats(ParseCtx *ctx, const AstAttr *attrs);
 
 /* lemon's generated API (build/gen/parser.c), called only from parse.c. */
 void *StravParseAlloc(void *(*mallocProc)(size_t), ParseCtx *ctx);
@@ -86,6 +115,8 @@ void StravParseFree(void *p, void (*freeProc)(void *));
 void StravParse(void *yyp, int yymajor, Token yyminor);
 void StravParseTrace(FILE *TraceFILE, char *zTracePrompt);
 int StravParseFallback(int iToken);
+int StravParseDepth(void *p);
+void StravParseResync(void *p);
 void StravParseInit(void *yypRawParser, ParseCtx *ctx);
 void StravParseFinalize(void *p);
 

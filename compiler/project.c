@@ -1,7 +1,9 @@
 /*
  * project.c - load a schemas folder into a Project (project.h): discover domain folders, read
  * every *.strav file of a domain in sorted path order, parse each (parse.h), then run sema per
- * domain, public first so other domains can resolve public.X against its model.
+ * domain, public first so other domains can resolve public.X against its model. A *.strav
+ * entry that is a symbolic link is followed only to a regular file inside the schemas folder;
+ * any other non-regular entry is an error (never skipped).
  */
 #include "project.h"
 
@@ -26,8 +28,49 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Entries of dir that are directories (want_dirs) or regular *.strav files, sorted. */
-static const char **list_dir(Arena *a, const char *dir, bool want_dirs, size_t *n)
+/* A *.strav entry that is not a regular file: a symbolic link is followed when it resolves to
+ * a regular file inside the schemas folder (root: its real path); anything else is an error,
+ * never skipped silently. Returns true when the entry is to be read. */
+static bool strav_entry_ok(const char *path, const char *root, Diag *d)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        diag_global(d, DIAG_ERROR, "cannot read '%s': %s", path, strerror(errno));
+        return false;
+    }
+    if (S_ISREG(st.st_mode))
+        return true;
+    if (!S_ISLNK(st.st_mode)) {
+        diag_global(d, DIAG_ERROR, "'%s' is not a regular file (a schema file must be one)",
+                    path);
+        return false;
+    }
+    char *real = realpath(path, NULL);
+    if (!real) {
+        diag_global(d, DIAG_ERROR, "'%s' is a symbolic link to nothing (%s)", path,
+                    strerror(errno));
+        return false;
+    }
+    size_t rl = root ? strlen(root) : 0;
+    bool inside = root && !strncmp(real, root, rl) && real[rl] == '/';
+    bool ok = false;
+    if (!inside)
+        diag_global(d, DIAG_ERROR,
+                    "'%s' is a symbolic link to '%s', outside the schemas folder: copy the file "
+                    "in, or link to one inside",
+                    path, real);
+    else if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+        diag_global(d, DIAG_ERROR, "'%s' links to '%s', which is not a regular file", path, real);
+    else
+        ok = true;
+    free(real);
+    return ok;
+}
+
+/* Entries of dir that are directories (want_dirs) or *.strav files, sorted. For files, root is
+ * the real path of the schemas folder and d gets the entries that cannot be read. */
+static const char **
+list_dir(Arena *a, const char *dir, bool want_dirs, const char *root, Diag *d, size_t *n)
 {
     DIR *dp = opendir(dir);
     *n = 0;
@@ -40,14 +83,15 @@ static const char **list_dir(Arena *a, const char *dir, bool want_dirs, size_t *
         if (e->d_name[0] == '.')
             continue;
         char *path = arena_printf(a, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(path, &st) != 0)
-            continue;
-        if (want_dirs ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
-            continue;
         size_t len = strlen(e->d_name);
-        if (!want_dirs && (len < 7 || strcmp(e->d_name + len - 6, ".strav")))
+        if (want_dirs) {
+            struct stat st;
+            if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+                continue;
+        } else if (len < 7 || strcmp(e->d_name + len - 6, ".strav") ||
+                   !strav_entry_ok(path, root, d)) {
             continue;
+        }
         if (*n == cap)
             v = xrealloc(v, (cap *= 2) * sizeof(*v));
         v[(*n)++] = arena_strdup(a, e->d_name);
@@ -65,7 +109,7 @@ static const char **list_dir(Arena *a, const char *dir, bool want_dirs, size_t *
 const char **project_domains(Arena *a, const char *schemas_dir, size_t *n)
 {
     size_t nd;
-    const char **d = list_dir(a, schemas_dir, true, &nd);
+    const char **d = list_dir(a, schemas_dir, true, NULL, NULL, &nd);
     if (!d)
         return NULL;
     const char **r = ARENA_ARRAY(a, const char *, nd + 1);
@@ -87,7 +131,8 @@ static bool valid_domain_name(const char *s)
     return true;
 }
 
-/* Parse every file of one domain. Returns false when a syntax error was reported. */
+/* Parse every file of one domain. Returns false when a syntax error (or an entry that cannot
+ * be read) was reported. */
 static bool load_domain(ProjectLoad *pl,
                         Arena *a,
                         const char *dir,
@@ -98,10 +143,12 @@ static bool load_domain(ProjectLoad *pl,
 {
     const char *ddir = arena_printf(a, "%s/%s", dir, domain);
     size_t n = 0;
-    const char **names = is_dir(ddir) ? list_dir(a, ddir, false, &n) : NULL;
+    int before = diag_count_errors(d);
+    char *root = realpath(dir, NULL);
+    const char **names = is_dir(ddir) ? list_dir(a, ddir, false, root, d, &n) : NULL;
+    free(root);
     *files = ARENA_ARRAY(a, AstFile *, n + 1);
     *nfiles = 0;
-    int before = diag_count_errors(d);
     for (size_t i = 0; i < n; i++) {
         const char *path = arena_printf(a, "%s/%s", ddir, names[i]);
         Source *src = source_load(path);

@@ -476,6 +476,16 @@ static void build_parents(Sema *s, TDecl *td)
         }
         return;
     }
+    if (d->parents && !has_parents(d->kind)) {
+        Span sp = d->parents->span;
+        for (const AstTerm *p = d->parents; p; p = p->next)
+            sp = ast_span_cover(sp, p->span);
+        diag_at(s->d, DIAG_WARNING, sp, "'%s' ignores its 'of' parents: no foreign key to '%s'",
+                archetype_name(t->archetype), d->parents->text);
+        diag_at(s->d, DIAG_NOTE, sp,
+                "component, attribute, event, configuration and contribution get a foreign key "
+                "column per parent; use one of them, or a 'ref' field");
+    }
     for (const AstTerm *p = d->parents; p; p = p->next) {
         Target tg;
         if (!resolve_target(s, p, "parent", td, &tg) || !has_parents(d->kind))

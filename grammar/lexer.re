@@ -117,6 +117,7 @@ const char *lex_token_name(int kind)
     case TK_UNTERM_COMMENT: return "unterminated comment";
     case TK_COMMENT: return "comment";
     case TK_DOC_COMMENT: return "doc comment";
+    case TK_RECOVER: return "error recovery";
     case TK_IDENT: return "identifier";
     case TK_QIDENT: return "quoted identifier";
     case TK_STRING: return "string";

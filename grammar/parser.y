@@ -1,7 +1,7 @@
 /*
  * parser.y - the .strav grammar (lemon). docs/language.md is the contract; every action is
  * one call into a p_* helper of compiler/parse.c, which builds the AST of ast.h in the arena.
- * The first syntax error ends parsing (YYNOERRORRECOVERY).
+ * Error recovery: the `error` rules at the end; parse.c decides where parsing resumes.
  */
 %name StravParse
 %token_prefix TK_
@@ -19,7 +19,6 @@
 %stack_overflow { p_stack_overflow(ctx); }
 %include {
 #include "parse.h"
-#define YYNOERRORRECOVERY 1
 struct yyParser;
 static int expected_tokens(struct yyParser *p, int *out, int max);
 }
@@ -43,11 +42,26 @@ static int expected_tokens(struct yyParser *p, int *out, int max)
     }
     return n;
 }
+
+/* For the driver's error recovery (parse.c): how many symbols are on the stack (0 after a
+ * failed parse was reset, 1 between declarations, more inside one), and ending lemon's
+ * three-token quiet period once parse.c has resynchronized on a member or declaration. */
+int StravParseDepth(void *p)
+{
+    struct yyParser *yp = p;
+    return (int)(yp->yytos - yp->yystack);
+}
+
+void StravParseResync(void *p)
+{
+    ((struct yyParser *)p)->yyerrcnt = -1;
+}
 }
 
 /* ORDER TOKENS: lex_token_name() in lexer.re follows these lines. Pseudo-tokens first:
  * the lexer returns them, the driver handles them, the grammar never sees them. */
 %token ILLEGAL NUL UNTERM_STRING UNTERM_QIDENT UNTERM_COMMENT COMMENT DOC_COMMENT.
+%token RECOVER. /* made up by parse.c: the end of the input skipped after a syntax error */
 %token IDENT QIDENT STRING NUMBER.
 %token LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COMMA COLON DOT QUESTION EQ MINUS AT ATAT.
 %token ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION CONTRIBUTION
@@ -181,3 +195,12 @@ term(A) ::= SQL(K) LPAREN STRING(S) RPAREN(E). { A = p_term_sql(ctx, K, S, E); }
 term(A) ::= TRUE(T).             { A = p_term(ctx, TERM_TRUE, T); }
 term(A) ::= FALSE(T).            { A = p_term(ctx, TERM_FALSE, T); }
 term(A) ::= NULL(T).             { A = p_term(ctx, TERM_NULL, T); }
+
+/* ---- error recovery (syntax diagnostics) ----
+ * A syntax error inside a body pops back to the body and shifts `error`; every token is then
+ * discarded until parse.c, having skipped the rest of the broken member (to the next line at
+ * the members' indentation or the closing '}'), feeds RECOVER. Outside a body nothing shifts
+ * `error`: the parse resets and parse.c resumes at the next line that starts a declaration. */
+body(A) ::= body(B) error RECOVER.          { A = B; }
+attrbody(A) ::= attrbody(B) error RECOVER.  { A = B; /* domain */ }
+enumbody(A) ::= enumbody(B) error RECOVER.  { A = B; /* enum */ }

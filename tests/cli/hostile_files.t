@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hostile_files.t - the compiler reads only regular files, bounded by their size: a FIFO or a
-# symlink to /dev/zero among the schema files (which the project loader skips: it takes regular
-# files only) or as a migration's manifest never makes stravc check or generate hang or grow
+# symlink to /dev/zero among the schema files (which the project loader refuses with an error:
+# tests/diag/symlinks.t) or as a migration's manifest never makes stravc check or generate hang or grow
 # without bound.
 cd "$(dirname "$0")/../.." || exit 1
 B=$PWD/${BUILD:-build}

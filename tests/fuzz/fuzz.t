@@ -19,7 +19,7 @@ if ! command -v clang >/dev/null || [ ! -f "$BUILD/gen/parser.c" ] || [ ! -f "$B
     exit 0
 fi
 bin=$tmp/fuzz_front
-srcs="tests/fuzz/fuzz_front.c compiler/parse.c compiler/ast.c compiler/fmt.c compiler/source.c
+srcs="tests/fuzz/fuzz_front.c compiler/parse*.c compiler/ast.c compiler/fmt.c compiler/source.c
       compiler/diag.c compiler/arena.c compiler/strbuf.c compiler/sema*.c compiler/names.c
       compiler/model.c compiler/sqlnorm.c compiler/sqlquote.c $BUILD/gen/lexer.c $BUILD/gen/parser.c"
 [ -f compiler/base.c ] && srcs="$srcs compiler/base.c"

@@ -4,6 +4,7 @@
 #   tests/golden/errors/<kind>.d/        (optional) more domain folders copied into schemas/
 #   tests/golden/errors/<kind>.args      (optional) extra arguments for stravc check
 #   tests/golden/errors/<kind>.stderr    the exact expected stderr
+#   tests/golden/errors/<kind>.rc        (optional) the exit status when not 1 (a warning: 0)
 # `stravc check schemas` runs in a scratch folder (so paths read schemas/...) and must exit 1.
 # BLESS=1 rewrites the .stderr files. TAP output.
 set -u
@@ -27,11 +28,13 @@ for f in "${cases[@]}"; do
     [ -f "$base.args" ] && read -r -a args <"$base.args"
     (cd "$tmp/w" && NO_COLOR=1 "$stravc" check "${args[@]}" schemas >/dev/null 2>"$tmp/err")
     rc=$?
-    if [ "${BLESS:-0}" = 1 ] && [ $rc -eq 1 ]; then
+    want_rc=1
+    [ -f "$base.rc" ] && read -r want_rc <"$base.rc"
+    if [ "${BLESS:-0}" = 1 ] && [ $rc -eq "$want_rc" ]; then
         cp "$tmp/err" "$base.stderr"
     fi
-    if [ $rc -ne 1 ]; then
-        echo "not ok $n - $kind (exit $rc, expected 1)"
+    if [ $rc -ne "$want_rc" ]; then
+        echo "not ok $n - $kind (exit $rc, expected $want_rc)"
         sed 's/^/# /' "$tmp/err"
     elif ! diff -u "$base.stderr" "$tmp/err" >"$tmp/diff" 2>&1; then
         echo "not ok $n - $kind"

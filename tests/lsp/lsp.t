@@ -4,7 +4,7 @@
 # expected ranges, names and texts below are written by hand from the input text:
 # initialize -> capabilities; didOpen of a file with an unknown type -> the diagnostic on that
 # type's range, in UTF-16 units after a non-BMP character; didChange fixing it -> an empty
-# list; an unsaved buffer overriding the file on disk; formatting -> the canonical text;
+# list; three syntax errors -> exactly three diagnostics; a missing '}' -> one at the '{'; an unsaved buffer overriding the file on disk; formatting -> the canonical text;
 # definition of a ref target, an enum type, a parent and a public.x target in another domain;
 # hover on a field (column name, SQL type, constraints) and on an archetype keyword (its
 # implicit columns); completion of types, attributes, tables, enums; the outline
@@ -155,6 +155,34 @@ try:
     c.notify("textDocument/didChange", {"textDocument": {"uri": uri(post_path), "version": 4},
                                         "contentChanges": [{"text": fixed}]})
     ok(c.diagnostics(uri(post_path)) == [], "and fixed again")
+
+    # Several syntax errors in one buffer: exactly those three, each at its token.
+    three = ("entity post {\n"
+             "  title: text\n"
+             "  body text,\n"
+             "}\n"
+             "entitty comment {\n"
+             "  x int\n"
+             "}\n")
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(post_path), "version": 5},
+                                        "contentChanges": [{"text": three}]})
+    d = c.diagnostics(uri(post_path))
+    got = sorted((x["range"]["start"]["line"], x["range"]["start"]["character"],
+                  x["range"]["end"]["line"], x["range"]["end"]["character"], x["severity"]) for x in d)
+    ok(got == [(1, 7, 1, 8, 1), (2, 11, 2, 12, 1), (4, 0, 4, 7, 1)]
+       and any("did you mean 'entity'?" in x["message"] for x in d),
+       "three syntax errors in one buffer: three diagnostics at ':', ',' and 'entitty'", d)
+    # A missing '}': reported at the '{', the next declaration as related information.
+    unclosed = "entity post {\n  title text\n\nentity other {\n  x int\n}\n"
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(post_path), "version": 6},
+                                        "contentChanges": [{"text": unclosed}]})
+    d = c.diagnostics(uri(post_path))
+    ok(len(d) == 1 and d[0]["range"] == rng(0, 12, 0, 13)
+       and [r["location"]["range"] for r in d[0].get("relatedInformation", [])] == [rng(3, 0, 3, 6)],
+       "a missing '}': the diagnostic on the unclosed '{', related: the next declaration", d)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(post_path), "version": 7},
+                                        "contentChanges": [{"text": fixed}]})
+    ok(c.diagnostics(uri(post_path)) == [], "and fixed once more")
 
     # Formatting: a hand-written canonical form of the file.
     r = c.request("textDocument/formatting", {"textDocument": {"uri": uri(post_path)},

@@ -93,6 +93,11 @@ int main(void)
         CHECK_INT(name_distance("intger", "integer", 3), ==, 1);
         CHECK_INT(name_distance("abc", "abc", 3), ==, 0);
         CHECK_INT(name_distance("a", "zzzzzz", 2), ==, 3);
+        CHECK_INT(name_distance("nmae", "name", 3), ==, 1); /* a swap is one edit */
+        CHECK_INT(name_distance("tabel", "table", 3), ==, 1);
+        CHECK_INT(name_distance("ab", "ba", 3), ==, 1);
+        CHECK_INT(name_distance("abc", "cba", 3), ==, 2);
+        CHECK_INT(name_distance("kitten", "sitting", 5), ==, 3);
     }
     arena_free(&a);
     return tap_done();

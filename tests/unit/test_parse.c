@@ -213,7 +213,15 @@ int main(void)
         Parsed p;
         parse_str(&p, "entity user {\n  id int\n");
         CHECK_INT(p.nerrors, ==, 1);
-        CHECK_STR(first_line(&p), "t.strav:3:1: error: unexpected end of input");
+        CHECK_STR(first_line(&p), "t.strav:1:13: error: the '{' of 'user' is never closed");
+        CHECK(p.file->decls != NULL && p.file->decls->fields != NULL); /* kept, closed */
+        done(&p);
+        parse_str(&p, "entity user {\n  id int\n}\nentity x {\n  a int @index(\n");
+        CHECK_INT(p.nerrors, ==, 1);
+        CHECK_STR(first_line(&p), "t.strav:4:10: error: the '{' of 'x' is never closed");
+        done(&p);
+        parse_str(&p, "entity user\n");
+        CHECK_STR(first_line(&p), "t.strav:2:1: error: unexpected end of input");
         done(&p);
     }
     TEST("lexical errors: string, comment, character, NUL, empty quoted name")
@@ -243,7 +251,28 @@ int main(void)
         Parsed p;
         parse_str(&p, "entity u { a int, b int }");
         CHECK_INT(p.nerrors, ==, 1);
-        CHECK_STR(first_line(&p), "t.strav:1:17: error: syntax error near ','");
+        CHECK_STR(first_line(&p), "t.strav:1:17: error: unexpected ',' after a member");
+        done(&p);
+    }
+    TEST("recovery: errors in three places give three errors and keep every declaration")
+    {
+        Parsed p;
+        parse_str(&p, "entity a {\n  x: int\n  y int\n}\n"
+                      "entity b {\n  z int = = 1\n  w int\n}\n"
+                      "entitty c {\n  v int\n}\n"
+                      "entity d {\n  u int\n}\n");
+        CHECK_INT(p.nerrors, ==, 3);
+        int n = 0;
+        for (AstDecl *d = p.file->decls; d; d = d->next)
+            n++;
+        CHECK_INT(n, ==, 3); /* a, b and d; c's keyword is wrong */
+        /* a keeps the member after the broken one */
+        CHECK(p.file->decls && p.file->decls->fields &&
+              !strcmp(p.file->decls->fields->name->text, "y"));
+        CHECK(strstr(p.diags, "t.strav:2:4: error: unexpected ':' after field name 'x'") != NULL);
+        CHECK(strstr(p.diags, "t.strav:6:11: error: syntax error near '='") != NULL);
+        CHECK(strstr(p.diags, "t.strav:9:1: error: 'entitty' does not start a declaration") !=
+              NULL);
         done(&p);
     }
     TEST("empty and comment-only files parse to no declarations")
