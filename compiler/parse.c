@@ -48,6 +48,15 @@ AstTerm *p_term(ParseCtx *ctx, TermKind kind, Token t)
     case TERM_STRING:
         text = unquote(ctx->arena, s, t.len, '\'');
         break;
+    case TERM_DOLLAR: { /* objects (issue 14): $tag$body$tag$ */
+        size_t tag = 1;
+        while (s[tag] != '$')
+            tag++;
+        text = arena_strndup(ctx->arena, s + tag + 1, t.len - 2 * (tag + 1));
+        AstTerm *d = ast_term(ctx->arena, kind, span_of(ctx, t), text);
+        d->qual = arena_strndup(ctx->arena, s + 1, tag - 1);
+        return d;
+    }
     case TERM_QIDENT:
         text = unquote(ctx->arena, s, t.len, '"');
         if (!*text && !ctx->nerr) {
@@ -229,9 +238,31 @@ static DeclKind decl_kind(int tk)
     }
 }
 
+/* objects (issue 14): the declaration word of `<word> name { ... }`. */
+static const char *const object_words[] = {"extension", "view",   "function",
+                                           "procedure", "trigger", "policy",
+                                           "row_level_security"};
+
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end)
 {
-    AstDecl *d = ast_decl(ctx->arena, decl_kind(kw.kind), span_of(ctx, kw), name, parents,
+    DeclKind kind = DECL_DOMAIN;
+    if (kw.kind == TK_IDENT) { /* objects (issue 14) */
+        size_t i = 0;
+        while (i < ARRAY_LEN(object_words) &&
+               (strlen(object_words[i]) != kw.len ||
+                memcmp(object_words[i], ctx->src->buf + kw.off, kw.len)))
+            i++;
+        if (i == ARRAY_LEN(object_words)) {
+            if (!ctx->nerr++)
+                diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, kw),
+                        "unknown declaration '%.*s'", (int)kw.len, ctx->src->buf + kw.off);
+            return;
+        }
+        kind = (DeclKind)(DECL_EXTENSION + (int)i);
+    } else {
+        kind = decl_kind(kw.kind);
+    }
+    AstDecl *d = ast_decl(ctx->arena, kind, span_of(ctx, kw), name, parents,
                           span_of(ctx, end));
     d->fields = b->fields;
     d->attrs = b->attrs;
