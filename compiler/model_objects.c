@@ -112,6 +112,17 @@ bool dbo_equal(const DbObject *a, const DbObject *b)
     return false;
 }
 
+const char *dbo_trim_query(Arena *a, const char *s)
+{
+    while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ';' || s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' ||
+                 s[n - 1] == '\r'))
+        n--;
+    return arena_strndup(a, s, n);
+}
+
 /* ---- the token scan ------------------------------------------------------------------- */
 
 static bool is_ident_start(unsigned char c)

@@ -90,6 +90,8 @@ bool dbo_equal(const DbObject *a, const DbObject *b);
  * unquoted identifiers folded to lower case and quoted ones verbatim. `self` is left out. */
 const char **dbo_scan_names(Arena *a, const char *sql, const char *const *known, size_t n,
                             const char *self, size_t *nout);
+/* A view's query as the model keeps it: without surrounding white space and final ';'s. */
+const char *dbo_trim_query(Arena *a, const char *s);
 /* Add names to o->deps (kept sorted and unique; arena a). */
 void dbo_add_deps(Arena *a, DbObject *o, const char *const *add, size_t nadd);
 /* Fill the deps of every object of m from its SQL (docs/language.md, "Dependencies"): the

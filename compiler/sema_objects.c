@@ -350,6 +350,10 @@ static void build(OCtx *x, const AstDecl *d)
     }
     if (!ok)
         return;
+    if (o.kind == DBO_VIEW && o.body)
+        o.body = dbo_trim_query(s->a, o.body);
+    if (nroles == 1 && !strcmp(roles[0], "public"))
+        nroles = 0, roles = NULL; /* TO PUBLIC is the default */
     Span sp = d->name->span;
     if ((o.kind == DBO_VIEW || o.kind == DBO_FUNCTION) && !o.body) {
         sema_err(s, sp, "%s '%s' needs its body: @@as($$ ... $$)", kw, o.name);
