@@ -40,8 +40,12 @@ static void word_arg(StrBuf *out, Arena *a, const char *s)
     bool plain = *s && !(*s >= '0' && *s <= '9');
     for (const char *p = s; *p && plain; p++)
         plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    static const char *const values[] = {"sql", "true", "false", "null"}; /* never names */
+    for (size_t i = 0; i < ARRAY_LEN(values) && plain; i++)
+        plain = strcmp(s, values[i]) != 0;
+    (void)a;
     if (plain)
-        model_strav_name(out, a, s);
+        sb_adds(out, s);
     else
         sql_literal(out, s);
 }
