@@ -68,18 +68,19 @@ static bool names_object(const DbObject *o, const char *name)
 
 /* Depth-first topological order of the objects of m marked in `in`, dependencies first.
  * Returns false on a cycle (the objects on it named through d). */
-static bool visit(OCtx *c, const Model *m, size_t i, uint8_t *state, const bool *in, size_t *order,
-                  size_t *n)
+static bool visit(OCtx *c, const Model *m, size_t i, size_t from, uint8_t *state, const bool *in,
+                  size_t *order, size_t *n)
 {
     if (state[i] == 2)
         return true;
     if (state[i] == 1) {
-        StrBuf sb = SB_INIT;
+        StrBuf sa = SB_INIT, sb = SB_INIT;
+        dbo_label(&sa, &m->objects[from]);
         dbo_label(&sb, &m->objects[i]);
         diag_global(c->d, DIAG_ERROR,
-                    "cannot order %s: it depends on itself through other objects (a cycle); "
-                    "break it or declare the objects differently",
-                    sb_str(&sb));
+                    "cannot order %s and %s: they depend on each other (a cycle); break it",
+                    sb_str(&sa), sb_str(&sb));
+        sb_release(&sa);
         sb_release(&sb);
         return false;
     }
@@ -88,7 +89,7 @@ static bool visit(OCtx *c, const Model *m, size_t i, uint8_t *state, const bool 
     for (size_t k = 0; k < o->ndeps; k++)
         for (size_t j = 0; j < m->nobjects; j++)
             if (j != i && in[j] && names_object(&m->objects[j], o->deps[k]) &&
-                !visit(c, m, j, state, in, order, n))
+                !visit(c, m, j, i, state, in, order, n))
                 return false;
     state[i] = 2;
     order[(*n)++] = i;
@@ -100,7 +101,7 @@ static size_t topo(OCtx *c, const Model *m, const bool *in, size_t *order)
     uint8_t *state = xcalloc(m->nobjects + 1, 1);
     size_t n = 0;
     for (size_t i = 0; i < m->nobjects && c->ok; i++)
-        if (in[i] && !visit(c, m, i, state, in, order, &n))
+        if (in[i] && !visit(c, m, i, i, state, in, order, &n))
             c->ok = false;
     free(state);
     return n;

@@ -336,6 +336,12 @@ static void lex_error(ParseCtx *ctx, const Lexer *lx, Token t)
         diag_at(ctx->diag, DIAG_ERROR, at, "NUL byte in source file");
         break;
     case TK_UNTERM_STRING:
+        if (c == '$') { /* objects (issue 14): an unclosed $tag$ */
+            diag_at(ctx->diag, DIAG_ERROR, at, "unterminated string");
+            diag_at(ctx->diag, DIAG_NOTE, at,
+                    "dollar-quoted text ends at the same tag that opens it");
+            break;
+        }
         diag_at(ctx->diag, DIAG_ERROR, at, "unterminated string");
         diag_at(ctx->diag, DIAG_NOTE, at, "a string ends on the line it starts on");
         break;
