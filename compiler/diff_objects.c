@@ -127,6 +127,8 @@ static void extensions(OCtx *c)
             sb_addf(&c->what, "update extension ");
             sql_ident(&c->what, o->name);
             sb_addf(&c->what, " to %s", n->version);
+            /* the down needs a downgrade script, which extensions rarely ship */
+            plan_irreversible(c->p, sb_str(&c->what));
             op(c, SEC_EXTENSIONS);
         }
     }
