@@ -217,7 +217,9 @@ bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             continue;
         }
         for (size_t k = 0; k < o->ndeps && !dirty[i]; k++)
-            if (table_affected(old_m, new_m, o->deps[k])) {
+            if (table_affected(old_m, new_m, o->deps[k]) &&
+                /* row level security reads no column: only its table's going matters */
+                (o->kind != DBO_RLS || !model_find_table(new_m, o->deps[k]))) {
                 dirty[i] = true;
                 why[i] = arena_printf(c.a, "re-created: it depends on table \"%s\", which changes",
                                       o->deps[k]);

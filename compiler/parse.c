@@ -243,15 +243,21 @@ static const char *const object_words[] = {"extension", "view",   "function",
                                            "procedure", "trigger", "policy",
                                            "row_level_security"};
 
+static size_t object_word(const ParseCtx *ctx, Token kw)
+{
+    size_t i = 0;
+    while (i < ARRAY_LEN(object_words) &&
+           (strlen(object_words[i]) != kw.len ||
+            memcmp(object_words[i], ctx->src->buf + kw.off, kw.len)))
+        i++;
+    return i;
+}
+
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end)
 {
     DeclKind kind = DECL_DOMAIN;
     if (kw.kind == TK_IDENT) { /* objects (issue 14) */
-        size_t i = 0;
-        while (i < ARRAY_LEN(object_words) &&
-               (strlen(object_words[i]) != kw.len ||
-                memcmp(object_words[i], ctx->src->buf + kw.off, kw.len)))
-            i++;
+        size_t i = object_word(ctx, kw);
         if (i == ARRAY_LEN(object_words)) {
             if (!ctx->nerr++)
                 diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, kw),
@@ -477,6 +483,7 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
     lex_init(&lx, src->buf, src->len);
     void *parser = StravParseAlloc(xmalloc, &ctx);
     Token t;
+    bool decl_start = true; /* objects (issue 14): the next token starts a declaration */
     for (;;) {
         int k = lex_next(&lx, &t);
         if (k == TK_COMMENT || k == TK_DOC_COMMENT) {
@@ -488,6 +495,13 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
             lex_error(&ctx, &lx, t);
             break;
         }
+        /* objects (issue 14): an identifier that is no object word starts no declaration: the
+         * syntax error is at it, as before `<word> name { }` declarations existed */
+        if (k == TK_IDENT && decl_start && object_word(&ctx, t) == ARRAY_LEN(object_words)) {
+            p_syntax_error(&ctx, t, NULL, 0);
+            break;
+        }
+        decl_start = k == TK_RBRACE;
         attach_pending(&ctx, &ds, t);
         StravParse(parser, k, t);
         if (ctx.nerr || k == 0)

@@ -224,16 +224,32 @@ static void build(OCtx *x, const AstDecl *d)
                   .command = "ALL"};
     const char *const *allowed = NULL;
     size_t nallowed = 0;
+#define KIND(k, list) (o.kind = (k), allowed = (list), nallowed = ARRAY_LEN(list))
     switch (d->kind) {
-    case DECL_EXTENSION: o.kind = DBO_EXTENSION, allowed = ext_attrs, nallowed = ARRAY_LEN(ext_attrs); break;
-    case DECL_VIEW: o.kind = DBO_VIEW, allowed = view_attrs, nallowed = ARRAY_LEN(view_attrs); break;
-    case DECL_PROCEDURE: o.procedure = true; /* fall through */
-    case DECL_FUNCTION: o.kind = DBO_FUNCTION, allowed = func_attrs, nallowed = ARRAY_LEN(func_attrs); break;
-    case DECL_TRIGGER: o.kind = DBO_TRIGGER, allowed = trig_attrs, nallowed = ARRAY_LEN(trig_attrs); break;
-    case DECL_POLICY: o.kind = DBO_POLICY, allowed = pol_attrs, nallowed = ARRAY_LEN(pol_attrs); break;
-    case DECL_RLS: o.kind = DBO_RLS, allowed = rls_attrs, nallowed = ARRAY_LEN(rls_attrs); break;
-    default: return;
+    case DECL_EXTENSION:
+        KIND(DBO_EXTENSION, ext_attrs);
+        break;
+    case DECL_VIEW:
+        KIND(DBO_VIEW, view_attrs);
+        break;
+    case DECL_PROCEDURE:
+    case DECL_FUNCTION:
+        o.procedure = d->kind == DECL_PROCEDURE;
+        KIND(DBO_FUNCTION, func_attrs);
+        break;
+    case DECL_TRIGGER:
+        KIND(DBO_TRIGGER, trig_attrs);
+        break;
+    case DECL_POLICY:
+        KIND(DBO_POLICY, pol_attrs);
+        break;
+    case DECL_RLS:
+        KIND(DBO_RLS, rls_attrs);
+        break;
+    default:
+        return;
     }
+#undef KIND
     const char *kw = ast_decl_kind_name(d->kind);
     if (!d->name || !(o.name = sema_term_name2(s, d->name, o.kind != DBO_EXTENSION, NULL)))
         return;
