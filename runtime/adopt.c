@@ -303,7 +303,7 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
     size_t next = 0;
     while (next < want->nobjects && want->objects[next].kind == DBO_EXTENSION)
         next++;
-    want_noext.objects = want->objects + next;
+    want_noext.objects = next ? want->objects + next : want->objects;
     want_noext.nobjects = want->nobjects - next;
     Plan p;
     plan_init(&p, a);
