@@ -13,6 +13,8 @@
 static const char *const decl_kind_names[] = {
     "entity",        "component",    "attribute", "association", "event",  "reference",
     "configuration", "contribution", "table",     "enum",        "domain",
+    /* objects (issue 14) */
+    "extension", "view", "function", "procedure", "trigger", "policy", "row_level_security",
 };
 
 const char *ast_decl_kind_name(DeclKind k)
@@ -163,7 +165,7 @@ static void span(StrBuf *out, Span s)
 }
 
 static const char *const term_kind_names[] = {
-    "ident", "qident", "qualified", "number", "string", "sql", "true", "false", "null",
+    "ident", "qident", "qualified", "number", "string", "sql", "dollar", "true", "false", "null",
 };
 
 static void dump_term(StrBuf *out, const AstTerm *t, int depth)

@@ -20,6 +20,7 @@ typedef enum TermKind {
     TERM_NUMBER,    /* 42, -1, 3.5, 1e3: text is the literal as written, sign included */
     TERM_STRING,    /* 'it''s': text is decoded (it's) */
     TERM_SQL,       /* sql('now()'): text is the decoded SQL expression */
+    TERM_DOLLAR,    /* objects (issue 14): $tag$ ... $tag$, text = the body verbatim, qual = tag */
     TERM_TRUE,
     TERM_FALSE,
     TERM_NULL,
@@ -117,6 +118,14 @@ typedef enum DeclKind {
     DECL_TABLE,  /* plain table: no implicit columns, no implicit primary key */
     DECL_ENUM,   /* named enum type */
     DECL_DOMAIN, /* per-domain settings: only @@ attributes */
+    /* objects (issue 14): `<word> name { @@attrs }`, the word an identifier (sema_objects.c) */
+    DECL_EXTENSION,
+    DECL_VIEW,
+    DECL_FUNCTION,
+    DECL_PROCEDURE,
+    DECL_TRIGGER,
+    DECL_POLICY,
+    DECL_RLS, /* row_level_security <table> { [@@force] } */
 } DeclKind;
 
 const char *ast_decl_kind_name(DeclKind k); /* "entity", ..., "table", "enum", "domain" */

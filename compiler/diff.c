@@ -1453,6 +1453,9 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     sb_release(&c.up);
     sb_release(&c.down);
     sb_release(&c.what);
+    /* objects (issue 14): views, functions, triggers, policies, extensions (diff_objects.c) */
+    if (!diff_objects(old_m, new_m, p, d))
+        c.ok = false;
     plan_finish(p);
     return c.ok;
 }

@@ -16,4 +16,8 @@
  * errors are reported through d, at the new model's spans when it has them. */
 bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d);
 
+/* objects (issue 14): the ops for Model.objects (diff_objects.c), called by diff_models
+ * before plan_finish. */
+bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d);
+
 #endif

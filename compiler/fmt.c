@@ -54,6 +54,9 @@ static void term(StrBuf *out, const AstTerm *t)
         sql_literal(out, t->text);
         sb_addch(out, ')');
         break;
+    case TERM_DOLLAR: /* objects (issue 14): the body exactly as written */
+        sb_addf(out, "$%s$%s$%s$", t->qual ? t->qual : "", t->text, t->qual ? t->qual : "");
+        break;
     case TERM_TRUE:
         sb_adds(out, "true");
         break;

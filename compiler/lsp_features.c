@@ -369,6 +369,8 @@ static const char *const table_attrs[] = {
 static const char *const decl_keywords[] = {
     "entity", "component", "attribute", "association", "event", "reference",
     "configuration", "contribution", "table", "enum", "domain",
+    /* objects (issue 14) */
+    "extension", "view", "function", "procedure", "trigger", "policy", "row_level_security",
 };
 
 enum { CK_PROPERTY = 10, CK_KEYWORD = 14, CK_CLASS = 7, CK_ENUM = 13, CK_TYPE = 25 };
@@ -393,6 +395,7 @@ static void decl_names(json_t *arr, const LspUnit *u, size_t n, bool enums, cons
     for (size_t i = 0; i < n; i++)
         for (const AstDecl *d = u[i].ast->decls; d; d = d->next) {
             if (!d->name || !d->name->text || d->kind == DECL_DOMAIN ||
+                d->kind >= DECL_EXTENSION /* objects (issue 14): not tables */ ||
                 (d->kind == DECL_ENUM) != enums)
                 continue;
             StrBuf sb = SB_INIT;

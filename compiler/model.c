@@ -268,6 +268,12 @@ void model_sort(Model *m)
         if (t->nindexes)
             qsort(t->indexes, t->nindexes, sizeof(Index), cmp_index);
     }
+    /* objects (issue 14): kind, table, name; a materialized view's indexes by name */
+    if (m->nobjects)
+        qsort(m->objects, m->nobjects, sizeof(DbObject), dbo_cmp);
+    for (size_t i = 0; i < m->nobjects; i++)
+        if (m->objects[i].nindexes)
+            qsort(m->objects[i].indexes, m->objects[i].nindexes, sizeof(Index), cmp_index);
 }
 
 const Table *model_find_table(const Model *m, const char *name)

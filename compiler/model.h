@@ -23,6 +23,8 @@
 #include "arena.h"
 #include "base.h"
 #include "source.h"
+/* objects (issue 14): views, functions, triggers, policies, extensions */
+#include "model_objects.h"
 
 struct StrBuf;
 
@@ -240,6 +242,9 @@ typedef struct Model {
     size_t ntables;
     Enum *enums;           /* sorted by name */
     size_t nenums;
+    /* objects (issue 14): SQL-bodied objects, sorted by dbo_cmp (model_objects.h) */
+    DbObject *objects;
+    size_t nobjects;
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_json_objects.h" /* objects (issue 14) */
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- writing */
@@ -394,6 +395,11 @@ static void model_json(JW *w, const Model *m)
     for (size_t i = 0; i < m->ntables; i++)
         table_json(w, &m->tables[i]);
     jw_close(w, ']');
+    if (m->nobjects) { /* objects (issue 14): model_json_objects.c */
+        key(w, "objects");
+        jw_item(w);
+        objects_json_write(w->out, m, w->depth);
+    }
     jw_close(w, '}');
 }
 
@@ -1265,6 +1271,9 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     out->tables = out->ntables ? ARENA_ARRAY(a, Table, out->ntables) : NULL;
     for (size_t i = 0; i < out->ntables && !r.failed; i++)
         read_table(&r, &tables->u.items[i], &out->tables[i]);
+    /* objects (issue 14): model_json_objects.c reads the member when it is there */
+    if (!r.failed && jget(root, "objects") && !objects_json_read(a, text, len, path, out, d))
+        r.failed = true;
     arena_free(&nodes);
     if (r.failed)
         return false;

@@ -7,6 +7,7 @@
  * index on it), else a table-level `@@foreign`, which holds any foreign key.
  */
 #include "model_strav.h"
+#include "model_strav_objects.h" /* objects (issue 14) */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -663,7 +664,7 @@ static int cmp_file(const void *x, const void *y)
 
 void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n, StrBuf *warn)
 {
-    size_t total = m->ntables + m->nenums;
+    size_t total = m->ntables + m->nenums + m->nobjects; /* objects (issue 14) */
     ModelStravFile *files = ARENA_ARRAY(a, ModelStravFile, total ? total : 1);
     size_t k = 0;
     for (size_t i = 0; i < m->nenums; i++)
@@ -672,6 +673,8 @@ void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n
     for (size_t i = 0; i < m->ntables; i++)
         files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};
+    /* objects (issue 14): views, functions, triggers, policies, extensions */
+    k += model_strav_objects(a, m, files + k);
     for (size_t i = 0; i < k; i++)
         files[i].text = canonical(a, files[i].name, files[i].text);
     if (k)

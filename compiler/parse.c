@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "parser.h"
 #include "strbuf.h"
 
@@ -49,6 +50,15 @@ AstTerm *p_term(ParseCtx *ctx, TermKind kind, Token t)
     case TERM_STRING:
         text = unquote(ctx->arena, s, t.len, '\'');
         break;
+    case TERM_DOLLAR: { /* objects (issue 14): $tag$body$tag$ */
+        size_t tag = 1;
+        while (s[tag] != '$')
+            tag++;
+        text = arena_strndup(ctx->arena, s + tag + 1, t.len - 2 * (tag + 1));
+        AstTerm *d = ast_term(ctx->arena, kind, span_of(ctx, t), text);
+        d->qual = arena_strndup(ctx->arena, s + 1, tag - 1);
+        return d;
+    }
     case TERM_QIDENT:
         text = unquote(ctx->arena, s, t.len, '"');
         if (!*text) {
@@ -232,9 +242,69 @@ static DeclKind decl_kind(int tk)
     }
 }
 
+/* objects (issue 14): the declaration word of `<word> name { ... }`. */
+static const char *const object_words[] = {"extension", "view",   "function",
+                                           "procedure", "trigger", "policy",
+                                           "row_level_security"};
+
+static size_t object_word(const ParseCtx *ctx, Token kw)
+{
+    size_t i = 0;
+    while (i < ARRAY_LEN(object_words) &&
+           (strlen(object_words[i]) != kw.len ||
+            memcmp(object_words[i], ctx->src->buf + kw.off, kw.len)))
+        i++;
+    return i;
+}
+
+/* objects (issue 14): t, an identifier where a declaration starts, is no declaration word:
+ * "did you mean" the closest object word, else the grammar's own message for a word that
+ * starts no declaration (with the closest keyword). */
+static void not_a_declaration(ParseCtx *ctx, Token t)
+{
+    static const int decl_tokens[] = { TK_ENTITY, TK_COMPONENT, TK_ATTRIBUTE, TK_ASSOCIATION,
+                                       TK_EVENT, TK_REFERENCE, TK_CONFIGURATION, TK_CONTRIBUTION,
+                                       TK_TABLE, TK_ENUM, TK_DOMAIN };
+    char w[64];
+    size_t best = ARRAY_LEN(object_words);
+    if (t.len < sizeof w) {
+        memcpy(w, ctx->src->buf + t.off, t.len);
+        w[t.len] = '\0';
+        size_t max = t.len / 3 < 1 ? 1 : t.len / 3, bestd = max + 1;
+        for (size_t i = 0; i < ARRAY_LEN(object_words); i++) {
+            size_t dist = name_distance(w, object_words[i], max);
+            if (dist < bestd)
+                bestd = dist, best = i;
+        }
+    }
+    if (best == ARRAY_LEN(object_words)) {
+        p_syntax_error(ctx, t, decl_tokens, (int)ARRAY_LEN(decl_tokens));
+        return;
+    }
+    ctx->nsyntax++;
+    if (ctx->quiet)
+        return;
+    ctx->nerr++;
+    diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, t), "'%s' does not start a declaration", w);
+    diag_at(ctx->diag, DIAG_NOTE, span_of(ctx, t), "did you mean '%s'?", object_words[best]);
+}
+
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end)
 {
-    AstDecl *d = ast_decl(ctx->arena, decl_kind(kw.kind), span_of(ctx, kw), name, parents,
+    DeclKind kind = DECL_DOMAIN;
+    if (kw.kind == TK_IDENT) { /* objects (issue 14) */
+        size_t i = object_word(ctx, kw);
+        if (i == ARRAY_LEN(object_words)) {
+            if (!ctx->nerr++)
+                diag_at(ctx->diag, DIAG_ERROR, span_of(ctx, kw),
+                        "unknown declaration '%.*s'", (int)kw.len, ctx->src->buf + kw.off);
+            return;
+        }
+        kind = (DeclKind)(DECL_EXTENSION + (int)i);
+    } else {
+        kind = decl_kind(kw.kind);
+    }
+    AstDecl *d = ast_decl(ctx->arena, kind, span_of(ctx, kw), name, parents,
                           span_of(ctx, end));
     d->fields = b->fields;
     d->attrs = b->attrs;
@@ -414,7 +484,7 @@ static bool member_start(const Driver *dr, int k)
     int kw = dr->ctx->decl_kw;
     if (k == TK_ATAT || k == TK_RBRACE)
         return true;
-    if (kw == TK_DOMAIN)
+    if (kw == TK_DOMAIN || kw == TK_IDENT) /* objects' bodies hold only @@ attributes */
         return false;
     return is_name_kind(k) || (k == TK_STRING && kw == TK_ENUM);
 }
@@ -667,6 +737,16 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
             resync(&dr);
         } else if (dr.skip == SKIP_DECL) {
             track_braces(&dr, t, col);
+            continue;
+        }
+        /* objects (issue 14): an identifier that starts a declaration must be an object word
+         * (extension, view, ...); anything else is the syntax error it was before those
+         * existed, with its "did you mean" */
+        if (k == TK_IDENT && ctx.braces == 0 && !ctx.decl_kw && dr.skip == SKIP_NONE &&
+            object_word(&ctx, t) == ARRAY_LEN(object_words)) {
+            not_a_declaration(&ctx, t);
+            dr.err_line = line;
+            dr.skip = SKIP_DECL;
             continue;
         }
         feed(&dr, t, line, col, first);

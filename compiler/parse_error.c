@@ -125,7 +125,7 @@ void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int n)
     Span at = span_of(ctx, t);
     /* Inside a body, outside parentheses, with prev the first word of a member. */
     bool in_body = ctx->braces > 0 && ctx->nparens == 0 && ctx->decl_kw != TK_ENUM &&
-                   ctx->decl_kw != TK_DOMAIN;
+                   ctx->decl_kw != TK_DOMAIN && ctx->decl_kw != TK_IDENT;
     bool after_field_name = in_body && is_name_kind(ctx->prev.kind) && ctx->prev.kind != TK_AS &&
                             (ctx->prev_first || ctx->prev2.kind == TK_LBRACE);
     StrBuf sb = SB_INIT;
@@ -216,7 +216,10 @@ bool p_lex_error(ParseCtx *ctx, Token t, uint32_t end, bool report)
         return true;
     case TK_UNTERM_STRING:
         diag_at(d, DIAG_ERROR, at, "unterminated string");
-        diag_at(d, DIAG_NOTE, at, "a string ends on the line it starts on");
+        if (c == '$') /* objects (issue 14): an unclosed $tag$ */
+            diag_at(d, DIAG_NOTE, at, "dollar-quoted text ends at the same tag that opens it");
+        else
+            diag_at(d, DIAG_NOTE, at, "a string ends on the line it starts on");
         break;
     case TK_UNTERM_QIDENT:
         diag_at(d, DIAG_ERROR, at, "unterminated quoted identifier");

@@ -81,10 +81,13 @@ const char *plan_table_dir(Arena *a, const char *table)
     return r;
 }
 
-static const char *const sec_dir[SEC__COUNT] = {"enums", "enums", "indexes", "constraints",
-                                                "tables", "constraints", "indexes", "enums"};
-static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "drop_", "drop_", "", "",
-                                                 "", "drop_"};
+/* objects (issue 14): extensions/ and objects/ in the order of Section */
+static const char *const sec_dir[SEC__COUNT] = {"enums",   "extensions", "enums",
+                                                "objects", "indexes",    "constraints",
+                                                "tables",  "constraints", "indexes",
+                                                "objects", "enums",      "extensions"};
+static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "", "drop_", "drop_", "drop_",
+                                                 "", "", "", "", "drop_", "drop_"};
 
 static size_t name_hash(const char *s)
 {

@@ -7,13 +7,19 @@
  * inverses of its ops in reverse order, so down is the exact inverse of up):
  *   enums/add_values_up.sql enum value additions (ADD VALUE IF NOT EXISTS, named as before any
  *                           rename): the only non-transactional file, nothing else in it
+ *   extensions/up.sql       extension creates and version updates (issue 14)
  *   enums/up.sql            enum creates, value and enum renames, comments
+ *   objects/drop_up.sql     views, functions, triggers, policies, row level security dropped,
+ *                           changed or re-created around a change they depend on, dependents
+ *                           first (issue 14, diff_objects.c)
  *   indexes/drop_up.sql     dropped or changed indexes
  *   constraints/drop_up.sql dropped or changed FKs, primary keys, uniques, checks
  *   tables/<t>/up.sql       per table: drops (referencing first), changes, creates (referenced first)
  *   constraints/up.sql      new or changed primary keys, uniques, checks, then FKs
  *   indexes/up.sql          new or changed indexes
+ *   objects/up.sql          new, changed and re-created objects, dependencies first (issue 14)
  *   enums/drop_up.sql       enum drops and rebuilds (value removal), after no column uses them
+ *   extensions/drop_up.sql  extension drops (issue 14)
  */
 #ifndef STRAV_PLAN_H
 #define STRAV_PLAN_H
@@ -23,8 +29,15 @@
 
 /* ORDER SECTION: the up execution order above. */
 typedef enum Section {
-    SEC_ENUM_VALUES, SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
-    SEC_ENUM_DROPS, SEC__COUNT
+    SEC_ENUM_VALUES,
+    SEC_EXTENSIONS, /* objects (issue 14) */
+    SEC_ENUMS,
+    SEC_OBJECT_DROPS, /* objects (issue 14) */
+    SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
+    SEC_OBJECTS, /* objects (issue 14) */
+    SEC_ENUM_DROPS,
+    SEC_EXTENSION_DROPS, /* objects (issue 14) */
+    SEC__COUNT
 } Section;
 
 typedef struct PlanOp {

@@ -6,6 +6,7 @@
  * Every check reports through diag_at and carries on, so one run shows all errors (up to the cap).
  */
 #include "sema_int.h"
+#include "sema_objects.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,6 +258,8 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
         out->enums[i] = *s->edecls[i].e;
     out->nenums = s->nedecls;
     model_sort(out);
+    /* objects (issue 14): views, functions, triggers, policies, extensions */
+    sema_objects(s, out);
     check_names(s, out);
     return diag_count_errors(d) == errors0 && !d->capped;
 }

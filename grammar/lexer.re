@@ -6,6 +6,8 @@
  */
 #include "lex.h"
 
+#include <string.h>
+
 #include "parse.h"
 #include "parser.h"
 
@@ -23,6 +25,19 @@ static int tok(Lexer *lx, Token *out, const unsigned char *start, int kind)
     out->off = (uint32_t)(start - lx->start);
     out->len = (uint32_t)(lx->cur - start);
     return kind;
+}
+
+/* objects (issue 14): after the opening $tag$, find the closing one; the body may hold
+ * anything but a NUL byte. Unclosed: an unterminated string at the opening tag. */
+static int dollar(Lexer *lx, Token *out, const unsigned char *start)
+{
+    size_t tag = (size_t)(lx->cur - start);
+    for (const unsigned char *p = lx->cur; p < lx->lim && *p; p++)
+        if (*p == '$' && (size_t)(lx->lim - p) >= tag && !memcmp(p, start, tag)) {
+            lx->cur = p + tag;
+            return tok(lx, out, start, TK_DOLLAR);
+        }
+    return tok(lx, out, start, TK_UNTERM_STRING);
 }
 
 int lex_next(Lexer *lx, Token *out)
@@ -78,6 +93,8 @@ int lex_next(Lexer *lx, Token *out)
             "false"         { return tok(lx, out, start, TK_FALSE); }
             "null"          { return tok(lx, out, start, TK_NULL); }
 
+            /* objects (issue 14): $tag$ ... $tag$ (the tag may be empty) */
+            "$" ([a-zA-Z_\x80-\xff] [a-zA-Z_0-9\x80-\xff]*)? "$" { return dollar(lx, out, start); }
             ident           { return tok(lx, out, start, TK_IDENT); }
             qident          { return tok(lx, out, start, TK_QIDENT); }
             uqident         { return tok(lx, out, start, TK_UNTERM_QIDENT); }
@@ -154,6 +171,7 @@ const char *lex_token_name(int kind)
     case TK_TRUE: return "'true'";
     case TK_FALSE: return "'false'";
     case TK_NULL: return "'null'";
+    case TK_DOLLAR: return "dollar-quoted string";
     default: return "token";
     }
 }

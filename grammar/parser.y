@@ -66,6 +66,8 @@ void StravParseResync(void *p)
 %token LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COMMA COLON DOT QUESTION EQ MINUS AT ATAT.
 %token ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION CONTRIBUTION
        TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL.
+/* objects (issue 14): a dollar-quoted SQL body, $$...$$ or $tag$...$tag$ */
+%token DOLLAR.
 
 /* Every keyword is also a name wherever it cannot mean anything else. */
 %fallback IDENT ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION
@@ -94,6 +96,10 @@ decl ::= DOMAIN(K) LBRACE attrbody(B) RBRACE(E).
     { p_decl(ctx, K, NULL, NULL, B, E); }
 decl ::= DOMAIN(K) name(N) LBRACE attrbody(B) RBRACE(E).
     { p_decl(ctx, K, N, NULL, B, E); /* domain */ }
+/* objects (issue 14): extension, view, function, procedure, trigger, policy,
+ * row_level_security - the word is an identifier, p_decl checks it */
+decl ::= IDENT(K) name(N) LBRACE attrbody(B) RBRACE(E).
+    { p_decl(ctx, K, N, NULL, B, E); /* object */ }
 
 %type namelist {TermList}
 namelist(A) ::= name(N).                   { A = p_terms((TermList){NULL, NULL}, N); }
@@ -195,6 +201,8 @@ term(A) ::= SQL(K) LPAREN STRING(S) RPAREN(E). { A = p_term_sql(ctx, K, S, E); }
 term(A) ::= TRUE(T).             { A = p_term(ctx, TERM_TRUE, T); }
 term(A) ::= FALSE(T).            { A = p_term(ctx, TERM_FALSE, T); }
 term(A) ::= NULL(T).             { A = p_term(ctx, TERM_NULL, T); }
+/* objects (issue 14) */
+term(A) ::= DOLLAR(T).           { A = p_term(ctx, TERM_DOLLAR, T); }
 
 /* ---- error recovery (syntax diagnostics) ----
  * A syntax error inside a body pops back to the body and shifts `error`; every token is then

@@ -356,11 +356,19 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
 {
     Model empty = {.domain = want->domain, .schema = want->schema, .per_tenant = want->per_tenant,
                    .tenants = want->tenants};
+    /* objects (issue 14): extensions are database-wide, not created in the scratch schema;
+     * they are compared as declared (name and version) */
+    Model want_noext = *want;
+    size_t next = 0;
+    while (next < want->nobjects && want->objects[next].kind == DBO_EXTENSION)
+        next++;
+    want_noext.objects = next ? want->objects + next : want->objects;
+    want_noext.nobjects = want->nobjects - next;
     Plan p;
     plan_init(&p, a);
     Diag d;
     diag_init(&d);
-    bool ok = diff_models(&empty, want, &p, &d);
+    bool ok = diff_models(&empty, &want_noext, &p, &d);
     diag_flush(&d, stderr, false);
     diag_release(&d);
     StrBuf sql = SB_INIT, q = SB_INIT;
@@ -392,6 +400,15 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
                 }
             }
         }
+    if (ok && next) { /* objects (issue 14): the declared extensions, then what the server made */
+        DbObject *all = ARENA_ARRAY(a, DbObject, next + out->nobjects);
+        memcpy(all, want->objects, next * sizeof *all);
+        if (out->nobjects)
+            memcpy(all + next, out->objects, out->nobjects * sizeof *all);
+        out->objects = all;
+        out->nobjects += next;
+        model_sort(out);
+    }
     if (ok) {
         out->domain = want->domain;
         out->schema = want->schema;

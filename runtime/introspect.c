@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "introspect_objects.h" /* objects (issue 14) */
 #include "pg.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
@@ -190,19 +191,15 @@ static bool load_relations(Ctx *x)
                 t->comment = val(x, r, i, 5);
                 x->refs[x->nrefs++] = (TabRef){oid, x->m->ntables++};
             }
-            if (flag(r, i, 4))
-                warnf(x, "table %s: row level security (and its policies) is not in the model", name);
+            /* objects (issue 14): row level security is read by introspect_objects.c */
             if (pg_value(r, i, 6)[0] == 'u')
                 warnf(x, "table %s: UNLOGGED is not in the model", name);
             break;
         case 'p':
             warnf(x, "partitioned table %s: partitioning cannot be expressed, skipped", name);
             break;
-        case 'v':
-            warnf(x, "view %s: views cannot be expressed, skipped", name);
-            break;
+        case 'v': /* objects (issue 14): views are read by introspect_objects.c */
         case 'm':
-            warnf(x, "materialized view %s: cannot be expressed, skipped", name);
             break;
         case 'f':
             warnf(x, "foreign table %s: cannot be expressed, skipped", name);
@@ -716,25 +713,15 @@ static bool load_types(Ctx *x)
 
 /* ---- everything else the model cannot hold ---------------------------------------------- */
 
+/* objects (issue 14): extensions, functions, procedures, triggers and policies are read by
+ * introspect_objects.c; aggregates and window functions are still only a warning. */
 static const char q_others[] =
-    "SELECT 'extension ' || e.extname || ': its objects in this schema are not in the model'"
-    "  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = $1"
-    " UNION ALL "
-    "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
-    "       ELSE 'function ' END || p.proname || '(' || pg_get_function_identity_arguments(p.oid)"
+    "SELECT CASE p.prokind WHEN 'a' THEN 'aggregate ' ELSE 'window function ' END"
+    "       || p.proname || '(' || pg_get_function_identity_arguments(p.oid)"
     "       || '): cannot be expressed, skipped'"
     "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-    " WHERE n.nspname = $1 AND NOT EXISTS (SELECT 1 FROM pg_depend d"
+    " WHERE n.nspname = $1 AND p.prokind IN ('a', 'w') AND NOT EXISTS (SELECT 1 FROM pg_depend d"
     "   WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
-    " UNION ALL "
-    "SELECT 'trigger ' || c.relname || '.' || tg.tgname || ': cannot be expressed, skipped'"
-    "  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid"
-    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = $1 AND NOT tg.tgisinternal AND c.relname NOT LIKE '\\_strav\\_%'"
-    " UNION ALL "
-    "SELECT 'policy ' || c.relname || '.' || po.polname || ': cannot be expressed, skipped'"
-    "  FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid"
-    "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1"
     " UNION ALL "
     "SELECT 'table ' || c.relname || ' inherits from ' || p.relname || ': inheritance is not in"
     " the model'"
@@ -764,6 +751,12 @@ static bool exec_simple(Ctx *x, const char *sql)
     sb_addf(x->err, "introspection: %s", e.message ? e.message : "?");
     pg_error_release(&e);
     return false;
+}
+
+/* objects (issue 14): introspect_objects.c reports through warnf */
+static void obj_warn(void *ctx, const char *msg)
+{
+    warnf(ctx, "%s", msg);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -798,7 +791,9 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
-         load_indexes(&x) && load_types(&x) && load_others(&x);
+         load_indexes(&x) && load_types(&x) && load_others(&x) &&
+         /* objects (issue 14) */
+         introspect_objects(c, schema, a, out, obj_warn, &x, &x.nq, err);
     if (own_tx)
         exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
     model_sort(out);

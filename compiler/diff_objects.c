@@ -1,0 +1,280 @@
+/*
+ * diff_objects.c - the plan ops of the SQL-bodied objects (model_objects.h), called by
+ * diff_models (diff.c) once the table ops are in. Ordered by the dependency graph:
+ *   1. an old object is "dirty" when it is gone or changed in the new model, when a table it
+ *      reads loses a column or changes a column's type (or is dropped or renamed), or when an
+ *      object it depends on is dirty (a view on a view, a trigger on its function);
+ *   2. dirty objects are dropped in objects/drop_up.sql (before any table change), dependents
+ *      first; the down re-creates them, dependencies first, after the tables are restored;
+ *   3. new, changed and dirty-but-kept objects are created in objects/up.sql (after every
+ *      table, constraint and index), dependencies first; the down drops them.
+ * Extensions have their own files (created first, dropped last). What cannot be ordered is
+ * refused, naming the objects: a cycle between objects, or a table expression (check,
+ * default, generated column, index) calling a function that is created in this migration.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+#include "emit_objects.h"
+#include "sqlquote.h"
+#include "strbuf.h"
+
+typedef struct OCtx {
+    Arena *a;
+    const Model *om, *nm;
+    Plan *p;
+    Diag *d;
+    bool ok;
+    StrBuf up, down, what;
+} OCtx;
+
+static const DbObject *find(const Model *m, const DbObject *key)
+{
+    return m->nobjects ? bsearch(key, m->objects, m->nobjects, sizeof(DbObject), dbo_cmp) : NULL;
+}
+
+static void op(OCtx *c, Section sec)
+{
+    plan_add(c->p, sec, NULL, sb_str(&c->up), sb_str(&c->down), sb_str(&c->what));
+    sb_reset(&c->up);
+    sb_reset(&c->down);
+    sb_reset(&c->what);
+}
+
+/* A table of the old model that loses a column, changes a column's type, or is gone (dropped
+ * or renamed): whatever reads it must be dropped first and re-created after. */
+static bool table_affected(const Model *om, const Model *nm, const char *name)
+{
+    const Table *o = model_find_table(om, name);
+    if (!o)
+        return false; /* not a table */
+    const Table *n = model_find_table(nm, name);
+    if (!n)
+        return true;
+    for (size_t i = 0; i < o->ncolumns; i++) {
+        const Column *nc = table_find_column(n, o->columns[i].name);
+        if (!nc || !type_equal(&nc->type, &o->columns[i].type))
+            return true;
+    }
+    return false;
+}
+
+/* The objects of m a dependency name stands for: views and functions with that name. */
+static bool names_object(const DbObject *o, const char *name)
+{
+    return (o->kind == DBO_VIEW || o->kind == DBO_FUNCTION) && !strcmp(o->name, name);
+}
+
+/* Depth-first topological order of the objects of m marked in `in`, dependencies first.
+ * Returns false on a cycle (the objects on it named through d). */
+static bool visit(OCtx *c, const Model *m, size_t i, size_t from, uint8_t *state, const bool *in,
+                  size_t *order, size_t *n)
+{
+    if (state[i] == 2)
+        return true;
+    if (state[i] == 1) {
+        StrBuf sa = SB_INIT, sb = SB_INIT;
+        dbo_label(&sa, &m->objects[from]);
+        dbo_label(&sb, &m->objects[i]);
+        diag_global(c->d, DIAG_ERROR,
+                    "cannot order %s and %s: they depend on each other (a cycle); break it",
+                    sb_str(&sa), sb_str(&sb));
+        sb_release(&sa);
+        sb_release(&sb);
+        return false;
+    }
+    state[i] = 1;
+    const DbObject *o = &m->objects[i];
+    for (size_t k = 0; k < o->ndeps; k++)
+        for (size_t j = 0; j < m->nobjects; j++)
+            if (j != i && in[j] && names_object(&m->objects[j], o->deps[k]) &&
+                !visit(c, m, j, i, state, in, order, n))
+                return false;
+    state[i] = 2;
+    order[(*n)++] = i;
+    return true;
+}
+
+static size_t topo(OCtx *c, const Model *m, const bool *in, size_t *order)
+{
+    uint8_t *state = xcalloc(m->nobjects + 1, 1);
+    size_t n = 0;
+    for (size_t i = 0; i < m->nobjects && c->ok; i++)
+        if (in[i] && !visit(c, m, i, i, state, in, order, &n))
+            c->ok = false;
+    free(state);
+    return n;
+}
+
+static void extensions(OCtx *c)
+{
+    for (size_t i = 0; i < c->om->nobjects; i++) {
+        const DbObject *o = &c->om->objects[i];
+        if (o->kind != DBO_EXTENSION)
+            continue;
+        const DbObject *n = find(c->nm, o);
+        if (!n) {
+            emit_object_drop(&c->up, o);
+            emit_object_create(&c->down, o);
+            sb_adds(&c->what, "drop extension ");
+            sql_ident(&c->what, o->name);
+            plan_destructive(c->p, sb_str(&c->what));
+            op(c, SEC_EXTENSION_DROPS);
+        } else if (o->version && n->version && strcmp(o->version, n->version)) {
+            emit_extension_update(&c->up, n->name, n->version);
+            emit_extension_update(&c->down, o->name, o->version);
+            sb_addf(&c->what, "update extension ");
+            sql_ident(&c->what, o->name);
+            sb_addf(&c->what, " to %s", n->version);
+            /* the down needs a downgrade script, which extensions rarely ship */
+            plan_irreversible(c->p, sb_str(&c->what));
+            op(c, SEC_EXTENSIONS);
+        }
+    }
+    for (size_t i = 0; i < c->nm->nobjects; i++) {
+        const DbObject *n = &c->nm->objects[i];
+        if (n->kind != DBO_EXTENSION || find(c->om, n))
+            continue;
+        emit_object_create(&c->up, n);
+        emit_object_drop(&c->down, n);
+        sb_adds(&c->what, "create extension ");
+        sql_ident(&c->what, n->name);
+        op(c, SEC_EXTENSIONS);
+    }
+}
+
+/* A table expression of the new model that calls a function created by this plan. */
+static void refuse_table_uses(OCtx *c, const bool *create)
+{
+    for (size_t i = 0; i < c->nm->nobjects; i++) {
+        const DbObject *f = &c->nm->objects[i];
+        if (!create[i] || f->kind != DBO_FUNCTION)
+            continue;
+        const char *known[1] = {f->name};
+        for (size_t t = 0; t < c->nm->ntables; t++) {
+            const Table *tb = &c->nm->tables[t];
+            const char *where = NULL;
+            size_t n = 0;
+            for (size_t k = 0; k < tb->nchecks && !where; k++)
+                if (dbo_scan_names(c->a, tb->checks[k].expr, known, 1, NULL, &n), n)
+                    where = "a check";
+            for (size_t k = 0; k < tb->ncolumns && !where; k++) {
+                const Column *col = &tb->columns[k];
+                if (col->def.kind == DEF_EXPR &&
+                    (dbo_scan_names(c->a, col->def.text, known, 1, NULL, &n), n))
+                    where = "a default";
+                else if (col->generated &&
+                         (dbo_scan_names(c->a, col->generated, known, 1, NULL, &n), n))
+                    where = "a generated column";
+            }
+            for (size_t k = 0; k < tb->nindexes && !where; k++) {
+                const Index *ix = &tb->indexes[k];
+                if (ix->where && (dbo_scan_names(c->a, ix->where, known, 1, NULL, &n), n))
+                    where = "an index";
+                for (size_t e = 0; e < ix->nelems && !where; e++)
+                    if (ix->elems[e].expr &&
+                        (dbo_scan_names(c->a, ix->elems[e].expr, known, 1, NULL, &n), n))
+                        where = "an index";
+            }
+            if (where) {
+                diag_global(c->d, DIAG_ERROR,
+                            "cannot order function \"%s\": %s of table \"%s\" calls it, and "
+                            "functions are created after tables; create the function in an "
+                            "earlier migration without that use first",
+                            f->name, where, tb->name);
+                c->ok = false;
+            }
+        }
+    }
+}
+
+static void what_label(OCtx *c, const char *verb, const DbObject *o, const char *why)
+{
+    sb_addf(&c->what, "%s ", verb);
+    dbo_label(&c->what, o);
+    if (why)
+        sb_addf(&c->what, " (%s)", why);
+}
+
+bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
+{
+    OCtx c = {.a = p->a, .om = old_m, .nm = new_m, .p = p, .d = d, .ok = true};
+    size_t no = old_m->nobjects, nn = new_m->nobjects;
+    if (!no && !nn)
+        return true;
+    extensions(&c);
+    bool *dirty = xcalloc(no + 1, sizeof(bool));
+    bool *create = xcalloc(nn + 1, sizeof(bool));
+    const char **why = xcalloc(no + 1, sizeof(char *));
+    for (size_t i = 0; i < no; i++) {
+        const DbObject *o = &old_m->objects[i];
+        if (o->kind == DBO_EXTENSION)
+            continue;
+        const DbObject *n = find(new_m, o);
+        if (!n || !dbo_equal(o, n)) {
+            dirty[i] = true;
+            continue;
+        }
+        for (size_t k = 0; k < o->ndeps && !dirty[i]; k++)
+            if (table_affected(old_m, new_m, o->deps[k]) &&
+                /* row level security reads no column: only its table's going matters */
+                (o->kind != DBO_RLS || !model_find_table(new_m, o->deps[k]))) {
+                dirty[i] = true;
+                why[i] = arena_printf(c.a, "re-created: it depends on table \"%s\", which changes",
+                                      o->deps[k]);
+            }
+    }
+    for (bool more = true; more;) { /* whatever depends on a dirty object is dirty too */
+        more = false;
+        for (size_t i = 0; i < no; i++) {
+            const DbObject *o = &old_m->objects[i];
+            if (dirty[i] || o->kind == DBO_EXTENSION)
+                continue;
+            for (size_t k = 0; k < o->ndeps && !dirty[i]; k++)
+                for (size_t j = 0; j < no; j++)
+                    if (dirty[j] && names_object(&old_m->objects[j], o->deps[k])) {
+                        dirty[i] = more = true;
+                        why[i] = arena_printf(c.a, "re-created: it depends on %s \"%s\", which "
+                                              "changes",
+                                              dbo_kind_name(old_m->objects[j].kind), o->deps[k]);
+                        break;
+                    }
+        }
+    }
+    for (size_t i = 0; i < nn; i++) {
+        const DbObject *n = &new_m->objects[i];
+        if (n->kind == DBO_EXTENSION)
+            continue;
+        const DbObject *o = find(old_m, n);
+        create[i] = !o || dirty[o - old_m->objects];
+    }
+    refuse_table_uses(&c, create);
+    size_t *order = xcalloc(no + nn + 1, sizeof(size_t));
+    size_t ndrop = c.ok ? topo(&c, old_m, dirty, order) : 0;
+    for (size_t k = ndrop; k-- > 0;) { /* dependents first */
+        const DbObject *o = &old_m->objects[order[k]];
+        emit_object_drop(&c.up, o);
+        emit_object_create(&c.down, o);
+        const DbObject *n = find(new_m, o);
+        what_label(&c, "drop", o, why[order[k]] ? why[order[k]] : n ? "changed" : NULL);
+        op(&c, SEC_OBJECT_DROPS);
+    }
+    size_t ncreate = c.ok ? topo(&c, new_m, create, order) : 0;
+    for (size_t k = 0; k < ncreate; k++) { /* dependencies first */
+        const DbObject *n = &new_m->objects[order[k]];
+        emit_object_create(&c.up, n);
+        emit_object_drop(&c.down, n);
+        const DbObject *o = find(old_m, n);
+        what_label(&c, o ? "re-create" : "create", n, NULL);
+        op(&c, SEC_OBJECTS);
+    }
+    free(order);
+    free(dirty);
+    free(create);
+    free(why);
+    sb_release(&c.up);
+    sb_release(&c.down);
+    sb_release(&c.what);
+    return c.ok;
+}

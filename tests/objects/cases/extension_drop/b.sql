@@ -1,0 +1,1 @@
+CREATE TABLE words (id serial PRIMARY KEY, w text NOT NULL);

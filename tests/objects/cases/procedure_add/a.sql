@@ -1,0 +1,1 @@
+CREATE TABLE jobs (id serial PRIMARY KEY, finished_at timestamptz);

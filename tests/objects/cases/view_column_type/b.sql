@@ -1,0 +1,6 @@
+CREATE TABLE products (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    price integer NOT NULL
+);
+CREATE VIEW product_names AS SELECT id, upper(name) AS label, price FROM products;
