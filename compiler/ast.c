@@ -269,6 +269,8 @@ static void dump_decl(StrBuf *out, const AstDecl *d)
         dump_term(out, v->name, 2);
         dump_attrs(out, v->attrs, 2);
     }
+    if (d->base) /* types branch: a SQL domain's base type */
+        dump_field(out, d->base, 1);
     for (const AstField *f = d->fields; f; f = f->next)
         dump_field(out, f, 1);
     dump_attrs(out, d->attrs, 1);

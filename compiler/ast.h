@@ -132,6 +132,8 @@ struct AstDecl {
     AstAttr *attrs;     /* @@ attributes in source order */
     AstAs *as;          /* association relation names */
     AstEnumValue *values; /* DECL_ENUM */
+    AstField *base;     /* types branch: DECL_DOMAIN written `domain name type [= default]` is a
+                         * SQL domain; its name, base type and default (no attributes) */
     AstDoc doc;
     AstDecl *next;
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_types.h"
 #include "emit_sql.h"
 #include "sqlquote.h"
 #include "strbuf.h"
@@ -1238,6 +1239,11 @@ static void topo_visit(const Model *m, size_t i, uint8_t *state, const bool *in_
         return;
     state[i] = 1;
     const Table *t = &m->tables[i];
+    if (t->partition_of) { /* types branch: a partition after its parent */
+        const Table *r = model_find_table(m, t->partition_of);
+        if (r && in_set[r - m->tables])
+            topo_visit(m, (size_t)(r - m->tables), state, in_set, order, n);
+    }
     for (size_t k = 0; k < t->nfks; k++) {
         if (t->fks[k].ref_schema)
             continue;
@@ -1318,6 +1324,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             tp->key_changed = true;
     }
     diff_enums(&c);
+    if (!diff_dtypes(old_m, new_m, p, d)) /* types branch: SQL domains */
+        c.ok = false;
 
     bool *in_set = xcalloc(nold + nnew + 1, sizeof(bool));
     size_t *order = xcalloc(nold + nnew + 1, sizeof(size_t));
@@ -1347,6 +1355,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         TPair *tp = c.by_new[i];
         if (tp->o) {
             size_t before = p->nops;
+            if (!diff_partition(tp->o, tp->n, p, d)) /* types branch */
+                c.ok = false;
             diff_columns(&c, tp);
             tp->modified = p->nops > before;
         }

@@ -243,6 +243,7 @@ const char *archetype_name(Archetype a)
     }
 CMP_BY_NAME(cmp_table, Table)
 CMP_BY_NAME(cmp_enum, Enum)
+CMP_BY_NAME(cmp_dtype, DomainType)
 CMP_BY_NAME(cmp_fk, ForeignKey)
 CMP_BY_NAME(cmp_unique, Unique)
 CMP_BY_NAME(cmp_check, Check)
@@ -255,6 +256,11 @@ void model_sort(Model *m)
         qsort(m->tables, m->ntables, sizeof(Table), cmp_table);
     if (m->nenums)
         qsort(m->enums, m->nenums, sizeof(Enum), cmp_enum);
+    if (m->ndtypes) /* types branch: domains and their checks */
+        qsort(m->dtypes, m->ndtypes, sizeof(DomainType), cmp_dtype);
+    for (size_t i = 0; i < m->ndtypes; i++)
+        if (m->dtypes[i].nchecks)
+            qsort(m->dtypes[i].checks, m->dtypes[i].nchecks, sizeof(Check), cmp_check);
     for (size_t i = 0; i < m->ntables; i++) {
         Table *t = &m->tables[i];
         if (t->nfks)
@@ -272,6 +278,35 @@ const Table *model_find_table(const Model *m, const char *name)
 {
     Table key = {.name = name};
     return m->ntables ? bsearch(&key, m->tables, m->ntables, sizeof(Table), cmp_table) : NULL;
+}
+
+const DomainType *model_find_dtype(const Model *m, const char *name)
+{
+    DomainType key = {.name = name};
+    return m->ndtypes ? bsearch(&key, m->dtypes, m->ndtypes, sizeof(DomainType), cmp_dtype) : NULL;
+}
+
+void model_dtype_spelling(StrBuf *out, const char *name)
+{
+    if (sql_ident_is_plain(name) && !sql_is_keyword(name))
+        sb_adds(out, name);
+    else
+        sql_ident_quoted(out, name);
+}
+
+const DomainType *model_type_domain(const Model *m, const SqlType *t)
+{
+    if (t->kind != TY_OTHER || !t->other || t->ndims)
+        return NULL;
+    for (size_t i = 0; i < m->ndtypes; i++) {
+        StrBuf q = SB_INIT;
+        model_dtype_spelling(&q, m->dtypes[i].name);
+        bool eq = !strcmp(sb_str(&q), t->other);
+        sb_release(&q);
+        if (eq)
+            return &m->dtypes[i];
+    }
+    return NULL;
 }
 
 const Enum *model_find_enum(const Model *m, const char *name)

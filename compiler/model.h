@@ -45,7 +45,8 @@ typedef enum TypeKind {
     TY_INT4RANGE, TY_INT8RANGE, TY_NUMRANGE, TY_TSRANGE, TY_TSTZRANGE, TY_DATERANGE,
     TY_XML,
     TY_ENUM,        /* enum_name (+ enum_schema when it lives in another domain) */
-    TY_OTHER,       /* a type the language does not know, kept verbatim in `other` (introspection) */
+    TY_OTHER,       /* a type the language does not know, kept verbatim in `other` (introspection),
+                     * or a domain of this model: `other` is then its name through sql_ident */
     TY__COUNT
 } TypeKind;
 
@@ -205,8 +206,25 @@ typedef struct Table {
     const char *as_b;      /*   no SQL effect, kept for code generators */
     LintIgnore *lint_ignores;
     size_t nlint_ignores;
+    /* types branch: declarative partitioning (docs/language.md, "Partitioned tables") */
+    const char *partition_by;    /* "RANGE (created_at)": PARTITION BY as the server prints it */
+    const char *partition_of;    /* a partition: its parent table (columns come from it), or NULL */
+    const char *partition_bound; /* "FOR VALUES FROM ('a') TO ('b')", "DEFAULT" (partition_of) */
     Span span;
 } Table;
+
+/* types branch: CREATE DOMAIN name AS base [DEFAULT] [NOT NULL] CHECK (...) ... A column of
+ * this type has kind TY_OTHER and `other` = the domain name through sql_ident. */
+typedef struct DomainType {
+    const char *name;
+    SqlType base;
+    bool nullable;   /* false: NOT NULL */
+    Default def;
+    Check *checks;   /* CHECK (VALUE ...), sorted by name */
+    size_t nchecks;
+    const char *comment; /* COMMENT ON DOMAIN, or NULL */
+    Span span;
+} DomainType;
 
 typedef struct EnumValue {
     const char *name;
@@ -240,6 +258,8 @@ typedef struct Model {
     size_t ntables;
     Enum *enums;           /* sorted by name */
     size_t nenums;
+    DomainType *dtypes;    /* SQL domains (types branch), sorted by name */
+    size_t ndtypes;
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
@@ -253,6 +273,12 @@ typedef struct Project {
 const Table *model_find_table(const Model *m, const char *name);
 const Enum *model_find_enum(const Model *m, const char *name);
 const Column *table_find_column(const Table *t, const char *name);
+const DomainType *model_find_dtype(const Model *m, const char *name);
+/* The domain of this model a column type names (TY_OTHER spelled as its quoted name), or NULL. */
+const DomainType *model_type_domain(const Model *m, const SqlType *t);
+/* How a column type names a domain (TY_OTHER `other`): quoted as quote_ident would, whatever
+ * sql_quote_all says, so compiled and introspected models agree. */
+void model_dtype_spelling(struct StrBuf *out, const char *name);
 
 /* Type helpers. */
 const char *type_kind_name(TypeKind k);        /* "varchar", "numeric", "timestamptz", ... */

@@ -343,6 +343,33 @@ static void table_json(JW *w, const Table *t)
         str_array(w, "was", t->was, t->nwas);
     set_str_opt(w, "asA", t->as_a);
     set_str_opt(w, "asB", t->as_b);
+    set_str_opt(w, "partitionBy", t->partition_by); /* types branch */
+    set_str_opt(w, "partitionOf", t->partition_of);
+    set_str_opt(w, "partitionBound", t->partition_bound);
+    jw_close(w, '}');
+}
+
+/* types branch: a SQL domain */
+static void dtype_json(JW *w, const DomainType *dt)
+{
+    jw_open(w, '{');
+    set_str(w, "name", dt->name);
+    type_json(w, &dt->base);
+    set_lit(w, "nullable", dt->nullable ? "true" : "false");
+    if (dt->def.kind != DEF_NONE)
+        default_json(w, "default", &dt->def);
+    if (dt->nchecks) {
+        key(w, "checks");
+        jw_open(w, '[');
+        for (size_t i = 0; i < dt->nchecks; i++) {
+            jw_open(w, '{');
+            set_str(w, "name", dt->checks[i].name);
+            set_str(w, "expr", dt->checks[i].expr);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+    }
+    set_str_opt(w, "comment", dt->comment);
     jw_close(w, '}');
 }
 
@@ -389,6 +416,13 @@ static void model_json(JW *w, const Model *m)
     for (size_t i = 0; i < m->nenums; i++)
         enum_json(w, &m->enums[i]);
     jw_close(w, ']');
+    if (m->ndtypes) { /* types branch: SQL domains, only when there are any */
+        key(w, "domainTypes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < m->ndtypes; i++)
+            dtype_json(w, &m->dtypes[i]);
+        jw_close(w, ']');
+    }
     key(w, "tables");
     jw_open(w, '[');
     for (size_t i = 0; i < m->ntables; i++)
@@ -1181,6 +1215,39 @@ static void read_table(Reader *r, const JV *o, Table *t)
     t->was = read_strs(r, o, "was", &t->nwas, where);
     t->as_a = get_str(r, o, "asA", false, where);
     t->as_b = get_str(r, o, "asB", false, where);
+    t->partition_by = get_str(r, o, "partitionBy", false, where); /* types branch */
+    t->partition_of = get_str(r, o, "partitionOf", false, where);
+    t->partition_bound = get_str(r, o, "partitionBound", t->partition_of != NULL, where);
+}
+
+/* types branch: a SQL domain */
+static void read_dtype(Reader *r, const JV *o, DomainType *dt)
+{
+    if (!jv_is_object(o)) {
+        fail(r, "domainTypes", "a domain must be an object");
+        return;
+    }
+    dt->name = get_str(r, o, "name", true, "domainTypes");
+    if (!dt->name)
+        return;
+    char where[256];
+    snprintf(where, sizeof where, "domain '%s'", dt->name);
+    const JV *ty = jget(o, "type");
+    if (!jv_is_object(ty)) {
+        fail(r, where, "'type' must be an object");
+        return;
+    }
+    read_type(r, ty, &dt->base, where);
+    dt->nullable = get_bool(r, o, "nullable", where);
+    read_default(r, o, "default", &dt->def, where);
+    const JV *a = get_array(r, o, "checks", false, where);
+    dt->nchecks = a ? a->n : 0;
+    dt->checks = dt->nchecks ? ARENA_ARRAY(r->a, Check, dt->nchecks) : NULL;
+    for (size_t i = 0; i < dt->nchecks; i++) {
+        dt->checks[i].name = get_str(r, &a->u.items[i], "name", true, where);
+        dt->checks[i].expr = get_str(r, &a->u.items[i], "expr", true, where);
+    }
+    dt->comment = get_str(r, o, "comment", false, where);
 }
 
 static void read_enum(Reader *r, const JV *o, Enum *e)
@@ -1260,6 +1327,11 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     out->enums = out->nenums ? ARENA_ARRAY(a, Enum, out->nenums) : NULL;
     for (size_t i = 0; i < out->nenums && !r.failed; i++)
         read_enum(&r, &enums->u.items[i], &out->enums[i]);
+    const JV *dts = get_array(&r, root, "domainTypes", false, "model"); /* types branch */
+    out->ndtypes = dts ? dts->n : 0;
+    out->dtypes = out->ndtypes ? ARENA_ARRAY(a, DomainType, out->ndtypes) : NULL;
+    for (size_t i = 0; i < out->ndtypes && !r.failed; i++)
+        read_dtype(&r, &dts->u.items[i], &out->dtypes[i]);
     const JV *tables = get_array(&r, root, "tables", false, "model");
     out->ntables = tables ? tables->n : 0;
     out->tables = out->ntables ? ARENA_ARRAY(a, Table, out->ntables) : NULL;

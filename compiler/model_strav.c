@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "source.h"
 #include "sqlnorm.h"
+#include "partbound.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -520,6 +521,75 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     sb_adds(out, ")\n");
 }
 
+/* ---- types branch: partitioning and SQL domains ------------------------------------------ */
+
+/* "RANGE (a, b)" -> "range, a, b"; an expression key is written as one sql('...'). */
+static void put_partition_attrs(TableOut *o, StrBuf *out)
+{
+    const Table *t = o->t;
+    if (t->partition_by) {
+        const char *k = t->partition_by, *sp = strchr(k, ' ');
+        size_t klen = strlen(k);
+        sb_adds(out, "    @@partition_by(");
+        for (const char *p = k; p < sp; p++)
+            sb_addch(out, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+        sb_adds(out, ", ");
+        /* the key list between the parentheses: plain column names, else one expression */
+        const char *in = sp + 2;
+        size_t inlen = klen - (size_t)(in - k) - 1;
+        bool plain = true;
+        for (size_t i = 0; i < inlen; i++) {
+            char ch = in[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == ',' ||
+                  ch == ' '))
+                plain = false;
+        }
+        if (plain) {
+            sb_addf(out, "%.*s", (int)inlen, in);
+        } else {
+            sb_adds(out, "sql(");
+            char *e = arena_strndup(o->a, in, inlen);
+            put_string(out, e);
+            sb_addch(out, ')');
+        }
+        sb_adds(out, ")\n");
+    }
+    if (t->partition_of) {
+        sb_adds(out, "    @@partition_of(");
+        model_strav_name(out, o->a, t->partition_of);
+        if (!partbound_to_strav(out, t->partition_bound)) {
+            sb_adds(out, ", bound: ");
+            put_string(out, t->partition_bound);
+        }
+        sb_adds(out, ")\n");
+    }
+}
+
+static const char *write_dtype(Arena *a, const Model *m, const DomainType *dt)
+{
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", dt->comment);
+    sb_adds(&out, "domain ");
+    model_strav_name(&out, a, dt->name);
+    sb_addch(&out, ' ');
+    put_type(&out, a, m, &dt->base);
+    if (dt->nullable)
+        sb_addch(&out, '?');
+    put_default(&out, &dt->def);
+    sb_adds(&out, " {\n");
+    for (size_t i = 0; i < dt->nchecks; i++) {
+        sb_adds(&out, "    @@check(");
+        put_string(&out, dt->checks[i].expr);
+        sb_adds(&out, ", name: ");
+        put_string(&out, dt->checks[i].name);
+        sb_adds(&out, ")\n");
+    }
+    sb_adds(&out, "}\n");
+    const char *r = arena_strdup(a, sb_str(&out));
+    sb_release(&out);
+    return r;
+}
+
 static void put_table_attrs(TableOut *o, StrBuf *out)
 {
     const Table *t = o->t;
@@ -563,6 +633,7 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }
+    put_partition_attrs(o, out); /* types branch */
 }
 
 static const char *write_table(Arena *a, const Model *m, const Table *t, StrBuf *warn)
@@ -663,12 +734,15 @@ static int cmp_file(const void *x, const void *y)
 
 void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n, StrBuf *warn)
 {
-    size_t total = m->ntables + m->nenums;
+    size_t total = m->ntables + m->nenums + m->ndtypes;
     ModelStravFile *files = ARENA_ARRAY(a, ModelStravFile, total ? total : 1);
     size_t k = 0;
     for (size_t i = 0; i < m->nenums; i++)
         files[k++] = (ModelStravFile){file_name(a, m->enums[i].name, ".enum.strav"),
                                       write_enum(a, &m->enums[i])};
+    for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
+        files[k++] = (ModelStravFile){file_name(a, m->dtypes[i].name, ".domain.strav"),
+                                      write_dtype(a, m, &m->dtypes[i])};
     for (size_t i = 0; i < m->ntables; i++)
         files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};

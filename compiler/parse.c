@@ -240,6 +240,13 @@ void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, T
     LIST_APPEND(ctx->decls, ctx->decls_tail, d);
 }
 
+void p_type_domain(ParseCtx *ctx, Token kw, AstTerm *name, AstType type, AstTerm *def, Body *b,
+                   Token end)
+{
+    p_decl(ctx, kw, name, NULL, b, end);
+    ctx->decls_tail->base = ast_field(ctx->arena, name, type, def, NULL);
+}
+
 /* ---- errors ---- */
 
 /* The token as it reads in the source, shortened, for "near '...'". */

@@ -81,10 +81,11 @@ const char *plan_table_dir(Arena *a, const char *table)
     return r;
 }
 
-static const char *const sec_dir[SEC__COUNT] = {"enums", "enums", "indexes", "constraints",
-                                                "tables", "constraints", "indexes", "enums"};
-static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "drop_", "drop_", "", "",
-                                                 "", "drop_"};
+static const char *const sec_dir[SEC__COUNT] = {"enums", "enums", "types", "indexes",
+                                                "constraints", "tables", "constraints",
+                                                "indexes", "enums", "types"};
+static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "", "drop_", "drop_", "", "",
+                                                 "", "drop_", "drop_"};
 
 static size_t name_hash(const char *s)
 {

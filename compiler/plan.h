@@ -8,12 +8,14 @@
  *   enums/add_values_up.sql enum value additions (ADD VALUE IF NOT EXISTS, named as before any
  *                           rename): the only non-transactional file, nothing else in it
  *   enums/up.sql            enum creates, value and enum renames, comments
+ *   types/up.sql            (types branch) domain creates and changes: checks, default, NOT NULL
  *   indexes/drop_up.sql     dropped or changed indexes
  *   constraints/drop_up.sql dropped or changed FKs, primary keys, uniques, checks
  *   tables/<t>/up.sql       per table: drops (referencing first), changes, creates (referenced first)
  *   constraints/up.sql      new or changed primary keys, uniques, checks, then FKs
  *   indexes/up.sql          new or changed indexes
  *   enums/drop_up.sql       enum drops and rebuilds (value removal), after no column uses them
+ *   types/drop_up.sql       (types branch) domain drops, after no column uses them
  */
 #ifndef STRAV_PLAN_H
 #define STRAV_PLAN_H
@@ -23,8 +25,8 @@
 
 /* ORDER SECTION: the up execution order above. */
 typedef enum Section {
-    SEC_ENUM_VALUES, SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
-    SEC_ENUM_DROPS, SEC__COUNT
+    SEC_ENUM_VALUES, SEC_ENUMS, SEC_TYPES, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE,
+    SEC_CONSTRAINTS, SEC_INDEXES, SEC_ENUM_DROPS, SEC_TYPE_DROPS, SEC__COUNT
 } Section;
 
 typedef struct PlanOp {

@@ -156,7 +156,7 @@ static void check_names(Sema *s, Model *m)
             ccap = nc;
     }
     NameUse *rel = ARENA_ARRAY(s->a, NameUse, cap);
-    NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + 1);
+    NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + m->ndtypes + 1);
     NameUse *con = ARENA_ARRAY(s->a, NameUse, ccap);
     size_t ntyp = 0;
     for (size_t i = 0; i < m->ntables; i++) {
@@ -183,6 +183,8 @@ static void check_names(Sema *s, Model *m)
     }
     for (size_t i = 0; i < m->nenums; i++)
         typ[ntyp++] = USE(m->enums[i].name, "enum ", m->enums[i].name, m->enums[i].span);
+    for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
+        typ[ntyp++] = USE(m->dtypes[i].name, "domain ", m->dtypes[i].name, m->dtypes[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");
@@ -204,11 +206,16 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next) {
             if (dc->kind == DECL_ENUM && dc->name)
                 sema_declare_enum(s, dc);
-            else if (dc->kind == DECL_DOMAIN)
+            else if (dc->kind == DECL_DOMAIN && !dc->base)
                 domain_block(s, dc, &domain_decl);
             else if (dc->kind <= DECL_TABLE && dc->name)
                 ntables++;
         }
+    /* types branch: SQL domains, after the enums they may be over, before the tables */
+    for (size_t f = 0; f < in->nfiles; f++)
+        for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next)
+            if (dc->kind == DECL_DOMAIN && dc->base && dc->name)
+                sema_declare_dtype(s, dc);
     s->tdecls = ARENA_ARRAY(a, TDecl, ntables ? ntables : 1);
     for (size_t f = 0; f < in->nfiles; f++)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next) {
@@ -257,6 +264,7 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
         out->enums[i] = *s->edecls[i].e;
     out->nenums = s->nedecls;
     model_sort(out);
+    sema_check_partitions(s, out); /* types branch */
     check_names(s, out);
     return diag_count_errors(d) == errors0 && !d->capped;
 }

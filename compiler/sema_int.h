@@ -55,6 +55,7 @@ typedef struct Sema {
     size_t nedecls, cedecls;
     size_t *ehash; /* open-addressing index into edecls (+1; 0 = empty), size ehcap */
     size_t ehcap;
+    size_t cdtypes; /* types branch: capacity of m->dtypes */
 } Sema;
 
 #define PUSH(s, arr, n, cap) \
@@ -114,6 +115,14 @@ void sema_table_attrs_apply(Sema *s, TDecl *td);
 void sema_table_foreigns(Sema *s, TDecl *td); /* @@foreign, once every table is built */
 void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk);
 void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id);
+
+/* types branch: sema_domains.c (SQL domains), sema_partition.c (declarative partitioning) */
+void sema_declare_dtype(Sema *s, const AstDecl *d);
+const DomainType *sema_find_dtype(Sema *s, const char *name);
+/* A field type naming a domain: 1 (out set), 0 (error reported), -1 (no such domain). */
+int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out);
+void sema_partition_attr(Sema *s, TDecl *td, const AstAttr *at);
+void sema_check_partitions(Sema *s, const Model *m);
 
 /* A positional argument with one term (column, number). */
 static inline bool single_term(const AstArg *a)

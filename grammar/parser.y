@@ -81,6 +81,11 @@ decl ::= DOMAIN(K) LBRACE attrbody(B) RBRACE(E).
 decl ::= DOMAIN(K) name(N) LBRACE attrbody(B) RBRACE(E).
     { p_decl(ctx, K, N, NULL, B, E); /* domain */ }
 
+/* ---- types branch: SQL domains, `domain name type [= default] { @@check(...) }` (told apart
+ * from a domain block by the type after the name) ---- */
+decl ::= DOMAIN(K) name(N) ftype(T) default(D) LBRACE attrbody(B) RBRACE(E).
+    { p_type_domain(ctx, K, N, T, D, B, E); }
+
 %type namelist {TermList}
 namelist(A) ::= name(N).                   { A = p_terms((TermList){NULL, NULL}, N); }
 namelist(A) ::= namelist(L) COMMA name(N). { A = p_terms(L, N); }

@@ -1,0 +1,117 @@
+/*
+ * emit_types.c - SQL spelling of SQL domains and declarative partitions (emit_types.h). Names go
+ * through sql_ident, values through sql_literal / emit_default; partition keys, bounds and check
+ * expressions are SQL the model already holds in the server's spelling.
+ */
+#include "emit_types.h"
+
+#include "emit_sql.h"
+#include "sqlquote.h"
+#include "strbuf.h"
+
+static void check_clause(StrBuf *out, const Check *c)
+{
+    sb_adds(out, "CONSTRAINT ");
+    sql_ident(out, c->name);
+    sb_addf(out, " CHECK (%s)", c->expr);
+}
+
+void emit_create_domain(StrBuf *out, const DomainType *dt)
+{
+    sb_adds(out, "CREATE DOMAIN ");
+    sql_ident(out, dt->name);
+    sb_adds(out, " AS ");
+    type_to_sql(out, &dt->base);
+    if (dt->def.kind != DEF_NONE && dt->def.kind != DEF_NULL) {
+        sb_adds(out, " DEFAULT ");
+        emit_default(out, &dt->def);
+    }
+    if (!dt->nullable)
+        sb_adds(out, " NOT NULL");
+    for (size_t i = 0; i < dt->nchecks; i++) {
+        sb_adds(out, "\n    ");
+        check_clause(out, &dt->checks[i]);
+    }
+    sb_adds(out, ";\n");
+    if (dt->comment)
+        emit_comment(out, "DOMAIN", dt->name, NULL, dt->comment);
+}
+
+void emit_drop_domain(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP DOMAIN ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void alter_domain(StrBuf *out, const char *name)
+{
+    sb_adds(out, "ALTER DOMAIN ");
+    sql_ident(out, name);
+}
+
+void emit_domain_add_check(StrBuf *out, const char *domain, const Check *c)
+{
+    alter_domain(out, domain);
+    sb_adds(out, " ADD ");
+    check_clause(out, c);
+    sb_adds(out, ";\n");
+}
+
+void emit_domain_drop_check(StrBuf *out, const char *domain, const char *check)
+{
+    alter_domain(out, domain);
+    sb_adds(out, " DROP CONSTRAINT ");
+    sql_ident(out, check);
+    sb_adds(out, ";\n");
+}
+
+void emit_domain_default(StrBuf *out, const char *domain, const Default *d)
+{
+    alter_domain(out, domain);
+    if (d->kind == DEF_NONE || d->kind == DEF_NULL) {
+        sb_adds(out, " DROP DEFAULT;\n");
+        return;
+    }
+    sb_adds(out, " SET DEFAULT ");
+    emit_default(out, d);
+    sb_adds(out, ";\n");
+}
+
+void emit_domain_not_null(StrBuf *out, const char *domain, bool not_null)
+{
+    alter_domain(out, domain);
+    sb_adds(out, not_null ? " SET NOT NULL;\n" : " DROP NOT NULL;\n");
+}
+
+void emit_create_partition(StrBuf *out, const Table *t)
+{
+    sb_adds(out, "CREATE TABLE ");
+    sql_ident(out, t->name);
+    sb_adds(out, " PARTITION OF ");
+    sql_ident(out, t->partition_of);
+    sb_addf(out, " %s", t->partition_bound);
+    if (t->partition_by)
+        sb_addf(out, " PARTITION BY %s", t->partition_by);
+    sb_adds(out, ";\n");
+    if (t->comment)
+        emit_comment(out, "TABLE", t->name, NULL, t->comment);
+}
+
+void emit_detach_partition(StrBuf *out, const char *parent, const char *name)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, parent);
+    sb_adds(out, " DETACH PARTITION ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+void emit_attach_partition(StrBuf *out, const char *parent, const char *name, const char *bound)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, parent);
+    sb_adds(out, " ATTACH PARTITION ");
+    sql_ident(out, name);
+    sb_addf(out, " %s;\n", bound);
+}

@@ -1,0 +1,114 @@
+/*
+ * sema_domains.c - SQL domains: `domain name type [= default] { @@check('VALUE ...') }` ->
+ * Model.dtypes (docs/language.md, "Domains"). Part of sema (sema_int.h): sema.c declares every
+ * domain of a folder after its enums and before its tables, and sema_types.c resolves a field
+ * type naming one to TY_OTHER spelled as the domain's quoted name (model_dtype_spelling).
+ */
+#include <string.h>
+
+#include "names.h"
+#include "sema_int.h"
+#include "strbuf.h"
+
+void sema_declare_dtype(Sema *s, const AstDecl *d)
+{
+    const char *raw = NULL;
+    const char *name = sema_term_name2(s, d->name, d->name->kind == TERM_IDENT, &raw);
+    if (!name)
+        return;
+    if (sema_find_dtype(s, name)) {
+        sema_err(s, d->name->span, "duplicate domain '%s'", name);
+        return;
+    }
+    const AstField *b = d->base;
+    SqlType ty = {.length = -1, .precision = -1, .scale = -1};
+    int k = sema_resolve_type(s, NULL, name, &b->type, &ty);
+    if (k == 2) {
+        sema_err(s, b->type.span, "a domain cannot be over a reference");
+        return;
+    }
+    if (k != 1)
+        return;
+    if (ty.kind == TY_OTHER) {
+        sema_err(s, b->type.span, "a domain over another domain is not supported");
+        return;
+    }
+    if (sema_is_serial(ty.kind)) {
+        sema_err(s, b->type.span, "a domain cannot be over a serial type");
+        return;
+    }
+    DomainType *dt = PUSH(s, s->m->dtypes, s->m->ndtypes, s->cdtypes);
+    memset(dt, 0, sizeof(*dt));
+    dt->name = name;
+    dt->base = ty;
+    dt->nullable = b->type.nullable;
+    dt->comment = d->doc;
+    dt->span = d->span;
+    if (b->def)
+        sema_make_default(s, b->def, &ty, dt->nullable, "default", &dt->def);
+    if (dt->def.kind == DEF_NULL)
+        dt->def.kind = DEF_NONE; /* = null on a nullable domain: no default */
+    size_t cap = 0;
+    static const char *const k_name[] = {"name", "comment"};
+    for (const AstAttr *at = d->attrs; at; at = at->next) {
+        if (!at->table_level || strcmp(at->name, "check")) {
+            sema_err(s, at->name_span,
+                     "unknown attribute '%s%s' on a domain (only '@@check' is allowed)",
+                     at->table_level ? "@@" : "@", at->name);
+            continue;
+        }
+        if (!sema_check_keys(s, at, k_name, 1))
+            continue;
+        const AstArg *e = at->args;
+        if (!e || e->key || (e->next && !e->next->key)) {
+            sema_err(s, at->span, "'@@check' takes one SQL expression string and an optional name");
+            continue;
+        }
+        const char *expr = sema_arg_string(s, e, true);
+        const char *nm = sema_arg_name(s, at);
+        if (!expr)
+            continue;
+        char h[9];
+        name_hash8(h, expr, strlen(expr));
+        Check *c = PUSH(s, dt->checks, dt->nchecks, cap);
+        memset(c, 0, sizeof(*c));
+        c->name = nm ? nm : name_shorten(s->a, arena_printf(s->a, "ck_%s_%s", name, h));
+        c->expr = expr;
+        c->span = at->span;
+        for (size_t i = 0; i + 1 < dt->nchecks; i++)
+            if (!strcmp(dt->checks[i].name, c->name)) {
+                sema_err(s, at->span, "duplicate check '%s' on domain '%s'", c->name, name);
+                dt->nchecks--;
+                break;
+            }
+    }
+}
+
+const DomainType *sema_find_dtype(Sema *s, const char *name)
+{
+    for (size_t i = 0; i < s->m->ndtypes; i++)
+        if (!strcmp(s->m->dtypes[i].name, name))
+            return &s->m->dtypes[i];
+    return NULL;
+}
+
+int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out)
+{
+    const DomainType *dt = name ? sema_find_dtype(s, name) : NULL;
+    if (!dt)
+        return -1;
+    if (at->has_args) {
+        sema_err(s, at->span, "a domain type takes no parameters");
+        return 0;
+    }
+    if (at->ndims) {
+        sema_err(s, at->span, "an array of a domain is not supported");
+        return 0;
+    }
+    StrBuf q = SB_INIT;
+    model_dtype_spelling(&q, dt->name);
+    *out = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1,
+                     .other = arena_strdup(s->a, sb_str(&q))};
+    sb_release(&q);
+    return 1;
+}

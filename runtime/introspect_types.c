@@ -1,0 +1,97 @@
+/*
+ * introspect_types.c - the SQL domains of a schema -> Model.dtypes (introspect_int.h): one
+ * pg_catalog query, a row per domain and check constraint. Part of introspection (introspect.c
+ * is the entry and reads the partitioning with the relations). A domain over a type the
+ * language lacks is a warning and is skipped; its columns keep their domain-named type.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "introspect_int.h"
+#include "sqlnorm.h"
+
+static const char q_dtypes[] =
+    "SELECT t.typname, t.typnotnull, t.typdefault, obj_description(t.oid, 'pg_type'),"
+    "       e.typname, en.nspname, e.typtype, b.typcategory = 'A' AND b.typelem <> 0,"
+    "       t.typtypmod, t.typndims, co.conname, pg_get_constraintdef(co.oid, true),"
+    "       co.convalidated, t.typcollation <> e.typcollation"
+    "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    "  JOIN pg_type b ON b.oid = t.typbasetype"
+    "  JOIN pg_type e ON e.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0"
+    "                                 THEN b.typelem ELSE b.oid END"
+    "  JOIN pg_namespace en ON en.oid = e.typnamespace"
+    "  LEFT JOIN pg_constraint co ON co.contypid = t.oid AND co.contype = 'c'"
+    " WHERE n.nspname = $1 AND t.typtype = 'd'"
+    "   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass"
+    "                     AND d.objid = t.oid AND d.deptype = 'e')"
+    " ORDER BY t.typname COLLATE \"C\", co.conname COLLATE \"C\"";
+
+/* The base type of the domain on row i; false (warned) when the language lacks it. */
+static bool base_type(Ctx *x, PgResult *r, int i, const char *name, SqlType *t)
+{
+    *t = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1};
+    const char *elem = raw(r, i, 4), *nsp = raw(r, i, 5);
+    bool known = false;
+    if (pg_value(r, i, 6)[0] == 'e' && !strcmp(nsp, x->schema)) {
+        t->kind = TY_ENUM;
+        t->enum_name = arena_strdup(x->a, elem);
+        known = true;
+    } else if (!strcmp(nsp, "pg_catalog")) {
+        known = decode_builtin(elem, (int32_t)num(r, i, 8), t);
+    }
+    if (!known) {
+        warnf(x, "domain %s: its base type %s.%s is not in the language, skipped", name, nsp,
+              elem);
+        return false;
+    }
+    if (flag(r, i, 7))
+        t->ndims = num(r, i, 9) > 0 ? (int32_t)num(r, i, 9) : 1;
+    return true;
+}
+
+bool load_dtypes(Ctx *x)
+{
+    PgResult *r = query(x, q_dtypes);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    size_t ndt = 0;
+    for (int i = 0; i < n; i++)
+        if (i == 0 || strcmp(raw(r, i, 0), raw(r, i - 1, 0)))
+            ndt++;
+    x->m->dtypes = ARENA_ARRAY(x->a, DomainType, ndt ? ndt : 1);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && !strcmp(raw(r, j, 0), raw(r, i, 0)))
+            j++;
+        const char *name = raw(r, i, 0);
+        DomainType dt = {.name = arena_strdup(x->a, name)};
+        if (!base_type(x, r, i, name, &dt.base)) {
+            i = j;
+            continue;
+        }
+        dt.nullable = !flag(r, i, 1);
+        dt.comment = val(x, r, i, 3);
+        const char *def = raw(r, i, 2);
+        if (def)
+            dt.def = sqlnorm_default(x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, def)),
+                                     &dt.base);
+        if (flag(r, i, 13))
+            warnf(x, "domain %s: a non-default collation is not in the model", name);
+        if (!pg_isnull(r, i, 10)) {
+            dt.checks = ARENA_ARRAY(x->a, Check, (size_t)(j - i));
+            for (int k = i; k < j; k++) {
+                Check *c = &dt.checks[dt.nchecks++];
+                c->name = val(x, r, k, 10);
+                c->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, k, 11)));
+                if (!flag(r, k, 12))
+                    warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid",
+                          name, c->name);
+            }
+        }
+        x->m->dtypes[x->m->ndtypes++] = dt;
+        i = j;
+    }
+    pg_result_free(r);
+    return true;
+}
