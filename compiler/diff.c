@@ -593,6 +593,14 @@ static bool enum_narrows(Ctx *c, const SqlType *o, const SqlType *n)
 /* o is the old column's type as written in the old model (not mapped through enum renames). */
 static bool type_narrows(Ctx *c, const SqlType *o, const SqlType *n)
 {
+    /* types branch: a domain holds the values of its base type (its checks may refuse some,
+     * which fails the migration rather than losing data) */
+    const DomainType *od = model_type_domain(c->om, o), *nd = model_type_domain(c->nm, n);
+    if (od || nd) {
+        if (od && nd && !strcmp(od->name, nd->name))
+            return false;
+        return type_narrows(c, od ? &od->base : o, nd ? &nd->base : n);
+    }
     if (o->ndims != n->ndims)
         return true;
     if (o->kind == TY_ENUM && n->kind == TY_ENUM)

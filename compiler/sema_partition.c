@@ -47,7 +47,10 @@ static void part_by(Sema *s, TDecl *td, const AstAttr *at)
             sb_release(&b);
             return;
         }
-        if (!table_find_column(td->t, col)) {
+        bool partition = false; /* a sub-partition's columns are its parent's: not known here */
+        for (const AstAttr *x = td->ast->attrs; x; x = x->next)
+            partition |= x->table_level && !strcmp(x->name, "partition_of");
+        if (!partition && !table_find_column(td->t, col)) {
             sema_err(s, a->span, "unknown column '%s' in the partition key of '%s'", col,
                      td->t->name);
             sb_release(&b);
