@@ -14,6 +14,7 @@
 
 #include "diff_types.h"
 #include "emit_sql.h"
+#include "emit_types.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -1352,6 +1353,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                 emit_add_fk(&c.down, t->name, &t->fks[i]);
         for (size_t i = 0; i < t->nindexes; i++)
             emit_create_index(&c.down, t->name, &t->indexes[i]);
+        for (size_t i = 0; i < t->nexcludes; i++) /* types branch */
+            emit_add_exclusion(&c.down, t->name, &t->excludes[i]);
         what_obj(&c.what, "drop table", t->name, NULL);
         plan_destructive(p, sb_str(&c.what));
         plan_irreversible(p, sb_str(&c.what));
@@ -1403,6 +1406,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                   sizeof(Check), eq_check, true);
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, true);
+        diff_excludes(tp->o, tp->n, p, true); /* types branch */
         pk_drops(&c, tp);
     }
     /* created tables, referenced first */
@@ -1425,9 +1429,11 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                 sql_ident(&c.what, tp->n->uniques[k].name);
                 op(&c, SEC_CONSTRAINTS, NULL);
             }
+            diff_excludes(NULL, tp->n, p, false); /* types branch */
             continue;
         }
         pk_adds(&c, tp);
+        diff_excludes(tp->o, tp->n, p, false); /* types branch */
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, false);
         diff_objs(&c, tp, OK_CHECK, tp->o->checks, tp->o->nchecks, tp->n->checks, tp->n->nchecks,

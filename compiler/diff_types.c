@@ -210,3 +210,59 @@ bool diff_partition(const Table *o, const Table *n, Plan *p, Diag *d)
     sb_release(&x.what);
     return true;
 }
+
+static bool exclusion_equal(const Exclusion *a, const Exclusion *b)
+{
+    if (strcmp(a->method, b->method) || a->nelems != b->nelems || !str_eq(a->where, b->where) ||
+        a->deferral != b->deferral)
+        return false;
+    for (size_t i = 0; i < a->nelems; i++)
+        if (!str_eq(a->elems[i].column, b->elems[i].column) ||
+            !str_eq(a->elems[i].expr, b->elems[i].expr) || strcmp(a->elems[i].op, b->elems[i].op))
+            return false;
+    return true;
+}
+
+static const Exclusion *find_exclusion(const Table *t, const char *name)
+{
+    for (size_t i = 0; t && i < t->nexcludes; i++)
+        if (!strcmp(t->excludes[i].name, name))
+            return &t->excludes[i];
+    return NULL;
+}
+
+static void drop_constraint(StrBuf *out, const char *table, const char *name)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, table);
+    sb_adds(out, " DROP CONSTRAINT ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+void diff_excludes(const Table *o, const Table *n, Plan *p, bool drops)
+{
+    Ops x = {.p = p, .up = SB_INIT, .down = SB_INIT, .what = SB_INIT};
+    const Table *from = drops ? o : n, *other = drops ? n : o;
+    for (size_t i = 0; from && i < from->nexcludes; i++) {
+        const Exclusion *e = &from->excludes[i], *m = find_exclusion(other, e->name);
+        if (m && exclusion_equal(e, m))
+            continue;
+        if (drops && !n)
+            continue; /* DROP TABLE drops it */
+        if (drops) {
+            drop_constraint(&x.up, o->name, e->name); /* before any rename of the table */
+            emit_add_exclusion(&x.down, o->name, e);
+            what(&x, "drop exclusion constraint", n->name, e->name);
+            flush(&x, SEC_CONSTRAINT_DROPS, NULL);
+        } else {
+            emit_add_exclusion(&x.up, n->name, e);
+            drop_constraint(&x.down, n->name, e->name);
+            what(&x, "add exclusion constraint", n->name, e->name);
+            flush(&x, SEC_CONSTRAINTS, NULL);
+        }
+    }
+    sb_release(&x.up);
+    sb_release(&x.down);
+    sb_release(&x.what);
+}

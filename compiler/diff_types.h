@@ -17,4 +17,9 @@ bool diff_dtypes(const Model *om, const Model *nm, Plan *p, Diag *d);
  * partitioning that cannot be generated is reported and returns false. */
 bool diff_partition(const Table *o, const Table *n, Plan *p, Diag *d);
 
+/* Exclusion constraints of table o -> n (either may be NULL: created or dropped table): with
+ * drops, the dropped or changed ones (constraints/drop_up.sql); else the new or changed ones
+ * (constraints/up.sql). */
+void diff_excludes(const Table *o, const Table *n, Plan *p, bool drops);
+
 #endif

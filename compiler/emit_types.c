@@ -115,3 +115,32 @@ void emit_attach_partition(StrBuf *out, const char *parent, const char *name, co
     sql_ident(out, name);
     sb_addf(out, " %s;\n", bound);
 }
+
+void emit_add_exclusion(StrBuf *out, const char *table, const Exclusion *x)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, table);
+    sb_adds(out, " ADD CONSTRAINT ");
+    sql_ident(out, x->name);
+    sb_adds(out, " EXCLUDE USING ");
+    sql_ident(out, x->method);
+    sb_adds(out, " (");
+    for (size_t i = 0; i < x->nelems; i++) {
+        if (i)
+            sb_adds(out, ", ");
+        if (x->elems[i].column)
+            sql_ident(out, x->elems[i].column);
+        else
+            sb_addf(out, "(%s)", x->elems[i].expr);
+        sb_addf(out, " WITH %s", x->elems[i].op); /* an operator: no quoting exists for it */
+    }
+    sb_adds(out, ")");
+    if (x->where)
+        sb_addf(out, " WHERE (%s)", x->where);
+    if (x->deferral != DEFER_NONE)
+        sb_adds(out, x->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED"
+                                                   : " DEFERRABLE");
+    sb_adds(out, ";\n");
+    if (x->comment)
+        emit_object_comment(out, table, x->name, x->comment);
+}

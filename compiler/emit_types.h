@@ -22,4 +22,7 @@ void emit_detach_partition(struct StrBuf *out, const char *parent, const char *n
 void emit_attach_partition(struct StrBuf *out, const char *parent, const char *name,
                            const char *bound);
 
+/* ALTER TABLE t ADD CONSTRAINT x EXCLUDE USING m (elem WITH op, ...) [WHERE (...)] ... */
+void emit_add_exclusion(struct StrBuf *out, const char *table, const Exclusion *x);
+
 #endif

@@ -244,6 +244,7 @@ const char *archetype_name(Archetype a)
 CMP_BY_NAME(cmp_table, Table)
 CMP_BY_NAME(cmp_enum, Enum)
 CMP_BY_NAME(cmp_dtype, DomainType)
+CMP_BY_NAME(cmp_exclusion, Exclusion)
 CMP_BY_NAME(cmp_fk, ForeignKey)
 CMP_BY_NAME(cmp_unique, Unique)
 CMP_BY_NAME(cmp_check, Check)
@@ -271,6 +272,8 @@ void model_sort(Model *m)
             qsort(t->checks, t->nchecks, sizeof(Check), cmp_check);
         if (t->nindexes)
             qsort(t->indexes, t->nindexes, sizeof(Index), cmp_index);
+        if (t->nexcludes) /* types branch */
+            qsort(t->excludes, t->nexcludes, sizeof(Exclusion), cmp_exclusion);
     }
 }
 

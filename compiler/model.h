@@ -179,6 +179,24 @@ typedef struct Index {
     Span span;
 } Index;
 
+/* types branch: EXCLUDE USING method (elem WITH op, ...) [WHERE (pred)] [DEFERRABLE ...] */
+typedef struct ExcludeElem {
+    const char *column; /* a column name, or NULL when expr is set */
+    const char *expr;   /* an SQL expression (emitted in parentheses) */
+    const char *op;     /* the operator: "=", "&&" */
+} ExcludeElem;
+
+typedef struct Exclusion {
+    const char *name;
+    const char *method;  /* "gist", "btree", ... */
+    ExcludeElem *elems;
+    size_t nelems;
+    const char *where;   /* partial predicate, or NULL */
+    FkDeferral deferral;
+    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
+    Span span;
+} Exclusion;
+
 /* ORDER ARCHETYPE: same order as DeclKind's first nine values. */
 typedef enum Archetype {
     ARCH_ENTITY, ARCH_COMPONENT, ARCH_ATTRIBUTE, ARCH_ASSOCIATION, ARCH_EVENT, ARCH_REFERENCE,
@@ -210,6 +228,8 @@ typedef struct Table {
     const char *partition_by;    /* "RANGE (created_at)": PARTITION BY as the server prints it */
     const char *partition_of;    /* a partition: its parent table (columns come from it), or NULL */
     const char *partition_bound; /* "FOR VALUES FROM ('a') TO ('b')", "DEFAULT" (partition_of) */
+    Exclusion *excludes;   /* types branch: exclusion constraints, sorted by name */
+    size_t nexcludes;
     Span span;
 } Table;
 

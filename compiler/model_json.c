@@ -346,6 +346,32 @@ static void table_json(JW *w, const Table *t)
     set_str_opt(w, "partitionBy", t->partition_by); /* types branch */
     set_str_opt(w, "partitionOf", t->partition_of);
     set_str_opt(w, "partitionBound", t->partition_bound);
+    if (t->nexcludes) {
+        key(w, "excludes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < t->nexcludes; i++) {
+            const Exclusion *x = &t->excludes[i];
+            jw_open(w, '{');
+            set_str(w, "name", x->name);
+            set_str(w, "method", x->method);
+            key(w, "elements");
+            jw_open(w, '[');
+            for (size_t j = 0; j < x->nelems; j++) {
+                jw_open(w, '{');
+                set_str_opt(w, "column", x->elems[j].column);
+                set_str_opt(w, "expr", x->elems[j].expr);
+                set_str(w, "op", x->elems[j].op);
+                jw_close(w, '}');
+            }
+            jw_close(w, ']');
+            set_str_opt(w, "where", x->where);
+            if (x->deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[x->deferral]);
+            set_str_opt(w, "comment", x->comment);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+    }
     jw_close(w, '}');
 }
 
@@ -1218,6 +1244,32 @@ static void read_table(Reader *r, const JV *o, Table *t)
     t->partition_by = get_str(r, o, "partitionBy", false, where); /* types branch */
     t->partition_of = get_str(r, o, "partitionOf", false, where);
     t->partition_bound = get_str(r, o, "partitionBound", t->partition_of != NULL, where);
+    const JV *xa = get_array(r, o, "excludes", false, where);
+    t->nexcludes = xa ? xa->n : 0;
+    t->excludes = t->nexcludes ? ARENA_ARRAY(r->a, Exclusion, t->nexcludes) : NULL;
+    for (size_t i = 0; i < t->nexcludes; i++) {
+        const JV *xo = &xa->u.items[i];
+        Exclusion *x = &t->excludes[i];
+        x->name = get_str(r, xo, "name", true, where);
+        x->method = get_str(r, xo, "method", true, where);
+        const JV *els = get_array(r, xo, "elements", true, where);
+        x->nelems = els ? els->n : 0;
+        x->elems = x->nelems ? ARENA_ARRAY(r->a, ExcludeElem, x->nelems) : NULL;
+        for (size_t j = 0; j < x->nelems; j++) {
+            const JV *eo = &els->u.items[j];
+            x->elems[j].column = get_str(r, eo, "column", false, where);
+            x->elems[j].expr = get_str(r, eo, "expr", false, where);
+            x->elems[j].op = get_str(r, eo, "op", true, where);
+            if (!x->elems[j].column == !x->elems[j].expr)
+                fail(r, where, "exclusion '%s': an element has exactly one of 'column' and 'expr'",
+                     x->name ? x->name : "?");
+        }
+        x->where = get_str(r, xo, "where", false, where);
+        x->deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                         get_str(r, xo, "deferrable", false, where), "deferrable",
+                                         where);
+        x->comment = get_str(r, xo, "comment", false, where);
+    }
 }
 
 /* types branch: a SQL domain */

@@ -565,6 +565,49 @@ static void put_partition_attrs(TableOut *o, StrBuf *out)
     }
 }
 
+static void put_exclusions(TableOut *o, StrBuf *out)
+{
+    const Table *t = o->t;
+    for (size_t i = 0; i < t->nexcludes; i++) {
+        const Exclusion *x = &t->excludes[i];
+        sb_adds(out, "    @@exclude(");
+        const char **names = ARENA_ARRAY(o->a, const char *, x->nelems);
+        for (size_t j = 0; j < x->nelems; j++) {
+            const ExcludeElem *e = &x->elems[j];
+            if (j)
+                sb_adds(out, ", ");
+            if (e->column) {
+                model_strav_name(out, o->a, e->column);
+                names[j] = e->column;
+            } else {
+                sb_adds(out, "sql(");
+                put_string(out, e->expr);
+                sb_addch(out, ')');
+                char h[9];
+                name_hash8(h, e->expr, strlen(e->expr));
+                names[j] = arena_strdup(o->a, h);
+            }
+            sb_adds(out, " with ");
+            put_string(out, e->op);
+        }
+        if (strcmp(x->method, "gist"))
+            sb_addf(out, ", using: %s", x->method);
+        if (x->where) {
+            sb_adds(out, ", where: ");
+            put_string(out, x->where);
+        }
+        if (x->deferral)
+            sb_adds(out, x->deferral == DEFER_DEFERRED ? ", deferrable: deferred"
+                                                       : ", deferrable: true");
+        if (strcmp(x->name, conv_name(o->a, "ex_", t->name, names, x->nelems, NULL))) {
+            sb_adds(out, ", name: ");
+            put_string(out, x->name);
+        }
+        put_comment_arg(out, x->comment);
+        sb_adds(out, ")\n");
+    }
+}
+
 static const char *write_dtype(Arena *a, const Model *m, const DomainType *dt)
 {
     StrBuf out = SB_INIT;
@@ -633,7 +676,8 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }
-    put_partition_attrs(o, out); /* types branch */
+    put_exclusions(o, out); /* types branch */
+    put_partition_attrs(o, out);
 }
 
 static const char *write_table(Arena *a, const Model *m, const Table *t, StrBuf *warn)

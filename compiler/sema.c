@@ -150,8 +150,8 @@ static void check_names(Sema *s, Model *m)
     size_t cap = m->nenums + 1, n = 0, seq = 0, ccap = 1;
     for (size_t i = 0; i < m->ntables; i++) {
         const Table *t = &m->tables[i];
-        cap += 2 + t->nuniques + t->nindexes;
-        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks;
+        cap += 2 + t->nuniques + t->nindexes + t->nexcludes;
+        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks + t->nexcludes;
         if (nc > ccap)
             ccap = nc;
     }
@@ -179,6 +179,11 @@ static void check_names(Sema *s, Model *m)
             con[k++] = USE(t->fks[j].name, "foreign key", NULL, t->fks[j].span);
         for (size_t j = 0; j < t->nchecks; j++)
             con[k++] = USE(t->checks[j].name, "check constraint", NULL, t->checks[j].span);
+        for (size_t j = 0; j < t->nexcludes; j++) { /* types branch: backed by an index */
+            con[k++] = USE(t->excludes[j].name, "exclusion constraint", NULL, t->excludes[j].span);
+            rel[n++] = USE(t->excludes[j].name, "exclusion constraint on ", t->name,
+                           t->excludes[j].span);
+        }
         check_namespace(s, con, k, "constraint names must be unique within a table");
     }
     for (size_t i = 0; i < m->nenums; i++)

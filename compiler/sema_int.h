@@ -35,6 +35,7 @@ struct TDecl {
     SqlType *pktypes;
     size_t npk;
     size_t ccols, cfks, cuniques, cchecks, cindexes, cwas;
+    size_t cexcludes; /* types branch */
 };
 
 struct EDecl {
@@ -123,6 +124,7 @@ const DomainType *sema_find_dtype(Sema *s, const char *name);
 int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out);
 void sema_partition_attr(Sema *s, TDecl *td, const AstAttr *at);
 void sema_check_partitions(Sema *s, const Model *m);
+void sema_exclude_attr(Sema *s, TDecl *td, const AstAttr *at); /* sema_exclude.c */
 
 /* A positional argument with one term (column, number). */
 static inline bool single_term(const AstArg *a)

@@ -258,6 +258,8 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             continue; /* sema_table_foreigns, once every table is built */
         } else if (!strcmp(an, "partition_by") || !strcmp(an, "partition_of")) {
             sema_partition_attr(s, td, at); /* types branch */
+        } else if (!strcmp(an, "exclude")) {
+            sema_exclude_attr(s, td, at); /* types branch */
         } else if (!strcmp(an, "was")) {
             t->was = sema_was_names(s, at, t->was, &t->nwas, &td->cwas, true);
         } else if (!strcmp(an, "lint_ignore")) {

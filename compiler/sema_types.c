@@ -670,7 +670,7 @@ const char *const sema_field_attrs[] = {
     "lint_ignore",
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
-                                         "lint_ignore", "partition_by", "partition_of" };
+                                         "lint_ignore", "partition_by", "partition_of", "exclude" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)

@@ -88,7 +88,7 @@ static int cmp_ref(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static Table *table_of(Ctx *x, unsigned oid)
+Table *table_of(Ctx *x, unsigned oid)
 {
     TabRef key = {.oid = oid};
     TabRef *r = x->nrefs ? bsearch(&key, x->refs, x->nrefs, sizeof *x->refs, cmp_ref) : NULL;
@@ -486,7 +486,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     char type = pg_value(r, i, 2)[0];
     if (!flag(r, i, 11) && type != 'f')
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
-    if (flag(r, i, 10) && type != 'f' && type != 'u')
+    if (flag(r, i, 10) && type != 'f' && type != 'u' && type != 'x')
         warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
               t->name, name);
     switch (type) {
@@ -531,8 +531,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         return true;
     }
     case 'x':
-        warnf(x, "exclusion constraint %s.%s: cannot be expressed, skipped", t->name, name);
-        return true;
+        return true; /* load_exclusions (types branch) */
     default:
         return true;
     }
@@ -809,7 +808,8 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
-         load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_others(&x);
+         load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_exclusions(&x) &&
+         load_others(&x);
     if (own_tx)
         exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
     model_sort(out);

@@ -47,7 +47,11 @@ bool decode_builtin(const char *name, int32_t mod, SqlType *t);
 /* "CHECK (expr)" [NOT VALID | NO INHERIT] -> expr */
 const char *check_expr(Ctx *x, const char *def);
 
+/* The table of a relation oid, NULL when not in the model (a partition, say). */
+Table *table_of(Ctx *x, unsigned oid);
+
 /* introspect_types.c */
 bool load_dtypes(Ctx *x);
+bool load_exclusions(Ctx *x); /* after load_constraints: tables have their arrays */
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * introspect_types.c - the SQL domains of a schema -> Model.dtypes (introspect_int.h): one
- * pg_catalog query, a row per domain and check constraint. Part of introspection (introspect.c
+ * introspect_types.c - the SQL domains of a schema -> Model.dtypes, and the exclusion
+ * constraints of its tables -> Table.excludes (introspect_int.h): one pg_catalog query each (a
+ * row per domain and check constraint; a row per exclusion constraint). Part of introspection (introspect.c
  * is the entry and reads the partitioning with the relations). A domain over a type the
  * language lacks is a warning and is skipped; its columns keep their domain-named type.
  */
@@ -94,4 +95,90 @@ bool load_dtypes(Ctx *x)
     }
     pg_result_free(r);
     return true;
+}
+
+/* ---- exclusion constraints -------------------------------------------------------------- */
+
+static const char q_exclusions[] =
+    "SELECT co.conrelid, co.conname, am.amname,"
+    "       ARRAY(SELECT CASE WHEN i.indkey[k.n - 1] <> 0 THEN 'c' || a.attname"
+    "                    ELSE 'e' || pg_get_indexdef(i.indexrelid, k.n::int, true) END"
+    "               FROM generate_series(1, i.indnkeyatts) k(n)"
+    "               LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid"
+    "                    AND a.attnum = i.indkey[k.n - 1] ORDER BY k.n)::text[],"
+    "       ARRAY(SELECT o.oprname FROM unnest(co.conexclop) WITH ORDINALITY u(op, n)"
+    "               JOIN pg_operator o ON o.oid = u.op ORDER BY u.n)::text[],"
+    "       pg_get_expr(i.indpred, i.indrelid, true), co.condeferrable, co.condeferred,"
+    "       obj_description(co.oid, 'pg_constraint'), i.indnatts > i.indnkeyatts,"
+    "       EXISTS (SELECT FROM unnest(i.indclass) u(opc) JOIN pg_opclass oc ON oc.oid = u.opc"
+    "                WHERE NOT oc.opcdefault)"
+    "  FROM pg_constraint co"
+    "  JOIN pg_class c ON c.oid = co.conrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  JOIN pg_index i ON i.indexrelid = co.conindid"
+    "  JOIN pg_class ic ON ic.oid = i.indexrelid"
+    "  JOIN pg_am am ON am.oid = ic.relam"
+    " WHERE n.nspname = $1 AND co.contype = 'x' AND c.relkind IN ('r', 'p')"
+    " ORDER BY co.conrelid, co.conname COLLATE \"C\"";
+
+static bool exclusion(Ctx *x, PgResult *r, int i, Table *t, Exclusion *e)
+{
+    e->name = val(x, r, i, 1);
+    e->method = val(x, r, i, 2);
+    const char **els, **ops;
+    size_t nels, nops;
+    if (!sqlnorm_parse_text_array(x->a, pg_value(r, i, 3), &els, &nels) ||
+        !sqlnorm_parse_text_array(x->a, pg_value(r, i, 4), &ops, &nops) || nels != nops) {
+        sb_addf(x->err, "introspection: cannot read exclusion constraint %s.%s", t->name,
+                e->name);
+        return false;
+    }
+    e->elems = ARENA_ARRAY(x->a, ExcludeElem, nels ? nels : 1);
+    e->nelems = nels;
+    for (size_t k = 0; k < nels; k++) {
+        if (els[k][0] == 'c')
+            e->elems[k].column = els[k] + 1;
+        else
+            e->elems[k].expr = sqlnorm_strip_parens(
+                x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, els[k] + 1)));
+        e->elems[k].op = ops[k];
+    }
+    const char *pred = raw(r, i, 5);
+    e->where = pred ? sqlnorm_strip_parens(x->a, sqlnorm_oneline(x->a, arena_strdup(x->a, pred)))
+                    : NULL;
+    e->deferral = !flag(r, i, 6) ? DEFER_NONE : flag(r, i, 7) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
+    e->comment = val(x, r, i, 8);
+    if (flag(r, i, 9))
+        warnf(x, "exclusion constraint %s.%s: INCLUDE columns are not in the model, dropped",
+              t->name, e->name);
+    if (flag(r, i, 10))
+        warnf(x, "exclusion constraint %s.%s: non-default operator classes are not in the model",
+              t->name, e->name);
+    return true;
+}
+
+bool load_exclusions(Ctx *x)
+{
+    PgResult *r = query(x, q_exclusions);
+    if (!r)
+        return false;
+    int n = pg_nrows(r);
+    for (int i = 0; i < n; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t)
+            t->nexcludes++;
+    }
+    for (size_t k = 0; k < x->m->ntables; k++) {
+        Table *t = &x->m->tables[k];
+        t->excludes = t->nexcludes ? ARENA_ARRAY(x->a, Exclusion, t->nexcludes) : NULL;
+        t->nexcludes = 0;
+    }
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        Table *t = table_of(x, (unsigned)strtoul(pg_value(r, i, 0), NULL, 10));
+        if (t)
+            ok = exclusion(x, r, i, t, &t->excludes[t->nexcludes++]);
+    }
+    pg_result_free(r);
+    return ok;
 }

@@ -2,7 +2,8 @@
 # all_kinds.t - one database holding every kind of the types branch at once (domains over a base
 # type and over an enum, with checks, defaults and NOT NULL; range, list and hash partitioning,
 # default partitions, a sub-partitioned partition, indexes, keys and foreign keys on a
-# partitioned parent; a column whose type is a domain inside a partitioned table):
+# partitioned parent; exclusion constraints over columns and expressions, partial, deferrable;
+# a column whose type is a domain inside a partitioned table):
 # pull -> compile -> `diff --database --strict` is clean, pull warns about nothing, and the
 # migration generate writes from the pull rebuilds the same schema in an empty database
 # (dumps equal, written by hand DDL, never by Strav).
@@ -41,6 +42,15 @@ CREATE TABLE visit_dach PARTITION OF visit FOR VALUES IN ('DE', 'AT', 'CH');
 CREATE TABLE visit_none PARTITION OF visit FOR VALUES IN (NULL);
 CREATE TABLE visit_rest PARTITION OF visit DEFAULT;
 COMMENT ON TABLE visit_dach IS 'German-speaking';
+CREATE TABLE booking (
+    id serial PRIMARY KEY,
+    room text NOT NULL,
+    during tsrange NOT NULL,
+    spot circle,
+    CONSTRAINT booking_no_overlap EXCLUDE USING gist (during WITH &&) WHERE (room <> 'hall'),
+    EXCLUDE USING gist (spot WITH &&, tsrange(lower(during), upper(during)) WITH &&)
+        DEFERRABLE
+);
 INSERT INTO customer (email) VALUES ('a@example.com');
 INSERT INTO invoice VALUES (1, 1, '2024-05-01', 10), (2, 1, '2025-05-01', 0), (3, 1, '2030-01-01', 1);
 SQL
