@@ -216,7 +216,9 @@ static const AstDecl *find_in(Arena *a, const LspUnit *u, size_t n, const char *
 {
     for (size_t i = 0; i < n; i++)
         for (const AstDecl *d = u[i].ast->decls; d; d = d->next) {
-            if (!d->name || d->kind == DECL_DOMAIN || (d->kind == DECL_ENUM) != want_enum)
+            /* a SQL domain (types branch) is found where enums are: in type position */
+            if (!d->name || (d->kind == DECL_DOMAIN && !d->base) ||
+                (d->kind == DECL_ENUM || d->base) != want_enum)
                 continue;
             if (!strcmp(key_of(a, d->name), key))
                 return d;
