@@ -13,6 +13,7 @@
 static const char *const decl_kind_names[] = {
     "entity",        "component",    "attribute", "association", "event",  "reference",
     "configuration", "contribution", "table",     "enum",        "domain",
+    "type",
 };
 
 const char *ast_decl_kind_name(DeclKind k)

@@ -116,7 +116,8 @@ typedef enum DeclKind {
     DECL_CONTRIBUTION,
     DECL_TABLE,  /* plain table: no implicit columns, no implicit primary key */
     DECL_ENUM,   /* named enum type */
-    DECL_DOMAIN, /* per-domain settings: only @@ attributes */
+    DECL_DOMAIN, /* per-domain settings: only @@ attributes (or a SQL domain: `base` set) */
+    DECL_TYPE,   /* types branch: a composite type, `type name { field ... }` */
 } DeclKind;
 
 const char *ast_decl_kind_name(DeclKind k); /* "entity", ..., "table", "enum", "domain" */

@@ -1,6 +1,8 @@
 /*
- * diff_types.c - old Model + new Model -> Plan ops for SQL domains and for the partitioning of
- * kept tables (diff_types.h). Stage: part of the diff (diff.c calls in); SQL from emit_types.c.
+ * diff_types.c - old Model + new Model -> Plan ops for SQL domains, composite types, exclusion
+ * constraints and the partitioning of kept tables (diff_types.h). Composite types follow the
+ * domains (created after them, dropped before them: an attribute may be a domain); an attribute
+ * is added or dropped with ALTER TYPE, its type changed only while no column uses the type. Stage: part of the diff (diff.c calls in); SQL from emit_types.c.
  *
  * Ordering: a domain is created (types/up.sql) before any table changes and dropped
  * (types/drop_up.sql) after, so a column whose type is a domain is created after it and
@@ -123,6 +125,103 @@ static void change(Ops *o, const DomainType *od, const DomainType *nd)
     }
 }
 
+/* A column of m whose type is the composite type called name, or NULL. */
+static const Table *ctype_user(const Model *m, const char *name, const char **col)
+{
+    for (size_t i = 0; i < m->ntables; i++)
+        for (size_t j = 0; j < m->tables[i].ncolumns; j++) {
+            const CompositeType *ct = model_type_composite(m, &m->tables[i].columns[j].type);
+            if (ct && !strcmp(ct->name, name)) {
+                *col = m->tables[i].columns[j].name;
+                return &m->tables[i];
+            }
+        }
+    return NULL;
+}
+
+static const CompositeAttr *find_attr(const CompositeType *ct, const char *name)
+{
+    for (size_t i = 0; i < ct->nattrs; i++)
+        if (!strcmp(ct->attrs[i].name, name))
+            return &ct->attrs[i];
+    return NULL;
+}
+
+/* Composite types: creates and attribute changes (types/up.sql), drops (types/drop_up.sql). */
+static bool diff_ctypes(Ops *o, const Model *om, const Model *nm, Diag *d)
+{
+    bool ok = true;
+    for (size_t i = 0; i < nm->nctypes; i++) {
+        const CompositeType *nt = &nm->ctypes[i], *ot = model_find_ctype(om, nt->name);
+        if (!ot) {
+            emit_create_composite(&o->up, nt);
+            emit_drop_type(&o->down, nt->name);
+            what(o, "create type", nt->name, NULL);
+            flush(o, SEC_TYPES, NULL);
+            continue;
+        }
+        for (size_t k = 0; k < ot->nattrs; k++) {
+            const CompositeAttr *oa = &ot->attrs[k];
+            if (find_attr(nt, oa->name))
+                continue;
+            emit_composite_drop_attr(&o->up, nt->name, oa->name);
+            emit_composite_add_attr(&o->down, nt->name, oa);
+            what(o, "drop attribute", nt->name, oa->name);
+            const char *col = NULL;
+            if (ctype_user(om, nt->name, &col)) {
+                plan_destructive(o->p, sb_str(&o->what));
+                plan_irreversible(o->p, sb_str(&o->what));
+            }
+            flush(o, SEC_TYPES, NULL);
+        }
+        for (size_t k = 0; k < nt->nattrs; k++) {
+            const CompositeAttr *na = &nt->attrs[k], *oa = find_attr(ot, na->name);
+            if (!oa) {
+                emit_composite_add_attr(&o->up, nt->name, na);
+                emit_composite_drop_attr(&o->down, nt->name, na->name);
+                what(o, "add attribute", nt->name, na->name);
+                flush(o, SEC_TYPES, NULL);
+                continue;
+            }
+            if (type_equal(&oa->type, &na->type))
+                continue;
+            const char *col = NULL;
+            const Table *t = ctype_user(om, nt->name, &col);
+            if (!t)
+                t = ctype_user(nm, nt->name, &col);
+            if (t) {
+                diag_at(d, DIAG_ERROR, na->span,
+                        "cannot change the type of attribute '%s.%s' while column '%s.%s' uses "
+                        "type '%s' (PostgreSQL refuses ALTER TYPE ... ALTER ATTRIBUTE then): "
+                        "add a new attribute instead",
+                        nt->name, na->name, t->name, col, nt->name);
+                ok = false;
+                continue;
+            }
+            emit_composite_attr_type(&o->up, nt->name, na);
+            emit_composite_attr_type(&o->down, nt->name, oa);
+            what(o, "change type of attribute", nt->name, na->name);
+            flush(o, SEC_TYPES, NULL);
+        }
+        if (!str_eq(ot->comment, nt->comment)) {
+            emit_comment(&o->up, "TYPE", nt->name, NULL, nt->comment);
+            emit_comment(&o->down, "TYPE", nt->name, NULL, ot->comment);
+            what(o, "comment on type", nt->name, NULL);
+            flush(o, SEC_TYPES, NULL);
+        }
+    }
+    for (size_t i = 0; i < om->nctypes; i++) {
+        const CompositeType *ot = &om->ctypes[i];
+        if (model_find_ctype(nm, ot->name))
+            continue;
+        emit_drop_type(&o->up, ot->name);
+        emit_create_composite(&o->down, ot);
+        what(o, "drop type", ot->name, NULL);
+        flush(o, SEC_TYPE_DROPS, NULL);
+    }
+    return ok;
+}
+
 bool diff_dtypes(const Model *om, const Model *nm, Plan *p, Diag *d)
 {
     Ops o = {.p = p, .up = SB_INIT, .down = SB_INIT, .what = SB_INIT};
@@ -157,6 +256,7 @@ bool diff_dtypes(const Model *om, const Model *nm, Plan *p, Diag *d)
         what(&o, "re-create domain", nd->name, NULL);
         flush(&o, SEC_TYPES, NULL);
     }
+    ok = diff_ctypes(&o, om, nm, d) && ok; /* after domain creates, before domain drops */
     for (size_t i = 0; i < om->ndtypes; i++) {
         const DomainType *od = &om->dtypes[i];
         if (model_find_dtype(nm, od->name))

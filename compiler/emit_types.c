@@ -1,5 +1,6 @@
 /*
- * emit_types.c - SQL spelling of SQL domains and declarative partitions (emit_types.h). Names go
+ * emit_types.c - SQL spelling of SQL domains, composite types, exclusion constraints and
+ * declarative partitions (emit_types.h). Names go
  * through sql_ident, values through sql_literal / emit_default; partition keys, bounds and check
  * expressions are SQL the model already holds in the server's spelling.
  */
@@ -143,4 +144,58 @@ void emit_add_exclusion(StrBuf *out, const char *table, const Exclusion *x)
     sb_adds(out, ";\n");
     if (x->comment)
         emit_object_comment(out, table, x->name, x->comment);
+}
+
+void emit_create_composite(StrBuf *out, const CompositeType *ct)
+{
+    sb_adds(out, "CREATE TYPE ");
+    sql_ident(out, ct->name);
+    sb_adds(out, " AS (");
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        sb_adds(out, i ? ",\n    " : "\n    ");
+        sql_ident(out, ct->attrs[i].name);
+        sb_addch(out, ' ');
+        type_to_sql(out, &ct->attrs[i].type);
+    }
+    sb_adds(out, "\n);\n");
+    if (ct->comment)
+        emit_comment(out, "TYPE", ct->name, NULL, ct->comment);
+}
+
+void emit_drop_type(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+void emit_composite_add_attr(StrBuf *out, const char *type, const CompositeAttr *a)
+{
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, type);
+    sb_adds(out, " ADD ATTRIBUTE ");
+    sql_ident(out, a->name);
+    sb_addch(out, ' ');
+    type_to_sql(out, &a->type);
+    sb_adds(out, ";\n");
+}
+
+void emit_composite_drop_attr(StrBuf *out, const char *type, const char *attr)
+{
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, type);
+    sb_adds(out, " DROP ATTRIBUTE ");
+    sql_ident(out, attr);
+    sb_adds(out, ";\n");
+}
+
+void emit_composite_attr_type(StrBuf *out, const char *type, const CompositeAttr *a)
+{
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, type);
+    sb_adds(out, " ALTER ATTRIBUTE ");
+    sql_ident(out, a->name);
+    sb_adds(out, " TYPE ");
+    type_to_sql(out, &a->type);
+    sb_adds(out, ";\n");
 }

@@ -245,6 +245,7 @@ CMP_BY_NAME(cmp_table, Table)
 CMP_BY_NAME(cmp_enum, Enum)
 CMP_BY_NAME(cmp_dtype, DomainType)
 CMP_BY_NAME(cmp_exclusion, Exclusion)
+CMP_BY_NAME(cmp_ctype, CompositeType)
 CMP_BY_NAME(cmp_fk, ForeignKey)
 CMP_BY_NAME(cmp_unique, Unique)
 CMP_BY_NAME(cmp_check, Check)
@@ -259,6 +260,8 @@ void model_sort(Model *m)
         qsort(m->enums, m->nenums, sizeof(Enum), cmp_enum);
     if (m->ndtypes) /* types branch: domains and their checks */
         qsort(m->dtypes, m->ndtypes, sizeof(DomainType), cmp_dtype);
+    if (m->nctypes)
+        qsort(m->ctypes, m->nctypes, sizeof(CompositeType), cmp_ctype);
     for (size_t i = 0; i < m->ndtypes; i++)
         if (m->dtypes[i].nchecks)
             qsort(m->dtypes[i].checks, m->dtypes[i].nchecks, sizeof(Check), cmp_check);
@@ -308,6 +311,28 @@ const DomainType *model_type_domain(const Model *m, const SqlType *t)
         sb_release(&q);
         if (eq)
             return &m->dtypes[i];
+    }
+    return NULL;
+}
+
+const CompositeType *model_find_ctype(const Model *m, const char *name)
+{
+    CompositeType key = {.name = name};
+    return m->nctypes ? bsearch(&key, m->ctypes, m->nctypes, sizeof(CompositeType), cmp_ctype)
+                      : NULL;
+}
+
+const CompositeType *model_type_composite(const Model *m, const SqlType *t)
+{
+    if (t->kind != TY_OTHER || !t->other || t->ndims)
+        return NULL;
+    for (size_t i = 0; i < m->nctypes; i++) {
+        StrBuf q = SB_INIT;
+        model_dtype_spelling(&q, m->ctypes[i].name);
+        bool eq = !strcmp(sb_str(&q), t->other);
+        sb_release(&q);
+        if (eq)
+            return &m->ctypes[i];
     }
     return NULL;
 }

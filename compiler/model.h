@@ -246,6 +246,22 @@ typedef struct DomainType {
     Span span;
 } DomainType;
 
+/* types branch: CREATE TYPE name AS (attr type, ...). A column of this type has kind TY_OTHER
+ * and `other` = the type name spelled by model_dtype_spelling, like a domain. */
+typedef struct CompositeAttr {
+    const char *name;
+    SqlType type;
+    Span span;
+} CompositeAttr;
+
+typedef struct CompositeType {
+    const char *name;
+    CompositeAttr *attrs; /* declared order */
+    size_t nattrs;
+    const char *comment;  /* COMMENT ON TYPE, or NULL */
+    Span span;
+} CompositeType;
+
 typedef struct EnumValue {
     const char *name;
     const char **was;      /* value rename hints */
@@ -280,6 +296,8 @@ typedef struct Model {
     size_t nenums;
     DomainType *dtypes;    /* SQL domains (types branch), sorted by name */
     size_t ndtypes;
+    CompositeType *ctypes; /* composite types (types branch), sorted by name */
+    size_t nctypes;
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
@@ -296,6 +314,8 @@ const Column *table_find_column(const Table *t, const char *name);
 const DomainType *model_find_dtype(const Model *m, const char *name);
 /* The domain of this model a column type names (TY_OTHER spelled as its quoted name), or NULL. */
 const DomainType *model_type_domain(const Model *m, const SqlType *t);
+const CompositeType *model_find_ctype(const Model *m, const char *name);
+const CompositeType *model_type_composite(const Model *m, const SqlType *t);
 /* How a column type names a domain (TY_OTHER `other`): quoted as quote_ident would, whatever
  * sql_quote_all says, so compiled and introspected models agree. */
 void model_dtype_spelling(struct StrBuf *out, const char *name);

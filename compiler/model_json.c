@@ -375,6 +375,24 @@ static void table_json(JW *w, const Table *t)
     jw_close(w, '}');
 }
 
+/* types branch: a composite type */
+static void ctype_json(JW *w, const CompositeType *ct)
+{
+    jw_open(w, '{');
+    set_str(w, "name", ct->name);
+    key(w, "attributes");
+    jw_open(w, '[');
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        jw_open(w, '{');
+        set_str(w, "name", ct->attrs[i].name);
+        type_json(w, &ct->attrs[i].type);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    set_str_opt(w, "comment", ct->comment);
+    jw_close(w, '}');
+}
+
 /* types branch: a SQL domain */
 static void dtype_json(JW *w, const DomainType *dt)
 {
@@ -447,6 +465,13 @@ static void model_json(JW *w, const Model *m)
         jw_open(w, '[');
         for (size_t i = 0; i < m->ndtypes; i++)
             dtype_json(w, &m->dtypes[i]);
+        jw_close(w, ']');
+    }
+    if (m->nctypes) { /* types branch: composite types, only when there are any */
+        key(w, "compositeTypes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < m->nctypes; i++)
+            ctype_json(w, &m->ctypes[i]);
         jw_close(w, ']');
     }
     key(w, "tables");
@@ -1272,6 +1297,30 @@ static void read_table(Reader *r, const JV *o, Table *t)
     }
 }
 
+/* types branch: a composite type */
+static void read_ctype(Reader *r, const JV *o, CompositeType *ct)
+{
+    if (!jv_is_object(o)) {
+        fail(r, "compositeTypes", "a composite type must be an object");
+        return;
+    }
+    ct->name = get_str(r, o, "name", true, "compositeTypes");
+    if (!ct->name)
+        return;
+    char where[256];
+    snprintf(where, sizeof where, "type '%s'", ct->name);
+    const JV *a = get_array(r, o, "attributes", true, where);
+    ct->nattrs = a ? a->n : 0;
+    ct->attrs = ct->nattrs ? ARENA_ARRAY(r->a, CompositeAttr, ct->nattrs) : NULL;
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        const JV *ao = &a->u.items[i];
+        ct->attrs[i].name = get_str(r, ao, "name", true, where);
+        ct->attrs[i].type = (SqlType){.length = -1, .precision = -1, .scale = -1};
+        read_type(r, jget(ao, "type"), &ct->attrs[i].type, where);
+    }
+    ct->comment = get_str(r, o, "comment", false, where);
+}
+
 /* types branch: a SQL domain */
 static void read_dtype(Reader *r, const JV *o, DomainType *dt)
 {
@@ -1384,6 +1433,11 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     out->dtypes = out->ndtypes ? ARENA_ARRAY(a, DomainType, out->ndtypes) : NULL;
     for (size_t i = 0; i < out->ndtypes && !r.failed; i++)
         read_dtype(&r, &dts->u.items[i], &out->dtypes[i]);
+    const JV *cts = get_array(&r, root, "compositeTypes", false, "model");
+    out->nctypes = cts ? cts->n : 0;
+    out->ctypes = out->nctypes ? ARENA_ARRAY(a, CompositeType, out->nctypes) : NULL;
+    for (size_t i = 0; i < out->nctypes && !r.failed; i++)
+        read_ctype(&r, &cts->u.items[i], &out->ctypes[i]);
     const JV *tables = get_array(&r, root, "tables", false, "model");
     out->ntables = tables ? tables->n : 0;
     out->tables = out->ntables ? ARENA_ARRAY(a, Table, out->ntables) : NULL;

@@ -633,6 +633,26 @@ static const char *write_dtype(Arena *a, const Model *m, const DomainType *dt)
     return r;
 }
 
+static const char *write_ctype(Arena *a, const Model *m, const CompositeType *ct)
+{
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", ct->comment);
+    sb_adds(&out, "type ");
+    model_strav_name(&out, a, ct->name);
+    sb_adds(&out, " {\n");
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        sb_adds(&out, "    ");
+        model_strav_name(&out, a, ct->attrs[i].name);
+        sb_addch(&out, ' ');
+        put_type(&out, a, m, &ct->attrs[i].type);
+        sb_addch(&out, '\n');
+    }
+    sb_adds(&out, "}\n");
+    const char *r = arena_strdup(a, sb_str(&out));
+    sb_release(&out);
+    return r;
+}
+
 static void put_table_attrs(TableOut *o, StrBuf *out)
 {
     const Table *t = o->t;
@@ -778,7 +798,7 @@ static int cmp_file(const void *x, const void *y)
 
 void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n, StrBuf *warn)
 {
-    size_t total = m->ntables + m->nenums + m->ndtypes;
+    size_t total = m->ntables + m->nenums + m->ndtypes + m->nctypes;
     ModelStravFile *files = ARENA_ARRAY(a, ModelStravFile, total ? total : 1);
     size_t k = 0;
     for (size_t i = 0; i < m->nenums; i++)
@@ -787,6 +807,9 @@ void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n
     for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
         files[k++] = (ModelStravFile){file_name(a, m->dtypes[i].name, ".domain.strav"),
                                       write_dtype(a, m, &m->dtypes[i])};
+    for (size_t i = 0; i < m->nctypes; i++)
+        files[k++] = (ModelStravFile){file_name(a, m->ctypes[i].name, ".type.strav"),
+                                      write_ctype(a, m, &m->ctypes[i])};
     for (size_t i = 0; i < m->ntables; i++)
         files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};

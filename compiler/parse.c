@@ -224,6 +224,8 @@ static DeclKind decl_kind(int tk)
         return DECL_ENUM;
     case TK_DOMAIN:
         return DECL_DOMAIN;
+    case TK_TYPE:
+        return DECL_TYPE; /* types branch */
     default:
         BUG("token %d starts no declaration", tk);
     }

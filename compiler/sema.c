@@ -156,7 +156,8 @@ static void check_names(Sema *s, Model *m)
             ccap = nc;
     }
     NameUse *rel = ARENA_ARRAY(s->a, NameUse, cap);
-    NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + m->ndtypes + 1);
+    NameUse *typ =
+        ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + m->ndtypes + m->nctypes + 1);
     NameUse *con = ARENA_ARRAY(s->a, NameUse, ccap);
     size_t ntyp = 0;
     for (size_t i = 0; i < m->ntables; i++) {
@@ -190,6 +191,8 @@ static void check_names(Sema *s, Model *m)
         typ[ntyp++] = USE(m->enums[i].name, "enum ", m->enums[i].name, m->enums[i].span);
     for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
         typ[ntyp++] = USE(m->dtypes[i].name, "domain ", m->dtypes[i].name, m->dtypes[i].span);
+    for (size_t i = 0; i < m->nctypes; i++)
+        typ[ntyp++] = USE(m->ctypes[i].name, "type ", m->ctypes[i].name, m->ctypes[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");
@@ -221,6 +224,10 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next)
             if (dc->kind == DECL_DOMAIN && dc->base && dc->name)
                 sema_declare_dtype(s, dc);
+    for (size_t f = 0; f < in->nfiles; f++) /* composite types: their attributes may be domains */
+        for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next)
+            if (dc->kind == DECL_TYPE && dc->name)
+                sema_declare_ctype(s, dc);
     s->tdecls = ARENA_ARRAY(a, TDecl, ntables ? ntables : 1);
     for (size_t f = 0; f < in->nfiles; f++)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next) {

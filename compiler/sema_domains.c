@@ -1,6 +1,7 @@
 /*
  * sema_domains.c - SQL domains: `domain name type [= default] { @@check('VALUE ...') }` ->
- * Model.dtypes (docs/language.md, "Domains"). Part of sema (sema_int.h): sema.c declares every
+ * Model.dtypes (docs/language.md, "Domains"), and composite types: `type name { attr type ... }`
+ * -> Model.ctypes ("Composite types"). Part of sema (sema_int.h): sema.c declares every
  * domain of a folder after its enums and before its tables, and sema_types.c resolves a field
  * type naming one to TY_OTHER spelled as the domain's quoted name (model_dtype_spelling).
  */
@@ -30,7 +31,8 @@ void sema_declare_dtype(Sema *s, const AstDecl *d)
     if (k != 1)
         return;
     if (ty.kind == TY_OTHER) {
-        sema_err(s, b->type.span, "a domain over another domain is not supported");
+        sema_err(s, b->type.span, "a domain over another domain or a composite type is not "
+                                  "supported");
         return;
     }
     if (sema_is_serial(ty.kind)) {
@@ -95,20 +97,104 @@ const DomainType *sema_find_dtype(Sema *s, const char *name)
 int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out)
 {
     const DomainType *dt = name ? sema_find_dtype(s, name) : NULL;
-    if (!dt)
+    const CompositeType *ct = name && !dt ? sema_find_ctype(s, name) : NULL;
+    if (!dt && !ct)
         return -1;
+    const char *tname = dt ? dt->name : ct ? ct->name : "";
     if (at->has_args) {
-        sema_err(s, at->span, "a domain type takes no parameters");
+        sema_err(s, at->span, "a %s type takes no parameters", dt ? "domain" : "composite");
         return 0;
     }
     if (at->ndims) {
-        sema_err(s, at->span, "an array of a domain is not supported");
+        sema_err(s, at->span, "an array of a %s type is not supported", dt ? "domain" : "composite");
         return 0;
     }
     StrBuf q = SB_INIT;
-    model_dtype_spelling(&q, dt->name);
+    model_dtype_spelling(&q, tname);
     *out = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1,
                      .other = arena_strdup(s->a, sb_str(&q))};
     sb_release(&q);
     return 1;
+}
+
+/* ---- composite types: `type name { attr type ... }` ------------------------------------- */
+
+const CompositeType *sema_find_ctype(Sema *s, const char *name)
+{
+    for (size_t i = 0; i < s->m->nctypes; i++)
+        if (!strcmp(s->m->ctypes[i].name, name))
+            return &s->m->ctypes[i];
+    return NULL;
+}
+
+void sema_declare_ctype(Sema *s, const AstDecl *d)
+{
+    const char *raw = NULL;
+    const char *name = sema_term_name2(s, d->name, d->name->kind == TERM_IDENT, &raw);
+    if (!name)
+        return;
+    if (sema_find_ctype(s, name) || sema_find_dtype(s, name)) {
+        sema_err(s, d->name->span, "duplicate type '%s'", name);
+        return;
+    }
+    if (d->attrs)
+        sema_err(s, d->attrs->name_span, "a composite type takes no '@@' attributes");
+    if (d->as)
+        sema_err(s, d->as->span, "a composite type has no 'as' relations");
+    size_t n = 0;
+    for (const AstField *f = d->fields; f; f = f->next)
+        n++;
+    if (!n) {
+        sema_err(s, d->name->span, "composite type '%s' has no attributes", name);
+        return;
+    }
+    CompositeAttr *attrs = ARENA_ARRAY(s->a, CompositeAttr, n);
+    size_t k = 0;
+    bool ok = true;
+    for (const AstField *f = d->fields; f; f = f->next) {
+        const char *an = sema_term_name(s, f->name);
+        if (!an) {
+            ok = false;
+            continue;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(attrs[j].name, an)) {
+                sema_err(s, f->name->span, "duplicate attribute '%s' in type '%s'", an, name);
+                ok = false;
+            }
+        if (f->type.nullable) {
+            sema_err(s, f->type.span, "the attributes of a composite type are always nullable: "
+                                      "drop the '?'");
+            ok = false;
+        }
+        if (f->def || f->attrs) {
+            sema_err(s, f->span, "an attribute of a composite type takes no default and no "
+                                 "'@' attributes");
+            ok = false;
+        }
+        SqlType ty = {.length = -1, .precision = -1, .scale = -1};
+        int r = sema_resolve_type(s, NULL, an, &f->type, &ty);
+        if (r == 2) {
+            sema_err(s, f->type.span, "an attribute of a composite type cannot be a reference");
+            ok = false;
+            continue;
+        }
+        if (r != 1) {
+            ok = false;
+            continue;
+        }
+        if (sema_is_serial(ty.kind) ||
+            (ty.kind == TY_OTHER && !model_type_domain(s->m, &ty))) {
+            sema_err(s, f->type.span, "an attribute of a composite type cannot be a serial or "
+                                      "another composite type");
+            ok = false;
+            continue;
+        }
+        attrs[k++] = (CompositeAttr){an, ty, f->span};
+    }
+    if (!ok)
+        return;
+    size_t cap = s->m->nctypes;
+    CompositeType *ct = PUSH(s, s->m->ctypes, s->m->nctypes, cap);
+    *ct = (CompositeType){name, attrs, k, d->doc, d->span};
 }

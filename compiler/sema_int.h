@@ -119,8 +119,10 @@ void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_
 
 /* types branch: sema_domains.c (SQL domains), sema_partition.c (declarative partitioning) */
 void sema_declare_dtype(Sema *s, const AstDecl *d);
+void sema_declare_ctype(Sema *s, const AstDecl *d);
+const CompositeType *sema_find_ctype(Sema *s, const char *name);
 const DomainType *sema_find_dtype(Sema *s, const char *name);
-/* A field type naming a domain: 1 (out set), 0 (error reported), -1 (no such domain). */
+/* A field type naming a domain or composite type: 1 (out set), 0 (error reported), -1 (none). */
 int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out);
 void sema_partition_attr(Sema *s, TDecl *td, const AstAttr *at);
 void sema_check_partitions(Sema *s, const Model *m);

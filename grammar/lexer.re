@@ -77,6 +77,7 @@ int lex_next(Lexer *lx, Token *out)
             "true"          { return tok(lx, out, start, TK_TRUE); }
             "false"         { return tok(lx, out, start, TK_FALSE); }
             "null"          { return tok(lx, out, start, TK_NULL); }
+            "type"          { return tok(lx, out, start, TK_TYPE); } /* types branch */
 
             ident           { return tok(lx, out, start, TK_IDENT); }
             qident          { return tok(lx, out, start, TK_QIDENT); }
@@ -153,6 +154,7 @@ const char *lex_token_name(int kind)
     case TK_TRUE: return "'true'";
     case TK_FALSE: return "'false'";
     case TK_NULL: return "'null'";
+    case TK_TYPE: return "'type'";
     default: return "token";
     }
 }

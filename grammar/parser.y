@@ -52,10 +52,11 @@ static int expected_tokens(struct yyParser *p, int *out, int max)
 %token LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET COMMA COLON DOT QUESTION EQ MINUS AT ATAT.
 %token ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION CONTRIBUTION
        TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL.
+%token TYPE. /* types branch: composite types */
 
 /* Every keyword is also a name wherever it cannot mean anything else. */
 %fallback IDENT ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION
-          CONTRIBUTION TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL.
+          CONTRIBUTION TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL TYPE.
 
 /* ---- file and declarations ---- */
 
@@ -85,6 +86,9 @@ decl ::= DOMAIN(K) name(N) LBRACE attrbody(B) RBRACE(E).
  * from a domain block by the type after the name) ---- */
 decl ::= DOMAIN(K) name(N) ftype(T) default(D) LBRACE attrbody(B) RBRACE(E).
     { p_type_domain(ctx, K, N, T, D, B, E); }
+/* composite types, `type name { field ... }` */
+decl ::= TYPE(K) name(N) LBRACE body(B) RBRACE(E).
+    { p_decl(ctx, K, N, NULL, B, E); /* composite type */ }
 
 %type namelist {TermList}
 namelist(A) ::= name(N).                   { A = p_terms((TermList){NULL, NULL}, N); }

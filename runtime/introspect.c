@@ -92,6 +92,8 @@ Table *table_of(Ctx *x, unsigned oid)
 {
     TabRef key = {.oid = oid};
     TabRef *r = x->nrefs ? bsearch(&key, x->refs, x->nrefs, sizeof *x->refs, cmp_ref) : NULL;
+    if (r && SIZE_MAX - r->idx < x->nctabs)
+        return &x->ctabs[SIZE_MAX - r->idx]; /* a composite type (types branch) */
     return r ? &x->m->tables[r->idx] : NULL;
 }
 
@@ -126,7 +128,9 @@ static const char q_relations[] =
     "          JOIN pg_namespace pn ON pn.oid = p.relnamespace"
     "         WHERE i.inhrelid = c.oid AND c.relispartition),"
     "       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
-    "       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END"
+    "       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+    /* 13, types branch: a composite type's comment is on its pg_type row */
+    "       CASE WHEN c.relkind = 'c' THEN obj_description(c.reltype, 'pg_type') END"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = 0"
@@ -142,16 +146,19 @@ static bool load_relations(Ctx *x)
     if (!r)
         return false;
     int n = pg_nrows(r);
-    size_t ntables = 0, nseqs = 0;
+    size_t ntables = 0, nseqs = 0, ncomp = 0;
     for (int i = 0; i < n; i++) {
         char kind = pg_value(r, i, 2)[0];
         if ((kind == 'r' || kind == 'p') && !flag(r, i, 8)) /* partitions too (types branch) */
             ntables++;
         if (kind == 'S')
             nseqs++;
+        if (kind == 'c')
+            ncomp++;
     }
     x->m->tables = ARENA_ARRAY(x->a, Table, ntables);
-    x->refs = ARENA_ARRAY(x->a, TabRef, ntables);
+    x->refs = ARENA_ARRAY(x->a, TabRef, ntables + ncomp);
+    x->ctabs = ARENA_ARRAY(x->a, Table, ncomp);
     x->seqs = ARENA_ARRAY(x->a, OwnedSeq, nseqs);
     for (int i = 0; i < n; i++) {
         const char *name = raw(r, i, 1);
@@ -196,9 +203,13 @@ static bool load_relations(Ctx *x)
         case 'f':
             warnf(x, "foreign table %s: cannot be expressed, skipped", name);
             break;
-        case 'c':
-            warnf(x, "composite type %s: cannot be expressed, skipped", name);
+        case 'c': { /* types branch: its attributes are read as columns */
+            Table *t = &x->ctabs[x->nctabs];
+            t->name = arena_strdup(x->a, name);
+            t->comment = val(x, r, i, 13);
+            x->refs[x->nrefs++] = (TabRef){oid, SIZE_MAX - x->nctabs++};
             break;
+        }
         case 'S': {
             const char *dep = raw(r, i, 7);
             unsigned rel;
@@ -255,7 +266,7 @@ static const char q_columns[] =
     "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
     "  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = a.attnum"
-    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'c') AND a.attnum > 0 AND NOT a.attisdropped"
     " ORDER BY a.attrelid, a.attnum";
 
 static const struct {
@@ -328,8 +339,8 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
     char typtype = pg_value(r, i, 10)[0], elem_typtype = pg_value(r, i, 14)[0];
     bool is_array = flag(r, i, 15);
     int32_t mod = (int32_t)num(r, i, 16);
-    if (typtype == 'd' && !strcmp(raw(r, i, 19), x->schema)) {
-        /* types branch: a domain of this schema (load_dtypes reads it) */
+    if ((typtype == 'd' || typtype == 'c') && !strcmp(raw(r, i, 19), x->schema)) {
+        /* types branch: a domain or composite type of this schema (load_dtypes/load_ctypes) */
         StrBuf q = SB_INIT;
         model_dtype_spelling(&q, raw(r, i, 11));
         t->other = arena_strdup(x->a, sb_str(&q));
@@ -401,8 +412,8 @@ static bool load_columns(Ctx *x)
         if (t)
             t->ncolumns++;
     }
-    for (size_t k = 0; k < x->m->ntables; k++) {
-        Table *t = &x->m->tables[k];
+    for (size_t k = 0; k < x->m->ntables + x->nctabs; k++) {
+        Table *t = k < x->m->ntables ? &x->m->tables[k] : &x->ctabs[k - x->m->ntables];
         t->columns = ARENA_ARRAY(x->a, Column, t->ncolumns);
         t->ncolumns = 0;
     }
@@ -808,7 +819,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
-         load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_exclusions(&x) &&
+         load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_exclusions(&x) && load_ctypes(&x) &&
          load_others(&x);
     if (own_tx)
         exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");

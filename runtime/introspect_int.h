@@ -12,7 +12,8 @@
 
 typedef struct TabRef {
     unsigned oid;
-    size_t idx; /* index in Model.tables (before sorting; the model is sorted at the end) */
+    size_t idx; /* index in Model.tables (before sorting; the model is sorted at the end),
+                 * or in Ctx.ctabs when SIZE_MAX - idx < nctabs (types branch: composites) */
 } TabRef;
 
 typedef struct OwnedSeq {
@@ -31,6 +32,9 @@ typedef struct Ctx {
     size_t nrefs;
     OwnedSeq *seqs; /* sequences owned by a column (serial), sorted by rel, attnum */
     size_t nseqs;
+    Table *ctabs; /* types branch: composite types, read like tables (their attributes are
+                   * columns), turned into Model.ctypes by load_ctypes */
+    size_t nctabs;
     char **warn; /* malloc'd until copied into the arena */
     size_t nwarn, capwarn;
 } Ctx;
@@ -53,5 +57,6 @@ Table *table_of(Ctx *x, unsigned oid);
 /* introspect_types.c */
 bool load_dtypes(Ctx *x);
 bool load_exclusions(Ctx *x); /* after load_constraints: tables have their arrays */
+bool load_ctypes(Ctx *x);     /* after load_columns */
 
 #endif

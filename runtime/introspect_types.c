@@ -182,3 +182,26 @@ bool load_exclusions(Ctx *x)
     pg_result_free(r);
     return ok;
 }
+
+/* ---- composite types -------------------------------------------------------------------- */
+
+bool load_ctypes(Ctx *x)
+{
+    x->m->ctypes = ARENA_ARRAY(x->a, CompositeType, x->nctabs ? x->nctabs : 1);
+    for (size_t i = 0; i < x->nctabs; i++) {
+        const Table *t = &x->ctabs[i];
+        CompositeType *ct = &x->m->ctypes[x->m->nctypes++];
+        ct->name = t->name;
+        ct->comment = t->comment;
+        ct->nattrs = t->ncolumns;
+        ct->attrs = ARENA_ARRAY(x->a, CompositeAttr, t->ncolumns ? t->ncolumns : 1);
+        for (size_t k = 0; k < t->ncolumns; k++) {
+            const Column *c = &t->columns[k];
+            ct->attrs[k] = (CompositeAttr){.name = c->name, .type = c->type};
+            if (c->comment)
+                warnf(x, "type %s: the comment on attribute %s is not in the model", t->name,
+                      c->name);
+        }
+    }
+    return true;
+}

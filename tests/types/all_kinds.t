@@ -3,6 +3,7 @@
 # type and over an enum, with checks, defaults and NOT NULL; range, list and hash partitioning,
 # default partitions, a sub-partitioned partition, indexes, keys and foreign keys on a
 # partitioned parent; exclusion constraints over columns and expressions, partial, deferrable;
+# a composite type with a domain attribute, used by a column;
 # a column whose type is a domain inside a partitioned table):
 # pull -> compile -> `diff --database --strict` is clean, pull warns about nothing, and the
 # migration generate writes from the pull rebuilds the same schema in an empty database
@@ -42,6 +43,9 @@ CREATE TABLE visit_dach PARTITION OF visit FOR VALUES IN ('DE', 'AT', 'CH');
 CREATE TABLE visit_none PARTITION OF visit FOR VALUES IN (NULL);
 CREATE TABLE visit_rest PARTITION OF visit DEFAULT;
 COMMENT ON TABLE visit_dach IS 'German-speaking';
+CREATE TYPE contact AS (name text, email "Email Address", phone varchar(20));
+COMMENT ON TYPE contact IS 'who to call';
+ALTER TABLE customer ADD COLUMN emergency contact;
 CREATE TABLE booking (
     id serial PRIMARY KEY,
     room text NOT NULL,
@@ -57,7 +61,7 @@ SQL
 psql -X -q -v ON_ERROR_STOP=1 -f all.sql >/dev/null
 run "$STRAVC" pull --database "$DSN"
 ok '[ "$RC" = 0 ] && [[ "$OUT" != *warning* ]]' "pull writes every kind without a warning"
-ok '[ -f database/schemas/public/positive_amount.domain.strav ] && grep -q "@@partition_of(invoice, default: true)" database/schemas/public/invoice_rest.strav && grep -q "@@partition_by(hash, id)" database/schemas/public/invoice_2025.strav' "domains get their own files; partitions their bounds"
+ok '[ -f database/schemas/public/positive_amount.domain.strav ] && [ -f database/schemas/public/contact.type.strav ] && grep -q "@@partition_of(invoice, default: true)" database/schemas/public/invoice_rest.strav && grep -q "@@partition_by(hash, id)" database/schemas/public/invoice_2025.strav' "domains get their own files; partitions their bounds"
 run "$STRAVC" check
 ok '[ "$RC" = 0 ]' "the pulled schemas compile"
 run "$STRAVC" diff --database "$DSN" --strict
