@@ -102,8 +102,28 @@ static const char *conv_index(Arena *a, const Table *t, const Index *ix)
 
 /* ---- types and defaults ----------------------------------------------------------------- */
 
+/* types branch: a domain or composite type name; quoted when it reads as a built-in type. */
+static void put_type_name(StrBuf *out, Arena *a, const char *name)
+{
+    TypeKind k;
+    if (type_kind_from_name(name, &k) || !strcmp(name, "string") || !strcmp(name, "ulid") ||
+        !strcmp(name, "ref") || !strcmp(name, "enum")) {
+        sb_addch(out, '"');
+        sb_adds(out, name); /* a built-in type name: plain letters, nothing to double */
+        sb_addch(out, '"');
+        return;
+    }
+    model_strav_name(out, a, name);
+}
+
 static void put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
 {
+    const DomainType *dt = model_type_domain(m, t);
+    const CompositeType *ct = dt ? NULL : model_type_composite(m, t);
+    if (dt || ct) {
+        put_type_name(out, a, dt ? dt->name : ct->name);
+        return;
+    }
     switch (t->kind) {
     case TY_ENUM:
         if (t->enum_schema) {
@@ -613,7 +633,7 @@ static const char *write_dtype(Arena *a, const Model *m, const DomainType *dt)
     StrBuf out = SB_INIT;
     put_doc(&out, "", dt->comment);
     sb_adds(&out, "domain ");
-    model_strav_name(&out, a, dt->name);
+    put_type_name(&out, a, dt->name);
     sb_addch(&out, ' ');
     put_type(&out, a, m, &dt->base);
     if (dt->nullable)
@@ -638,7 +658,7 @@ static const char *write_ctype(Arena *a, const Model *m, const CompositeType *ct
     StrBuf out = SB_INIT;
     put_doc(&out, "", ct->comment);
     sb_adds(&out, "type ");
-    model_strav_name(&out, a, ct->name);
+    put_type_name(&out, a, ct->name);
     sb_adds(&out, " {\n");
     for (size_t i = 0; i < ct->nattrs; i++) {
         sb_adds(&out, "    ");

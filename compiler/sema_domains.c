@@ -8,14 +8,31 @@
 #include <string.h>
 
 #include "names.h"
+#include "model.h"
 #include "sema_int.h"
 #include "strbuf.h"
+
+/* A type written with this name would be the built-in one: refuse the declaration. */
+static bool builtin_name(Sema *s, const AstDecl *d, const char *name)
+{
+    TypeKind k;
+    if (d->name->kind == TERM_IDENT &&
+        (type_kind_from_name(d->name->text, &k) || !strcmp(d->name->text, "string") ||
+         !strcmp(d->name->text, "ulid") || !strcmp(d->name->text, "ref") ||
+         !strcmp(d->name->text, "enum"))) {
+        sema_err(s, d->name->span, "'%s' is a built-in type name: a field of type '%s' would "
+                                   "be the built-in type (quote the name: \"%s\")",
+                 d->name->text, d->name->text, name);
+        return true;
+    }
+    return false;
+}
 
 void sema_declare_dtype(Sema *s, const AstDecl *d)
 {
     const char *raw = NULL;
     const char *name = sema_term_name2(s, d->name, d->name->kind == TERM_IDENT, &raw);
-    if (!name)
+    if (!name || builtin_name(s, d, name))
         return;
     if (sema_find_dtype(s, name)) {
         sema_err(s, d->name->span, "duplicate domain '%s'", name);
@@ -131,7 +148,7 @@ void sema_declare_ctype(Sema *s, const AstDecl *d)
 {
     const char *raw = NULL;
     const char *name = sema_term_name2(s, d->name, d->name->kind == TERM_IDENT, &raw);
-    if (!name)
+    if (!name || builtin_name(s, d, name))
         return;
     if (sema_find_ctype(s, name) || sema_find_dtype(s, name)) {
         sema_err(s, d->name->span, "duplicate type '%s'", name);
