@@ -15,6 +15,7 @@ static const char *const decl_kind_names[] = {
     "configuration", "contribution", "table",     "enum",        "domain",
     /* objects (issue 14) */
     "extension", "view", "function", "procedure", "trigger", "policy", "row_level_security",
+    "type",
 };
 
 const char *ast_decl_kind_name(DeclKind k)
@@ -271,6 +272,8 @@ static void dump_decl(StrBuf *out, const AstDecl *d)
         dump_term(out, v->name, 2);
         dump_attrs(out, v->attrs, 2);
     }
+    if (d->base) /* types branch: a SQL domain's base type */
+        dump_field(out, d->base, 1);
     for (const AstField *f = d->fields; f; f = f->next)
         dump_field(out, f, 1);
     dump_attrs(out, d->attrs, 1);

@@ -117,7 +117,7 @@ typedef enum DeclKind {
     DECL_CONTRIBUTION,
     DECL_TABLE,  /* plain table: no implicit columns, no implicit primary key */
     DECL_ENUM,   /* named enum type */
-    DECL_DOMAIN, /* per-domain settings: only @@ attributes */
+    DECL_DOMAIN, /* per-domain settings: only @@ attributes (or a SQL domain: `base` set) */
     /* objects (issue 14): `<word> name { @@attrs }`, the word an identifier (sema_objects.c) */
     DECL_EXTENSION,
     DECL_VIEW,
@@ -126,6 +126,7 @@ typedef enum DeclKind {
     DECL_TRIGGER,
     DECL_POLICY,
     DECL_RLS, /* row_level_security <table> { [@@force] } */
+    DECL_TYPE,   /* types branch: a composite type, `type name { field ... }` */
 } DeclKind;
 
 const char *ast_decl_kind_name(DeclKind k); /* "entity", ..., "table", "enum", "domain" */
@@ -141,6 +142,8 @@ struct AstDecl {
     AstAttr *attrs;     /* @@ attributes in source order */
     AstAs *as;          /* association relation names */
     AstEnumValue *values; /* DECL_ENUM */
+    AstField *base;     /* types branch: DECL_DOMAIN written `domain name type [= default]` is a
+                         * SQL domain; its name, base type and default (no attributes) */
     AstDoc doc;
     AstDecl *next;
 };

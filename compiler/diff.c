@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_types.h"
 #include "emit_sql.h"
+#include "emit_types.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -592,6 +594,14 @@ static bool enum_narrows(Ctx *c, const SqlType *o, const SqlType *n)
 /* o is the old column's type as written in the old model (not mapped through enum renames). */
 static bool type_narrows(Ctx *c, const SqlType *o, const SqlType *n)
 {
+    /* types branch: a domain holds the values of its base type (its checks may refuse some,
+     * which fails the migration rather than losing data) */
+    const DomainType *od = model_type_domain(c->om, o), *nd = model_type_domain(c->nm, n);
+    if (od || nd) {
+        if (od && nd && !strcmp(od->name, nd->name))
+            return false;
+        return type_narrows(c, od ? &od->base : o, nd ? &nd->base : n);
+    }
     if (o->ndims != n->ndims)
         return true;
     if (o->kind == TY_ENUM && n->kind == TY_ENUM)
@@ -1238,6 +1248,11 @@ static void topo_visit(const Model *m, size_t i, uint8_t *state, const bool *in_
         return;
     state[i] = 1;
     const Table *t = &m->tables[i];
+    if (t->partition_of) { /* types branch: a partition after its parent */
+        const Table *r = model_find_table(m, t->partition_of);
+        if (r && in_set[r - m->tables])
+            topo_visit(m, (size_t)(r - m->tables), state, in_set, order, n);
+    }
     for (size_t k = 0; k < t->nfks; k++) {
         if (t->fks[k].ref_schema)
             continue;
@@ -1318,6 +1333,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             tp->key_changed = true;
     }
     diff_enums(&c);
+    if (!diff_dtypes(old_m, new_m, p, d)) /* types branch: SQL domains */
+        c.ok = false;
 
     bool *in_set = xcalloc(nold + nnew + 1, sizeof(bool));
     size_t *order = xcalloc(nold + nnew + 1, sizeof(size_t));
@@ -1336,6 +1353,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                 emit_add_fk(&c.down, t->name, &t->fks[i]);
         for (size_t i = 0; i < t->nindexes; i++)
             emit_create_index(&c.down, t->name, &t->indexes[i]);
+        for (size_t i = 0; i < t->nexcludes; i++) /* types branch */
+            emit_add_exclusion(&c.down, t->name, &t->excludes[i]);
         what_obj(&c.what, "drop table", t->name, NULL);
         plan_destructive(p, sb_str(&c.what));
         plan_irreversible(p, sb_str(&c.what));
@@ -1347,6 +1366,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         TPair *tp = c.by_new[i];
         if (tp->o) {
             size_t before = p->nops;
+            if (!diff_partition(tp->o, tp->n, p, d)) /* types branch */
+                c.ok = false;
             diff_columns(&c, tp);
             tp->modified = p->nops > before;
         }
@@ -1385,6 +1406,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                   sizeof(Check), eq_check, true);
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, true);
+        diff_excludes(tp->o, tp->n, p, true); /* types branch */
         pk_drops(&c, tp);
     }
     /* created tables, referenced first */
@@ -1407,9 +1429,11 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
                 sql_ident(&c.what, tp->n->uniques[k].name);
                 op(&c, SEC_CONSTRAINTS, NULL);
             }
+            diff_excludes(NULL, tp->n, p, false); /* types branch */
             continue;
         }
         pk_adds(&c, tp);
+        diff_excludes(tp->o, tp->n, p, false); /* types branch */
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
                   tp->n->nuniques, sizeof(Unique), eq_unique, false);
         diff_objs(&c, tp, OK_CHECK, tp->o->checks, tp->o->nchecks, tp->n->checks, tp->n->nchecks,

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "emit_types.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -105,6 +106,10 @@ void emit_comment(StrBuf *out, const char *kind, const char *object, const char 
 
 void emit_create_table(StrBuf *out, const Table *t)
 {
+    if (t->partition_of) { /* types branch: a partition takes its columns from its parent */
+        emit_create_partition(out, t);
+        return;
+    }
     sb_adds(out, "CREATE TABLE ");
     sql_ident(out, t->name);
     sb_adds(out, " (");
@@ -129,7 +134,10 @@ void emit_create_table(StrBuf *out, const Table *t)
         sb_addf(out, " CHECK (%s)", t->checks[i].expr);
         sep = ",\n    ";
     }
-    sb_adds(out, "\n);\n");
+    sb_adds(out, "\n)");
+    if (t->partition_by) /* types branch */
+        sb_addf(out, " PARTITION BY %s", t->partition_by);
+    sb_adds(out, ";\n");
     if (t->comment)
         emit_comment(out, "TABLE", t->name, NULL, t->comment);
     for (size_t i = 0; i < t->ncolumns; i++)

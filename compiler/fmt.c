@@ -355,6 +355,16 @@ static uint32_t header(Fmt *F, const AstDecl *d)
         term(out, d->name);
         end = end_of(d->name->span);
     }
+    if (d->base) { /* types branch: a SQL domain's base type and default */
+        sb_addch(out, ' ');
+        type(out, &d->base->type);
+        end = end_of(d->base->type.span);
+        if (d->base->def) {
+            sb_adds(out, " = ");
+            term(out, d->base->def);
+            end = end_of(d->base->def->span);
+        }
+    }
     if (d->parents)
         sb_adds(out, d->kind == DECL_ASSOCIATION ? " between " : " of ");
     for (const AstTerm *t = d->parents; t; t = t->next) {

@@ -394,9 +394,9 @@ static void decl_names(json_t *arr, const LspUnit *u, size_t n, bool enums, cons
     json_t *seen = json_object();
     for (size_t i = 0; i < n; i++)
         for (const AstDecl *d = u[i].ast->decls; d; d = d->next) {
-            if (!d->name || !d->name->text || d->kind == DECL_DOMAIN ||
-                d->kind >= DECL_EXTENSION /* objects (issue 14): not tables */ ||
-                (d->kind == DECL_ENUM) != enums)
+            if (!d->name || !d->name->text || (d->kind == DECL_DOMAIN && !d->base) ||
+                (d->kind >= DECL_EXTENSION && d->kind <= DECL_RLS) /* objects: not types */ ||
+                (d->kind == DECL_ENUM || d->kind == DECL_TYPE || d->base) != enums)
                 continue;
             StrBuf sb = SB_INIT;
             sb_addf(&sb, "%s%s", prefix, d->name->text);
@@ -538,7 +538,8 @@ json_t *lspf_symbols(const LspUnit *u)
     for (const AstDecl *d = u->ast->decls; d; d = d->next) {
         const char *kw = ast_decl_kind_name(d->kind);
         const char *name = d->name && d->name->text ? d->name->text : kw;
-        int kind = d->kind == DECL_ENUM ? SK_ENUM : d->kind == DECL_DOMAIN ? SK_NAMESPACE : SK_CLASS;
+        int kind = d->kind == DECL_ENUM ? SK_ENUM
+                   : d->kind == DECL_DOMAIN && !d->base ? SK_NAMESPACE : SK_CLASS;
         json_t *sym = symbol(src, name, kind, kw, d->span, d->name ? d->name->span : d->kw_span);
         if (!sym)
             continue;

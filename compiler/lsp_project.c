@@ -216,8 +216,11 @@ static const AstDecl *find_in(Arena *a, const LspUnit *u, size_t n, const char *
 {
     for (size_t i = 0; i < n; i++)
         for (const AstDecl *d = u[i].ast->decls; d; d = d->next) {
-            if (!d->name || d->kind == DECL_DOMAIN || d->kind >= DECL_EXTENSION /* issue 14 */ ||
-                (d->kind == DECL_ENUM) != want_enum)
+            /* a SQL domain or composite type (types branch) is found where enums are: in type
+             * position; objects (issue 14) are neither */
+            if (!d->name || (d->kind == DECL_DOMAIN && !d->base) ||
+                (d->kind >= DECL_EXTENSION && d->kind <= DECL_RLS) ||
+                (d->kind == DECL_ENUM || d->kind == DECL_TYPE || d->base) != want_enum)
                 continue;
             if (!strcmp(key_of(a, d->name), key))
                 return d;

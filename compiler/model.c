@@ -245,6 +245,9 @@ const char *archetype_name(Archetype a)
     }
 CMP_BY_NAME(cmp_table, Table)
 CMP_BY_NAME(cmp_enum, Enum)
+CMP_BY_NAME(cmp_dtype, DomainType)
+CMP_BY_NAME(cmp_exclusion, Exclusion)
+CMP_BY_NAME(cmp_ctype, CompositeType)
 CMP_BY_NAME(cmp_fk, ForeignKey)
 CMP_BY_NAME(cmp_unique, Unique)
 CMP_BY_NAME(cmp_check, Check)
@@ -257,6 +260,13 @@ void model_sort(Model *m)
         qsort(m->tables, m->ntables, sizeof(Table), cmp_table);
     if (m->nenums)
         qsort(m->enums, m->nenums, sizeof(Enum), cmp_enum);
+    if (m->ndtypes) /* types branch: domains and their checks */
+        qsort(m->dtypes, m->ndtypes, sizeof(DomainType), cmp_dtype);
+    if (m->nctypes)
+        qsort(m->ctypes, m->nctypes, sizeof(CompositeType), cmp_ctype);
+    for (size_t i = 0; i < m->ndtypes; i++)
+        if (m->dtypes[i].nchecks)
+            qsort(m->dtypes[i].checks, m->dtypes[i].nchecks, sizeof(Check), cmp_check);
     for (size_t i = 0; i < m->ntables; i++) {
         Table *t = &m->tables[i];
         if (t->nfks)
@@ -267,6 +277,8 @@ void model_sort(Model *m)
             qsort(t->checks, t->nchecks, sizeof(Check), cmp_check);
         if (t->nindexes)
             qsort(t->indexes, t->nindexes, sizeof(Index), cmp_index);
+        if (t->nexcludes) /* types branch */
+            qsort(t->excludes, t->nexcludes, sizeof(Exclusion), cmp_exclusion);
     }
     /* objects (issue 14): kind, table, name; a materialized view's indexes by name */
     if (m->nobjects)
@@ -280,6 +292,57 @@ const Table *model_find_table(const Model *m, const char *name)
 {
     Table key = {.name = name};
     return m->ntables ? bsearch(&key, m->tables, m->ntables, sizeof(Table), cmp_table) : NULL;
+}
+
+const DomainType *model_find_dtype(const Model *m, const char *name)
+{
+    DomainType key = {.name = name};
+    return m->ndtypes ? bsearch(&key, m->dtypes, m->ndtypes, sizeof(DomainType), cmp_dtype) : NULL;
+}
+
+void model_dtype_spelling(StrBuf *out, const char *name)
+{
+    if (sql_ident_is_plain(name) && !sql_is_keyword(name))
+        sb_adds(out, name);
+    else
+        sql_ident_quoted(out, name);
+}
+
+const DomainType *model_type_domain(const Model *m, const SqlType *t)
+{
+    if (t->kind != TY_OTHER || !t->other || t->ndims)
+        return NULL;
+    for (size_t i = 0; i < m->ndtypes; i++) {
+        StrBuf q = SB_INIT;
+        model_dtype_spelling(&q, m->dtypes[i].name);
+        bool eq = !strcmp(sb_str(&q), t->other);
+        sb_release(&q);
+        if (eq)
+            return &m->dtypes[i];
+    }
+    return NULL;
+}
+
+const CompositeType *model_find_ctype(const Model *m, const char *name)
+{
+    CompositeType key = {.name = name};
+    return m->nctypes ? bsearch(&key, m->ctypes, m->nctypes, sizeof(CompositeType), cmp_ctype)
+                      : NULL;
+}
+
+const CompositeType *model_type_composite(const Model *m, const SqlType *t)
+{
+    if (t->kind != TY_OTHER || !t->other || t->ndims)
+        return NULL;
+    for (size_t i = 0; i < m->nctypes; i++) {
+        StrBuf q = SB_INIT;
+        model_dtype_spelling(&q, m->ctypes[i].name);
+        bool eq = !strcmp(sb_str(&q), t->other);
+        sb_release(&q);
+        if (eq)
+            return &m->ctypes[i];
+    }
+    return NULL;
 }
 
 const Enum *model_find_enum(const Model *m, const char *name)

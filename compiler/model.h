@@ -47,7 +47,8 @@ typedef enum TypeKind {
     TY_INT4RANGE, TY_INT8RANGE, TY_NUMRANGE, TY_TSRANGE, TY_TSTZRANGE, TY_DATERANGE,
     TY_XML,
     TY_ENUM,        /* enum_name (+ enum_schema when it lives in another domain) */
-    TY_OTHER,       /* a type the language does not know, kept verbatim in `other` (introspection) */
+    TY_OTHER,       /* a type the language does not know, kept verbatim in `other` (introspection),
+                     * or a domain of this model: `other` is then its name through sql_ident */
     TY__COUNT
 } TypeKind;
 
@@ -180,6 +181,24 @@ typedef struct Index {
     Span span;
 } Index;
 
+/* types branch: EXCLUDE USING method (elem WITH op, ...) [WHERE (pred)] [DEFERRABLE ...] */
+typedef struct ExcludeElem {
+    const char *column; /* a column name, or NULL when expr is set */
+    const char *expr;   /* an SQL expression (emitted in parentheses) */
+    const char *op;     /* the operator: "=", "&&" */
+} ExcludeElem;
+
+typedef struct Exclusion {
+    const char *name;
+    const char *method;  /* "gist", "btree", ... */
+    ExcludeElem *elems;
+    size_t nelems;
+    const char *where;   /* partial predicate, or NULL */
+    FkDeferral deferral;
+    const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
+    Span span;
+} Exclusion;
+
 /* ORDER ARCHETYPE: same order as DeclKind's first nine values. */
 typedef enum Archetype {
     ARCH_ENTITY, ARCH_COMPONENT, ARCH_ATTRIBUTE, ARCH_ASSOCIATION, ARCH_EVENT, ARCH_REFERENCE,
@@ -207,8 +226,43 @@ typedef struct Table {
     const char *as_b;      /*   no SQL effect, kept for code generators */
     LintIgnore *lint_ignores;
     size_t nlint_ignores;
+    /* types branch: declarative partitioning (docs/language.md, "Partitioned tables") */
+    const char *partition_by;    /* "RANGE (created_at)": PARTITION BY as the server prints it */
+    const char *partition_of;    /* a partition: its parent table (columns come from it), or NULL */
+    const char *partition_bound; /* "FOR VALUES FROM ('a') TO ('b')", "DEFAULT" (partition_of) */
+    Exclusion *excludes;   /* types branch: exclusion constraints, sorted by name */
+    size_t nexcludes;
     Span span;
 } Table;
+
+/* types branch: CREATE DOMAIN name AS base [DEFAULT] [NOT NULL] CHECK (...) ... A column of
+ * this type has kind TY_OTHER and `other` = the domain name through sql_ident. */
+typedef struct DomainType {
+    const char *name;
+    SqlType base;
+    bool nullable;   /* false: NOT NULL */
+    Default def;
+    Check *checks;   /* CHECK (VALUE ...), sorted by name */
+    size_t nchecks;
+    const char *comment; /* COMMENT ON DOMAIN, or NULL */
+    Span span;
+} DomainType;
+
+/* types branch: CREATE TYPE name AS (attr type, ...). A column of this type has kind TY_OTHER
+ * and `other` = the type name spelled by model_dtype_spelling, like a domain. */
+typedef struct CompositeAttr {
+    const char *name;
+    SqlType type;
+    Span span;
+} CompositeAttr;
+
+typedef struct CompositeType {
+    const char *name;
+    CompositeAttr *attrs; /* declared order */
+    size_t nattrs;
+    const char *comment;  /* COMMENT ON TYPE, or NULL */
+    Span span;
+} CompositeType;
 
 typedef struct EnumValue {
     const char *name;
@@ -245,6 +299,10 @@ typedef struct Model {
     /* objects (issue 14): SQL-bodied objects, sorted by dbo_cmp (model_objects.h) */
     DbObject *objects;
     size_t nobjects;
+    DomainType *dtypes;    /* SQL domains (types branch), sorted by name */
+    size_t ndtypes;
+    CompositeType *ctypes; /* composite types (types branch), sorted by name */
+    size_t nctypes;
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
@@ -258,6 +316,14 @@ typedef struct Project {
 const Table *model_find_table(const Model *m, const char *name);
 const Enum *model_find_enum(const Model *m, const char *name);
 const Column *table_find_column(const Table *t, const char *name);
+const DomainType *model_find_dtype(const Model *m, const char *name);
+/* The domain of this model a column type names (TY_OTHER spelled as its quoted name), or NULL. */
+const DomainType *model_type_domain(const Model *m, const SqlType *t);
+const CompositeType *model_find_ctype(const Model *m, const char *name);
+const CompositeType *model_type_composite(const Model *m, const SqlType *t);
+/* How a column type names a domain (TY_OTHER `other`): quoted as quote_ident would, whatever
+ * sql_quote_all says, so compiled and introspected models agree. */
+void model_dtype_spelling(struct StrBuf *out, const char *name);
 
 /* Type helpers. */
 const char *type_kind_name(TypeKind k);        /* "varchar", "numeric", "timestamptz", ... */

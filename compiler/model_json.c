@@ -344,6 +344,77 @@ static void table_json(JW *w, const Table *t)
         str_array(w, "was", t->was, t->nwas);
     set_str_opt(w, "asA", t->as_a);
     set_str_opt(w, "asB", t->as_b);
+    set_str_opt(w, "partitionBy", t->partition_by); /* types branch */
+    set_str_opt(w, "partitionOf", t->partition_of);
+    set_str_opt(w, "partitionBound", t->partition_bound);
+    if (t->nexcludes) {
+        key(w, "excludes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < t->nexcludes; i++) {
+            const Exclusion *x = &t->excludes[i];
+            jw_open(w, '{');
+            set_str(w, "name", x->name);
+            set_str(w, "method", x->method);
+            key(w, "elements");
+            jw_open(w, '[');
+            for (size_t j = 0; j < x->nelems; j++) {
+                jw_open(w, '{');
+                set_str_opt(w, "column", x->elems[j].column);
+                set_str_opt(w, "expr", x->elems[j].expr);
+                set_str(w, "op", x->elems[j].op);
+                jw_close(w, '}');
+            }
+            jw_close(w, ']');
+            set_str_opt(w, "where", x->where);
+            if (x->deferral != DEFER_NONE)
+                set_str(w, "deferrable", deferrals[x->deferral]);
+            set_str_opt(w, "comment", x->comment);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+    }
+    jw_close(w, '}');
+}
+
+/* types branch: a composite type */
+static void ctype_json(JW *w, const CompositeType *ct)
+{
+    jw_open(w, '{');
+    set_str(w, "name", ct->name);
+    key(w, "attributes");
+    jw_open(w, '[');
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        jw_open(w, '{');
+        set_str(w, "name", ct->attrs[i].name);
+        type_json(w, &ct->attrs[i].type);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    set_str_opt(w, "comment", ct->comment);
+    jw_close(w, '}');
+}
+
+/* types branch: a SQL domain */
+static void dtype_json(JW *w, const DomainType *dt)
+{
+    jw_open(w, '{');
+    set_str(w, "name", dt->name);
+    type_json(w, &dt->base);
+    set_lit(w, "nullable", dt->nullable ? "true" : "false");
+    if (dt->def.kind != DEF_NONE)
+        default_json(w, "default", &dt->def);
+    if (dt->nchecks) {
+        key(w, "checks");
+        jw_open(w, '[');
+        for (size_t i = 0; i < dt->nchecks; i++) {
+            jw_open(w, '{');
+            set_str(w, "name", dt->checks[i].name);
+            set_str(w, "expr", dt->checks[i].expr);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
+    }
+    set_str_opt(w, "comment", dt->comment);
     jw_close(w, '}');
 }
 
@@ -390,6 +461,20 @@ static void model_json(JW *w, const Model *m)
     for (size_t i = 0; i < m->nenums; i++)
         enum_json(w, &m->enums[i]);
     jw_close(w, ']');
+    if (m->ndtypes) { /* types branch: SQL domains, only when there are any */
+        key(w, "domainTypes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < m->ndtypes; i++)
+            dtype_json(w, &m->dtypes[i]);
+        jw_close(w, ']');
+    }
+    if (m->nctypes) { /* types branch: composite types, only when there are any */
+        key(w, "compositeTypes");
+        jw_open(w, '[');
+        for (size_t i = 0; i < m->nctypes; i++)
+            ctype_json(w, &m->ctypes[i]);
+        jw_close(w, ']');
+    }
     key(w, "tables");
     jw_open(w, '[');
     for (size_t i = 0; i < m->ntables; i++)
@@ -1187,6 +1272,89 @@ static void read_table(Reader *r, const JV *o, Table *t)
     t->was = read_strs(r, o, "was", &t->nwas, where);
     t->as_a = get_str(r, o, "asA", false, where);
     t->as_b = get_str(r, o, "asB", false, where);
+    t->partition_by = get_str(r, o, "partitionBy", false, where); /* types branch */
+    t->partition_of = get_str(r, o, "partitionOf", false, where);
+    t->partition_bound = get_str(r, o, "partitionBound", t->partition_of != NULL, where);
+    const JV *xa = get_array(r, o, "excludes", false, where);
+    t->nexcludes = xa ? xa->n : 0;
+    t->excludes = t->nexcludes ? ARENA_ARRAY(r->a, Exclusion, t->nexcludes) : NULL;
+    for (size_t i = 0; i < t->nexcludes; i++) {
+        const JV *xo = &xa->u.items[i];
+        Exclusion *x = &t->excludes[i];
+        x->name = get_str(r, xo, "name", true, where);
+        x->method = get_str(r, xo, "method", true, where);
+        const JV *els = get_array(r, xo, "elements", true, where);
+        x->nelems = els ? els->n : 0;
+        x->elems = x->nelems ? ARENA_ARRAY(r->a, ExcludeElem, x->nelems) : NULL;
+        for (size_t j = 0; j < x->nelems; j++) {
+            const JV *eo = &els->u.items[j];
+            x->elems[j].column = get_str(r, eo, "column", false, where);
+            x->elems[j].expr = get_str(r, eo, "expr", false, where);
+            x->elems[j].op = get_str(r, eo, "op", true, where);
+            if (!x->elems[j].column == !x->elems[j].expr)
+                fail(r, where, "exclusion '%s': an element has exactly one of 'column' and 'expr'",
+                     x->name ? x->name : "?");
+        }
+        x->where = get_str(r, xo, "where", false, where);
+        x->deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals),
+                                         get_str(r, xo, "deferrable", false, where), "deferrable",
+                                         where);
+        x->comment = get_str(r, xo, "comment", false, where);
+    }
+}
+
+/* types branch: a composite type */
+static void read_ctype(Reader *r, const JV *o, CompositeType *ct)
+{
+    if (!jv_is_object(o)) {
+        fail(r, "compositeTypes", "a composite type must be an object");
+        return;
+    }
+    ct->name = get_str(r, o, "name", true, "compositeTypes");
+    if (!ct->name)
+        return;
+    char where[256];
+    snprintf(where, sizeof where, "type '%s'", ct->name);
+    const JV *a = get_array(r, o, "attributes", true, where);
+    ct->nattrs = a ? a->n : 0;
+    ct->attrs = ct->nattrs ? ARENA_ARRAY(r->a, CompositeAttr, ct->nattrs) : NULL;
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        const JV *ao = &a->u.items[i];
+        ct->attrs[i].name = get_str(r, ao, "name", true, where);
+        ct->attrs[i].type = (SqlType){.length = -1, .precision = -1, .scale = -1};
+        read_type(r, jget(ao, "type"), &ct->attrs[i].type, where);
+    }
+    ct->comment = get_str(r, o, "comment", false, where);
+}
+
+/* types branch: a SQL domain */
+static void read_dtype(Reader *r, const JV *o, DomainType *dt)
+{
+    if (!jv_is_object(o)) {
+        fail(r, "domainTypes", "a domain must be an object");
+        return;
+    }
+    dt->name = get_str(r, o, "name", true, "domainTypes");
+    if (!dt->name)
+        return;
+    char where[256];
+    snprintf(where, sizeof where, "domain '%s'", dt->name);
+    const JV *ty = jget(o, "type");
+    if (!jv_is_object(ty)) {
+        fail(r, where, "'type' must be an object");
+        return;
+    }
+    read_type(r, ty, &dt->base, where);
+    dt->nullable = get_bool(r, o, "nullable", where);
+    read_default(r, o, "default", &dt->def, where);
+    const JV *a = get_array(r, o, "checks", false, where);
+    dt->nchecks = a ? a->n : 0;
+    dt->checks = dt->nchecks ? ARENA_ARRAY(r->a, Check, dt->nchecks) : NULL;
+    for (size_t i = 0; i < dt->nchecks; i++) {
+        dt->checks[i].name = get_str(r, &a->u.items[i], "name", true, where);
+        dt->checks[i].expr = get_str(r, &a->u.items[i], "expr", true, where);
+    }
+    dt->comment = get_str(r, o, "comment", false, where);
 }
 
 static void read_enum(Reader *r, const JV *o, Enum *e)
@@ -1266,6 +1434,16 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     out->enums = out->nenums ? ARENA_ARRAY(a, Enum, out->nenums) : NULL;
     for (size_t i = 0; i < out->nenums && !r.failed; i++)
         read_enum(&r, &enums->u.items[i], &out->enums[i]);
+    const JV *dts = get_array(&r, root, "domainTypes", false, "model"); /* types branch */
+    out->ndtypes = dts ? dts->n : 0;
+    out->dtypes = out->ndtypes ? ARENA_ARRAY(a, DomainType, out->ndtypes) : NULL;
+    for (size_t i = 0; i < out->ndtypes && !r.failed; i++)
+        read_dtype(&r, &dts->u.items[i], &out->dtypes[i]);
+    const JV *cts = get_array(&r, root, "compositeTypes", false, "model");
+    out->nctypes = cts ? cts->n : 0;
+    out->ctypes = out->nctypes ? ARENA_ARRAY(a, CompositeType, out->nctypes) : NULL;
+    for (size_t i = 0; i < out->nctypes && !r.failed; i++)
+        read_ctype(&r, &cts->u.items[i], &out->ctypes[i]);
     const JV *tables = get_array(&r, root, "tables", false, "model");
     out->ntables = tables ? tables->n : 0;
     out->tables = out->ntables ? ARENA_ARRAY(a, Table, out->ntables) : NULL;

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "source.h"
 #include "sqlnorm.h"
+#include "partbound.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -102,8 +103,28 @@ static const char *conv_index(Arena *a, const Table *t, const Index *ix)
 
 /* ---- types and defaults ----------------------------------------------------------------- */
 
+/* types branch: a domain or composite type name; quoted when it reads as a built-in type. */
+static void put_type_name(StrBuf *out, Arena *a, const char *name)
+{
+    TypeKind k;
+    if (type_kind_from_name(name, &k) || !strcmp(name, "string") || !strcmp(name, "ulid") ||
+        !strcmp(name, "ref") || !strcmp(name, "enum")) {
+        sb_addch(out, '"');
+        sb_adds(out, name); /* a built-in type name: plain letters, nothing to double */
+        sb_addch(out, '"');
+        return;
+    }
+    model_strav_name(out, a, name);
+}
+
 static void put_type(StrBuf *out, Arena *a, const Model *m, const SqlType *t)
 {
+    const DomainType *dt = model_type_domain(m, t);
+    const CompositeType *ct = dt ? NULL : model_type_composite(m, t);
+    if (dt || ct) {
+        put_type_name(out, a, dt ? dt->name : ct->name);
+        return;
+    }
     switch (t->kind) {
     case TY_ENUM:
         if (t->enum_schema) {
@@ -521,6 +542,138 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     sb_adds(out, ")\n");
 }
 
+/* ---- types branch: partitioning and SQL domains ------------------------------------------ */
+
+/* "RANGE (a, b)" -> "range, a, b"; an expression key is written as one sql('...'). */
+static void put_partition_attrs(TableOut *o, StrBuf *out)
+{
+    const Table *t = o->t;
+    if (t->partition_by) {
+        const char *k = t->partition_by, *sp = strchr(k, ' ');
+        size_t klen = strlen(k);
+        sb_adds(out, "    @@partition_by(");
+        for (const char *p = k; p < sp; p++)
+            sb_addch(out, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+        sb_adds(out, ", ");
+        /* the key list between the parentheses: plain column names, else one expression */
+        const char *in = sp + 2;
+        size_t inlen = klen - (size_t)(in - k) - 1;
+        bool plain = true;
+        for (size_t i = 0; i < inlen; i++) {
+            char ch = in[i];
+            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == ',' ||
+                  ch == ' '))
+                plain = false;
+        }
+        if (plain) {
+            sb_addf(out, "%.*s", (int)inlen, in);
+        } else {
+            sb_adds(out, "sql(");
+            char *e = arena_strndup(o->a, in, inlen);
+            put_string(out, e);
+            sb_addch(out, ')');
+        }
+        sb_adds(out, ")\n");
+    }
+    if (t->partition_of) {
+        sb_adds(out, "    @@partition_of(");
+        model_strav_name(out, o->a, t->partition_of);
+        if (!partbound_to_strav(out, t->partition_bound)) {
+            sb_adds(out, ", bound: ");
+            put_string(out, t->partition_bound);
+        }
+        sb_adds(out, ")\n");
+    }
+}
+
+static void put_exclusions(TableOut *o, StrBuf *out)
+{
+    const Table *t = o->t;
+    for (size_t i = 0; i < t->nexcludes; i++) {
+        const Exclusion *x = &t->excludes[i];
+        sb_adds(out, "    @@exclude(");
+        const char **names = ARENA_ARRAY(o->a, const char *, x->nelems);
+        for (size_t j = 0; j < x->nelems; j++) {
+            const ExcludeElem *e = &x->elems[j];
+            if (j)
+                sb_adds(out, ", ");
+            if (e->column) {
+                model_strav_name(out, o->a, e->column);
+                names[j] = e->column;
+            } else {
+                sb_adds(out, "sql(");
+                put_string(out, e->expr);
+                sb_addch(out, ')');
+                char h[9];
+                name_hash8(h, e->expr, strlen(e->expr));
+                names[j] = arena_strdup(o->a, h);
+            }
+            sb_adds(out, " with ");
+            put_string(out, e->op);
+        }
+        if (strcmp(x->method, "gist"))
+            sb_addf(out, ", using: %s", x->method);
+        if (x->where) {
+            sb_adds(out, ", where: ");
+            put_string(out, x->where);
+        }
+        if (x->deferral)
+            sb_adds(out, x->deferral == DEFER_DEFERRED ? ", deferrable: deferred"
+                                                       : ", deferrable: true");
+        if (strcmp(x->name, conv_name(o->a, "ex_", t->name, names, x->nelems, NULL))) {
+            sb_adds(out, ", name: ");
+            put_string(out, x->name);
+        }
+        put_comment_arg(out, x->comment);
+        sb_adds(out, ")\n");
+    }
+}
+
+static const char *write_dtype(Arena *a, const Model *m, const DomainType *dt)
+{
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", dt->comment);
+    sb_adds(&out, "domain ");
+    put_type_name(&out, a, dt->name);
+    sb_addch(&out, ' ');
+    put_type(&out, a, m, &dt->base);
+    if (dt->nullable)
+        sb_addch(&out, '?');
+    put_default(&out, &dt->def);
+    sb_adds(&out, " {\n");
+    for (size_t i = 0; i < dt->nchecks; i++) {
+        sb_adds(&out, "    @@check(");
+        put_string(&out, dt->checks[i].expr);
+        sb_adds(&out, ", name: ");
+        put_string(&out, dt->checks[i].name);
+        sb_adds(&out, ")\n");
+    }
+    sb_adds(&out, "}\n");
+    const char *r = arena_strdup(a, sb_str(&out));
+    sb_release(&out);
+    return r;
+}
+
+static const char *write_ctype(Arena *a, const Model *m, const CompositeType *ct)
+{
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", ct->comment);
+    sb_adds(&out, "type ");
+    put_type_name(&out, a, ct->name);
+    sb_adds(&out, " {\n");
+    for (size_t i = 0; i < ct->nattrs; i++) {
+        sb_adds(&out, "    ");
+        model_strav_name(&out, a, ct->attrs[i].name);
+        sb_addch(&out, ' ');
+        put_type(&out, a, m, &ct->attrs[i].type);
+        sb_addch(&out, '\n');
+    }
+    sb_adds(&out, "}\n");
+    const char *r = arena_strdup(a, sb_str(&out));
+    sb_release(&out);
+    return r;
+}
+
 static void put_table_attrs(TableOut *o, StrBuf *out)
 {
     const Table *t = o->t;
@@ -564,6 +717,8 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }
+    put_exclusions(o, out); /* types branch */
+    put_partition_attrs(o, out);
 }
 
 static const char *write_table(Arena *a, const Model *m, const Table *t, StrBuf *warn)
@@ -664,12 +819,19 @@ static int cmp_file(const void *x, const void *y)
 
 void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n, StrBuf *warn)
 {
-    size_t total = m->ntables + m->nenums + m->nobjects; /* objects (issue 14) */
+    size_t total = m->ntables + m->nenums + m->nobjects /* objects (issue 14) */ + m->ndtypes +
+                   m->nctypes;
     ModelStravFile *files = ARENA_ARRAY(a, ModelStravFile, total ? total : 1);
     size_t k = 0;
     for (size_t i = 0; i < m->nenums; i++)
         files[k++] = (ModelStravFile){file_name(a, m->enums[i].name, ".enum.strav"),
                                       write_enum(a, &m->enums[i])};
+    for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
+        files[k++] = (ModelStravFile){file_name(a, m->dtypes[i].name, ".domain.strav"),
+                                      write_dtype(a, m, &m->dtypes[i])};
+    for (size_t i = 0; i < m->nctypes; i++)
+        files[k++] = (ModelStravFile){file_name(a, m->ctypes[i].name, ".type.strav"),
+                                      write_ctype(a, m, &m->ctypes[i])};
     for (size_t i = 0; i < m->ntables; i++)
         files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};

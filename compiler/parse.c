@@ -237,6 +237,8 @@ static DeclKind decl_kind(int tk)
         return DECL_ENUM;
     case TK_DOMAIN:
         return DECL_DOMAIN;
+    case TK_TYPE:
+        return DECL_TYPE; /* types branch */
     default:
         BUG("token %d starts no declaration", tk);
     }
@@ -264,7 +266,7 @@ static void not_a_declaration(ParseCtx *ctx, Token t)
 {
     static const int decl_tokens[] = { TK_ENTITY, TK_COMPONENT, TK_ATTRIBUTE, TK_ASSOCIATION,
                                        TK_EVENT, TK_REFERENCE, TK_CONFIGURATION, TK_CONTRIBUTION,
-                                       TK_TABLE, TK_ENUM, TK_DOMAIN };
+                                       TK_TABLE, TK_ENUM, TK_DOMAIN, TK_TYPE };
     char w[64];
     size_t best = ARRAY_LEN(object_words);
     if (t.len < sizeof w) {
@@ -311,6 +313,13 @@ void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, T
     d->as = b->as;
     d->values = b->values;
     LIST_APPEND(ctx->decls, ctx->decls_tail, d);
+}
+
+void p_type_domain(ParseCtx *ctx, Token kw, AstTerm *name, AstType type, AstTerm *def, Body *b,
+                   Token end)
+{
+    p_decl(ctx, kw, name, NULL, b, end);
+    ctx->decls_tail->base = ast_field(ctx->arena, name, type, def, NULL);
 }
 
 /* ---- errors ---- */
@@ -470,7 +479,7 @@ static bool is_decl_kw(int k)
 {
     return k == TK_ENTITY || k == TK_COMPONENT || k == TK_ATTRIBUTE || k == TK_ASSOCIATION ||
            k == TK_EVENT || k == TK_REFERENCE || k == TK_CONFIGURATION ||
-           k == TK_CONTRIBUTION || k == TK_TABLE || k == TK_ENUM || k == TK_DOMAIN;
+           k == TK_CONTRIBUTION || k == TK_TABLE || k == TK_ENUM || k == TK_DOMAIN || k == TK_TYPE;
 }
 
 static bool is_name_kind(int k)

@@ -93,6 +93,9 @@ Body *p_body_attr(Body *b, AstAttr *x);
 Body *p_body_as(Body *b, AsList l);
 Body *p_body_value(Body *b, AstEnumValue *v);
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end);
+/* types branch: `domain name type [= default] { ... }`, a DECL_DOMAIN with `base` set. */
+void p_type_domain(ParseCtx *ctx, Token kw, AstTerm *name, AstType type, AstTerm *def, Body *b,
+                   Token end);
 void p_stack_overflow(ParseCtx *ctx);
 
 /* ---- error messages (parse_error.c) ---- */

@@ -113,7 +113,8 @@ static void note_open_paren(ParseCtx *ctx)
 
 static const char decl_keywords[] =
     "entity, component, attribute, association, event, reference, configuration, "
-    "contribution, table, enum or domain";
+    "contribution, table, enum, domain, type, or an object word (extension, view, function, "
+    "procedure, trigger, policy, row_level_security)";
 
 void p_syntax_error(ParseCtx *ctx, Token t, const int *expected, int n)
 {

@@ -81,13 +81,15 @@ const char *plan_table_dir(Arena *a, const char *table)
     return r;
 }
 
-/* objects (issue 14): extensions/ and objects/ in the order of Section */
-static const char *const sec_dir[SEC__COUNT] = {"enums",   "extensions", "enums",
-                                                "objects", "indexes",    "constraints",
-                                                "tables",  "constraints", "indexes",
-                                                "objects", "enums",      "extensions"};
-static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "", "drop_", "drop_", "drop_",
-                                                 "", "", "", "", "drop_", "drop_"};
+/* objects (issue 14): extensions/ and objects/; types branch: types/ - in the order of Section */
+static const char *const sec_dir[SEC__COUNT] = {"enums",       "extensions", "enums",   "types",
+                                                "objects",     "indexes",    "constraints",
+                                                "tables",      "constraints", "indexes",
+                                                "objects",     "enums",      "types",
+                                                "extensions"};
+static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "", "", "drop_", "drop_",
+                                                 "drop_", "", "", "", "", "drop_", "drop_",
+                                                 "drop_"};
 
 static size_t name_hash(const char *s)
 {

@@ -9,6 +9,7 @@
  *                           rename): the only non-transactional file, nothing else in it
  *   extensions/up.sql       extension creates and version updates (issue 14)
  *   enums/up.sql            enum creates, value and enum renames, comments
+ *   types/up.sql            (types branch) domain creates and changes: checks, default, NOT NULL
  *   objects/drop_up.sql     views, functions, triggers, policies, row level security dropped,
  *                           changed or re-created around a change they depend on, dependents
  *                           first (issue 14, diff_objects.c)
@@ -19,6 +20,7 @@
  *   indexes/up.sql          new or changed indexes
  *   objects/up.sql          new, changed and re-created objects, dependencies first (issue 14)
  *   enums/drop_up.sql       enum drops and rebuilds (value removal), after no column uses them
+ *   types/drop_up.sql       (types branch) domain drops, after no column uses them
  *   extensions/drop_up.sql  extension drops (issue 14)
  */
 #ifndef STRAV_PLAN_H
@@ -32,10 +34,12 @@ typedef enum Section {
     SEC_ENUM_VALUES,
     SEC_EXTENSIONS, /* objects (issue 14) */
     SEC_ENUMS,
+    SEC_TYPES,        /* types branch: SQL domains */
     SEC_OBJECT_DROPS, /* objects (issue 14) */
     SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
     SEC_OBJECTS, /* objects (issue 14) */
     SEC_ENUM_DROPS,
+    SEC_TYPE_DROPS,      /* types branch */
     SEC_EXTENSION_DROPS, /* objects (issue 14) */
     SEC__COUNT
 } Section;

@@ -151,13 +151,14 @@ static void check_names(Sema *s, Model *m)
     size_t cap = m->nenums + 1, n = 0, seq = 0, ccap = 1;
     for (size_t i = 0; i < m->ntables; i++) {
         const Table *t = &m->tables[i];
-        cap += 2 + t->nuniques + t->nindexes;
-        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks;
+        cap += 2 + t->nuniques + t->nindexes + t->nexcludes;
+        size_t nc = 1 + t->nuniques + t->nfks + t->nchecks + t->nexcludes;
         if (nc > ccap)
             ccap = nc;
     }
     NameUse *rel = ARENA_ARRAY(s->a, NameUse, cap);
-    NameUse *typ = ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + 1);
+    NameUse *typ =
+        ARENA_ARRAY(s->a, NameUse, m->ntables + m->nenums + m->ndtypes + m->nctypes + 1);
     NameUse *con = ARENA_ARRAY(s->a, NameUse, ccap);
     size_t ntyp = 0;
     for (size_t i = 0; i < m->ntables; i++) {
@@ -180,10 +181,19 @@ static void check_names(Sema *s, Model *m)
             con[k++] = USE(t->fks[j].name, "foreign key", NULL, t->fks[j].span);
         for (size_t j = 0; j < t->nchecks; j++)
             con[k++] = USE(t->checks[j].name, "check constraint", NULL, t->checks[j].span);
+        for (size_t j = 0; j < t->nexcludes; j++) { /* types branch: backed by an index */
+            con[k++] = USE(t->excludes[j].name, "exclusion constraint", NULL, t->excludes[j].span);
+            rel[n++] = USE(t->excludes[j].name, "exclusion constraint on ", t->name,
+                           t->excludes[j].span);
+        }
         check_namespace(s, con, k, "constraint names must be unique within a table");
     }
     for (size_t i = 0; i < m->nenums; i++)
         typ[ntyp++] = USE(m->enums[i].name, "enum ", m->enums[i].name, m->enums[i].span);
+    for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
+        typ[ntyp++] = USE(m->dtypes[i].name, "domain ", m->dtypes[i].name, m->dtypes[i].span);
+    for (size_t i = 0; i < m->nctypes; i++)
+        typ[ntyp++] = USE(m->ctypes[i].name, "type ", m->ctypes[i].name, m->ctypes[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");
@@ -205,11 +215,20 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next) {
             if (dc->kind == DECL_ENUM && dc->name)
                 sema_declare_enum(s, dc);
-            else if (dc->kind == DECL_DOMAIN)
+            else if (dc->kind == DECL_DOMAIN && !dc->base)
                 domain_block(s, dc, &domain_decl);
             else if (dc->kind <= DECL_TABLE && dc->name)
                 ntables++;
         }
+    /* types branch: SQL domains, after the enums they may be over, before the tables */
+    for (size_t f = 0; f < in->nfiles; f++)
+        for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next)
+            if (dc->kind == DECL_DOMAIN && dc->base && dc->name)
+                sema_declare_dtype(s, dc);
+    for (size_t f = 0; f < in->nfiles; f++) /* composite types: their attributes may be domains */
+        for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next)
+            if (dc->kind == DECL_TYPE && dc->name)
+                sema_declare_ctype(s, dc);
     s->tdecls = ARENA_ARRAY(a, TDecl, ntables ? ntables : 1);
     for (size_t f = 0; f < in->nfiles; f++)
         for (const AstDecl *dc = in->files[f]->decls; dc; dc = dc->next) {
@@ -260,6 +279,7 @@ bool sema_domain(Model *out, Arena *a, const SemaInput *in, Diag *d)
     model_sort(out);
     /* objects (issue 14): views, functions, triggers, policies, extensions */
     sema_objects(s, out);
+    sema_check_partitions(s, out); /* types branch */
     check_names(s, out);
     return diag_count_errors(d) == errors0 && !d->capped;
 }

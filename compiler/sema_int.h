@@ -35,6 +35,7 @@ struct TDecl {
     SqlType *pktypes;
     size_t npk;
     size_t ccols, cfks, cuniques, cchecks, cindexes, cwas;
+    size_t cexcludes; /* types branch */
 };
 
 struct EDecl {
@@ -55,6 +56,7 @@ typedef struct Sema {
     size_t nedecls, cedecls;
     size_t *ehash; /* open-addressing index into edecls (+1; 0 = empty), size ehcap */
     size_t ehcap;
+    size_t cdtypes; /* types branch: capacity of m->dtypes */
 } Sema;
 
 #define PUSH(s, arr, n, cap) \
@@ -114,6 +116,17 @@ void sema_table_attrs_apply(Sema *s, TDecl *td);
 void sema_table_foreigns(Sema *s, TDecl *td); /* @@foreign, once every table is built */
 void sema_early_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id, int npk);
 void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_id);
+
+/* types branch: sema_domains.c (SQL domains), sema_partition.c (declarative partitioning) */
+void sema_declare_dtype(Sema *s, const AstDecl *d);
+void sema_declare_ctype(Sema *s, const AstDecl *d);
+const CompositeType *sema_find_ctype(Sema *s, const char *name);
+const DomainType *sema_find_dtype(Sema *s, const char *name);
+/* A field type naming a domain or composite type: 1 (out set), 0 (error reported), -1 (none). */
+int sema_dtype_type(Sema *s, const char *name, const AstType *at, SqlType *out);
+void sema_partition_attr(Sema *s, TDecl *td, const AstAttr *at);
+void sema_check_partitions(Sema *s, const Model *m);
+void sema_exclude_attr(Sema *s, TDecl *td, const AstAttr *at); /* sema_exclude.c */
 
 /* A positional argument with one term (column, number). */
 static inline bool single_term(const AstArg *a)

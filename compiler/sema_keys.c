@@ -256,6 +256,10 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             c->span = at->span;
         } else if (!strcmp(an, "foreign")) {
             continue; /* sema_table_foreigns, once every table is built */
+        } else if (!strcmp(an, "partition_by") || !strcmp(an, "partition_of")) {
+            sema_partition_attr(s, td, at); /* types branch */
+        } else if (!strcmp(an, "exclude")) {
+            sema_exclude_attr(s, td, at); /* types branch */
         } else if (!strcmp(an, "was")) {
             t->was = sema_was_names(s, at, t->was, &t->nwas, &td->cwas, true);
         } else if (!strcmp(an, "lint_ignore")) {

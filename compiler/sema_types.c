@@ -388,6 +388,9 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
     if (n->kind == TERM_QIDENT) {
         const char *ename = name_nfc(s->a, n->text);
         EDecl *e = ename ? find_edecl(s, ename) : NULL;
+        int dk = e ? -1 : sema_dtype_type(s, ename, at, out); /* types branch: a domain */
+        if (dk >= 0)
+            return dk;
         if (!e) {
             sema_err(s, n->span, "unknown type '%s'", n->text);
             return 0;
@@ -446,6 +449,9 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             out->enum_name = e->name;
             return 1;
         }
+        int dk = sema_dtype_type(s, ename, at, out); /* types branch: a domain */
+        if (dk >= 0)
+            return dk;
         sema_err(s, n->span, "unknown type '%s'", w);
         size_t nc = ARRAY_LEN(type_words) + s->nedecls;
         const char **c = ARENA_ARRAY(s->a, const char *, nc);
@@ -664,7 +670,7 @@ const char *const sema_field_attrs[] = {
     "lint_ignore",
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
-                                         "lint_ignore" };
+                                         "lint_ignore", "partition_by", "partition_of", "exclude" };
 const char *const sema_domain_attrs[] = { "schema", "tenants" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)

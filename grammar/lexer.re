@@ -92,6 +92,7 @@ int lex_next(Lexer *lx, Token *out)
             "true"          { return tok(lx, out, start, TK_TRUE); }
             "false"         { return tok(lx, out, start, TK_FALSE); }
             "null"          { return tok(lx, out, start, TK_NULL); }
+            "type"          { return tok(lx, out, start, TK_TYPE); } /* types branch */
 
             /* objects (issue 14): $tag$ ... $tag$ (the tag may be empty) */
             "$" ([a-zA-Z_\x80-\xff] [a-zA-Z_0-9\x80-\xff]*)? "$" { return dollar(lx, out, start); }
@@ -172,6 +173,7 @@ const char *lex_token_name(int kind)
     case TK_FALSE: return "'false'";
     case TK_NULL: return "'null'";
     case TK_DOLLAR: return "dollar-quoted string";
+    case TK_TYPE: return "'type'";
     default: return "token";
     }
 }

@@ -68,10 +68,11 @@ void StravParseResync(void *p)
        TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL.
 /* objects (issue 14): a dollar-quoted SQL body, $$...$$ or $tag$...$tag$ */
 %token DOLLAR.
+%token TYPE. /* types branch: composite types */
 
 /* Every keyword is also a name wherever it cannot mean anything else. */
 %fallback IDENT ENTITY COMPONENT ATTRIBUTE ASSOCIATION EVENT REFERENCE CONFIGURATION
-          CONTRIBUTION TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL.
+          CONTRIBUTION TABLE ENUM DOMAIN OF BETWEEN AS SQL TRUE FALSE NULL TYPE.
 
 /* ---- file and declarations ---- */
 
@@ -100,6 +101,14 @@ decl ::= DOMAIN(K) name(N) LBRACE attrbody(B) RBRACE(E).
  * row_level_security - the word is an identifier, p_decl checks it */
 decl ::= IDENT(K) name(N) LBRACE attrbody(B) RBRACE(E).
     { p_decl(ctx, K, N, NULL, B, E); /* object */ }
+
+/* ---- types branch: SQL domains, `domain name type [= default] { @@check(...) }` (told apart
+ * from a domain block by the type after the name) ---- */
+decl ::= DOMAIN(K) name(N) ftype(T) default(D) LBRACE attrbody(B) RBRACE(E).
+    { p_type_domain(ctx, K, N, T, D, B, E); }
+/* composite types, `type name { field ... }` */
+decl ::= TYPE(K) name(N) LBRACE body(B) RBRACE(E).
+    { p_decl(ctx, K, N, NULL, B, E); /* composite type */ }
 
 %type namelist {TermList}
 namelist(A) ::= name(N).                   { A = p_terms((TermList){NULL, NULL}, N); }

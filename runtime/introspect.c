@@ -14,39 +14,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "introspect_int.h"
 #include "introspect_objects.h" /* objects (issue 14) */
 #include "pg.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
 
-typedef struct TabRef {
-    unsigned oid;
-    size_t idx; /* index in Model.tables (before sorting; the model is sorted at the end) */
-} TabRef;
-
-typedef struct OwnedSeq {
-    unsigned rel; /* owning table */
-    int attnum;   /* owning column */
-} OwnedSeq;
-
-typedef struct Ctx {
-    PgConn *conn;
-    const char *schema;
-    Arena *a;
-    StrBuf *err;
-    Model *m;
-    int nq;
-    TabRef *refs; /* sorted by oid */
-    size_t nrefs;
-    OwnedSeq *seqs; /* sequences owned by a column (serial), sorted by rel, attnum */
-    size_t nseqs;
-    char **warn; /* malloc'd until copied into the arena */
-    size_t nwarn, capwarn;
-} Ctx;
-
-static void warnf(Ctx *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
-static void warnf(Ctx *x, const char *fmt, ...)
+void warnf(Ctx *x, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -64,7 +38,7 @@ static void warnf(Ctx *x, const char *fmt, ...)
 }
 
 /* Run one query with $1 = the schema name. NULL (and err set) on failure. */
-static PgResult *query(Ctx *x, const char *sql)
+PgResult *query(Ctx *x, const char *sql)
 {
     const char *params[1] = {x->schema};
     x->nq++;
@@ -87,24 +61,24 @@ static PgResult *query(Ctx *x, const char *sql)
     return r;
 }
 
-static const char *val(Ctx *x, PgResult *r, int row, int col)
+const char *val(Ctx *x, PgResult *r, int row, int col)
 {
     if (pg_isnull(r, row, col))
         return NULL;
     return arena_strdup(x->a, pg_value(r, row, col));
 }
 
-static const char *raw(PgResult *r, int row, int col)
+const char *raw(PgResult *r, int row, int col)
 {
     return pg_isnull(r, row, col) ? NULL : pg_value(r, row, col);
 }
 
-static bool flag(PgResult *r, int row, int col)
+bool flag(PgResult *r, int row, int col)
 {
     return !pg_isnull(r, row, col) && pg_value(r, row, col)[0] == 't';
 }
 
-static long num(PgResult *r, int row, int col)
+long num(PgResult *r, int row, int col)
 {
     return pg_isnull(r, row, col) ? 0 : strtol(pg_value(r, row, col), NULL, 10);
 }
@@ -115,10 +89,12 @@ static int cmp_ref(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static Table *table_of(Ctx *x, unsigned oid)
+Table *table_of(Ctx *x, unsigned oid)
 {
     TabRef key = {.oid = oid};
     TabRef *r = x->nrefs ? bsearch(&key, x->refs, x->nrefs, sizeof *x->refs, cmp_ref) : NULL;
+    if (r && SIZE_MAX - r->idx < x->nctabs)
+        return &x->ctabs[SIZE_MAX - r->idx]; /* a composite type (types branch) */
     return r ? &x->m->tables[r->idx] : NULL;
 }
 
@@ -145,7 +121,17 @@ static const char q_relations[] =
     "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text"
     "          FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
     "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) END,"
-    "       ext.objid IS NOT NULL"
+    "       ext.objid IS NOT NULL,"
+    /* 9-12, types branch: a partition's parent, its schema and bound; a partition key */
+    "       (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent"
+    "         WHERE i.inhrelid = c.oid AND c.relispartition),"
+    "       (SELECT pn.nspname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent"
+    "          JOIN pg_namespace pn ON pn.oid = p.relnamespace"
+    "         WHERE i.inhrelid = c.oid AND c.relispartition),"
+    "       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
+    "       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+    /* 13, types branch: a composite type's comment is on its pg_type row */
+    "       CASE WHEN c.relkind = 'c' THEN obj_description(c.reltype, 'pg_type') END"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = 0"
@@ -161,16 +147,19 @@ static bool load_relations(Ctx *x)
     if (!r)
         return false;
     int n = pg_nrows(r);
-    size_t ntables = 0, nseqs = 0;
+    size_t ntables = 0, nseqs = 0, ncomp = 0;
     for (int i = 0; i < n; i++) {
         char kind = pg_value(r, i, 2)[0];
-        if (kind == 'r' && !flag(r, i, 3) && !flag(r, i, 8))
+        if ((kind == 'r' || kind == 'p') && !flag(r, i, 8)) /* partitions too (types branch) */
             ntables++;
         if (kind == 'S')
             nseqs++;
+        if (kind == 'c')
+            ncomp++;
     }
     x->m->tables = ARENA_ARRAY(x->a, Table, ntables);
-    x->refs = ARENA_ARRAY(x->a, TabRef, ntables);
+    x->refs = ARENA_ARRAY(x->a, TabRef, ntables + ncomp);
+    x->ctabs = ARENA_ARRAY(x->a, Table, ncomp);
     x->seqs = ARENA_ARRAY(x->a, OwnedSeq, nseqs);
     for (int i = 0; i < n; i++) {
         const char *name = raw(r, i, 1);
@@ -180,8 +169,10 @@ static bool load_relations(Ctx *x)
             continue; /* an extension's object: reported once per extension */
         switch (kind) {
         case 'r':
-            if (flag(r, i, 3)) {
-                warnf(x, "partition %s: partitioning cannot be expressed, skipped", name);
+        case 'p':
+            if (flag(r, i, 3) && strcmp(raw(r, i, 10), x->schema)) {
+                warnf(x, "partition %s: its parent %s.%s is in another schema, skipped", name,
+                      raw(r, i, 10), raw(r, i, 9));
                 break;
             }
             {
@@ -189,14 +180,19 @@ static bool load_relations(Ctx *x)
                 t->name = arena_strdup(x->a, name);
                 t->archetype = ARCH_TABLE;
                 t->comment = val(x, r, i, 5);
-                x->refs[x->nrefs++] = (TabRef){oid, x->m->ntables++};
+                /* types branch: a partition holds only its parent and bound (its columns,
+                 * keys and indexes are the parent's), so it gets no TabRef */
+                t->partition_of = flag(r, i, 3) ? val(x, r, i, 9) : NULL;
+                t->partition_bound = flag(r, i, 3) ? val(x, r, i, 11) : NULL;
+                t->partition_by = kind == 'p' ? val(x, r, i, 12) : NULL;
+                if (t->partition_of)
+                    x->m->ntables++;
+                else
+                    x->refs[x->nrefs++] = (TabRef){oid, x->m->ntables++};
             }
             /* objects (issue 14): row level security is read by introspect_objects.c */
             if (pg_value(r, i, 6)[0] == 'u')
                 warnf(x, "table %s: UNLOGGED is not in the model", name);
-            break;
-        case 'p':
-            warnf(x, "partitioned table %s: partitioning cannot be expressed, skipped", name);
             break;
         case 'v': /* objects (issue 14): views are read by introspect_objects.c */
         case 'm':
@@ -204,9 +200,13 @@ static bool load_relations(Ctx *x)
         case 'f':
             warnf(x, "foreign table %s: cannot be expressed, skipped", name);
             break;
-        case 'c':
-            warnf(x, "composite type %s: cannot be expressed, skipped", name);
+        case 'c': { /* types branch: its attributes are read as columns */
+            Table *t = &x->ctabs[x->nctabs];
+            t->name = arena_strdup(x->a, name);
+            t->comment = val(x, r, i, 13);
+            x->refs[x->nrefs++] = (TabRef){oid, SIZE_MAX - x->nctabs++};
             break;
+        }
         case 'S': {
             const char *dep = raw(r, i, 7);
             unsigned rel;
@@ -252,7 +252,9 @@ static const char q_columns[] =
     "                       OR s.seqcache <> 1 OR s.seqcycle OR s.seqtypid <> a.atttypid"
     "                       OR s.seqmax <> CASE s.seqtypid WHEN 'int2'::regtype THEN 32767"
     "                                       WHEN 'int4'::regtype THEN 2147483647"
-    "                                       ELSE 9223372036854775807 END))"
+    "                                       ELSE 9223372036854775807 END)),"
+    /* 19, types branch: the schema of the column's own type (a domain of this schema) */
+    "       (SELECT tn.nspname FROM pg_namespace tn WHERE tn.oid = t.typnamespace)"
     "  FROM pg_attribute a"
     "  JOIN pg_class c ON c.oid = a.attrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -264,7 +266,7 @@ static const char q_columns[] =
     "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
     "  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = a.attnum"
-    " WHERE n.nspname = $1 AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'c') AND a.attnum > 0 AND NOT a.attisdropped"
     " ORDER BY a.attrelid, a.attnum";
 
 static const struct {
@@ -287,7 +289,7 @@ static const struct {
 };
 
 /* Decode the element type name + typmod into t; false when the language has no such type. */
-static bool decode_builtin(const char *name, int32_t mod, SqlType *t)
+bool decode_builtin(const char *name, int32_t mod, SqlType *t)
 {
     size_t k = 0;
     while (k < ARRAY_LEN(builtin) && strcmp(builtin[k].pg, name))
@@ -337,6 +339,17 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
     char typtype = pg_value(r, i, 10)[0], elem_typtype = pg_value(r, i, 14)[0];
     bool is_array = flag(r, i, 15);
     int32_t mod = (int32_t)num(r, i, 16);
+    if ((typtype == 'd' || typtype == 'c') && !strcmp(raw(r, i, 19), x->schema)) {
+        /* types branch: a domain or composite type of this schema (load_dtypes/load_ctypes) */
+        StrBuf q = SB_INIT;
+        model_dtype_spelling(&q, raw(r, i, 11));
+        t->other = arena_strdup(x->a, sb_str(&q));
+        sb_release(&q);
+        if (flag(r, i, 17))
+            warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
+                  col->name);
+        return;
+    }
     if (typtype == 'd')
         warnf(x, "column %s.%s: domain %s read as its base type", tab->name, col->name,
               raw(r, i, 11));
@@ -399,8 +412,8 @@ static bool load_columns(Ctx *x)
         if (t)
             t->ncolumns++;
     }
-    for (size_t k = 0; k < x->m->ntables; k++) {
-        Table *t = &x->m->tables[k];
+    for (size_t k = 0; k < x->m->ntables + x->nctabs; k++) {
+        Table *t = k < x->m->ntables ? &x->m->tables[k] : &x->ctabs[k - x->m->ntables];
         t->columns = ARENA_ARRAY(x->a, Column, t->ncolumns);
         t->ncolumns = 0;
     }
@@ -440,7 +453,7 @@ static const char q_constraints[] =
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_class rc ON rc.oid = co.confrelid"
     "  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-    " WHERE n.nspname = $1 AND c.relkind = 'r' AND co.contype IN ('p', 'u', 'f', 'c', 'x')"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.contype IN ('p', 'u', 'f', 'c', 'x')"
     " ORDER BY co.conrelid, co.conname COLLATE \"C\"";
 
 static FkAction fk_action(char c)
@@ -455,7 +468,7 @@ static FkAction fk_action(char c)
 }
 
 /* "CHECK (expr)" [NOT VALID | NO INHERIT] -> expr */
-static const char *check_expr(Ctx *x, const char *def)
+const char *check_expr(Ctx *x, const char *def)
 {
     size_t n = strlen(def);
     const char *suffixes[] = {" NOT VALID", " NO INHERIT"};
@@ -484,7 +497,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
     char type = pg_value(r, i, 2)[0];
     if (!flag(r, i, 11) && type != 'f')
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
-    if (flag(r, i, 10) && type != 'f' && type != 'u')
+    if (flag(r, i, 10) && type != 'f' && type != 'u' && type != 'x')
         warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
               t->name, name);
     switch (type) {
@@ -529,8 +542,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         return true;
     }
     case 'x':
-        warnf(x, "exclusion constraint %s.%s: cannot be expressed, skipped", t->name, name);
-        return true;
+        return true; /* load_exclusions (types branch) */
     default:
         return true;
     }
@@ -587,7 +599,7 @@ static const char q_indexes[] =
     "  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n - 1]"
     "  LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.n - 1]"
     "  LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.contype IN ('p', 'u', 'x')"
-    " WHERE n.nspname = $1 AND c.relkind = 'r' AND co.oid IS NULL"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.oid IS NULL"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\", k.n";
 
 static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
@@ -696,8 +708,7 @@ static bool load_types(Ctx *x)
             break;
         }
         case 'd':
-            warnf(x, "domain %s: domains cannot be expressed; columns use its base type", name);
-            break;
+            break; /* load_dtypes (types branch) */
         case 'r':
             warnf(x, "range type %s: cannot be expressed, skipped", name);
             break;
@@ -727,7 +738,20 @@ static const char q_others[] =
     " the model'"
     "  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
     "  JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = $1 AND NOT c.relispartition";
+    " WHERE n.nspname = $1 AND NOT c.relispartition"
+    " UNION ALL "
+    /* types branch: what a partition holds of its own (the model keeps only its bound) */
+    "SELECT 'index ' || ic.relname || ' of partition ' || c.relname || ': an index of one"
+    " partition is not in the model, skipped'"
+    "  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+    "  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND c.relispartition AND NOT ic.relispartition"
+    " UNION ALL "
+    "SELECT 'constraint ' || c.relname || '.' || co.conname || ': a constraint of one"
+    " partition is not in the model, skipped'"
+    "  FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND c.relispartition AND co.conislocal AND co.contype <> 'n'";
 
 static bool load_others(Ctx *x)
 {
@@ -791,7 +815,8 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x) && load_columns(&x) && load_constraints(&x) &&
-         load_indexes(&x) && load_types(&x) && load_others(&x) &&
+         load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_exclusions(&x) &&
+         load_ctypes(&x) && load_others(&x) &&
          /* objects (issue 14) */
          introspect_objects(c, schema, a, out, obj_warn, &x, &x.nq, err);
     if (own_tx)

@@ -1,0 +1,62 @@
+/*
+ * introspect_int.h - introspection's internal state and the helpers its files share:
+ * introspect.c (relations, columns, constraints, indexes, enums, the driver) and
+ * introspect_types.c (types branch: SQL domains, partitioning). Not an API.
+ */
+#ifndef STRAV_INTROSPECT_INT_H
+#define STRAV_INTROSPECT_INT_H
+
+#include "introspect.h"
+#include "pg.h"
+#include "strbuf.h"
+
+typedef struct TabRef {
+    unsigned oid;
+    size_t idx; /* index in Model.tables (before sorting; the model is sorted at the end),
+                 * or in Ctx.ctabs when SIZE_MAX - idx < nctabs (types branch: composites) */
+} TabRef;
+
+typedef struct OwnedSeq {
+    unsigned rel; /* owning table */
+    int attnum;   /* owning column */
+} OwnedSeq;
+
+typedef struct Ctx {
+    PgConn *conn;
+    const char *schema;
+    Arena *a;
+    StrBuf *err;
+    Model *m;
+    int nq;
+    TabRef *refs; /* sorted by oid */
+    size_t nrefs;
+    OwnedSeq *seqs; /* sequences owned by a column (serial), sorted by rel, attnum */
+    size_t nseqs;
+    Table *ctabs; /* types branch: composite types, read like tables (their attributes are
+                   * columns), turned into Model.ctypes by load_ctypes */
+    size_t nctabs;
+    char **warn; /* malloc'd until copied into the arena */
+    size_t nwarn, capwarn;
+} Ctx;
+
+void warnf(Ctx *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Run one query with $1 = the schema name. NULL (and err set) on failure. */
+PgResult *query(Ctx *x, const char *sql);
+const char *val(Ctx *x, PgResult *r, int row, int col); /* arena copy, NULL when NULL */
+const char *raw(PgResult *r, int row, int col);
+bool flag(PgResult *r, int row, int col);
+long num(PgResult *r, int row, int col);
+/* Decode a pg_catalog element type name + typmod into t; false when the language lacks it. */
+bool decode_builtin(const char *name, int32_t mod, SqlType *t);
+/* "CHECK (expr)" [NOT VALID | NO INHERIT] -> expr */
+const char *check_expr(Ctx *x, const char *def);
+
+/* The table of a relation oid, NULL when not in the model (a partition, say). */
+Table *table_of(Ctx *x, unsigned oid);
+
+/* introspect_types.c */
+bool load_dtypes(Ctx *x);
+bool load_exclusions(Ctx *x); /* after load_constraints: tables have their arrays */
+bool load_ctypes(Ctx *x);     /* after load_columns */
+
+#endif

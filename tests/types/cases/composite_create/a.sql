@@ -1,0 +1,1 @@
+CREATE TABLE supplier (id integer PRIMARY KEY, name text NOT NULL);

@@ -1,0 +1,4 @@
+CREATE TABLE customer (
+    id integer PRIMARY KEY,
+    email text NOT NULL
+);

@@ -1,0 +1,4 @@
+CREATE TABLE stock (
+    item text PRIMARY KEY,
+    quantity integer NOT NULL
+);

@@ -1,0 +1,1 @@
+CREATE TABLE label (id integer PRIMARY KEY);

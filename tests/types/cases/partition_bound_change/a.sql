@@ -1,0 +1,4 @@
+CREATE TABLE reading (sensor int NOT NULL, v int) PARTITION BY RANGE (sensor);
+CREATE TABLE reading_low PARTITION OF reading FOR VALUES FROM (MINVALUE) TO (100);
+CREATE TABLE reading_high PARTITION OF reading FOR VALUES FROM (100) TO (MAXVALUE);
+INSERT INTO reading VALUES (5, 1), (150, 2), (250, 3);

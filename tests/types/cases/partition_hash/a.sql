@@ -1,0 +1,1 @@
+CREATE TABLE session (id uuid PRIMARY KEY, data jsonb);
