@@ -523,6 +523,10 @@ static bool starts_decl(const Driver *dr, Token t, bool strict)
 {
     if (!is_decl_kw(t.kind) && t.kind != TK_IDENT)
         return false;
+    /* resuming after a broken declaration, a keyword that starts a line is where the next one
+     * begins, whatever follows it (`entity: user {` has its own error to report) */
+    if (!strict && is_decl_kw(t.kind))
+        return true;
     Token nx[2];
     peek2(dr, nx);
     if (t.kind == TK_DOMAIN && nx[0].kind == TK_LBRACE)
