@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "history.h"
 #include "model_json.h"

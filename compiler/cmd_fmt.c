@@ -14,7 +14,7 @@
 
 #include "arena.h"
 #include "ast.h"
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "diag.h"
 #include "fmt.h"

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "emit_sql.h"

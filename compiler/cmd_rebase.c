@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "history.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "diff.h"
 #include "history.h"

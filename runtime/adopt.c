@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli_json.h"
+#include "cmd_json.h"
 #include "commands.h"
 #include "diag.h"
 #include "diff.h"

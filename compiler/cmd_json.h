@@ -1,5 +1,5 @@
 /*
- * cli_json.h - `--json` for the commands that print text (stravc check, fmt, generate, rebase,
+ * cmd_json.h - `--json` for the commands that print text (stravc check, fmt, generate, rebase,
  * squash, dump; pull, drift and baseline of both programs): one JSON object on stdout,
  *   {"command", ..., "diagnostics": [...], "output": [...], "ok", "exitStatus"}
  * with the command's structured keys (cli_json_set), its diagnostics as objects
@@ -7,8 +7,8 @@
  * left alone. Shapes: docs/cli.md. Used by the command modules (compiler/cmd_*.c,
  * runtime/adopt.c); calls nothing above the diagnostics (diag.h).
  */
-#ifndef STRAV_CLI_JSON_H
-#define STRAV_CLI_JSON_H
+#ifndef STRAV_CMD_JSON_H
+#define STRAV_CMD_JSON_H
 
 #include <jansson.h>
 

@@ -1,9 +1,9 @@
 /*
- * cli_json.c - the `--json` result object of the text commands (cli_json.h): a result object,
+ * cmd_json.c - the `--json` result object of the text commands (cmd_json.h): a result object,
  * diagnostics as JSON, and the command's stdout captured in a temporary file so that only the
  * object reaches the real stdout. One object per process (a command runs once).
  */
-#include "cli_json.h"
+#include "cmd_json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
