@@ -4,8 +4,9 @@
 # runs, min, max, peak memory, load average):
 #   1. status with 10,000 applied versions (verification cache warm, and cold) / psql 'select 1'
 #   2. status right after migrate on a DRIFT_TABLES-table project (bench/gen_schema.sh, default
-#      1000): the drift check through the drift mark, the full check after a hand ALTER (no
-#      .strav/: the snapshot re-created in a scratch schema), --no-drift-check / psql 'select 1'
+#      1000): the drift check through the drift mark (.strav/ present), the full check after a
+#      hand ALTER (the snapshot re-created in a scratch schema every run), --no-drift-check /
+#      psql 'select 1'; the old binary runs in a copy of the project without .strav/
 #   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
 #      one query
 #   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
@@ -90,18 +91,21 @@ bench/gen_schema.sh "$N" "$D/database/schemas" >/dev/null
 pg_newdb b_drift >/dev/null
 export PGDATABASE=b_drift
 in_dir "$D" "$STRAVC" generate -m init >/dev/null
+cp -r "$D" "$D.old"      # the old binary's copy: no .strav/, so no cached normalised snapshot
+mkdir -p "$D/.strav"     # the drift mark lives in .strav/ (runtime/driftmark.h)
 in_dir "$D" "$RUN" migrate >/dev/null   # writes the drift mark
 bench_reset
 for r in $(seq 1 "$RUNS"); do
     bench_one "status, in sync (drift mark)" -C "$D" "$RUN" status
-    [ -z "$OLDRUN" ] || bench_one "  old: status, in sync (snapshot re-created)" -C "$D" "$OLDRUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status, in sync (snapshot re-created)" -C "$D.old" "$OLDRUN" status
     bench_one "status --no-drift-check" -C "$D" "$RUN" status --no-drift-check
     bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
 done
 psql -q -X -c 'ALTER TABLE item7 ADD COLUMN hand_made text'
 for r in $(seq 1 "$RUNS"); do
+    rm -f "$D"/.strav/normalised-*   # each run re-creates the snapshot, like the old one
     bench_one "status after a hand ALTER (full check)" -C "$D" "$RUN" status
-    [ -z "$OLDRUN" ] || bench_one "  old: status after a hand ALTER" -C "$D" "$OLDRUN" status
+    [ -z "$OLDRUN" ] || bench_one "  old: status after a hand ALTER" -C "$D.old" "$OLDRUN" status
 done
 drift=$(in_dir "$D" "$RUN" status | grep -c '^  - ' || true)
 psql -q -X -c 'ALTER TABLE item7 DROP COLUMN hand_made'

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driftmark.h"
 #include "migdir.h"
@@ -80,17 +81,21 @@ int cmd_migrate(Ctx *c)
         goto out;
     /* status's drift mark (driftmark.h): the batch starts from a schema known to be in sync
      * when it is empty or unchanged since the newest version's mark */
+    const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
     StrBuf fp = SB_INIT, mark = SB_INIT;
-    bool in_sync = (na == 0 || driftmark_read(c->conn, c->qschema.buf, c->table, newest, &mark)) &&
-                   driftmark_fingerprint(c->conn, c->schema, &fp) &&
-                   !strcmp(fp.buf, na == 0 ? "0:0" : mark.buf);
+    bool in_sync = cache &&
+                   (na == 0 || driftmark_read(cache, c->schema, newest, &mark)) &&
+                   driftmark_fingerprint(c->conn, c->schema, &fp);
+    if (in_sync && na == 0) /* nothing applied: in sync only when empty */
+        in_sync = strlen(fp.buf) > 4 && !strcmp(fp.buf + strlen(fp.buf) - 4, ":0:0");
+    else if (in_sync)
+        in_sync = !strcmp(fp.buf, mark.buf);
     sb_release(&fp);
     sb_release(&mark);
     if (apply_run(c, false, jobs, np, batch, done, NULL) != 0)
         goto out;
-    if (!in_sync || !driftmark_write(c->conn, c->schema, c->qschema.buf, c->table,
-                                     list[np - 1]->version, NULL))
-        driftmark_clear(c->conn, c->qschema.buf, c->table);
+    if (!in_sync || !driftmark_write(c->conn, cache, c->schema, list[np - 1]->version, NULL))
+        driftmark_clear(cache, c->schema);
     out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
         out_col(c->o, RESET));
     for (size_t i = 0; i < np; i++)

@@ -52,15 +52,15 @@ static void status_drift(Ctx *c)
      * re-creating the snapshot (driftmark.h); else the full comparison, and a mark when it
      * finds the schema in sync */
     StrBuf fp = SB_INIT, mark = SB_INIT;
-    bool have_fp = driftmark_fingerprint(c->conn, c->schema, &fp);
+    bool have_fp = cache && driftmark_fingerprint(c->conn, c->schema, &fp);
     int rc = 0;
-    if (!have_fp || !driftmark_read(c->conn, c->qschema.buf, c->table, m->version, &mark) ||
+    if (!have_fp || !driftmark_read(cache, c->schema, m->version, &mark) ||
         strcmp(fp.buf, mark.buf)) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
         rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
         progress_clear();
         if (rc == 0 && have_fp)
-            driftmark_write(c->conn, c->schema, c->qschema.buf, c->table, m->version, fp.buf);
+            driftmark_write(c->conn, cache, c->schema, m->version, fp.buf);
     }
     sb_release(&fp);
     sb_release(&mark);

@@ -1,12 +1,15 @@
 /*
  * driftmark.c - the drift mark (see driftmark.h): one query that fingerprints a schema's
- * catalog rows, a one-row table beside the tracking table that migrate fills with it, and the
- * comparison status makes before it falls back to the full drift check (adopt.c).
+ * catalog rows, kept with its version in .strav/driftmark-<schema hash> by migrate, and read
+ * by status before it falls back to the full drift check (adopt.c).
  */
 #include "driftmark.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "sha256.h"
 #include "strbuf.h"
 
 /* $1 = the schema. count:sum over rows of hash(key, xmin): the sum does not depend on the
@@ -56,18 +59,8 @@ static const char q_fingerprint[] =
     "                       # ascii(dp.deptype::text), dp.xmin"
     "    FROM pg_catalog.pg_depend dp JOIN c ON c.relkind = 'S'"
     "     AND dp.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dp.objid = c.oid)"
-    " SELECT count(*) || ':' || coalesce(sum(pg_catalog.hashint8extended(key * 32 + tag,"
+    " SELECT pg_catalog.current_database() || ':' || count(*) || ':' || coalesce(sum(pg_catalog.hashint8extended(key * 32 + tag,"
     "        x::text::int8)::numeric), 0) FROM r";
-
-/* qschema.<table>_catalog, quoted. */
-static void mark_table(PgConn *c, StrBuf *out, const char *qschema, const char *table)
-{
-    StrBuf name = SB_INIT;
-    sb_addf(&name, "%s_catalog", table);
-    sb_addf(out, "%s.", qschema);
-    pg_quote_ident(c, out, name.buf);
-    sb_release(&name);
-}
 
 bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
 {
@@ -80,77 +73,73 @@ bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
     return ok;
 }
 
-/* Whether the mark table exists (an older strav made none). */
-static bool have_table(PgConn *c, const char *qtable)
+#define MARK_PREFIX "strav drift mark 1\t"
+
+/* cache_dir/driftmark-<16 hex of the schema's SHA-256>: one mark per schema. */
+static void mark_path(StrBuf *out, const char *cache_dir, const char *schema)
 {
-    PgResult *r = NULL;
-    const char *p[] = { qtable };
-    bool yes = pg_query(c, &r, "SELECT pg_catalog.to_regclass($1) IS NOT NULL", 1, p, NULL) == 0 &&
-               strcmp(pg_value(r, 0, 0), "t") == 0;
-    pg_result_free(r);
-    return yes;
+    char h[65];
+    sha256_hex(schema, strlen(schema), h);
+    sb_addf(out, "%s/driftmark-%.16s", cache_dir, h);
 }
 
-bool driftmark_read(PgConn *c, const char *qschema, const char *table, const char *version,
-                    StrBuf *out)
+bool driftmark_read(const char *cache_dir, const char *schema, const char *version, StrBuf *out)
 {
-    StrBuf t = SB_INIT, q = SB_INIT;
-    mark_table(c, &t, qschema, table);
-    PgResult *r = NULL;
-    bool found = false;
-    if (have_table(c, t.buf)) {
-        sb_addf(&q, "SELECT fingerprint FROM %s WHERE version = $1", t.buf);
-        const char *p[] = { version };
-        found = pg_query(c, &r, q.buf, 1, p, NULL) == 0 && pg_nrows(r) == 1;
-        if (found)
-            sb_adds(out, pg_value(r, 0, 0));
+    if (!cache_dir)
+        return false;
+    StrBuf path = SB_INIT;
+    mark_path(&path, cache_dir, schema);
+    char buf[512];
+    FILE *f = fopen(path.buf, "rb");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    sb_release(&path);
+    /* MARK_PREFIX version \t schema \t fingerprint \n */
+    size_t plen = strlen(MARK_PREFIX), vlen = strlen(version), slen = strlen(schema);
+    if (n < plen + vlen + slen + 3 || memcmp(buf, MARK_PREFIX, plen) ||
+        memcmp(buf + plen, version, vlen) || buf[plen + vlen] != '\t' ||
+        memcmp(buf + plen + vlen + 1, schema, slen) || buf[plen + vlen + 1 + slen] != '\t')
+        return false;
+    const char *fp = buf + plen + vlen + slen + 2;
+    const char *nl = strchr(fp, '\n');
+    if (!nl || nl == fp)
+        return false;
+    sb_add(out, fp, (size_t)(nl - fp));
+    return true;
+}
+
+bool driftmark_write(PgConn *c, const char *cache_dir, const char *schema, const char *version,
+                     const char *expect)
+{
+    if (!cache_dir || strchr(schema, '\n') || strchr(schema, '\t'))
+        return false;
+    StrBuf fp = SB_INIT, path = SB_INIT, tmp = SB_INIT;
+    bool ok = driftmark_fingerprint(c, schema, &fp) && (!expect || !strcmp(fp.buf, expect));
+    if (ok) {
+        mark_path(&path, cache_dir, schema);
+        sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
+        FILE *f = fopen(tmp.buf, "wb");
+        ok = f && fprintf(f, MARK_PREFIX "%s\t%s\t%s\n", version, schema, fp.buf) > 0;
+        ok = f && fclose(f) == 0 && ok;
+        if (!ok || rename(tmp.buf, path.buf) != 0) {
+            unlink(tmp.buf);
+            ok = false;
+        }
     }
-    pg_result_free(r);
-    sb_release(&t);
-    sb_release(&q);
-    return found;
-}
-
-bool driftmark_write(PgConn *c, const char *schema, const char *qschema, const char *table,
-                     const char *version, const char *expect)
-{
-    StrBuf t = SB_INIT, q = SB_INIT;
-    mark_table(c, &t, qschema, table);
-    PgResult *r = NULL;
-    bool ok = false;
-    sb_addf(&q,
-            "BEGIN; CREATE TABLE IF NOT EXISTS %s (version varchar(255) PRIMARY KEY, "
-            "fingerprint text NOT NULL, recorded_at timestamptz NOT NULL DEFAULT "
-            "clock_timestamp()); DELETE FROM %s",
-            t.buf, t.buf);
-    if (pg_exec(c, q.buf, NULL) != 0)
-        goto out;
-    sb_reset(&q);
-    sb_addf(&q,
-            "INSERT INTO %s (version, fingerprint) SELECT $2, f FROM (%s) x (f)"
-            " WHERE $3::text IS NULL OR f = $3 RETURNING 1",
-            t.buf, q_fingerprint);
-    const char *p[] = { schema, version, expect };
-    if (pg_query(c, &r, q.buf, 3, p, NULL) != 0)
-        goto out;
-    ok = pg_nrows(r) == 1 && pg_exec(c, "COMMIT", NULL) == 0;
-out:
-    if (!ok)
-        pg_exec(c, "ROLLBACK", NULL);
-    pg_result_free(r);
-    sb_release(&t);
-    sb_release(&q);
+    sb_release(&fp);
+    sb_release(&path);
+    sb_release(&tmp);
     return ok;
 }
 
-void driftmark_clear(PgConn *c, const char *qschema, const char *table)
+void driftmark_clear(const char *cache_dir, const char *schema)
 {
-    StrBuf t = SB_INIT, q = SB_INIT;
-    mark_table(c, &t, qschema, table);
-    if (have_table(c, t.buf)) {
-        sb_addf(&q, "DELETE FROM %s", t.buf);
-        pg_exec(c, q.buf, NULL);
-    }
-    sb_release(&t);
-    sb_release(&q);
+    if (!cache_dir)
+        return;
+    StrBuf path = SB_INIT;
+    mark_path(&path, cache_dir, schema);
+    unlink(path.buf);
+    sb_release(&path);
 }

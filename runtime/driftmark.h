@@ -10,13 +10,15 @@
  * rules, inheritance, partitioning, sequences and their ownership, comments), each row as its
  * key and its xmin: any DDL writes new row versions, so a changed, added or dropped object
  * changes it. A VACUUM FULL or a dump and restore changes it too, which only sends status back
- * to the full check. Objects named _strav_* (the tracking and mark tables) are left out.
+ * to the full check. Objects named _strav_* (the tracking table) are left out.
  *
  * When a mark is trusted: migrate writes one only when the schema was in sync before the batch
  * (empty, or its fingerprint equal to the previous version's mark), so a hand change made
  * before migrate is not absorbed; status writes one after its full check found no drift.
- * The mark lives in "<table>_catalog" beside the tracking table `table` in schema qschema
- * (quoted): at most one row, the version and its fingerprint.
+ * The mark is a file of the project's state directory (cache_dir, .strav/; no mark without
+ * it): .strav/driftmark-<16 hex of the schema's SHA-256>, one line "strav drift mark 1",
+ * version, schema, fingerprint (tab-separated). Nothing is added to the database. The
+ * fingerprint starts with the database's name; another database's catalog never matches it.
  */
 #ifndef STRAV_DRIFTMARK_H
 #define STRAV_DRIFTMARK_H
@@ -26,17 +28,17 @@
 #include "pg.h"
 #include "strbuf.h"
 
-/* The fingerprint of schema's catalog into out ("0:0" for an empty schema). false on error. */
+/* The fingerprint of schema's catalog into out ("<database>:0:0" for an empty schema). false
+ * on error. */
 bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out);
 /* The mark of version into out; false when there is none (or on error). */
-bool driftmark_read(PgConn *c, const char *qschema, const char *table, const char *version,
-                    StrBuf *out);
+bool driftmark_read(const char *cache_dir, const char *schema, const char *version, StrBuf *out);
 /* Make the schema's current fingerprint the mark of version (replacing any other), but only
  * when it still equals expect (when expect is not NULL): a change made meanwhile is not
  * absorbed. Best effort: false when nothing was written. */
-bool driftmark_write(PgConn *c, const char *schema, const char *qschema, const char *table,
-                     const char *version, const char *expect);
+bool driftmark_write(PgConn *c, const char *cache_dir, const char *schema, const char *version,
+                     const char *expect);
 /* Remove the mark (the schema is not known to match the newest version). */
-void driftmark_clear(PgConn *c, const char *qschema, const char *table);
+void driftmark_clear(const char *cache_dir, const char *schema);
 
 #endif

@@ -50,9 +50,7 @@ is "$?" 3 "db:drift with no --database uses PG* like migrate (exit 3: drifted)"
 psql -q -c 'ALTER TABLE customer DROP COLUMN nickname'
 out=$($STRAV status 2>&1)
 check "back in sync: no warning" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
-# with .strav/, the server's spelling of the snapshot is kept between runs (without the drift
-# mark of runtime/driftmark.h, which would spare the full check)
-psql -q -c 'DROP TABLE IF EXISTS _strav_migrations_catalog'
+# with .strav/, the server's spelling of the snapshot is kept between runs
 mkdir .strav
 $STRAV status >/dev/null 2>&1
 check "the normalised snapshot is cached in .strav/" bash -c 'ls .strav/normalised-*.json >/dev/null 2>&1'
@@ -62,7 +60,7 @@ psql -q -c 'CREATE INDEX customer_email_idx ON customer (email)'
 out=$($STRAV status 2>&1)
 check "warm cache: a hand-added index is reported" grep -q '^  - .*customer_email_idx' <<<"$out"
 psql -q -c 'DROP INDEX customer_email_idx'
-psql -q -c 'DROP TABLE IF EXISTS _strav_migrations_catalog'
+rm -f .strav/driftmark-*   # the drift mark (runtime/driftmark.h) would spare the full check
 printf 'garbage\n' > "$(ls .strav/normalised-*.json)"
 out=$($STRAV status 2>&1); rc=$?
 check "a damaged cache is only a miss" bash -c '[ "$2" = 0 ] && ! grep -q -i drift <<<"$1"' _ "$out" "$rc"

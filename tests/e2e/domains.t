@@ -35,7 +35,7 @@ rmdir database/schemas/my-domain
 
 gm "Create users"
 ok '[ "$RC" = 0 ] && [ "$(nversions public)" = 1 ] && [ "$(nversions tenant)" = 0 ]' "default scope generates and migrates public only"
-is "$(q "select string_agg(schemaname||'.'||tablename, ' ' order by 1) from pg_tables where schemaname not in ('pg_catalog','information_schema')")" "public._strav_migrations public.user public._strav_migrations_catalog" "public migrate created only public objects (and the drift mark, docs/runtime.md)"
+is "$(q "select string_agg(schemaname||'.'||tablename, ' ' order by 1) from pg_tables where schemaname not in ('pg_catalog','information_schema')")" "public._strav_migrations public.user" "public migrate created only public objects"
 
 gen "Add tenant settings" -s tenant; vt=$(latest tenant)
 ok '[ "$RC" = 0 ] && [[ "$OUT" == "✓ Migration generated: $vt"* ]] && [ "$(nversions tenant)" = 1 ] && [ "$(nversions public)" = 1 ]' "generate -s tenant writes only database/migrations/tenant"
@@ -45,7 +45,7 @@ is "$OUT" "Running pending migrations...
 
 Applied 1 migration(s) in batch 1:
   - $vt" "migrate -s tenant: batch 1 of the tenant domain"
-is "$(q "select string_agg(schemaname||'.'||tablename, ' ' order by 1) from pg_tables where schemaname='tenant'")" "tenant._strav_tenant_migrations tenant.setting tenant._strav_tenant_migrations_catalog" "tenant objects live in schema tenant with _strav_tenant_migrations (#55) and its drift mark"
+is "$(q "select string_agg(schemaname||'.'||tablename, ' ' order by 1) from pg_tables where schemaname='tenant'")" "tenant._strav_tenant_migrations tenant.setting" "tenant objects live in schema tenant with _strav_tenant_migrations (#55)"
 is "$(q "select version||':'||batch from tenant._strav_tenant_migrations")" "$vt:1" "tenant tracking row"
 is "$(q "select count(*) from public._strav_migrations")" "1" "public tracking table untouched"
 is "$(pg_dump --schema-only --no-owner -n public domains | grep -v '^\\\(un\)\?restrict ')" "$before_public" "schema public unchanged by the tenant migrate"
