@@ -18,6 +18,7 @@
 #include "history.h"
 #include "migdir.h"
 #include "model_json.h"
+#include "plan_json.h"
 #include "project.h"
 #include "source.h"
 #include "strbuf.h"
@@ -182,6 +183,7 @@ static json_t *plan_json(const Plan *p, const Model *m)
     for (size_t i = 0; i < p->nops; i++)
         json_array_append_new(ops, json_string(p->ops[i].what));
     json_object_set_new(o, "changes", ops);
+    json_object_set_new(o, "ops", plan_ops_json(p)); /* the typed changes (docs/plan-json.md) */
     json_t *files = json_array();
     StrBuf sb = SB_INIT;
     for (size_t i = 0; i < p->nfiles; i++) {
