@@ -26,12 +26,12 @@
 typedef struct Opts {
     const char *schemas, *migrations, *domain, *message;
     const char *old_json, *new_json; /* hidden: diff two model files */
-    bool allow_destructive, json;
+    bool allow_destructive, json, online;
 } Opts;
 
 static const char generate_usage[] =
     "usage: stravc generate -m MESSAGE [-s DOMAIN] [--schemas DIR] [--migrations DIR]\n"
-    "                       [--allow-destructive]\n"
+    "                       [--allow-destructive] [--online]\n"
     "\n"
     "Compare the schemas with each domain's latest migration snapshot and write a new\n"
     "migration directory <migrations>/<domain>/<version>/ for every domain that changed.\n"
@@ -42,13 +42,15 @@ static const char generate_usage[] =
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
     "  --allow-destructive   allow changes that lose data (drop table/column, narrowing type\n"
     "                        change, enum value removal)\n"
+    "  --online              write the non-blocking form of every change that has one\n"
+    "                        (docs/online.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success or no changes, 1 errors reported (or destructive changes refused),\n"
     "2 usage error.\n";
 
 static const char diff_usage[] =
-    "usage: stravc diff [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--json]\n"
+    "usage: stravc diff [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--online] [--json]\n"
     "\n"
     "Print the changes `stravc generate` would write (summary, then the SQL of every file,\n"
     "up then down), writing nothing.\n"
@@ -56,6 +58,7 @@ static const char diff_usage[] =
     "  -s, --scope DOMAIN    only this domain\n"
     "  --schemas DIR         the schemas folder (default database/schemas)\n"
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
+    "  --online              the online forms (docs/online.md)\n"
     "  --json                machine-readable output\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -71,6 +74,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
         {"domain", required_argument, NULL, 's'},
         {"message", required_argument, NULL, 'm'},
         {"allow-destructive", no_argument, NULL, 'D'},
+        {"online", no_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},
         {"old-json", required_argument, NULL, 'O'},
         {"new-json", required_argument, NULL, 'N'},
@@ -99,6 +103,9 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
             break;
         case 'D':
             o->allow_destructive = true;
+            break;
+        case 'o':
+            o->online = true;
             break;
         case 'j':
             o->json = true;
@@ -265,6 +272,8 @@ static int run(int argc, char **argv, bool generate)
         plan_init(&plans[i], &a);
         if (!diff_models(&work[i].old_m, work[i].new_m, &plans[i], &d))
             ok = false;
+        else if (o.online)
+            plan_online(&plans[i]);
         any = any || !plan_empty(&plans[i]);
     }
     if (!ok)

@@ -282,7 +282,7 @@ static void alter_col(StrBuf *out, const char *table, const char *col)
 
 static void drop_index(StrBuf *out, const char *name, bool concurrently)
 {
-    sb_adds(out, concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ");
+    sb_adds(out, concurrently ? "DROP INDEX CONCURRENTLY IF EXISTS " : "DROP INDEX ");
     sql_ident(out, name);
     sb_adds(out, ";\n");
 }
@@ -557,25 +557,116 @@ static void add_check(StrBuf *out, const char *table, const Check *c, bool not_v
         emit_object_comment(out, table, c->name, c->comment);
 }
 
+/* name as a regclass literal: pg_catalog.to_regclass('"name"') */
+static void regclass(StrBuf *out, const char *name)
+{
+    StrBuf q = SB_INIT;
+    sql_ident(&q, name);
+    sb_adds(out, "pg_catalog.to_regclass(");
+    sql_literal(out, sb_str(&q));
+    sb_addch(out, ')');
+    sb_release(&q);
+}
+
+/* Online: an index build that a kill or a lock timeout may interrupt and a later run repeats
+ * (docs/migration-format.md): a guard dropping an INVALID leftover, then CREATE INDEX
+ * CONCURRENTLY IF NOT EXISTS. The guard and the build are one step. */
 static void create_index(StrBuf *out, const char *table, const Index *ix, bool concurrently)
 {
     if (!concurrently) {
         emit_create_index(out, table, ix);
         return;
     }
-    /* the same statement with CONCURRENTLY after INDEX (emit_create_index spells the rest) */
+    sb_adds(out, "DO " PLAN_ONLINE_TAG "BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE "
+                 "indexrelid = ");
+    regclass(out, ix->name);
+    sb_adds(out, " AND NOT indisvalid) THEN EXECUTE 'DROP INDEX ' || ");
+    regclass(out, ix->name);
+    sb_adds(out, "::text; END IF; END" PLAN_ONLINE_TAG ";\n");
+    /* the same statement with CONCURRENTLY IF NOT EXISTS (emit_create_index spells the rest) */
     StrBuf sb = SB_INIT;
     emit_create_index(&sb, table, ix);
     const char *kw = ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
     size_t n = strlen(kw);
     sb_adds(out, kw);
-    sb_adds(out, "CONCURRENTLY ");
+    sb_adds(out, "CONCURRENTLY IF NOT EXISTS ");
     sb_adds(out, sb.buf + n);
     sb_release(&sb);
 }
 
+/* Online: the statements body runs only when table has no constraint called name (a repeated
+ * step skips what it did already). */
+static void unless_constraint(StrBuf *out, const char *table, const char *name, const char *body)
+{
+    sb_adds(out, "DO " PLAN_ONLINE_TAG "BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint "
+                 "WHERE conname = ");
+    sql_literal(out, name);
+    sb_adds(out, " AND conrelid = ");
+    regclass(out, table);
+    sb_adds(out, ") THEN\n");
+    sb_adds(out, body);
+    sb_adds(out, "END IF; END" PLAN_ONLINE_TAG ";\n");
+}
+
+static void drop_constraint_if_exists(StrBuf *out, const char *table, const char *name)
+{
+    alter_table(out, table);
+    sb_adds(out, " DROP CONSTRAINT IF EXISTS ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+/* The up of an op of the online section (constraints/online_up.sql): repeatable forms. */
+static bool online_up(StrBuf *out, const PlanOp *op)
+{
+    const char *t = op->table;
+    const Column *nc = op->new_obj;
+    StrBuf body = SB_INIT;
+    switch (op->kind) {
+    case CH_ADD_FK: add_fk(&body, t, op->new_obj, true); break;
+    case CH_ADD_CHECK: add_check(&body, t, op->new_obj, true); break;
+    case CH_ADD_NN_CHECK:
+        if (nc->backfill.kind != DEF_NONE)
+            backfill(out, t, nc);
+        alter_table(&body, t);
+        sb_adds(&body, " ADD CONSTRAINT ");
+        sql_ident(&body, op->name);
+        sb_adds(&body, " CHECK (");
+        sql_ident(&body, op->column);
+        sb_adds(&body, " IS NOT NULL) NOT VALID;\n");
+        break;
+    case CH_ATTACH_INDEX: {
+        alter_table(&body, t);
+        sb_adds(&body, " ADD CONSTRAINT ");
+        sql_ident(&body, op->name);
+        sb_addf(&body, " %s USING INDEX ", op->to);
+        sql_ident(&body, op->name);
+        const Unique *u = op->kind == CH_ATTACH_INDEX && !strcmp(op->to, "UNIQUE") ? op->new_obj
+                                                                                  : NULL;
+        if (u && u->deferral != DEFER_NONE)
+            sb_adds(&body, u->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED"
+                                                         : " DEFERRABLE");
+        sb_adds(&body, ";\n");
+        if (u && u->comment)
+            emit_object_comment(&body, t, u->name, u->comment);
+        break;
+    }
+    case CH_SET_NOT_NULL: not_null(out, t, nc->name, false); break;
+    case CH_DROP_NN_CHECK: drop_constraint_if_exists(out, t, op->name); break;
+    default:
+        sb_release(&body);
+        return false;
+    }
+    if (body.len)
+        unless_constraint(out, t, op->name, body.buf);
+    sb_release(&body);
+    return true;
+}
+
 static void up_sql(StrBuf *out, const PlanOp *op)
 {
+    if (op->sec == SEC_ONLINE && online_up(out, op))
+        return;
     const char *t = op->table;
     const Column *oc = op->old_obj, *nc = op->new_obj;
     bool nv = op->flags & PF_NOT_VALID, conc = op->flags & PF_CONCURRENT;
@@ -662,6 +753,18 @@ static void down_sql(StrBuf *out, const PlanOp *op)
 {
     const char *t = op->table;
     const Column *oc = op->old_obj, *nc = op->new_obj;
+    if (op->sec == SEC_ONLINE) { /* repeatable inverses (a rollback may resume too) */
+        switch (op->kind) {
+        case CH_ADD_FK:
+        case CH_ADD_CHECK:
+        case CH_ADD_NN_CHECK:
+        case CH_ATTACH_INDEX:
+            drop_constraint_if_exists(out, t, op->name);
+            return;
+        default:
+            break;
+        }
+    }
     switch (op->kind) {
     case CH_CREATE_TABLE: drop_table(out, t); break;
     case CH_DROP_TABLE: {

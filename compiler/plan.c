@@ -345,9 +345,10 @@ const char *plan_table_dir(Arena *a, const char *table)
 }
 
 static const char *const sec_dir[SEC__COUNT] = {"enums", "enums", "indexes", "constraints",
-                                                "tables", "constraints", "indexes", "enums"};
+                                                "tables", "constraints", "constraints",
+                                                "indexes", "enums"};
 static const char *const sec_stem[SEC__COUNT] = {"add_values_", "", "drop_", "drop_", "", "",
-                                                 "", "drop_"};
+                                                 "online_", "", "drop_"};
 
 static size_t name_hash(const char *s)
 {
@@ -361,6 +362,11 @@ static size_t name_hash(const char *s)
  * table on the table name: a linear search made a 10,000-table plan quadratic). */
 void plan_finish(Plan *p)
 {
+    for (size_t i = 0; i < p->nfiles; i++)
+        free(p->files[i].ops);
+    free(p->files);
+    p->files = NULL;
+    p->nfiles = 0;
     size_t cap = 0;
     size_t sec_file[SEC__COUNT];
     for (int s = 0; s < SEC__COUNT; s++)
@@ -405,6 +411,10 @@ void plan_finish(Plan *p)
                  * outside the batch transaction, idempotent (IF NOT EXISTS) so a resumed run
                  * may repeat it */
                 f->non_tx = s == SEC_ENUM_VALUES;
+                /* online: concurrent index work and the online forms, statement by statement
+                 * (each a step the runtime retries under a short lock_timeout) */
+                if (p->online && (s == SEC_INDEX_DROPS || s == SEC_INDEXES || s == SEC_ONLINE))
+                    f->non_tx = f->down_non_tx = true;
             }
             PlanFile *f = &p->files[*where];
             if (!(f->nops & (f->nops - 1))) /* 0, 1, 2, 4, ...: grow by doubling */

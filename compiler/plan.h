@@ -17,8 +17,12 @@
  *   constraints/up.sql      new or changed primary keys, uniques, checks, then FKs
  *   indexes/up.sql          new or changed indexes
  *   enums/drop_up.sql       enum drops and rebuilds (value removal), after no column uses them
- * Online mode (plan_online) adds the files of docs/online.md: concurrent index builds and drops
- * each in a non-transactional file of its own, validations after the constraint files.
+ * Online mode (plan_online, docs/online.md): indexes/drop_up.sql and indexes/up.sql hold
+ * concurrent drops and builds and run outside the transaction (up and down), and
+ *   constraints/online_up.sql  (non-transactional, after constraints/up.sql) the online forms:
+ *                           unique index builds, NOT VALID checks, validations, SET NOT NULL
+ *                           through a validated check, USING INDEX attaches, NOT VALID FKs and
+ *                           their validation, each statement repeatable.
  */
 #ifndef STRAV_PLAN_H
 #define STRAV_PLAN_H
@@ -29,8 +33,8 @@
 
 /* ORDER SECTION: the up execution order above. */
 typedef enum Section {
-    SEC_ENUM_VALUES, SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS, SEC_INDEXES,
-    SEC_ENUM_DROPS, SEC__COUNT
+    SEC_ENUM_VALUES, SEC_ENUMS, SEC_INDEX_DROPS, SEC_CONSTRAINT_DROPS, SEC_TABLE, SEC_CONSTRAINTS,
+    SEC_ONLINE, SEC_INDEXES, SEC_ENUM_DROPS, SEC__COUNT
 } Section;
 
 /* ORDER CHANGE: plan.c's names (kind names in `stravc diff --json`, docs/plan-json.md).
@@ -67,7 +71,8 @@ typedef enum ChangeKind {
     CH_VALIDATE,          /* online: VALIDATE CONSTRAINT name (down: nothing) */
     CH_ADD_NN_CHECK,      /* online: CHECK (column IS NOT NULL) NOT VALID called name */
     CH_DROP_NN_CHECK,     /* online: drop it again (down: nothing) */
-    CH_ATTACH_INDEX,      /* online: ADD CONSTRAINT name PRIMARY KEY|UNIQUE USING INDEX name */
+    CH_ATTACH_INDEX,      /* online: ADD CONSTRAINT name <to> USING INDEX name (to: PRIMARY
+                           * KEY or UNIQUE; n the PrimaryKey or Unique) */
     CH_CREATE_ENUM,       /* n Enum */
     CH_DROP_ENUM,         /* o Enum */
     CH_RENAME_ENUM,       /* name -> to */
@@ -153,6 +158,7 @@ typedef struct PlanFile {
     size_t *ops;                 /* indexes into Plan.ops, in up order */
     size_t nops;
     bool non_tx;                 /* up.sql must run outside the batch transaction */
+    bool down_non_tx;            /* and down.sql (online files) */
 } PlanFile;
 
 typedef struct PlanSummary {
@@ -183,8 +189,13 @@ void plan_release(Plan *p);
 PlanOp *plan_add(Plan *p, const PlanOp *op);
 void plan_destructive(Plan *p, const char *what);
 void plan_irreversible(Plan *p, const char *what);
-/* Group the ops into files (call once, after the last plan_add). */
+/* Group the ops into files (after the last plan_add; again after plan_online). */
 void plan_finish(Plan *p);
+/* Rewrite the plan into its online forms (docs/online.md) and regroup its files. */
+void plan_online(Plan *p);
+/* The runtime's retry policy of an online migration (manifest "online"). */
+#define PLAN_ONLINE_LOCK_TIMEOUT_MS 1000
+#define PLAN_ONLINE_RETRIES 8
 bool plan_empty(const Plan *p);
 
 /* How ADD COLUMN col fills the existing rows of table. */
@@ -210,5 +221,8 @@ const char *plan_table_dir(Arena *a, const char *table);
 
 /* The guard's dollar-quote tag: a table or column name holding it is refused (ADD_REFUSED). */
 #define PLAN_GUARD_TAG "$strav_guard$"
+/* The tag of the online forms' DO blocks (emit_sql.c); plan_online keeps a name holding it in
+ * its plain form. */
+#define PLAN_ONLINE_TAG "$strav_online$"
 
 #endif

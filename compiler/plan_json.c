@@ -16,8 +16,8 @@ static void set_str(json_t *o, const char *key, const char *v)
 }
 
 static const char *const sec_names[SEC__COUNT] = {
-    "enum_values", "enums", "index_drops", "constraint_drops", "table", "constraints", "indexes",
-    "enum_drops",
+    "enum_values", "enums", "index_drops", "constraint_drops", "table", "constraints", "online",
+    "indexes", "enum_drops",
 };
 
 json_t *plan_ops_json(const Plan *p)

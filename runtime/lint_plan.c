@@ -20,6 +20,8 @@ static bool is_new(const LStmt *st, const char *table)
 /* SL405, once per table and file (lint_rules.c's lock_check). */
 static void lock(const LStmt *st, const char *table, const char *what)
 {
+    if (st->l->lock_timeout) /* an online op: the runtime sets a short one and retries */
+        return;
     StrBuf k = SB_INIT;
     sb_addf(&k, "%s\t%s", st->file, table);
     bool seen = lint_names_has(&st->l->lock_warned, k.buf);
@@ -112,7 +114,8 @@ static void alter_type(const LStmt *st, const PlanOp *op)
     if (complex_using(op->using_up, nc->name) || plan_type_rewrites(&ot, &nt))
         lint_add(st, "SL301", t, nc->name,
                  "changing %s to %s rewrites the whole table and its indexes under an ACCESS "
-                 "EXCLUSIVE lock",
+                 "EXCLUSIVE lock (no online form: expand/contract instead - add a column of the "
+                 "new type, backfill it in batches, switch the application, drop the old one)",
                  sb_str(&a), sb_str(&b));
     lock(st, t, "ALTER TABLE");
     sb_release(&a);
@@ -261,12 +264,13 @@ static void lint_op(const LStmt *st, const PlanOp *op)
         lock(st, t, "ALTER TABLE");
         break;
     case CH_ADD_CHECK:
-        if (!nv) {
+        if (!nv || op->sec == SEC_ONLINE) /* online: its validation fails the same way */
             named(st, op->name,
                   lint_add(st, "SL204", t, NULL,
                            "adding CHECK %s to an existing table fails if an existing row "
                            "violates it",
                            op->name));
+        if (!nv) {
             named(st, op->name,
                   lint_add(st, "SL403", t, NULL,
                            "adding CHECK %s scans the whole table under an ACCESS EXCLUSIVE lock; "
@@ -315,6 +319,14 @@ static void lint_op(const LStmt *st, const PlanOp *op)
     }
 }
 
+static void lint_op_online(const LStmt *st, const PlanOp *op)
+{
+    bool was = st->l->lock_timeout;
+    st->l->lock_timeout = was || (op->flags & PF_RETRY);
+    lint_op(st, op);
+    st->l->lock_timeout = was;
+}
+
 void lint_plan_ops(Lint *l, const Plan *p, const char *domain)
 {
     StrBuf sql = SB_INIT, name = SB_INIT;
@@ -328,7 +340,7 @@ void lint_plan_ops(Lint *l, const Plan *p, const char *domain)
         for (size_t i = 0; i < f->nops; i++) {
             const PlanOp *op = &p->ops[f->ops[i]];
             LStmt st = {.l = l, .file = file, .line = line};
-            lint_op(&st, op);
+            lint_op_online(&st, op);
             sb_reset(&sql);
             emit_op(&sql, op, false);
             for (const char *s = sql.buf; s && *s; s++)
