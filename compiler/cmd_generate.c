@@ -272,7 +272,7 @@ static int run(int argc, char **argv, bool generate)
         plan_init(&plans[i], &a);
         if (!diff_models(&work[i].old_m, work[i].new_m, &plans[i], &d))
             ok = false;
-        else if (o.online)
+        else if (o.online || work[i].new_m->online) /* --online, or @@online in the domain */
             plan_online(&plans[i]);
         any = any || !plan_empty(&plans[i]);
     }
