@@ -36,7 +36,7 @@ static const DbObject *find(const Model *m, const DbObject *key)
 
 static void op(OCtx *c, Section sec)
 {
-    plan_add(c->p, sec, NULL, sb_str(&c->up), sb_str(&c->down), sb_str(&c->what));
+    plan_add_sql(c->p, sec, NULL, sb_str(&c->up), sb_str(&c->down), sb_str(&c->what));
     sb_reset(&c->up);
     sb_reset(&c->down);
     sb_reset(&c->what);

@@ -28,7 +28,7 @@ typedef struct Ops {
 
 static void flush(Ops *o, Section sec, const char *table)
 {
-    plan_add(o->p, sec, table, sb_str(&o->up), sb_str(&o->down), sb_str(&o->what));
+    plan_add_sql(o->p, sec, table, sb_str(&o->up), sb_str(&o->down), sb_str(&o->what));
     sb_reset(&o->up);
     sb_reset(&o->down);
     sb_reset(&o->what);

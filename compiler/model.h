@@ -303,6 +303,7 @@ typedef struct Model {
     size_t ndtypes;
     CompositeType *ctypes; /* composite types (types branch), sorted by name */
     size_t nctypes;
+    bool online;           /* @@online in the domain block: generate writes the online forms */
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public

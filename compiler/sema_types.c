@@ -671,7 +671,7 @@ const char *const sema_field_attrs[] = {
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
                                          "lint_ignore", "partition_by", "partition_of", "exclude" };
-const char *const sema_domain_attrs[] = { "schema", "tenants" };
+const char *const sema_domain_attrs[] = { "schema", "tenants", "online" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)
 {

@@ -44,7 +44,7 @@ _strav()
     local opts=$_strav_opts_run
     case ${COMP_WORDS[1]} in
     generate:migration | migration:generate | g:migration)
-        opts="--message --scope --schemas --migrations --allow-destructive --json --no-color --help" ;;
+        opts="--message --scope --schemas --migrations --allow-destructive --online --json --no-color --help" ;;
     db:pull | pull) opts="--database --scope --out --schemas --pg-schema --force --json --quiet --no-color --help" ;;
     db:drift | drift) opts="--database --scope --schemas --migrations --snapshot --strict --json --quiet --no-color --help" ;;
     migration:baseline | baseline) opts="--database --scope --version --migrations --strict --json --no-color --help" ;;
@@ -83,8 +83,8 @@ _stravc()
     check) opts="--schemas --migrations --scope --json --help" ;;
     model) opts="--json --schemas --scope --help" ;;
     fmt) opts="--check --json --help" ;;
-    generate) opts="--message --scope --schemas --migrations --allow-destructive --json --help" ;;
-    diff) opts="--scope --schemas --migrations --json --database --help" ;;
+    generate) opts="--message --scope --schemas --migrations --allow-destructive --online --json --help" ;;
+    diff) opts="--scope --schemas --migrations --online --json --database --help" ;;
     rebase) opts="--scope --message --force --migrations --schemas --json --help" ;;
     squash) opts="--scope --up-to --migrations --json --help" ;;
     lint) opts="--scope --schemas --migrations --migration --json --help" ;;
