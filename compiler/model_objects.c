@@ -146,9 +146,9 @@ static void consider(Arena *a, StrBuf *word, const char *const *known, size_t n,
     const char *w = sb_str(word);
     if (self && !strcmp(w, self))
         return;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(known[i], w))
-            continue;
+    const char *const *hit = n ? bsearch(&w, known, n, sizeof *known, cmp_cstr) : NULL;
+    if (hit) {
+        size_t i = (size_t)(hit - known);
         for (size_t k = 0; k < *nout; k++)
             if (!strcmp((*out)[k], w))
                 return;
@@ -246,6 +246,8 @@ static const char **known_names(Arena *a, const Model *m, size_t *n)
     for (size_t i = 0; i < m->nobjects; i++)
         if (m->objects[i].kind == DBO_VIEW || m->objects[i].kind == DBO_FUNCTION)
             v[k++] = m->objects[i].name;
+    if (k > 1) /* dbo_scan_names looks names up by binary search */
+        qsort(v, k, sizeof *v, cmp_cstr);
     *n = k;
     return v;
 }

@@ -85,7 +85,8 @@ void dbo_label(struct StrBuf *out, const DbObject *o);
 int dbo_cmp(const void *a, const void *b);
 /* Whether two objects are the same definition (deps, spans ignored). */
 bool dbo_equal(const DbObject *a, const DbObject *b);
-/* The names in SQL text that are one of the `n` known names (sorted, unique, arena-owned):
+/* The names in SQL text that are one of the `n` known names (known sorted by strcmp; the
+ * result sorted, unique, arena-owned):
  * a token scan that skips string literals, dollar-quoted bodies and comments, and compares
  * unquoted identifiers folded to lower case and quoted ones verbatim. `self` is left out. */
 const char **dbo_scan_names(Arena *a, const char *sql, const char *const *known, size_t n,

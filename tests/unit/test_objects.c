@@ -21,7 +21,7 @@ static int lex_one(const char *s, size_t len, Token *t)
 /* The names the scan finds in sql among known, joined by spaces. */
 static const char *scan(Arena *a, const char *sql, const char *self)
 {
-    static const char *const known[] = {"user", "orders", "Mixed", "f", "v"};
+    static const char *const known[] = {"Mixed", "f", "orders", "user", "v"}; /* sorted */
     size_t n = 0;
     const char **v = dbo_scan_names(a, sql, known, 5, self, &n);
     static char buf[256];
