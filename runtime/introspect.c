@@ -1,6 +1,7 @@
 /*
- * introspect.c - live PostgreSQL schema -> Model (see introspect.h). Six pg_catalog queries,
- * one per object kind (relations, columns, constraints, index columns, types, other objects),
+ * introspect.c - live PostgreSQL schema -> Model (see introspect.h). Eight pg_catalog queries,
+ * one per object kind (relations, columns, constraints, index columns, types, other objects;
+ * introspect_types.c adds domains and exclusion constraints),
  * each ordered by owner oid and joined here in C, so the cost does not grow in round trips with
  * the number of tables. pg_catalog, not information_schema: the latter hides constraints of
  * tables the role does not own (strav-original.md 5.2 #12) and duplicates composite FK columns
