@@ -28,6 +28,8 @@ cd "$WORK" || exit 1
 # (a GRANT after migrate would be a catalog change itself: the default privileges give viewer
 # read access to the tables as they are created)
 psql -q -c 'CREATE ROLE viewer LOGIN' -c 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO viewer'
+# nor TEMPORARY: the drift check falls back to the role's temporary schema otherwise
+psql -q -c 'REVOKE TEMPORARY ON DATABASE mark FROM PUBLIC'
 mkdir .strav   # the project's state directory: the mark is kept there
 mark() { cut -f2 .strav/driftmark-* 2>/dev/null; }
 $STRAV generate:migration -m init >/dev/null 2>&1
@@ -36,7 +38,7 @@ $STRAV migrate >/dev/null 2>&1
 is "$(mark)" "$v1" "migrate from an empty schema marks the version"
 is "$(psql -Atc "select count(*) from pg_class where relname like '%catalog%' and relnamespace = 'public'::regnamespace")" 0 "nothing is added to the database"
 
-# viewer has no CREATE on the database: the full check (a scratch schema) cannot run for it,
+# viewer has no CREATE or TEMPORARY on the database: the full check (a scratch schema) cannot run for it,
 # once the server's spelling of the snapshot cached in .strav/ is gone
 viewer_status() { rm -f .strav/normalised-*; PGUSER=viewer $STRAV status 2>&1; }
 out=$(viewer_status); rc=$?
