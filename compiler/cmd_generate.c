@@ -18,6 +18,7 @@
 #include "history.h"
 #include "migdir.h"
 #include "model_json.h"
+#include "plan_json.h"
 #include "project.h"
 #include "source.h"
 #include "strbuf.h"
@@ -25,12 +26,12 @@
 typedef struct Opts {
     const char *schemas, *migrations, *domain, *message;
     const char *old_json, *new_json; /* hidden: diff two model files */
-    bool allow_destructive, json;
+    bool allow_destructive, json, online;
 } Opts;
 
 static const char generate_usage[] =
     "usage: stravc generate -m MESSAGE [-s DOMAIN] [--schemas DIR] [--migrations DIR]\n"
-    "                       [--allow-destructive]\n"
+    "                       [--allow-destructive] [--online]\n"
     "\n"
     "Compare the schemas with each domain's latest migration snapshot and write a new\n"
     "migration directory <migrations>/<domain>/<version>/ for every domain that changed.\n"
@@ -41,13 +42,15 @@ static const char generate_usage[] =
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
     "  --allow-destructive   allow changes that lose data (drop table/column, narrowing type\n"
     "                        change, enum value removal)\n"
+    "  --online              write the non-blocking form of every change that has one\n"
+    "                        (docs/online.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success or no changes, 1 errors reported (or destructive changes refused),\n"
     "2 usage error.\n";
 
 static const char diff_usage[] =
-    "usage: stravc diff [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--json]\n"
+    "usage: stravc diff [-s DOMAIN] [--schemas DIR] [--migrations DIR] [--online] [--json]\n"
     "\n"
     "Print the changes `stravc generate` would write (summary, then the SQL of every file,\n"
     "up then down), writing nothing.\n"
@@ -55,6 +58,7 @@ static const char diff_usage[] =
     "  -s, --scope DOMAIN    only this domain\n"
     "  --schemas DIR         the schemas folder (default database/schemas)\n"
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
+    "  --online              the online forms (docs/online.md)\n"
     "  --json                machine-readable output\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -70,6 +74,7 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
         {"domain", required_argument, NULL, 's'},
         {"message", required_argument, NULL, 'm'},
         {"allow-destructive", no_argument, NULL, 'D'},
+        {"online", no_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},
         {"old-json", required_argument, NULL, 'O'},
         {"new-json", required_argument, NULL, 'N'},
@@ -98,6 +103,9 @@ static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool ge
             break;
         case 'D':
             o->allow_destructive = true;
+            break;
+        case 'o':
+            o->online = true;
             break;
         case 'j':
             o->json = true;
@@ -182,6 +190,7 @@ static json_t *plan_json(const Plan *p, const Model *m)
     for (size_t i = 0; i < p->nops; i++)
         json_array_append_new(ops, json_string(p->ops[i].what));
     json_object_set_new(o, "changes", ops);
+    json_object_set_new(o, "ops", plan_ops_json(p)); /* the typed changes (docs/plan-json.md) */
     json_t *files = json_array();
     StrBuf sb = SB_INIT;
     for (size_t i = 0; i < p->nfiles; i++) {
@@ -263,6 +272,8 @@ static int run(int argc, char **argv, bool generate)
         plan_init(&plans[i], &a);
         if (!diff_models(&work[i].old_m, work[i].new_m, &plans[i], &d))
             ok = false;
+        else if (o.online || work[i].new_m->online) /* --online, or @@online in the domain */
+            plan_online(&plans[i]);
         any = any || !plan_empty(&plans[i]);
     }
     if (!ok)

@@ -4,7 +4,8 @@
  *      enums, enum values); an old object paired with nothing is dropped, a new one created;
  *   2. decide what changed, comparing old objects through the renames (an FK to a renamed
  *      table is unchanged; a column of a renamed enum type is unchanged);
- *   3. append ops in dependency order to the sections of plan.h, each with its inverse.
+ *   3. append typed changes (plan.h) in dependency order to the sections of plan.h; the
+ *      emitter (emit_sql.c) spells them and their inverses, nothing here writes SQL.
  */
 #include "diff.h"
 
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit_sql.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -35,7 +35,7 @@ typedef struct Ctx {
     TPair **by_old; /* per old table */
     TPair **by_new; /* per new table */
     const char **enum_new_name; /* per old enum: new name, NULL when dropped */
-    StrBuf up, down, what;
+    StrBuf what;
 } Ctx;
 
 static bool str_eq(const char *a, const char *b)
@@ -92,12 +92,15 @@ static SqlType map_type(Ctx *c, const SqlType *t)
 
 /* ---------------------------------------------------------------- op helpers */
 
-static void op(Ctx *c, Section sec, const char *table)
+/* Append the typed change o (its what: the text built in c->what) to section sec. */
+static PlanOp *op(Ctx *c, Section sec, const char *file_table, PlanOp o)
 {
-    plan_add(c->p, sec, table, sb_str(&c->up), sb_str(&c->down), sb_str(&c->what));
-    sb_reset(&c->up);
-    sb_reset(&c->down);
+    o.sec = sec;
+    o.file_table = file_table;
+    o.what = sb_str(&c->what);
+    PlanOp *r = plan_add(c->p, &o);
     sb_reset(&c->what);
+    return r;
 }
 
 static void what_obj(StrBuf *w, const char *verb, const char *table, const char *col)
@@ -111,131 +114,25 @@ static void what_obj(StrBuf *w, const char *verb, const char *table, const char 
     }
 }
 
-static void alter(StrBuf *out, const char *table)
+/* The decision about adding a NOT NULL column without a value for existing rows (the SQL is
+ * emit_sql.c's, in the form plan_add_column_form gives): a warning when the guard stops the
+ * migration on a populated table, an error when the name cannot be guarded. */
+static AddForm check_add_column(Ctx *c, const char *table, const Column *col)
 {
-    sb_adds(out, "ALTER TABLE ");
-    sql_ident(out, table);
-}
-
-static void alter_col(StrBuf *out, const char *table, const char *col)
-{
-    alter(out, table);
-    sb_adds(out, " ALTER COLUMN ");
-    sql_ident(out, col);
-}
-
-static void drop_index(StrBuf *out, const char *name)
-{
-    sb_adds(out, "DROP INDEX ");
-    sql_ident(out, name);
-    sb_adds(out, ";\n");
-}
-
-static void drop_table(StrBuf *out, const char *name)
-{
-    sb_adds(out, "DROP TABLE ");
-    sql_ident(out, name);
-    sb_adds(out, ";\n");
-}
-
-static void drop_column(StrBuf *out, const char *table, const char *col)
-{
-    alter(out, table);
-    sb_adds(out, " DROP COLUMN ");
-    sql_ident(out, col);
-    sb_adds(out, ";\n");
-}
-
-static void rename_obj(StrBuf *out, const char *what_kw, const char *table, const char *from,
-                       const char *to)
-{
-    if (table) {
-        alter(out, table);
-        sb_addf(out, " RENAME %s ", what_kw);
-        sql_ident(out, from);
-    } else {
-        sb_addf(out, "ALTER %s ", what_kw);
-        sql_ident(out, from);
-        sb_adds(out, " RENAME");
+    AddForm f = plan_add_column_form(table, col);
+    if (f == ADD_REFUSED) {
+        diag_at(c->d, DIAG_ERROR, col->span,
+                "column '%s.%s' is added NOT NULL to an existing table without a default "
+                "or @backfill",
+                table, col->name);
+        c->ok = false;
+    } else if (f == ADD_GUARDED) {
+        diag_at(c->d, DIAG_WARNING, col->span,
+                "column '%s.%s' is added NOT NULL without a default or @backfill: the "
+                "migration stops if the table has rows",
+                table, col->name);
     }
-    sb_adds(out, " TO ");
-    sql_ident(out, to);
-    sb_adds(out, ";\n");
-}
-
-/* The guard before adding a NOT NULL column without a value for existing rows: it succeeds on
- * an empty table and stops the migration with a clear message on a populated one. The body is
- * dollar-quoted; names cannot break out of it (a name holding the tag is refused by the caller). */
-#define GUARD_TAG "$strav_guard$"
-static void emit_empty_guard(StrBuf *out, const char *table, const char *col)
-{
-    StrBuf msg = SB_INIT, lit = SB_INIT;
-    sb_addf(&msg, "column %s: give it a default or @backfill", col);
-    sql_literal(&lit, sb_str(&msg));
-    sb_adds(out, "DO " GUARD_TAG " BEGIN IF EXISTS (SELECT FROM ");
-    sql_ident(out, table);
-    sb_addf(out, ") THEN RAISE EXCEPTION 'table %% has %% rows: %%', ");
-    StrBuf tl = SB_INIT;
-    sql_literal(&tl, table);
-    sb_addf(out, "%s, (SELECT count(*) FROM ", sb_str(&tl));
-    sql_ident(out, table);
-    sb_addf(out, "), %s; END IF; END " GUARD_TAG ";\n", sb_str(&lit));
-    sb_release(&tl);
-    sb_release(&lit);
-    sb_release(&msg);
-}
-
-/* ADD COLUMN for an existing table: NOT NULL columns without a value for existing rows are
- * added nullable, backfilled, then made NOT NULL; without a backfill value the ADD is guarded
- * (emit_empty_guard: fine on an empty table, a clear error on a populated one). */
-static bool add_column(Ctx *c, StrBuf *out, const char *table, const Column *col, bool report)
-{
-    bool fills = col->def.kind != DEF_NONE || col->identity != IDENTITY_NONE || col->generated ||
-                 col->type.kind == TY_SMALLSERIAL || col->type.kind == TY_SERIAL ||
-                 col->type.kind == TY_BIGSERIAL;
-    Column tmp = *col;
-    bool backfill = !col->nullable && !fills && col->backfill.kind != DEF_NONE;
-    if (!col->nullable && !fills && !backfill) {
-        if (strstr(table, GUARD_TAG) || strstr(col->name, GUARD_TAG)) {
-            if (report) {
-                diag_at(c->d, DIAG_ERROR, col->span,
-                        "column '%s.%s' is added NOT NULL to an existing table without a default "
-                        "or @backfill",
-                        table, col->name);
-                c->ok = false;
-            }
-        } else {
-            if (report)
-                diag_at(c->d, DIAG_WARNING, col->span,
-                        "column '%s.%s' is added NOT NULL without a default or @backfill: the "
-                        "migration stops if the table has rows",
-                        table, col->name);
-            /* the down direction (re-adding a dropped column) is guarded the same way */
-            emit_empty_guard(out, table, col->name);
-        }
-    }
-    if (backfill)
-        tmp.nullable = true;
-    alter(out, table);
-    sb_adds(out, " ADD COLUMN ");
-    emit_column_def(out, &tmp);
-    sb_adds(out, ";\n");
-    if (col->comment)
-        emit_comment(out, "COLUMN", table, col->name, col->comment);
-    if (backfill) {
-        sb_adds(out, "UPDATE ");
-        sql_ident(out, table);
-        sb_adds(out, " SET ");
-        sql_ident(out, col->name);
-        sb_adds(out, " = ");
-        emit_default(out, &col->backfill);
-        sb_adds(out, " WHERE ");
-        sql_ident(out, col->name);
-        sb_adds(out, " IS NULL;\n");
-        alter_col(out, table, col->name);
-        sb_adds(out, " SET NOT NULL;\n");
-    }
-    return true;
+    return f;
 }
 
 /* ---------------------------------------------------------------- pairing */
@@ -313,66 +210,33 @@ static const Column *old_column_of(const TPair *tp, const char *new_col)
 
 /* ---------------------------------------------------------------- enums */
 
-/* Rebuild enum type `name` with `values`, converting the columns of table model m that use it
- * (the model describing the database at the time the statements run). */
-static void enum_rebuild(StrBuf *out, const char *name, const char *const *values, size_t nvalues,
-                         const char *comment, const Model *m, const char *col_enum_name)
+/* The columns of model m's tables of enum type enum_name (this schema): converted by a rebuild
+ * of the type (the model describing the database at the time the statements run). */
+static const EnumUse *enum_uses(Ctx *c, const Model *m, const char *enum_name, size_t *n)
 {
-    StrBuf tmpb = SB_INIT;
-    sb_adds(&tmpb, name);
-    sb_adds(&tmpb, "__strav_old");
-    const char *tmp = sb_str(&tmpb);
-    sb_adds(out, "ALTER TYPE ");
-    sql_ident(out, name);
-    sb_adds(out, " RENAME TO ");
-    sql_ident(out, tmp);
-    sb_adds(out, ";\nCREATE TYPE ");
-    sql_ident(out, name);
-    sb_adds(out, " AS ENUM (");
-    for (size_t i = 0; i < nvalues; i++) {
-        if (i)
-            sb_adds(out, ", ");
-        sql_literal(out, values[i]);
-    }
-    sb_adds(out, ");\n");
-    for (size_t i = 0; i < m->ntables; i++) {
-        const Table *t = &m->tables[i];
-        for (size_t j = 0; j < t->ncolumns; j++) {
-            const Column *col = &t->columns[j];
-            if (col->type.kind != TY_ENUM || col->type.enum_schema ||
-                strcmp(col->type.enum_name, col_enum_name))
-                continue;
-            if (col->def.kind != DEF_NONE) {
-                alter_col(out, t->name, col->name);
-                sb_adds(out, " DROP DEFAULT;\n");
-            }
-            SqlType nt = col->type;
-            nt.enum_name = name;
-            alter_col(out, t->name, col->name);
-            sb_adds(out, " TYPE ");
-            type_to_sql(out, &nt);
-            sb_adds(out, " USING ");
-            sql_ident(out, col->name);
-            sb_adds(out, "::TEXT");
-            for (int k = 0; k < nt.ndims; k++)
-                sb_adds(out, "[]");
-            sb_adds(out, "::");
-            type_to_sql(out, &nt);
-            sb_adds(out, ";\n");
-            if (col->def.kind != DEF_NONE) {
-                alter_col(out, t->name, col->name);
-                sb_adds(out, " SET DEFAULT ");
-                emit_default(out, &col->def);
-                sb_adds(out, ";\n");
+    size_t cnt = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        EnumUse *v = pass ? ARENA_ARRAY(c->a, EnumUse, cnt + 1) : NULL;
+        size_t k = 0;
+        for (size_t i = 0; i < m->ntables; i++) {
+            const Table *t = &m->tables[i];
+            for (size_t j = 0; j < t->ncolumns; j++) {
+                const Column *col = &t->columns[j];
+                if (col->type.kind != TY_ENUM || col->type.enum_schema ||
+                    strcmp(col->type.enum_name, enum_name))
+                    continue;
+                if (v)
+                    v[k] = (EnumUse){t->name, col};
+                k++;
             }
         }
+        cnt = k;
+        if (v) {
+            *n = cnt;
+            return v;
+        }
     }
-    sb_adds(out, "DROP TYPE ");
-    sql_ident(out, tmp);
-    sb_adds(out, ";\n");
-    if (comment)
-        emit_comment(out, "TYPE", name, NULL, comment);
-    sb_release(&tmpb);
+    return NULL;
 }
 
 static const char *old_value_new_name(const Enum *o, size_t vi, const Enum *n)
@@ -404,12 +268,8 @@ static void diff_enums(Ctx *c)
             if (str_eq(c->enum_new_name[k], n->name))
                 o = &om->enums[k];
         if (!o) {
-            emit_create_enum(&c->up, n);
-            sb_adds(&c->down, "DROP TYPE ");
-            sql_ident(&c->down, n->name);
-            sb_adds(&c->down, ";\n");
             what_obj(&c->what, "create enum", n->name, NULL);
-            op(c, SEC_ENUMS, NULL);
+            op(c, SEC_ENUMS, NULL, (PlanOp){.kind = CH_CREATE_ENUM, .name = n->name, .new_obj = n});
             c->p->summary.enums_create++;
             continue;
         }
@@ -434,6 +294,8 @@ static void diff_enums(Ctx *c)
             oldnames[k] = o->values[k].name;
         if (subseq && n->nvalues > o->nvalues) {
             /* additions, positioned with BEFORE/AFTER and named as before the renames */
+            EnumAdd *adds = ARENA_ARRAY(c->a, EnumAdd, n->nvalues + 1);
+            size_t nadds = 0;
             for (size_t k = 0; k < n->nvalues; k++) {
                 const char *v = n->values[k].name;
                 bool is_old = false;
@@ -449,10 +311,6 @@ static void diff_enums(Ctx *c)
                 for (size_t q = 0; q < o->nvalues; q++)
                     if (!strcmp(o->values[q].name, v))
                         clash = true;
-                sb_adds(&c->up, "ALTER TYPE ");
-                sql_ident(&c->up, o->name);
-                sb_adds(&c->up, clash ? " ADD VALUE " : " ADD VALUE IF NOT EXISTS ");
-                sql_literal(&c->up, v);
                 /* anchor: previous value in new order, else the first old value after it */
                 const char *anchor = NULL;
                 bool after = k > 0;
@@ -469,17 +327,18 @@ static void diff_enums(Ctx *c)
                         if (!strcmp(mapped[q], ref))
                             anchor = o->values[q].name;
                 }
-                if (anchor) {
-                    sb_adds(&c->up, after ? " AFTER " : " BEFORE ");
-                    sql_literal(&c->up, anchor);
-                }
-                sb_adds(&c->up, ";\n");
-                modified = true;
+                adds[nadds++] = (EnumAdd){v, anchor, after, !clash};
             }
-            if (modified) {
-                enum_rebuild(&c->down, o->name, oldnames, o->nvalues, o->comment, om, o->name);
+            if (nadds) {
+                modified = true;
+                size_t nuses;
+                const EnumUse *uses = enum_uses(c, om, o->name, &nuses);
                 what_obj(&c->what, "add values to enum", n->name, NULL);
-                op(c, SEC_ENUM_VALUES, NULL);
+                op(c, SEC_ENUM_VALUES, NULL,
+                   (PlanOp){.kind = CH_ENUM_ADD_VALUES, .name = o->name, .adds = adds,
+                            .nadds = nadds, .old_values = oldnames, .nold_values = o->nvalues,
+                            .enum_comment = o->comment, .uses = uses, .nuses = nuses,
+                            .old_obj = o, .new_obj = n});
                 c->p->enums_non_tx = true;
                 StrBuf w = SB_INIT;
                 what_obj(&w, "remove added values of enum", n->name, NULL);
@@ -491,40 +350,26 @@ static void diff_enums(Ctx *c)
         for (size_t k = 0; k < o->nvalues; k++) {
             if (!mapped[k] || !strcmp(mapped[k], o->values[k].name))
                 continue;
-            sb_adds(&c->up, "ALTER TYPE ");
-            sql_ident(&c->up, o->name);
-            sb_adds(&c->up, " RENAME VALUE ");
-            sql_literal(&c->up, o->values[k].name);
-            sb_adds(&c->up, " TO ");
-            sql_literal(&c->up, mapped[k]);
-            sb_adds(&c->up, ";\n");
-            sb_adds(&c->down, "ALTER TYPE ");
-            sql_ident(&c->down, o->name);
-            sb_adds(&c->down, " RENAME VALUE ");
-            sql_literal(&c->down, mapped[k]);
-            sb_adds(&c->down, " TO ");
-            sql_literal(&c->down, o->values[k].name);
-            sb_adds(&c->down, ";\n");
             sb_addf(&c->what, "rename value %s of enum ", o->values[k].name);
             sql_ident(&c->what, n->name);
             sb_addf(&c->what, " to %s", mapped[k]);
-            op(c, SEC_ENUMS, NULL);
+            op(c, SEC_ENUMS, NULL,
+               (PlanOp){.kind = CH_ENUM_RENAME_VALUE, .name = o->name,
+                        .value = o->values[k].name, .to = mapped[k]});
             modified = true;
         }
         if (strcmp(o->name, n->name)) {
-            rename_obj(&c->up, "TYPE", NULL, o->name, n->name);
-            rename_obj(&c->down, "TYPE", NULL, n->name, o->name);
             what_obj(&c->what, "rename enum", o->name, NULL);
             sb_adds(&c->what, " to ");
             sql_ident(&c->what, n->name);
-            op(c, SEC_ENUMS, NULL);
+            op(c, SEC_ENUMS, NULL, (PlanOp){.kind = CH_RENAME_ENUM, .name = o->name, .to = n->name});
             modified = true;
         }
         if (!str_eq(o->comment, n->comment)) {
-            emit_comment(&c->up, "TYPE", n->name, NULL, n->comment);
-            emit_comment(&c->down, "TYPE", n->name, NULL, o->comment);
             what_obj(&c->what, "comment on enum", n->name, NULL);
-            op(c, SEC_ENUMS, NULL);
+            op(c, SEC_ENUMS, NULL,
+               (PlanOp){.kind = CH_COMMENT, .ctarget = CT_TYPE, .name = n->name,
+                        .comment = n->comment, .old_comment = o->comment});
             modified = true;
         }
         if (!subseq) {
@@ -536,13 +381,18 @@ static void diff_enums(Ctx *c)
             size_t nom = 0;
             for (size_t k = 0; k < o->nvalues; k++)
                 oldmapped[nom++] = mapped[k] ? mapped[k] : o->values[k].name;
-            enum_rebuild(&c->up, n->name, newvals, n->nvalues, n->comment, nm, n->name);
-            enum_rebuild(&c->down, n->name, oldmapped, nom, n->comment, nm, n->name);
+            size_t nuses;
+            const EnumUse *uses = enum_uses(c, nm, n->name, &nuses);
             what_obj(&c->what, "rebuild enum", n->name, NULL);
-            op(c, SEC_ENUM_DROPS, NULL);
+            PlanOp *rb = op(c, SEC_ENUM_DROPS, NULL,
+                            (PlanOp){.kind = CH_ENUM_REBUILD, .name = n->name, .values = newvals,
+                                     .nvalues = n->nvalues, .old_values = oldmapped,
+                                     .nold_values = nom, .enum_comment = n->comment,
+                                     .uses = uses, .nuses = nuses, .old_obj = o, .new_obj = n});
             for (size_t k = 0; k < o->nvalues; k++) {
                 if (mapped[k])
                     continue;
+                rb->flags |= PF_DESTRUCTIVE;
                 StrBuf w = SB_INIT;
                 sb_addf(&w, "remove value %s from enum ", o->values[k].name);
                 sql_ident(&w, n->name);
@@ -559,12 +409,8 @@ static void diff_enums(Ctx *c)
         if (c->enum_new_name[k])
             continue;
         const Enum *o = &om->enums[k];
-        sb_adds(&c->up, "DROP TYPE ");
-        sql_ident(&c->up, o->name);
-        sb_adds(&c->up, ";\n");
-        emit_create_enum(&c->down, o);
         what_obj(&c->what, "drop enum", o->name, NULL);
-        op(c, SEC_ENUM_DROPS, NULL);
+        op(c, SEC_ENUM_DROPS, NULL, (PlanOp){.kind = CH_DROP_ENUM, .name = o->name, .old_obj = o});
         c->p->summary.enums_drop++;
     }
 }
@@ -651,66 +497,6 @@ static bool castable(const SqlType *a, const SqlType *b)
            (a->kind == TY_BOOLEAN && b->kind == TY_INTEGER);
 }
 
-static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to,
-                       const char *using)
-{
-    SqlType fs = type_for_reference(&from->type), ts = type_for_reference(&to->type);
-    if (from->def.kind != DEF_NONE) {
-        alter_col(out, table, to->name);
-        sb_adds(out, " DROP DEFAULT;\n");
-    }
-    alter_col(out, table, to->name);
-    sb_adds(out, " TYPE ");
-    type_to_sql(out, &ts);
-    if (using) {
-        sb_addf(out, " USING (%s)", using); /* the author's conversion (@using), verbatim */
-    } else if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
-        sb_adds(out, " USING ");
-        sql_ident(out, to->name);
-        if (fs.kind == TY_ENUM || ts.kind == TY_ENUM || fs.kind == TY_BOOLEAN ||
-            ts.kind == TY_BOOLEAN) {
-            sb_adds(out, "::TEXT");
-            for (int k = 0; k < fs.ndims; k++)
-                sb_adds(out, "[]");
-        }
-        sb_adds(out, "::");
-        type_to_sql(out, &ts);
-    }
-    sb_adds(out, ";\n");
-    if (to->def.kind != DEF_NONE) {
-        alter_col(out, table, to->name);
-        sb_adds(out, " SET DEFAULT ");
-        emit_default(out, &to->def);
-        sb_adds(out, ";\n");
-    }
-}
-
-static void set_default(StrBuf *out, const char *table, const char *col, const Default *d)
-{
-    alter_col(out, table, col);
-    if (d->kind == DEF_NONE) {
-        sb_adds(out, " DROP DEFAULT;\n");
-    } else {
-        sb_adds(out, " SET DEFAULT ");
-        emit_default(out, d);
-        sb_adds(out, ";\n");
-    }
-}
-
-static void set_identity(StrBuf *out, const char *table, const char *col, Identity from,
-                         Identity to)
-{
-    alter_col(out, table, col);
-    if (to == IDENTITY_NONE)
-        sb_adds(out, " DROP IDENTITY");
-    else if (from == IDENTITY_NONE)
-        sb_adds(out, to == IDENTITY_ALWAYS ? " ADD GENERATED ALWAYS AS IDENTITY"
-                                           : " ADD GENERATED BY DEFAULT AS IDENTITY");
-    else
-        sb_adds(out, to == IDENTITY_ALWAYS ? " SET GENERATED ALWAYS" : " SET GENERATED BY DEFAULT");
-    sb_adds(out, ";\n");
-}
-
 static bool owns_sequence(const Column *c)
 {
     return c->identity != IDENTITY_NONE || c->type.kind == TY_SMALLSERIAL ||
@@ -759,28 +545,38 @@ static bool implicit_stamp(const Table *t, const Column *col)
             !strcmp(col->name, "deleted_at"));
 }
 
+/* A copy of column src in the arena, renamed and retyped. */
+static const Column *col_as(Ctx *c, const Column *src, const char *name, const SqlType *type)
+{
+    Column *r = ARENA_NEW(c->a, Column);
+    *r = *src;
+    r->name = name;
+    if (type)
+        r->type = *type;
+    return r;
+}
+
 static void diff_columns(Ctx *c, TPair *tp)
 {
     const Table *o = tp->o, *n = tp->n;
     const char *tn = n->name;
     if (strcmp(o->name, n->name)) {
-        rename_obj(&c->up, "TABLE", NULL, o->name, n->name);
-        rename_obj(&c->down, "TABLE", NULL, n->name, o->name);
         what_obj(&c->what, "rename table", o->name, NULL);
         sb_adds(&c->what, " to ");
         sql_ident(&c->what, n->name);
-        op(c, SEC_TABLE, tn);
+        op(c, SEC_TABLE, tn,
+           (PlanOp){.kind = CH_RENAME_TABLE, .table = o->name, .name = o->name, .to = n->name});
     }
     for (size_t i = 0; i < o->ncolumns; i++) {
         const char *to = tp->colmap[i];
         if (!to || !strcmp(to, o->columns[i].name))
             continue;
-        rename_obj(&c->up, "COLUMN", tn, o->columns[i].name, to);
-        rename_obj(&c->down, "COLUMN", tn, to, o->columns[i].name);
         what_obj(&c->what, "rename column", tn, o->columns[i].name);
         sb_adds(&c->what, " to ");
         sql_ident(&c->what, to);
-        op(c, SEC_TABLE, tn);
+        op(c, SEC_TABLE, tn,
+           (PlanOp){.kind = CH_RENAME_COLUMN, .table = tn, .column = o->columns[i].name,
+                    .name = o->columns[i].name, .to = to, .old_obj = &o->columns[i]});
     }
     /* a renamed table or column keeps its owned sequence's name: rename it as PostgreSQL
      * would have named it (<table>_<column>_seq when that fits in NAMEDATALEN - 1) */
@@ -794,11 +590,11 @@ static void diff_columns(Ctx *c, TPair *tp)
             continue;
         char *from_seq = seq_name(o->name, oc->name), *to_seq = seq_name(n->name, to);
         if (from_seq && to_seq && strcmp(from_seq, to_seq)) {
-            rename_obj(&c->up, "SEQUENCE", NULL, from_seq, to_seq);
-            rename_obj(&c->down, "SEQUENCE", NULL, to_seq, from_seq);
             sb_adds(&c->what, "rename sequence ");
             sql_ident(&c->what, from_seq);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_RENAME_SEQUENCE, .table = tn, .column = to, .name = from_seq,
+                        .to = to_seq});
         }
         free(from_seq);
         free(to_seq);
@@ -815,12 +611,12 @@ static void diff_columns(Ctx *c, TPair *tp)
                     "'%s', not before '%s'", tn, oc->name, tn, o->columns[k].name);
             break;
         }
-        drop_column(&c->up, tn, oc->name);
-        add_column(c, &c->down, tn, oc, false);
         what_obj(&c->what, "drop column", tn, oc->name);
         plan_destructive(c->p, sb_str(&c->what));
         plan_irreversible(c->p, sb_str(&c->what));
-        op(c, SEC_TABLE, tn);
+        op(c, SEC_TABLE, tn,
+           (PlanOp){.kind = CH_DROP_COLUMN, .table = tn, .column = oc->name, .old_obj = oc,
+                    .form = plan_add_column_form(tn, oc), .flags = PF_DESTRUCTIVE});
     }
     for (size_t j = 0; j < n->ncolumns; j++) {
         const Column *nc = &n->columns[j];
@@ -836,43 +632,32 @@ static void diff_columns(Ctx *c, TPair *tp)
                         tn, nc->name, n->columns[k].name, tn);
                 break;
             }
-            add_column(c, &c->up, tn, nc, true);
-            drop_column(&c->down, tn, nc->name);
+            AddForm form = check_add_column(c, tn, nc);
             what_obj(&c->what, "add column", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_ADD_COLUMN, .table = tn, .column = nc->name, .new_obj = nc,
+                        .form = form});
             continue;
         }
         if (!str_eq(oc->generated, nc->generated)) {
             /* PostgreSQL cannot change a generation expression: drop and add back */
-            drop_column(&c->up, tn, nc->name);
-            add_column(c, &c->up, tn, nc, true);
-            Column back = *oc;
-            back.name = nc->name;
-            drop_column(&c->down, tn, nc->name);
-            add_column(c, &c->down, tn, &back, false);
+            AddForm form = check_add_column(c, tn, nc);
             what_obj(&c->what, "re-create generated column", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_RECREATE_COLUMN, .table = tn, .column = nc->name,
+                        .old_obj = col_as(c, oc, nc->name, NULL), .new_obj = nc, .form = form});
             continue;
         }
         SqlType ot = map_type(c, &oc->type);
         if (!type_equal(&ot, &nc->type)) {
             SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
             if (!type_equal(&os, &ns)) {
-                Column from = *oc;
-                from.type = ot;
-                from.name = nc->name;
-                alter_type(&c->up, tn, &from, nc, nc->using_up);
                 if (!nc->using_up && !castable(&os, &ns))
                     diag_at(c->d, DIAG_WARNING, nc->span,
                             "column '%s.%s' changes type from %s to %s: PostgreSQL may have no "
                             "cast for it; give the conversion with @using('expr'[, down: "
                             "'expr'])", tn, nc->name, type_kind_name(os.kind),
                             type_kind_name(ns.kind));
-                Column to = *oc;
-                to.name = nc->name;
-                to.type = ot;
-                Column fromn = *nc;
-                alter_type(&c->down, tn, &fromn, &to, nc->using_down);
                 what_obj(&c->what, "change type of", tn, nc->name);
                 if (!default_equal(&oc->def, &nc->def))
                     sb_adds(&c->what, " (and its default)");
@@ -880,56 +665,51 @@ static void diff_columns(Ctx *c, TPair *tp)
                 type_to_sql(&c->what, &oc->type);
                 sb_adds(&c->what, " to ");
                 type_to_sql(&c->what, &nc->type);
+                unsigned fl = 0;
                 if (type_narrows(c, &oc->type, &nc->type)) {
+                    fl = PF_DESTRUCTIVE;
                     plan_destructive(c->p, sb_str(&c->what));
                     plan_irreversible(c->p, sb_str(&c->what));
                 }
-                op(c, SEC_TABLE, tn);
+                op(c, SEC_TABLE, tn,
+                   (PlanOp){.kind = CH_ALTER_TYPE, .table = tn, .column = nc->name,
+                            .old_obj = col_as(c, oc, nc->name, &ot), .new_obj = nc,
+                            .using_up = nc->using_up, .using_down = nc->using_down,
+                            .flags = fl});
             }
         }
         if (!default_equal_mapped(c, oc, nc) && !tp->typechg[j]) {
-            set_default(&c->up, tn, nc->name, &nc->def);
-            set_default(&c->down, tn, nc->name, &oc->def);
             what_obj(&c->what, "change default of", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = nc->def.kind == DEF_NONE ? CH_DROP_DEFAULT : CH_SET_DEFAULT,
+                        .table = tn, .column = nc->name, .old_obj = oc, .new_obj = nc});
         }
         if (oc->identity != nc->identity) {
-            set_identity(&c->up, tn, nc->name, oc->identity, nc->identity);
-            set_identity(&c->down, tn, nc->name, nc->identity, oc->identity);
             what_obj(&c->what, "change identity of", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = nc->identity == IDENTITY_NONE ? CH_DROP_IDENTITY
+                                : oc->identity == IDENTITY_NONE ? CH_ADD_IDENTITY
+                                                                : CH_SET_IDENTITY,
+                        .table = tn, .column = nc->name, .old_obj = oc, .new_obj = nc});
         }
         if (oc->nullable != nc->nullable) {
-            if (!nc->nullable && nc->backfill.kind != DEF_NONE) {
-                sb_adds(&c->up, "UPDATE ");
-                sql_ident(&c->up, tn);
-                sb_adds(&c->up, " SET ");
-                sql_ident(&c->up, nc->name);
-                sb_adds(&c->up, " = ");
-                emit_default(&c->up, &nc->backfill);
-                sb_adds(&c->up, " WHERE ");
-                sql_ident(&c->up, nc->name);
-                sb_adds(&c->up, " IS NULL;\n");
-            }
-            alter_col(&c->up, tn, nc->name);
-            sb_adds(&c->up, nc->nullable ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
-            alter_col(&c->down, tn, nc->name);
-            sb_adds(&c->down, oc->nullable ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
             what_obj(&c->what, nc->nullable ? "make nullable" : "make NOT NULL", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = nc->nullable ? CH_DROP_NOT_NULL : CH_SET_NOT_NULL, .table = tn,
+                        .column = nc->name, .old_obj = oc, .new_obj = nc});
         }
         if (!str_eq(oc->comment, nc->comment)) {
-            emit_comment(&c->up, "COLUMN", tn, nc->name, nc->comment);
-            emit_comment(&c->down, "COLUMN", tn, nc->name, oc->comment);
             what_obj(&c->what, "comment on column", tn, nc->name);
-            op(c, SEC_TABLE, tn);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_COMMENT, .ctarget = CT_COLUMN, .table = tn, .column = nc->name,
+                        .comment = nc->comment, .old_comment = oc->comment});
         }
     }
     if (!str_eq(o->comment, n->comment)) {
-        emit_comment(&c->up, "TABLE", tn, NULL, n->comment);
-        emit_comment(&c->down, "TABLE", tn, NULL, o->comment);
         what_obj(&c->what, "comment on table", tn, NULL);
-        op(c, SEC_TABLE, tn);
+        op(c, SEC_TABLE, tn,
+           (PlanOp){.kind = CH_COMMENT, .ctarget = CT_TABLE, .table = tn, .comment = n->comment,
+                    .old_comment = o->comment});
     }
 }
 
@@ -1044,31 +824,8 @@ static const char *obj_comment(ObjKind k, const void *v)
     return NULL;
 }
 
-static void emit_add(StrBuf *out, ObjKind k, const char *table, const void *v)
-{
-    switch (k) {
-    case OK_UNIQUE:
-        emit_add_unique(out, table, v);
-        break;
-    case OK_CHECK:
-        emit_add_check(out, table, v);
-        break;
-    case OK_INDEX:
-        emit_create_index(out, table, v);
-        break;
-    case OK_FK:
-        emit_add_fk(out, table, v);
-        break;
-    }
-}
-
-static void emit_drop(StrBuf *out, ObjKind k, const char *table, const void *v)
-{
-    if (k == OK_INDEX)
-        drop_index(out, obj_name(k, v));
-    else
-        emit_drop_constraint(out, table, obj_name(k, v));
-}
+static const ChangeKind add_kind[] = {CH_ADD_UNIQUE, CH_ADD_CHECK, CH_ADD_INDEX, CH_ADD_FK};
+static const ChangeKind drop_kind[] = {CH_DROP_UNIQUE, CH_DROP_CHECK, CH_DROP_INDEX, CH_DROP_FK};
 
 static const char *const kind_word[] = {"unique", "check", "index", "foreign key"};
 
@@ -1122,18 +879,14 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
             partner[i] = (int)j;
             ntaken[j] = true;
             if (drops) {
-                if (k == OK_INDEX) {
-                    rename_obj(&c->up, "INDEX", NULL, obj_name(k, o), obj_name(k, n));
-                    rename_obj(&c->down, "INDEX", NULL, obj_name(k, n), obj_name(k, o));
-                } else {
-                    rename_obj(&c->up, "CONSTRAINT", tn, obj_name(k, o), obj_name(k, n));
-                    rename_obj(&c->down, "CONSTRAINT", tn, obj_name(k, n), obj_name(k, o));
-                }
                 sb_addf(&c->what, "rename %s ", kind_word[k]);
                 sql_ident(&c->what, obj_name(k, o));
                 sb_adds(&c->what, " to ");
                 sql_ident(&c->what, obj_name(k, n));
-                op(c, SEC_TABLE, tn);
+                op(c, SEC_TABLE, tn,
+                   (PlanOp){.kind = k == OK_INDEX ? CH_RENAME_INDEX : CH_RENAME_CONSTRAINT,
+                            .table = tn, .name = obj_name(k, o), .to = obj_name(k, n),
+                            .old_obj = o, .new_obj = n});
                 tp->modified = true;
             }
         }
@@ -1145,11 +898,10 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
         if (!drops)
             continue;
         const void *o = (const char *)ov + i * size;
-        emit_drop(&c->up, k, otn, o);
-        emit_add(&c->down, k, otn, o);
         sb_addf(&c->what, "drop %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, o));
-        op(c, drop_sec, NULL);
+        op(c, drop_sec, NULL,
+           (PlanOp){.kind = drop_kind[k], .table = otn, .name = obj_name(k, o), .old_obj = o});
         tp->modified = true;
     }
     /* a kept (or renamed) object whose comment changed: COMMENT ON, the down restores it */
@@ -1160,23 +912,23 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
         const void *n = (const char *)nv + (size_t)partner[i] * size;
         if (str_eq(obj_comment(k, o), obj_comment(k, n)))
             continue;
-        const char *tbl = k == OK_INDEX ? NULL : tn;
-        emit_object_comment(&c->up, tbl, obj_name(k, n), obj_comment(k, n));
-        emit_object_comment(&c->down, tbl, obj_name(k, n), obj_comment(k, o));
         sb_addf(&c->what, "comment on %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, n));
-        op(c, add_sec, NULL);
+        op(c, add_sec, NULL,
+           (PlanOp){.kind = CH_COMMENT, .ctarget = k == OK_INDEX ? CT_INDEX : CT_CONSTRAINT,
+                    .table = k == OK_INDEX ? NULL : tn, .name = obj_name(k, n),
+                    .comment = obj_comment(k, n), .old_comment = obj_comment(k, o),
+                    .lock_table = tn});
         tp->modified = true;
     }
     for (size_t j = 0; !drops && j < nn; j++) {
         if (ntaken[j])
             continue;
         const void *n = (const char *)nv + j * size;
-        emit_add(&c->up, k, tn, n);
-        emit_drop(&c->down, k, tn, n);
         sb_addf(&c->what, "add %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, n));
-        op(c, add_sec, NULL);
+        op(c, add_sec, NULL,
+           (PlanOp){.kind = add_kind[k], .table = tn, .name = obj_name(k, n), .new_obj = n});
         tp->modified = true;
     }
     free(partner);
@@ -1199,22 +951,21 @@ static void pk_drops(Ctx *c, TPair *tp)
     const PrimaryKey *a = &tp->o->pk, *b = &tp->n->pk;
     if (pk_equal(tp)) {
         if (a->name && strcmp(a->name, b->name)) {
-            rename_obj(&c->up, "CONSTRAINT", tp->n->name, a->name, b->name);
-            rename_obj(&c->down, "CONSTRAINT", tp->n->name, b->name, a->name);
             sb_adds(&c->what, "rename primary key ");
             sql_ident(&c->what, a->name);
-            op(c, SEC_TABLE, tp->n->name);
+            op(c, SEC_TABLE, tp->n->name,
+               (PlanOp){.kind = CH_RENAME_CONSTRAINT, .table = tp->n->name, .name = a->name,
+                        .to = b->name, .old_obj = a, .new_obj = b});
             tp->modified = true;
         }
         return;
     }
     tp->modified = true;
     if (a->name) {
-        emit_drop_constraint(&c->up, tp->o->name, a->name);
-        emit_add_pk(&c->down, tp->o->name, a);
         sb_adds(&c->what, "drop primary key ");
         sql_ident(&c->what, a->name);
-        op(c, SEC_CONSTRAINT_DROPS, NULL);
+        op(c, SEC_CONSTRAINT_DROPS, NULL,
+           (PlanOp){.kind = CH_DROP_PK, .table = tp->o->name, .name = a->name, .old_obj = a});
     }
 }
 
@@ -1222,11 +973,11 @@ static void pk_adds(Ctx *c, TPair *tp)
 {
     if (pk_equal(tp) || !tp->n->pk.name)
         return;
-    emit_add_pk(&c->up, tp->n->name, &tp->n->pk);
-    emit_drop_constraint(&c->down, tp->n->name, tp->n->pk.name);
     sb_adds(&c->what, "add primary key ");
     sql_ident(&c->what, tp->n->pk.name);
-    op(c, SEC_CONSTRAINTS, NULL);
+    op(c, SEC_CONSTRAINTS, NULL,
+       (PlanOp){.kind = CH_ADD_PK, .table = tp->n->name, .name = tp->n->pk.name,
+                .new_obj = &tp->n->pk});
 }
 
 /* ---------------------------------------------------------------- dependency order */
@@ -1264,10 +1015,9 @@ static size_t topo_order(const Model *m, const bool *in_set, size_t *order)
 
 static void create_table(Ctx *c, const Table *t)
 {
-    emit_create_table(&c->up, t);
-    drop_table(&c->down, t->name);
     what_obj(&c->what, "create table", t->name, NULL);
-    op(c, SEC_TABLE, t->name);
+    op(c, SEC_TABLE, t->name,
+       (PlanOp){.kind = CH_CREATE_TABLE, .table = t->name, .new_obj = t, .flags = PF_NEW_TABLE});
 }
 
 static bool uniques_changed(Ctx *c, const TPair *tp)
@@ -1327,19 +1077,15 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     size_t ndrop = topo_order(old_m, in_set, order);
     for (size_t k = ndrop; k-- > 0;) {
         const Table *t = &old_m->tables[order[k]];
-        drop_table(&c.up, t->name);
-        emit_create_table(&c.down, t);
-        for (size_t i = 0; i < t->nuniques; i++)
-            emit_add_unique(&c.down, t->name, &t->uniques[i]);
+        bool *keep = ARENA_ARRAY(c.a, bool, t->nfks + 1);
         for (size_t i = 0; i < t->nfks; i++)
-            if (!fk_dropped_explicitly(&c, &t->fks[i]))
-                emit_add_fk(&c.down, t->name, &t->fks[i]);
-        for (size_t i = 0; i < t->nindexes; i++)
-            emit_create_index(&c.down, t->name, &t->indexes[i]);
+            keep[i] = !fk_dropped_explicitly(&c, &t->fks[i]);
         what_obj(&c.what, "drop table", t->name, NULL);
         plan_destructive(p, sb_str(&c.what));
         plan_irreversible(p, sb_str(&c.what));
-        op(&c, SEC_TABLE, t->name);
+        op(&c, SEC_TABLE, t->name,
+           (PlanOp){.kind = CH_DROP_TABLE, .table = t->name, .old_obj = t, .fk_keep = keep,
+                    .flags = PF_DESTRUCTIVE});
         p->summary.tables_drop++;
     }
     /* kept tables: column changes, into their files */
@@ -1370,11 +1116,10 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             const ForeignKey *fk = &t->fks[i];
             if (!fk_dropped_explicitly(&c, fk))
                 continue;
-            emit_drop_constraint(&c.up, t->name, fk->name);
-            emit_add_fk(&c.down, t->name, fk);
             sb_adds(&c.what, "drop foreign key ");
             sql_ident(&c.what, fk->name);
-            op(&c, SEC_CONSTRAINT_DROPS, NULL);
+            op(&c, SEC_CONSTRAINT_DROPS, NULL,
+               (PlanOp){.kind = CH_DROP_FK, .table = t->name, .name = fk->name, .old_obj = fk});
         }
     }
     for (size_t i = 0; i < nnew; i++) {
@@ -1401,11 +1146,12 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         TPair *tp = c.by_new[i];
         if (!tp->o) {
             for (size_t k = 0; k < tp->n->nuniques; k++) {
-                emit_add_unique(&c.up, tp->n->name, &tp->n->uniques[k]);
-                emit_drop_constraint(&c.down, tp->n->name, tp->n->uniques[k].name);
                 sb_adds(&c.what, "add unique ");
                 sql_ident(&c.what, tp->n->uniques[k].name);
-                op(&c, SEC_CONSTRAINTS, NULL);
+                op(&c, SEC_CONSTRAINTS, NULL,
+                   (PlanOp){.kind = CH_ADD_UNIQUE, .table = tp->n->name,
+                            .name = tp->n->uniques[k].name, .new_obj = &tp->n->uniques[k],
+                            .flags = PF_NEW_TABLE});
             }
             continue;
         }
@@ -1423,11 +1169,11 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             continue;
         }
         for (size_t k = 0; k < tp->n->nfks; k++) {
-            emit_add_fk(&c.up, tp->n->name, &tp->n->fks[k]);
-            emit_drop_constraint(&c.down, tp->n->name, tp->n->fks[k].name);
             sb_adds(&c.what, "add foreign key ");
             sql_ident(&c.what, tp->n->fks[k].name);
-            op(&c, SEC_CONSTRAINTS, NULL);
+            op(&c, SEC_CONSTRAINTS, NULL,
+               (PlanOp){.kind = CH_ADD_FK, .table = tp->n->name, .name = tp->n->fks[k].name,
+                        .new_obj = &tp->n->fks[k], .flags = PF_NEW_TABLE});
         }
     }
     for (size_t i = 0; i < nnew; i++) {
@@ -1438,11 +1184,12 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             continue;
         }
         for (size_t k = 0; k < tp->n->nindexes; k++) {
-            emit_create_index(&c.up, tp->n->name, &tp->n->indexes[k]);
-            drop_index(&c.down, tp->n->indexes[k].name);
             sb_adds(&c.what, "create index ");
             sql_ident(&c.what, tp->n->indexes[k].name);
-            op(&c, SEC_INDEXES, NULL);
+            op(&c, SEC_INDEXES, NULL,
+               (PlanOp){.kind = CH_ADD_INDEX, .table = tp->n->name,
+                        .name = tp->n->indexes[k].name, .new_obj = &tp->n->indexes[k],
+                        .flags = PF_NEW_TABLE});
         }
     }
     for (size_t i = 0; i < nnew; i++)
@@ -1450,8 +1197,6 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             p->summary.tables_modify++;
     free(in_set);
     free(order);
-    sb_release(&c.up);
-    sb_release(&c.down);
     sb_release(&c.what);
     plan_finish(p);
     return c.ok;

@@ -1,6 +1,7 @@
 /*
- * emit_sql.c - SQL spelling of model objects and plans (emit_sql.h). No "%s" with a user name:
- * names go through sql_ident, values through sql_literal.
+ * emit_sql.c - SQL spelling of model objects and of the plan's typed changes (emit_sql.h): the
+ * one place that turns a PlanOp into statements, up and its inverse down. No "%s" with a user
+ * name: names go through sql_ident, values through sql_literal.
  */
 #include "emit_sql.h"
 
@@ -216,7 +217,7 @@ void emit_add_check(StrBuf *out, const char *table, const Check *c)
         emit_object_comment(out, table, c->name, c->comment);
 }
 
-void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
+static void add_fk(StrBuf *out, const char *table, const ForeignKey *fk, bool not_valid)
 {
     alter_table(out, table);
     sb_adds(out, " ADD CONSTRAINT ");
@@ -235,11 +236,16 @@ void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
         sb_addf(out, " ON UPDATE %s", fk_action_sql(fk->on_update));
     if (fk->deferral != DEFER_NONE)
         sb_adds(out, fk->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
-    if (fk->not_valid)
+    if (fk->not_valid || not_valid)
         sb_adds(out, " NOT VALID");
     sb_adds(out, ";\n");
     if (fk->comment)
         emit_object_comment(out, table, fk->name, fk->comment);
+}
+
+void emit_add_fk(StrBuf *out, const char *table, const ForeignKey *fk)
+{
+    add_fk(out, table, fk, false);
 }
 
 void emit_drop_constraint(StrBuf *out, const char *table, const char *name)
@@ -265,11 +271,574 @@ void emit_create_enum(StrBuf *out, const Enum *e)
         emit_comment(out, "TYPE", e->name, NULL, e->comment);
 }
 
+/* ---------------------------------------------------------------- typed changes */
+
+static void alter_col(StrBuf *out, const char *table, const char *col)
+{
+    alter_table(out, table);
+    sb_adds(out, " ALTER COLUMN ");
+    sql_ident(out, col);
+}
+
+static void drop_index(StrBuf *out, const char *name, bool concurrently)
+{
+    sb_adds(out, concurrently ? "DROP INDEX CONCURRENTLY IF EXISTS " : "DROP INDEX ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void drop_table(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP TABLE ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void drop_type(StrBuf *out, const char *name)
+{
+    sb_adds(out, "DROP TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+static void drop_column(StrBuf *out, const char *table, const char *col)
+{
+    alter_table(out, table);
+    sb_adds(out, " DROP COLUMN ");
+    sql_ident(out, col);
+    sb_adds(out, ";\n");
+}
+
+static void rename_obj(StrBuf *out, const char *what_kw, const char *table, const char *from,
+                       const char *to)
+{
+    if (table) {
+        alter_table(out, table);
+        sb_addf(out, " RENAME %s ", what_kw);
+        sql_ident(out, from);
+    } else {
+        sb_addf(out, "ALTER %s ", what_kw);
+        sql_ident(out, from);
+        sb_adds(out, " RENAME");
+    }
+    sb_adds(out, " TO ");
+    sql_ident(out, to);
+    sb_adds(out, ";\n");
+}
+
+/* The guard before adding a NOT NULL column without a value for existing rows: it succeeds on
+ * an empty table and stops the migration with a clear message on a populated one. The body is
+ * dollar-quoted; names cannot break out of it (a name holding the tag is ADD_REFUSED). */
+static void empty_guard(StrBuf *out, const char *table, const char *col)
+{
+    StrBuf msg = SB_INIT, lit = SB_INIT;
+    sb_addf(&msg, "column %s: give it a default or @backfill", col);
+    sql_literal(&lit, sb_str(&msg));
+    sb_adds(out, "DO " PLAN_GUARD_TAG " BEGIN IF EXISTS (SELECT FROM ");
+    sql_ident(out, table);
+    sb_addf(out, ") THEN RAISE EXCEPTION 'table %% has %% rows: %%', ");
+    StrBuf tl = SB_INIT;
+    sql_literal(&tl, table);
+    sb_addf(out, "%s, (SELECT count(*) FROM ", sb_str(&tl));
+    sql_ident(out, table);
+    sb_addf(out, "), %s; END IF; END " PLAN_GUARD_TAG ";\n", sb_str(&lit));
+    sb_release(&tl);
+    sb_release(&lit);
+    sb_release(&msg);
+}
+
+static void backfill(StrBuf *out, const char *table, const Column *col)
+{
+    sb_adds(out, "UPDATE ");
+    sql_ident(out, table);
+    sb_adds(out, " SET ");
+    sql_ident(out, col->name);
+    sb_adds(out, " = ");
+    emit_default(out, &col->backfill);
+    sb_adds(out, " WHERE ");
+    sql_ident(out, col->name);
+    sb_adds(out, " IS NULL;\n");
+}
+
+/* ADD COLUMN for an existing table in its form (plan_add_column_form): NOT NULL columns
+ * without a value for existing rows are added nullable, backfilled, then made NOT NULL, or
+ * guarded (fine on an empty table, a clear error on a populated one). */
+static void add_column(StrBuf *out, const char *table, const Column *col)
+{
+    AddForm form = plan_add_column_form(table, col);
+    Column tmp = *col;
+    if (form == ADD_GUARDED)
+        empty_guard(out, table, col->name);
+    if (form == ADD_BACKFILL)
+        tmp.nullable = true;
+    alter_table(out, table);
+    sb_adds(out, " ADD COLUMN ");
+    emit_column_def(out, &tmp);
+    sb_adds(out, ";\n");
+    if (col->comment)
+        emit_comment(out, "COLUMN", table, col->name, col->comment);
+    if (form == ADD_BACKFILL) {
+        backfill(out, table, col);
+        alter_col(out, table, col->name);
+        sb_adds(out, " SET NOT NULL;\n");
+    }
+}
+
+/* Rebuild enum type `name` with `values`, converting the columns that use it. */
+static void enum_rebuild(StrBuf *out, const char *name, const char *const *values, size_t nvalues,
+                         const char *comment, const EnumUse *uses, size_t nuses)
+{
+    StrBuf tmpb = SB_INIT;
+    sb_adds(&tmpb, name);
+    sb_adds(&tmpb, "__strav_old");
+    const char *tmp = sb_str(&tmpb);
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, " RENAME TO ");
+    sql_ident(out, tmp);
+    sb_adds(out, ";\nCREATE TYPE ");
+    sql_ident(out, name);
+    sb_adds(out, " AS ENUM (");
+    for (size_t i = 0; i < nvalues; i++) {
+        if (i)
+            sb_adds(out, ", ");
+        sql_literal(out, values[i]);
+    }
+    sb_adds(out, ");\n");
+    for (size_t i = 0; i < nuses; i++) {
+        const char *table = uses[i].table;
+        const Column *col = uses[i].col;
+        if (col->def.kind != DEF_NONE) {
+            alter_col(out, table, col->name);
+            sb_adds(out, " DROP DEFAULT;\n");
+        }
+        SqlType nt = col->type;
+        nt.enum_name = name;
+        alter_col(out, table, col->name);
+        sb_adds(out, " TYPE ");
+        type_to_sql(out, &nt);
+        sb_adds(out, " USING ");
+        sql_ident(out, col->name);
+        sb_adds(out, "::TEXT");
+        for (int k = 0; k < nt.ndims; k++)
+            sb_adds(out, "[]");
+        sb_adds(out, "::");
+        type_to_sql(out, &nt);
+        sb_adds(out, ";\n");
+        if (col->def.kind != DEF_NONE) {
+            alter_col(out, table, col->name);
+            sb_adds(out, " SET DEFAULT ");
+            emit_default(out, &col->def);
+            sb_adds(out, ";\n");
+        }
+    }
+    drop_type(out, tmp);
+    if (comment)
+        emit_comment(out, "TYPE", name, NULL, comment);
+    sb_release(&tmpb);
+}
+
+static void enum_add_values(StrBuf *out, const PlanOp *op)
+{
+    for (size_t i = 0; i < op->nadds; i++) {
+        const EnumAdd *ad = &op->adds[i];
+        sb_adds(out, "ALTER TYPE ");
+        sql_ident(out, op->name);
+        sb_adds(out, ad->if_not_exists ? " ADD VALUE IF NOT EXISTS " : " ADD VALUE ");
+        sql_literal(out, ad->value);
+        if (ad->anchor) {
+            sb_adds(out, ad->after ? " AFTER " : " BEFORE ");
+            sql_literal(out, ad->anchor);
+        }
+        sb_adds(out, ";\n");
+    }
+}
+
+static void rename_value(StrBuf *out, const char *type, const char *from, const char *to)
+{
+    sb_adds(out, "ALTER TYPE ");
+    sql_ident(out, type);
+    sb_adds(out, " RENAME VALUE ");
+    sql_literal(out, from);
+    sb_adds(out, " TO ");
+    sql_literal(out, to);
+    sb_adds(out, ";\n");
+}
+
+/* ALTER COLUMN ... TYPE from from's type to to's, keeping the default across the change. */
+static void alter_type(StrBuf *out, const char *table, const Column *from, const Column *to,
+                       const char *using)
+{
+    SqlType fs = type_for_reference(&from->type), ts = type_for_reference(&to->type);
+    if (from->def.kind != DEF_NONE) {
+        alter_col(out, table, to->name);
+        sb_adds(out, " DROP DEFAULT;\n");
+    }
+    alter_col(out, table, to->name);
+    sb_adds(out, " TYPE ");
+    type_to_sql(out, &ts);
+    if (using) {
+        sb_addf(out, " USING (%s)", using); /* the author's conversion (@using), verbatim */
+    } else if (fs.kind != ts.kind || fs.ndims != ts.ndims || fs.kind == TY_ENUM) {
+        sb_adds(out, " USING ");
+        sql_ident(out, to->name);
+        if (fs.kind == TY_ENUM || ts.kind == TY_ENUM || fs.kind == TY_BOOLEAN ||
+            ts.kind == TY_BOOLEAN) {
+            sb_adds(out, "::TEXT");
+            for (int k = 0; k < fs.ndims; k++)
+                sb_adds(out, "[]");
+        }
+        sb_adds(out, "::");
+        type_to_sql(out, &ts);
+    }
+    sb_adds(out, ";\n");
+    if (to->def.kind != DEF_NONE) {
+        alter_col(out, table, to->name);
+        sb_adds(out, " SET DEFAULT ");
+        emit_default(out, &to->def);
+        sb_adds(out, ";\n");
+    }
+}
+
+static void set_default(StrBuf *out, const char *table, const char *col, const Default *d)
+{
+    alter_col(out, table, col);
+    if (d->kind == DEF_NONE) {
+        sb_adds(out, " DROP DEFAULT;\n");
+    } else {
+        sb_adds(out, " SET DEFAULT ");
+        emit_default(out, d);
+        sb_adds(out, ";\n");
+    }
+}
+
+static void set_identity(StrBuf *out, const char *table, const char *col, Identity from,
+                         Identity to)
+{
+    alter_col(out, table, col);
+    if (to == IDENTITY_NONE)
+        sb_adds(out, " DROP IDENTITY");
+    else if (from == IDENTITY_NONE)
+        sb_adds(out, to == IDENTITY_ALWAYS ? " ADD GENERATED ALWAYS AS IDENTITY"
+                                           : " ADD GENERATED BY DEFAULT AS IDENTITY");
+    else
+        sb_adds(out, to == IDENTITY_ALWAYS ? " SET GENERATED ALWAYS" : " SET GENERATED BY DEFAULT");
+    sb_adds(out, ";\n");
+}
+
+static void not_null(StrBuf *out, const char *table, const char *col, bool nullable)
+{
+    alter_col(out, table, col);
+    sb_adds(out, nullable ? " DROP NOT NULL;\n" : " SET NOT NULL;\n");
+}
+
+static void comment(StrBuf *out, const PlanOp *op, const char *text)
+{
+    switch (op->ctarget) {
+    case CT_TABLE: emit_comment(out, "TABLE", op->table, NULL, text); break;
+    case CT_COLUMN: emit_comment(out, "COLUMN", op->table, op->column, text); break;
+    case CT_TYPE: emit_comment(out, "TYPE", op->name, NULL, text); break;
+    case CT_CONSTRAINT: emit_object_comment(out, op->table, op->name, text); break;
+    case CT_INDEX: emit_object_comment(out, NULL, op->name, text); break;
+    }
+}
+
+static void add_check(StrBuf *out, const char *table, const Check *c, bool not_valid)
+{
+    if (!not_valid) {
+        emit_add_check(out, table, c);
+        return;
+    }
+    alter_table(out, table);
+    sb_adds(out, " ADD CONSTRAINT ");
+    sql_ident(out, c->name);
+    sb_addf(out, " CHECK (%s) NOT VALID;\n", c->expr);
+    if (c->comment)
+        emit_object_comment(out, table, c->name, c->comment);
+}
+
+/* name as a regclass literal: pg_catalog.to_regclass('"name"') */
+static void regclass(StrBuf *out, const char *name)
+{
+    StrBuf q = SB_INIT;
+    sql_ident(&q, name);
+    sb_adds(out, "pg_catalog.to_regclass(");
+    sql_literal(out, sb_str(&q));
+    sb_addch(out, ')');
+    sb_release(&q);
+}
+
+/* Online: an index build that a kill or a lock timeout may interrupt and a later run repeats
+ * (docs/migration-format.md): a guard dropping an INVALID leftover, then CREATE INDEX
+ * CONCURRENTLY IF NOT EXISTS. The guard and the build are one step. */
+static void create_index(StrBuf *out, const char *table, const Index *ix, bool concurrently)
+{
+    if (!concurrently) {
+        emit_create_index(out, table, ix);
+        return;
+    }
+    sb_adds(out, "DO " PLAN_ONLINE_TAG "BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE "
+                 "indexrelid = ");
+    regclass(out, ix->name);
+    sb_adds(out, " AND NOT indisvalid) THEN EXECUTE 'DROP INDEX ' || ");
+    regclass(out, ix->name);
+    sb_adds(out, "::text; END IF; END" PLAN_ONLINE_TAG ";\n");
+    /* the same statement with CONCURRENTLY IF NOT EXISTS (emit_create_index spells the rest) */
+    StrBuf sb = SB_INIT;
+    emit_create_index(&sb, table, ix);
+    const char *kw = ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    size_t n = strlen(kw);
+    sb_adds(out, kw);
+    sb_adds(out, "CONCURRENTLY IF NOT EXISTS ");
+    sb_adds(out, sb.buf + n);
+    sb_release(&sb);
+}
+
+/* Online: the statements body runs only when table has no constraint called name (a repeated
+ * step skips what it did already). */
+static void unless_constraint(StrBuf *out, const char *table, const char *name, const char *body)
+{
+    sb_adds(out, "DO " PLAN_ONLINE_TAG "BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint "
+                 "WHERE conname = ");
+    sql_literal(out, name);
+    sb_adds(out, " AND conrelid = ");
+    regclass(out, table);
+    sb_adds(out, ") THEN\n");
+    sb_adds(out, body);
+    sb_adds(out, "END IF; END" PLAN_ONLINE_TAG ";\n");
+}
+
+static void drop_constraint_if_exists(StrBuf *out, const char *table, const char *name)
+{
+    alter_table(out, table);
+    sb_adds(out, " DROP CONSTRAINT IF EXISTS ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
+/* The up of an op of the online section (constraints/online_up.sql): repeatable forms. */
+static bool online_up(StrBuf *out, const PlanOp *op)
+{
+    const char *t = op->table;
+    const Column *nc = op->new_obj;
+    StrBuf body = SB_INIT;
+    switch (op->kind) {
+    case CH_ADD_FK: add_fk(&body, t, op->new_obj, true); break;
+    case CH_ADD_CHECK: add_check(&body, t, op->new_obj, true); break;
+    case CH_ADD_NN_CHECK:
+        if (nc->backfill.kind != DEF_NONE)
+            backfill(out, t, nc);
+        alter_table(&body, t);
+        sb_adds(&body, " ADD CONSTRAINT ");
+        sql_ident(&body, op->name);
+        sb_adds(&body, " CHECK (");
+        sql_ident(&body, op->column);
+        sb_adds(&body, " IS NOT NULL) NOT VALID;\n");
+        break;
+    case CH_ATTACH_INDEX: {
+        alter_table(&body, t);
+        sb_adds(&body, " ADD CONSTRAINT ");
+        sql_ident(&body, op->name);
+        sb_addf(&body, " %s USING INDEX ", op->to);
+        sql_ident(&body, op->name);
+        const Unique *u = op->kind == CH_ATTACH_INDEX && !strcmp(op->to, "UNIQUE") ? op->new_obj
+                                                                                  : NULL;
+        if (u && u->deferral != DEFER_NONE)
+            sb_adds(&body, u->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED"
+                                                         : " DEFERRABLE");
+        sb_adds(&body, ";\n");
+        if (u && u->comment)
+            emit_object_comment(&body, t, u->name, u->comment);
+        break;
+    }
+    case CH_SET_NOT_NULL: not_null(out, t, nc->name, false); break;
+    case CH_DROP_NN_CHECK: drop_constraint_if_exists(out, t, op->name); break;
+    default:
+        sb_release(&body);
+        return false;
+    }
+    if (body.len)
+        unless_constraint(out, t, op->name, body.buf);
+    sb_release(&body);
+    return true;
+}
+
+static void up_sql(StrBuf *out, const PlanOp *op)
+{
+    if (op->sec == SEC_ONLINE && online_up(out, op))
+        return;
+    const char *t = op->table;
+    const Column *oc = op->old_obj, *nc = op->new_obj;
+    bool nv = op->flags & PF_NOT_VALID, conc = op->flags & PF_CONCURRENT;
+    switch (op->kind) {
+    case CH_CREATE_TABLE: emit_create_table(out, op->new_obj); break;
+    case CH_DROP_TABLE: drop_table(out, t); break;
+    case CH_RENAME_TABLE: rename_obj(out, "TABLE", NULL, op->name, op->to); break;
+    case CH_ADD_COLUMN: add_column(out, t, nc); break;
+    case CH_DROP_COLUMN: drop_column(out, t, oc->name); break;
+    case CH_RENAME_COLUMN: rename_obj(out, "COLUMN", t, op->name, op->to); break;
+    case CH_RECREATE_COLUMN:
+        drop_column(out, t, nc->name);
+        add_column(out, t, nc);
+        break;
+    case CH_ALTER_TYPE: alter_type(out, t, oc, nc, op->using_up); break;
+    case CH_SET_NOT_NULL:
+        if (nc->backfill.kind != DEF_NONE)
+            backfill(out, t, nc);
+        not_null(out, t, nc->name, false);
+        break;
+    case CH_DROP_NOT_NULL: not_null(out, t, nc->name, true); break;
+    case CH_SET_DEFAULT:
+    case CH_DROP_DEFAULT: set_default(out, t, nc->name, &nc->def); break;
+    case CH_ADD_IDENTITY:
+    case CH_DROP_IDENTITY:
+    case CH_SET_IDENTITY: set_identity(out, t, nc->name, oc->identity, nc->identity); break;
+    case CH_RENAME_SEQUENCE: rename_obj(out, "SEQUENCE", NULL, op->name, op->to); break;
+    case CH_ADD_INDEX: create_index(out, t, op->new_obj, conc); break;
+    case CH_DROP_INDEX: drop_index(out, op->name, conc); break;
+    case CH_RENAME_INDEX: rename_obj(out, "INDEX", NULL, op->name, op->to); break;
+    case CH_ADD_PK: emit_add_pk(out, t, op->new_obj); break;
+    case CH_ADD_UNIQUE: emit_add_unique(out, t, op->new_obj); break;
+    case CH_ADD_CHECK: add_check(out, t, op->new_obj, nv); break;
+    case CH_ADD_FK: add_fk(out, t, op->new_obj, nv); break;
+    case CH_DROP_PK:
+    case CH_DROP_UNIQUE:
+    case CH_DROP_CHECK:
+    case CH_DROP_FK:
+    case CH_DROP_NN_CHECK: emit_drop_constraint(out, t, op->name); break;
+    case CH_RENAME_CONSTRAINT: rename_obj(out, "CONSTRAINT", t, op->name, op->to); break;
+    case CH_VALIDATE:
+        alter_table(out, t);
+        sb_adds(out, " VALIDATE CONSTRAINT ");
+        sql_ident(out, op->name);
+        sb_adds(out, ";\n");
+        break;
+    case CH_ADD_NN_CHECK:
+        alter_table(out, t);
+        sb_adds(out, " ADD CONSTRAINT ");
+        sql_ident(out, op->name);
+        sb_adds(out, " CHECK (");
+        sql_ident(out, op->column);
+        sb_adds(out, " IS NOT NULL) NOT VALID;\n");
+        break;
+    case CH_ATTACH_INDEX: {
+        /* new_obj: the PrimaryKey (column set) or the Unique */
+        alter_table(out, t);
+        sb_adds(out, " ADD CONSTRAINT ");
+        sql_ident(out, op->name);
+        sb_adds(out, op->column ? " PRIMARY KEY USING INDEX " : " UNIQUE USING INDEX ");
+        sql_ident(out, op->name);
+        const Unique *u = op->column ? NULL : op->new_obj;
+        if (u && u->deferral != DEFER_NONE)
+            sb_adds(out, u->deferral == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+        sb_adds(out, ";\n");
+        if (u && u->comment)
+            emit_object_comment(out, t, u->name, u->comment);
+        break;
+    }
+    case CH_CREATE_ENUM: emit_create_enum(out, op->new_obj); break;
+    case CH_DROP_ENUM: drop_type(out, op->name); break;
+    case CH_RENAME_ENUM: rename_obj(out, "TYPE", NULL, op->name, op->to); break;
+    case CH_ENUM_ADD_VALUES: enum_add_values(out, op); break;
+    case CH_ENUM_RENAME_VALUE: rename_value(out, op->name, op->value, op->to); break;
+    case CH_ENUM_REBUILD:
+        enum_rebuild(out, op->name, op->values, op->nvalues, op->enum_comment, op->uses, op->nuses);
+        break;
+    case CH_COMMENT: comment(out, op, op->comment); break;
+    case CH__COUNT: break;
+    }
+}
+
+static void down_sql(StrBuf *out, const PlanOp *op)
+{
+    const char *t = op->table;
+    const Column *oc = op->old_obj, *nc = op->new_obj;
+    if (op->sec == SEC_ONLINE) { /* repeatable inverses (a rollback may resume too) */
+        switch (op->kind) {
+        case CH_ADD_FK:
+        case CH_ADD_CHECK:
+        case CH_ADD_NN_CHECK:
+        case CH_ATTACH_INDEX:
+            drop_constraint_if_exists(out, t, op->name);
+            return;
+        default:
+            break;
+        }
+    }
+    switch (op->kind) {
+    case CH_CREATE_TABLE: drop_table(out, t); break;
+    case CH_DROP_TABLE: {
+        const Table *o = op->old_obj;
+        emit_create_table(out, o);
+        for (size_t i = 0; i < o->nuniques; i++)
+            emit_add_unique(out, o->name, &o->uniques[i]);
+        for (size_t i = 0; i < o->nfks; i++)
+            if (op->fk_keep[i])
+                emit_add_fk(out, o->name, &o->fks[i]);
+        for (size_t i = 0; i < o->nindexes; i++)
+            emit_create_index(out, o->name, &o->indexes[i]);
+        break;
+    }
+    case CH_RENAME_TABLE: rename_obj(out, "TABLE", NULL, op->to, op->name); break;
+    case CH_ADD_COLUMN: drop_column(out, t, nc->name); break;
+    case CH_DROP_COLUMN: add_column(out, t, oc); break;
+    case CH_RENAME_COLUMN: rename_obj(out, "COLUMN", t, op->to, op->name); break;
+    case CH_RECREATE_COLUMN:
+        drop_column(out, t, nc->name);
+        add_column(out, t, oc);
+        break;
+    case CH_ALTER_TYPE: alter_type(out, t, nc, oc, op->using_down); break;
+    case CH_SET_NOT_NULL:
+    case CH_DROP_NOT_NULL: not_null(out, t, nc->name, oc->nullable); break;
+    case CH_SET_DEFAULT:
+    case CH_DROP_DEFAULT: set_default(out, t, nc->name, &oc->def); break;
+    case CH_ADD_IDENTITY:
+    case CH_DROP_IDENTITY:
+    case CH_SET_IDENTITY: set_identity(out, t, nc->name, nc->identity, oc->identity); break;
+    case CH_RENAME_SEQUENCE: rename_obj(out, "SEQUENCE", NULL, op->to, op->name); break;
+    case CH_ADD_INDEX: drop_index(out, op->name, op->flags & PF_CONCURRENT); break;
+    case CH_DROP_INDEX: create_index(out, t, op->old_obj, op->flags & PF_CONCURRENT); break;
+    case CH_RENAME_INDEX: rename_obj(out, "INDEX", NULL, op->to, op->name); break;
+    case CH_ADD_PK:
+    case CH_ADD_UNIQUE:
+    case CH_ADD_CHECK:
+    case CH_ADD_FK:
+    case CH_ADD_NN_CHECK:
+    case CH_ATTACH_INDEX: emit_drop_constraint(out, t, op->name); break;
+    case CH_DROP_PK: emit_add_pk(out, t, op->old_obj); break;
+    case CH_DROP_UNIQUE: emit_add_unique(out, t, op->old_obj); break;
+    case CH_DROP_CHECK: emit_add_check(out, t, op->old_obj); break;
+    case CH_DROP_FK: emit_add_fk(out, t, op->old_obj); break;
+    case CH_RENAME_CONSTRAINT: rename_obj(out, "CONSTRAINT", t, op->to, op->name); break;
+    case CH_VALIDATE:
+    case CH_DROP_NN_CHECK: break; /* undone by the inverse of what they complete */
+    case CH_CREATE_ENUM: drop_type(out, op->name); break;
+    case CH_DROP_ENUM: emit_create_enum(out, op->old_obj); break;
+    case CH_RENAME_ENUM: rename_obj(out, "TYPE", NULL, op->to, op->name); break;
+    case CH_ENUM_ADD_VALUES:
+    case CH_ENUM_REBUILD:
+        enum_rebuild(out, op->name, op->old_values, op->nold_values, op->enum_comment, op->uses,
+                     op->nuses);
+        break;
+    case CH_ENUM_RENAME_VALUE: rename_value(out, op->name, op->to, op->value); break;
+    case CH_COMMENT: comment(out, op, op->old_comment); break;
+    case CH__COUNT: break;
+    }
+}
+
+void emit_op(StrBuf *out, const PlanOp *op, bool down)
+{
+    if (down)
+        down_sql(out, op);
+    else
+        up_sql(out, op);
+}
+
 void emit_plan_file(StrBuf *out, const Plan *p, const PlanFile *f, bool down)
 {
     for (size_t k = 0; k < f->nops; k++) {
         const PlanOp *op = &p->ops[f->ops[down ? f->nops - 1 - k : k]];
-        sb_adds(out, down ? op->down : op->up);
+        emit_op(out, op, down);
     }
 }
 

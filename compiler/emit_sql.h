@@ -3,7 +3,7 @@
  * Every name goes through sql_ident/sql_qualified and every literal through sql_literal
  * (sqlquote.h); raw SQL expressions (defaults of kind DEF_EXPR, CHECKs, index expressions and
  * predicates, generated columns) are emitted verbatim, as the author wrote them.
- * Stage: Plan -> SQL text.
+ * The only place that spells the plan's typed changes (plan.h). Stage: Plan -> SQL text.
  */
 #ifndef STRAV_EMIT_SQL_H
 #define STRAV_EMIT_SQL_H
@@ -39,6 +39,8 @@ void emit_comment(struct StrBuf *out, const char *kind, const char *object, cons
                   const char *text);
 void emit_ident_list(struct StrBuf *out, const char *const *names, size_t n);
 
+/* The statements of one typed change: up, or its exact inverse (down). */
+void emit_op(struct StrBuf *out, const PlanOp *op, bool down);
 /* The SQL of one plan file: its ops' up statements, or their inverses in reverse order. */
 void emit_plan_file(struct StrBuf *out, const Plan *p, const PlanFile *f, bool down);
 /* What `stravc diff` prints: summary, destructive/irreversible lists, then every file of up

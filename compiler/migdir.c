@@ -179,10 +179,19 @@ static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char
     json_object_set_new(files, "snapshot.json", json_string(snap));
     json_object_set_new(o, "files", files);
     json_t *ntx = json_array();
-    for (size_t i = 0; i < p->nfiles; i++)
+    for (size_t i = 0; i < p->nfiles; i++) {
         if (p->files[i].non_tx)
             json_array_append_new(ntx, json_string(p->files[i].up_path));
+        if (p->files[i].down_non_tx)
+            json_array_append_new(ntx, json_string(p->files[i].down_path));
+    }
     json_object_set_new(o, "nonTransactional", ntx);
+    if (p->online) { /* the runtime's retry policy for its non-transactional steps */
+        json_t *on = json_object();
+        json_object_set_new(on, "lockTimeoutMs", json_integer(PLAN_ONLINE_LOCK_TIMEOUT_MS));
+        json_object_set_new(on, "retries", json_integer(PLAN_ONLINE_RETRIES));
+        json_object_set_new(o, "online", on);
+    }
     json_object_set_new(o, "destructive", strs(p->destructive, p->ndestructive));
     json_object_set_new(o, "irreversible", strs(p->irreversible, p->nirreversible));
     if (extra)

@@ -240,6 +240,7 @@ typedef struct Model {
     size_t ntables;
     Enum *enums;           /* sorted by name */
     size_t nenums;
+    bool online;           /* @@online in the domain block: generate writes the online forms */
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public

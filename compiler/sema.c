@@ -63,6 +63,12 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
                 s->m->tenants.query = sema_arg_string(s, q, false);
             else
                 s->m->tenants.pattern = sema_arg_string(s, p, false);
+        } else if (at->table_level && !strcmp(at->name, "online")) {
+            /* docs/online.md: the domain's migrations are generated in the online forms */
+            if (at->args)
+                sema_err(s, at->span, "'@@online' takes no arguments");
+            else
+                s->m->online = true;
         } else {
             sema_unknown_attr(s, at, "in a domain block", sema_domain_attrs, sema_ndomain_attrs);
         }

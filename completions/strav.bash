@@ -44,7 +44,7 @@ _strav()
     local opts=$_strav_opts_run
     case ${COMP_WORDS[1]} in
     generate:migration | migration:generate | g:migration)
-        opts="--message --scope --schemas --migrations --allow-destructive --help" ;;
+        opts="--message --scope --schemas --migrations --allow-destructive --online --help" ;;
     esac
     mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 }
@@ -74,8 +74,8 @@ _stravc()
     check) opts="--schemas --migrations --scope --help" ;;
     model) opts="--json --schemas --scope --help" ;;
     fmt) opts="--check --help" ;;
-    generate) opts="--message --scope --schemas --migrations --allow-destructive --help" ;;
-    diff) opts="--scope --schemas --migrations --json --database --help" ;;
+    generate) opts="--message --scope --schemas --migrations --allow-destructive --online --help" ;;
+    diff) opts="--scope --schemas --migrations --online --json --database --help" ;;
     rebase) opts="--scope --message --force --migrations --schemas --help" ;;
     squash) opts="--scope --up-to --migrations --help" ;;
     lint) opts="--scope --schemas --migrations --migration --json --help" ;;

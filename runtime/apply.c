@@ -321,7 +321,21 @@ static void say_outcome(Exec *x, json_t *done, const char *how)
     sb_release(&sum);
 }
 
-/* One statement of a non-transactional file, outside any transaction. */
+/* Sleep before retry k (1-based) of an online step: exponential backoff from 100 ms, capped
+ * at 5 s, with full jitter (a uniform share of it) so that several migrators do not retry in
+ * step with the writers they wait for. */
+static long retry_delay_ms(int k)
+{
+    long cap = 100L << (k < 6 ? k : 6);
+    if (cap > 5000)
+        cap = 5000;
+    return cap / 2 + (long)(rand() % (int)(cap / 2 + 1));
+}
+
+/* One step of a non-transactional file, outside any transaction, statement by statement. An
+ * online migration (manifest "online") runs it under a short lock_timeout: a statement that
+ * cannot get its lock in time (55P03) gives the lock back to the queue behind it, and the whole
+ * step (its guard too) is retried after a backoff, a bounded number of times, saying so. */
 static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const Step *st,
                           PgError *e)
 {
@@ -332,25 +346,53 @@ static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const S
         report_sql_error(c, m, f, NULL, 0, e, x->down);
         return -1;
     }
+    char lt[32];
+    snprintf(lt, sizeof lt, "%dms", m->lock_timeout_ms);
+    const char *lp[] = { lt };
+    if (m->lock_timeout_ms &&
+        pg_query(c->conn, NULL, "SELECT pg_catalog.set_config('lock_timeout', $1, false)", 1, lp,
+                 e) != 0) {
+        report_sql_error(c, m, f, NULL, 0, e, x->down);
+        return -1;
+    }
     /* the step's statements one by one: together they would run as one implicit transaction */
     size_t *ss;
     size_t n = sqlsplit_statements(f->sql + st->off, &ss);
     int rc = 0;
-    for (size_t i = 0; i < n && rc == 0 && st->off + ss[2 * i] < st->end; i++) {
-        size_t a = st->off + ss[2 * i], b = st->off + ss[2 * i + 1];
-        if (b > st->end)
-            b = st->end;
-        char *stmt = xmalloc(b - a + 1);
-        memcpy(stmt, f->sql + a, b - a);
-        stmt[b - a] = '\0';
-        rc = pg_exec(c->conn, stmt, e);
-        if (rc != 0)
-            report_sql_error(c, m, f, stmt, a, e, x->down);
-        free(stmt);
+    for (int attempt = 0;; attempt++) {
+        rc = 0;
+        bool timed_out = false;
+        for (size_t i = 0; i < n && rc == 0 && st->off + ss[2 * i] < st->end; i++) {
+            size_t a = st->off + ss[2 * i], b = st->off + ss[2 * i + 1];
+            if (b > st->end)
+                b = st->end;
+            char *stmt = xmalloc(b - a + 1);
+            memcpy(stmt, f->sql + a, b - a);
+            stmt[b - a] = '\0';
+            rc = pg_exec(c->conn, stmt, e);
+            timed_out = rc != 0 && m->lock_timeout_ms && e->sqlstate &&
+                        !strcmp(e->sqlstate, "55P03") && attempt < m->retries;
+            if (rc != 0 && !timed_out)
+                report_sql_error(c, m, f, stmt, a, e, x->down);
+            free(stmt);
+        }
+        if (!timed_out)
+            break;
+        long ms = retry_delay_ms(attempt + 1);
+        fprintf(stderr,
+                "note: %s/%s: lock not granted within %d ms (%s); retry %d of %d in %ld ms\n",
+                m->version, f->rel, m->lock_timeout_ms, e->message ? e->message : "lock timeout",
+                attempt + 1, m->retries, ms);
+        pg_error_release(e);
+        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
     }
     free(ss);
-    if (rc == 0)
+    if (rc == 0) {
         pg_exec(c->conn, "RESET search_path", NULL);
+        if (m->lock_timeout_ms)
+            pg_exec(c->conn, "RESET lock_timeout", NULL);
+    }
     return rc;
 }
 

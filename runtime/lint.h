@@ -1,10 +1,11 @@
 /*
- * lint.h - `stravc lint`: a statement-level analyser of migration SQL (docs/lint.md). It cuts
- * each file of a migration into statements with the runtime's splitter (sqlsplit.h), recognises
- * the DDL it knows and reports findings: a stable code, a severity, a category, the object, a
+ * lint.h - `stravc lint` (docs/lint.md): a pending change is analysed from its typed plan
+ * (lint_plan.c); a migration directory, possibly hand-written, statement by statement: each
+ * file cut with the runtime's splitter (sqlsplit.h), the DDL it knows recognised (lint_rules.c).
+ * Both report findings: a stable code, a severity, a category, the object, a
  * message and where it comes from. A table created earlier in the same migration is new; every
  * other table is existing (it may hold rows and be in use).
- * Stage: migration SQL (pending change emitted in memory, or a directory) -> findings.
+ * Stage: Plan (pending change) or migration SQL (a directory) -> findings.
  */
 #ifndef STRAV_LINT_H
 #define STRAV_LINT_H
@@ -66,6 +67,10 @@ void lint_init(Lint *l, const Model *old);
 void lint_release(Lint *l);
 /* Analyse one file of the migration (call in execution order). file names it in findings. */
 void lint_sql(Lint *l, const char *file, const char *sql);
+
+/* Analyse a pending change from its typed plan (lint_plan.c), files in execution order; the
+ * findings name "(pending DOMAIN)/<file>" and the op's line there until mapped to the schema. */
+void lint_plan_ops(Lint *l, const Plan *p, const char *domain);
 
 /* Print the findings: one line each (text) or {"findings": [...]} (json). Returns whether an
  * error-level finding is not suppressed. */

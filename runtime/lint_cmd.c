@@ -1,7 +1,7 @@
 /*
  * lint_cmd.c - the `stravc lint` command and generate's lint hook (lint.h). The pending change
  * is what generate would write (schemas against each domain's latest snapshot: diff_models,
- * every plan file emitted in memory); --migration DIR reads a directory's manifest (seed
+ * the typed plan read by lint_plan_ops); --migration DIR reads a directory's manifest (seed
  * format: executionOrder.up) and its SQL files. Findings of a pending change are mapped to the
  * .strav line of their column or table, where @lint_ignore / @@lint_ignore suppress them.
  */
@@ -135,16 +135,7 @@ static void map_to_schema(Lint *l, const Model *m)
 
 static void lint_plan(Lint *l, const Plan *p, const Model *new_m, const char *domain)
 {
-    StrBuf sb = SB_INIT, name = SB_INIT;
-    for (size_t k = 0; k < p->nfiles; k++) {
-        sb_reset(&sb);
-        emit_plan_file(&sb, p, &p->files[k], false);
-        sb_reset(&name);
-        sb_addf(&name, "(pending %s)/%s", domain, p->files[k].up_path);
-        lint_sql(l, name.buf, sb_str(&sb));
-    }
-    sb_release(&sb);
-    sb_release(&name);
+    lint_plan_ops(l, p, domain);
     map_to_schema(l, new_m);
 }
 

@@ -143,89 +143,8 @@ static SqlType parse_type(const LStmt *st, size_t *i, size_t end)
     return t;
 }
 
-static bool texty(TypeKind k)
-{
-    return k == TY_TEXT || k == TY_VARCHAR || k == TY_CHAR;
-}
-
-static int int_rank(TypeKind k)
-{
-    switch (k) {
-    case TY_SMALLINT: case TY_SMALLSERIAL: return 1;
-    case TY_INTEGER: case TY_SERIAL: return 2;
-    case TY_BIGINT: case TY_BIGSERIAL: return 3;
-    default: return 0;
-    }
-}
-
-static bool prec_ok(int32_t o, int32_t n)
-{
-    return n < 0 || (o >= 0 && n >= o);
-}
-
-/* PostgreSQL rewrites the table for a type change unless the new type is binary-compatible
- * with the old (varchar widening or to text, numeric precision increase at the same scale,
- * varbit widening, time precision increase, cidr -> inet). */
-static bool rewrites(const SqlType *o, const SqlType *n)
-{
-    if (o->ndims != n->ndims)
-        return true;
-    if ((o->kind == TY_VARCHAR || o->kind == TY_TEXT) && (n->kind == TY_VARCHAR || n->kind == TY_TEXT))
-        return !(n->kind == TY_TEXT || n->length < 0 ||
-                 (o->kind == TY_VARCHAR && o->length >= 0 && n->length >= o->length));
-    if (o->kind != n->kind)
-        return !(o->kind == TY_CIDR && n->kind == TY_INET);
-    switch (o->kind) {
-    case TY_NUMERIC:
-        return !(n->precision < 0 || (o->precision >= 0 && n->precision >= o->precision &&
-                                      n->scale == o->scale));
-    case TY_VARBIT: return !prec_ok(o->length, n->length);
-    case TY_TIMESTAMP: case TY_TIMESTAMPTZ: case TY_TIME: case TY_TIMETZ: case TY_INTERVAL:
-        return !prec_ok(o->precision, n->precision);
-    case TY_ENUM: case TY_OTHER:
-        return !(o->enum_name && n->enum_name && !strcmp(o->enum_name, n->enum_name));
-    default:
-        return o->length != n->length;
-    }
-}
-
-/* The new type cannot hold every value of the old one, or the cast can fail. */
-static bool narrows(const SqlType *o, const SqlType *n)
-{
-    if (o->ndims != n->ndims)
-        return true;
-    if (texty(o->kind) && texty(n->kind))
-        return n->kind != TY_TEXT && n->length >= 0 && (o->length < 0 || o->kind == TY_TEXT || n->length < o->length);
-    if (texty(o->kind) && !texty(n->kind))
-        return true; /* the cast parses the text */
-    int ro = int_rank(o->kind), rn = int_rank(n->kind);
-    if (ro && rn)
-        return rn < ro;
-    if (o->kind == TY_NUMERIC && rn)
-        return true;
-    if (o->kind == TY_NUMERIC && n->kind == TY_NUMERIC) {
-        if (n->precision < 0)
-            return false;
-        if (o->precision < 0)
-            return true;
-        return n->scale < o->scale || n->precision - n->scale < o->precision - o->scale;
-    }
-    if (ro && n->kind == TY_NUMERIC)
-        return n->precision >= 0 && n->precision - (n->scale > 0 ? n->scale : 0) < 19;
-    if (o->kind == TY_DOUBLE && n->kind == TY_REAL)
-        return true;
-    if ((o->kind == TY_REAL || o->kind == TY_DOUBLE) && (rn || n->kind == TY_NUMERIC))
-        return true;
-    if (o->kind == TY_TIMESTAMPTZ && n->kind == TY_DATE)
-        return true;
-    if (o->kind == TY_TIMESTAMP && n->kind == TY_DATE)
-        return true;
-    if (o->kind == TY_JSONB && n->kind == TY_JSON)
-        return false;
-    if (o->kind != n->kind && (o->kind == TY_ENUM || n->kind == TY_ENUM))
-        return true;
-    return false;
-}
+/* Which type changes rewrite or narrow: plan_type_rewrites / plan_type_narrows (plan.h), the
+ * same facts the typed plan's linter uses. */
 
 static void type_str(StrBuf *sb, const SqlType *t)
 {
@@ -357,7 +276,7 @@ static void alter_type(const LStmt *st, const char *table, const char *col, size
         if (ot_.kind == TY_ENUM)
             ot_.other = NULL;
         type_str(&a, &ot_);
-        if (narrows(&ot_, &nt))
+        if (plan_type_narrows(&ot_, &nt))
             lint_add(st, "SL202", table, col,
                      "narrowing %s to %s fails (or loses precision) on existing values that do "
                      "not fit",
@@ -369,7 +288,7 @@ static void alter_type(const LStmt *st, const char *table, const char *col, size
                      "converting the column to the recreated enum type %s rewrites the whole "
                      "table and its indexes under an ACCESS EXCLUSIVE lock",
                      sb_str(&b));
-        else if (complex_using || rewrites(&ot_, &nt))
+        else if (complex_using || plan_type_rewrites(&ot_, &nt))
             lint_add(st, "SL301", table, col,
                      "changing %s to %s rewrites the whole table and its indexes under an ACCESS "
                      "EXCLUSIVE lock",

@@ -417,6 +417,7 @@ static void check_types(Migration *m, json_t *j)
         { "nonTransactional", J_ARRAY_OF_STRINGS, "an array of file names" },
         { "destructive", J_ARRAY_OF_STRINGS, "an array of strings" },
         { "irreversible", J_ARRAY_OF_STRINGS, "an array of strings" },
+        { "online", J_OBJECT | J_NULL, "an object" },
     };
     for (size_t i = 0; i < ARRAY_LEN(keys) && !m->problem; i++) {
         json_t *v = json_object_get(j, keys[i].key);
@@ -514,6 +515,13 @@ static void load_version(Migration *m, bool keep_sql)
     const char *schema = json_string_value(json_object_get(j, "schema"));
     if (schema)
         m->schema = xstrdup(schema);
+    json_t *online = json_object_get(j, "online"); /* docs/migration-format.md */
+    if (json_is_object(online)) {
+        json_int_t lt = json_integer_value(json_object_get(online, "lockTimeoutMs"));
+        json_int_t rt = json_integer_value(json_object_get(online, "retries"));
+        m->lock_timeout_ms = lt > 0 && lt <= 3600000 ? (int)lt : 0;
+        m->retries = rt > 0 && rt <= 100 ? (int)rt : 0;
+    }
     json_t *ten = json_object_get(j, "tenants");
     if (ten && !json_is_null(ten))
         m->tenants = json_dumps(ten, JSON_COMPACT | JSON_SORT_KEYS);

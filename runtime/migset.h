@@ -30,6 +30,8 @@ typedef struct Migration {
     size_t nextra;
     char *schema;      /* manifest "schema", NULL when absent */
     char *tenants;     /* manifest "tenants" as compact JSON, NULL when null/absent */
+    int lock_timeout_ms; /* manifest "online": lockTimeoutMs for non-transactional steps, 0 none */
+    int retries;         /* and how often a step that timed out on a lock is retried */
     uint64_t digest;   /* stat digest for the verification cache (migset.c) */
     char *problem;     /* non-NULL: why this version cannot be trusted (bad manifest, file
                           missing, SHA-256 mismatch); the other fields may be partial */
