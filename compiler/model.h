@@ -99,6 +99,25 @@ typedef struct LintIgnore {
     const char *reason;
 } LintIgnore;
 
+/* ---- adopt2: sequence options (identity and serial columns, standalone sequences) -------- */
+/* Which options differ from PostgreSQL's defaults (the canonical form keeps only those). */
+enum { SEQ_AS = 1, SEQ_START = 2, SEQ_INCREMENT = 4, SEQ_MIN = 8, SEQ_MAX = 16, SEQ_CACHE = 32,
+       SEQ_CYCLE = 64 };
+typedef struct SeqOpts {
+    unsigned set;   /* SEQ_* bits; 0 = every option is the default */
+    TypeKind as;    /* SEQ_AS: TY_SMALLINT, TY_INTEGER or TY_BIGINT */
+    int64_t start, increment, min, max, cache; /* meaningful when their bit is set */
+} SeqOpts;
+
+/* A sequence not owned by a column (CREATE SEQUENCE), used by nextval defaults. */
+typedef struct Sequence {
+    const char *name;
+    SeqOpts opts;   /* canonical against bigint, PostgreSQL's default AS */
+    const char *comment;
+    Span span;
+} Sequence;
+/* ---- end adopt2: sequence options ---- */
+
 typedef struct Column {
     const char *name;
     SqlType type;
@@ -117,6 +136,8 @@ typedef struct Column {
     size_t nlint_ignores;
     const char *using_up;    /* @using: the conversion when the type changes to this one, and */
     const char *using_down;  /*   back (down:); SQL expressions, NULL = a cast. Diff input only */
+    SeqOpts seq;             /* adopt2: options of its identity or serial sequence */
+    const char *collation;   /* adopt2: COLLATE of the column, NULL = the type's default */
     Span span;
 } Column;
 
@@ -164,6 +185,8 @@ typedef struct IndexElem {
     const char *expr;   /* an SQL expression (emitted in parentheses) */
     bool desc;
     int nulls;          /* 0 default, 1 NULLS FIRST, 2 NULLS LAST */
+    const char *collation; /* adopt2: COLLATE of the element, or NULL */
+    const char *opclass;   /* adopt2: a non-default operator class (text_pattern_ops), or NULL */
 } IndexElem;
 
 typedef struct Index {
@@ -175,6 +198,8 @@ typedef struct Index {
     const char *where;  /* partial index predicate, or NULL */
     bool nulls_not_distinct; /* unique: NULLS NOT DISTINCT */
     const char *comment; /* COMMENT ON INDEX, or NULL */
+    const char **include; /* adopt2: INCLUDE (columns), in order */
+    size_t ninclude;
     Span span;
 } Index;
 
@@ -240,6 +265,9 @@ typedef struct Model {
     size_t ntables;
     Enum *enums;           /* sorted by name */
     size_t nenums;
+    Sequence *sequences;   /* adopt2: standalone sequences, sorted by name */
+    size_t nsequences;
+    const char *comment;   /* adopt2: COMMENT ON SCHEMA, or NULL */
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
@@ -274,6 +302,20 @@ void type_to_sql(struct StrBuf *out, const SqlType *t);
 SqlType type_for_reference(const SqlType *t);
 
 bool default_equal(const Default *a, const Default *b);
+
+/* adopt2: sequence options (model_seq.c). The column's storage type (or bigint for a standalone
+ * sequence) fixes the defaults. */
+TypeKind seq_storage(TypeKind column_kind);   /* serials -> their integer type */
+/* Fill every option with its effective value (defaults included). */
+void seqopts_full(const SeqOpts *o, TypeKind storage, SeqOpts *out);
+/* Clear the bits of options equal to their default (sema and introspection both call it). */
+void seqopts_canon(SeqOpts *o, TypeKind storage);
+bool seqopts_equal(const SeqOpts *a, const SeqOpts *b);
+/* " AS integer INCREMENT BY 1 ..." : every option when all is true (ALTER SEQUENCE), only the
+ * set ones otherwise (CREATE). */
+void seqopts_sql(struct StrBuf *out, const SeqOpts *o, TypeKind storage, bool all);
+const Sequence *model_find_sequence(const Model *m, const char *name);
+void model_sort_sequences(Model *m);
 
 const char *fk_action_sql(FkAction a); /* "NO ACTION", "RESTRICT", "CASCADE", ... */
 const char *archetype_name(Archetype a);

@@ -241,11 +241,12 @@ static size_t col_index(const Table *t, const char *name)
 
 static bool plain_index_on(const Index *ix, const char **cols, size_t n)
 {
-    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n)
+    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n ||
+        ix->ninclude)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!ix->elems[i].column || strcmp(ix->elems[i].column, cols[i]) || ix->elems[i].desc ||
-            ix->elems[i].nulls)
+            ix->elems[i].nulls || ix->elems[i].collation || ix->elems[i].opclass)
             return false;
     return true;
 }
@@ -435,6 +436,26 @@ static void put_ref_field(TableOut *o, StrBuf *out, size_t k, const Column *c)
     sb_addch(out, '\n');
 }
 
+/* adopt2: sequence options as `key: value` arguments, ", " between them */
+static void put_seqopts(StrBuf *out, const SeqOpts *q, bool first)
+{
+    const char *sep = first ? "" : ", ";
+    if (q->set & SEQ_AS)
+        sb_addf(out, "%sas: %s", sep, type_kind_name(q->as)), sep = ", ";
+    if (q->set & SEQ_START)
+        sb_addf(out, "%sstart: %lld", sep, (long long)q->start), sep = ", ";
+    if (q->set & SEQ_INCREMENT)
+        sb_addf(out, "%sincrement: %lld", sep, (long long)q->increment), sep = ", ";
+    if (q->set & SEQ_MIN)
+        sb_addf(out, "%smin: %lld", sep, (long long)q->min), sep = ", ";
+    if (q->set & SEQ_MAX)
+        sb_addf(out, "%smax: %lld", sep, (long long)q->max), sep = ", ";
+    if (q->set & SEQ_CACHE)
+        sb_addf(out, "%scache: %lld", sep, (long long)q->cache), sep = ", ";
+    if (q->set & SEQ_CYCLE)
+        sb_addf(out, "%scycle: true", sep);
+}
+
 static void put_field(TableOut *o, StrBuf *out, size_t ci)
 {
     const Table *t = o->t;
@@ -475,12 +496,51 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     }
     if (c->identity)
         sb_adds(out, c->identity == IDENTITY_ALWAYS ? " @identity(always)" : " @identity");
+    if (c->seq.set) { /* adopt2 */
+        sb_adds(out, " @sequence(");
+        put_seqopts(out, &c->seq, true);
+        sb_addch(out, ')');
+    }
+    if (c->collation) { /* adopt2 */
+        sb_adds(out, " @collate(");
+        put_string(out, c->collation);
+        sb_addch(out, ')');
+    }
     if (c->generated) {
         sb_adds(out, " @generated(");
         put_string(out, c->generated);
         sb_addch(out, ')');
     }
     sb_addch(out, '\n');
+}
+
+static const char *canonical(Arena *a, const char *name, const char *text);
+
+const char *model_strav_domain(Arena *a, const Model *m, const char *schema)
+{
+    if (!schema && !m->nsequences && !m->comment)
+        return NULL;
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", m->comment);
+    sb_adds(&out, "domain {\n");
+    if (schema) {
+        sb_adds(&out, "    @@schema(");
+        put_string(&out, schema);
+        sb_adds(&out, ")\n");
+    }
+    for (size_t i = 0; i < m->nsequences; i++) {
+        const Sequence *q = &m->sequences[i];
+        sb_adds(&out, "    @@sequence(");
+        model_strav_name(&out, a, q->name);
+        put_seqopts(&out, &q->opts, false);
+        put_comment_arg(&out, q->comment);
+        sb_adds(&out, ")\n");
+    }
+    sb_adds(&out, "}\n");
+    const char *r = canonical(a, "_domain.strav", sb_str(&out));
+    r = arena_strdup(a, r);
+    sb_release(&out);
+    return r;
 }
 
 static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
@@ -497,6 +557,12 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
             put_string(out, e->expr);
             sb_addch(out, ')');
         }
+        if (e->collation) { /* adopt2 */
+            sb_adds(out, " collate ");
+            put_string(out, e->collation);
+        }
+        if (e->opclass)
+            sb_addf(out, " %s", e->opclass);
         if (e->desc)
             sb_adds(out, " desc");
         if (e->nulls)
@@ -504,6 +570,13 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     }
     if (strcmp(ix->method, "btree"))
         sb_addf(out, ", using: %s", ix->method);
+    if (ix->ninclude) { /* adopt2 */
+        sb_adds(out, ", include:");
+        for (size_t k = 0; k < ix->ninclude; k++) {
+            sb_addch(out, ' ');
+            model_strav_name(out, o->a, ix->include[k]);
+        }
+    }
     if (ix->where) {
         sb_adds(out, ", where: ");
         put_string(out, ix->where);

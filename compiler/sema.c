@@ -19,6 +19,7 @@
 
 static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
 {
+    size_t seqcap = 0;
     if (*seen) {
         sema_err(s, d->kw_span, "more than one domain block in domain '%s'", s->in->domain);
         sema_note(s, (*seen)->kw_span, "first domain block is here");
@@ -33,6 +34,7 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
     }
     if (d->fields)
         sema_err(s, d->fields->span, "a domain block holds only @@ attributes");
+    s->m->comment = d->doc; /* adopt2: the domain block's doc comment is COMMENT ON SCHEMA */
     for (const AstAttr *at = d->attrs; at; at = at->next) {
         if (at->table_level && !strcmp(at->name, "schema")) {
             const char *sc = NULL;
@@ -63,6 +65,9 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
                 s->m->tenants.query = sema_arg_string(s, q, false);
             else
                 s->m->tenants.pattern = sema_arg_string(s, p, false);
+        } else if (at->table_level && !strcmp(at->name, "sequence")) {
+            /* adopt2: standalone sequences */
+            sema_domain_sequence(s, at, &s->m->sequences, &s->m->nsequences, &seqcap);
         } else {
             sema_unknown_attr(s, at, "in a domain block", sema_domain_attrs, sema_ndomain_attrs);
         }

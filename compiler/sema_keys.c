@@ -67,7 +67,7 @@ static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
 static void table_index(Sema *s, TDecl *td, const AstAttr *at)
 {
     static const char *const keys[] = { "using", "where", "unique", "name", "comment",
-                                        "nulls_not_distinct" };
+                                        "nulls_not_distinct", "include" };
     static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
     if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
         return;
@@ -111,8 +111,14 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
                      (!strcmp(m->next->text, "first") || !strcmp(m->next->text, "last"))) {
                 el[i].nulls = !strcmp(m->next->text, "first") ? 1 : 2;
                 m = m->next;
+            } else if (!strcmp(w, "collate") && m->next && m->next->kind == TERM_STRING) {
+                el[i].collation = m->next->text; /* adopt2: collate 'C' */
+                m = m->next;
+            } else if (strlen(w) > 4 && !strcmp(w + strlen(w) - 4, "_ops")) {
+                el[i].opclass = w; /* adopt2: an operator class (text_pattern_ops) */
             } else {
-                sema_err(s, m->span, "expected asc, desc, nulls first or nulls last");
+                sema_err(s, m->span, "expected asc, desc, nulls first or nulls last, collate "
+                                     "'name' or an operator class (name_ops)");
                 ok = false;
                 break;
             }
@@ -168,6 +174,22 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     ix->comment = sema_arg_comment(s, at);
     ix->nulls_not_distinct = nnd == 1;
     ix->span = at->span;
+    const AstArg *inc = sema_arg_key(at, "include"); /* adopt2: INCLUDE columns */
+    if (inc) {
+        size_t ni = 0;
+        for (const AstTerm *q = inc->terms; q; q = q->next)
+            ni++;
+        ix->include = ARENA_ARRAY(s->a, const char *, ni ? ni : 1);
+        for (const AstTerm *q = inc->terms; q; q = q->next) {
+            if (q->kind != TERM_IDENT && q->kind != TERM_QIDENT) {
+                sema_err(s, q->span, "'include' expects column names, space-separated");
+                continue;
+            }
+            const char *cn = column_ref(s, td, q);
+            if (cn)
+                ix->include[ix->ninclude++] = cn;
+        }
+    }
 }
 
 /* Positional column-name arguments of @@unique / @@primary. */
