@@ -449,6 +449,16 @@ static void enc_line(StrBuf *sb, const char *s)
 int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
                          StrBuf *diffs, size_t *ndiffs, StrBuf *err)
 {
+    size_t nout;
+    return adopt_snapshot_drift_outside(c, dir, schema, cache_dir, diffs, ndiffs, NULL, &nout,
+                                        err);
+}
+
+int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
+                                 const char *cache_dir, StrBuf *diffs, size_t *ndiffs,
+                                 StrBuf *outside, size_t *noutside, StrBuf *err)
+{
+    *noutside = 0;
     Arena a;
     arena_init(&a);
     Diag d;
@@ -477,6 +487,9 @@ int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const c
     if (!normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, err) ||
         !compare_norm(c, &a, &snap, &norm, &plan, &info, err))
         goto out;
+    *noutside = info.nwarnings; /* adopt2: what the model cannot hold */
+    for (size_t i = 0; outside && i < info.nwarnings; i++)
+        sb_addf(outside, "%s\n", info.warnings[i]);
     for (size_t i = 0; i < plan.nops; i++)
         sb_addf(diffs, "%s\n", plan.ops[i].what);
     *ndiffs = plan.nops;

@@ -30,6 +30,7 @@ typedef struct Opts {
     bool force, json, allow_out_of_order, color;
     bool verbose;        /* --verbose: let server NOTICEs through */
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
+    bool strict;         /* status (adopt2): objects outside the model make the exit status 1 */
 } Opts;
 
 typedef struct Ctx {
