@@ -1056,7 +1056,8 @@ static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const Foreign
 {
     if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
         a->on_delete != b->on_delete || a->on_update != b->on_update ||
-        a->match_full != b->match_full || a->deferral != b->deferral || a->not_valid != b->not_valid)
+        a->match_full != b->match_full || a->deferral != b->deferral ||
+        (b->not_valid && !a->not_valid)) /* adopt2: NOT VALID -> valid is a VALIDATE */
         return false;
     if (!cols_equal(tp, a->cols, b->cols, a->ncols))
         return false;
@@ -1092,7 +1093,9 @@ static bool eq_check(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
     (void)c;
     (void)tp;
-    return !strcmp(((const Check *)o)->expr, ((const Check *)n)->expr);
+    const Check *a = o, *b = n; /* adopt2: NOT VALID -> valid is a VALIDATE, not a change */
+    return !strcmp(a->expr, b->expr) && a->no_inherit == b->no_inherit &&
+           !(b->not_valid && !a->not_valid);
 }
 static bool eq_index(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
@@ -1105,6 +1108,13 @@ static bool eq_fk(Ctx *c, const TPair *tp, const void *o, const void *n)
 }
 
 typedef enum ObjKind { OK_UNIQUE, OK_CHECK, OK_INDEX, OK_FK } ObjKind;
+
+/* adopt2: a check or foreign key marked NOT VALID */
+static bool obj_not_valid(ObjKind k, const void *v)
+{
+    return k == OK_CHECK ? ((const Check *)v)->not_valid
+                         : k == OK_FK ? ((const ForeignKey *)v)->not_valid : false;
+}
 
 static const char *obj_name(ObjKind k, const void *v)
 {
@@ -1179,7 +1189,8 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
         same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
-               str_eq(obj_comment(k, o), obj_comment(k, n));
+               str_eq(obj_comment(k, o), obj_comment(k, n)) &&
+               obj_not_valid(k, o) == obj_not_valid(k, n);
     }
     if (same)
         return false;
@@ -1250,6 +1261,16 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
             continue;
         const void *o = (const char *)ov + i * size;
         const void *n = (const char *)nv + (size_t)partner[i] * size;
+        if (obj_not_valid(k, o) && !obj_not_valid(k, n)) {
+            /* adopt2: NOT VALID -> valid: VALIDATE; the down puts back the NOT VALID one */
+            emit_validate_constraint(&c->up, tn, obj_name(k, n));
+            emit_drop_constraint(&c->down, tn, obj_name(k, n));
+            emit_add(&c->down, k, tn, o);
+            sb_addf(&c->what, "validate %s ", kind_word[k]);
+            sql_ident(&c->what, obj_name(k, n));
+            op(c, add_sec, NULL);
+            tp->modified = true;
+        }
         if (str_eq(obj_comment(k, o), obj_comment(k, n)))
             continue;
         const char *tbl = k == OK_INDEX ? NULL : tn;
@@ -1281,7 +1302,8 @@ static bool pk_equal(const TPair *tp)
     const PrimaryKey *a = &tp->o->pk, *b = &tp->n->pk;
     if (!a->name || !b->name)
         return !a->name && !b->name;
-    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols) &&
+           a->deferral == b->deferral; /* adopt2 */
 }
 
 /* Drops (and renames) of a kept table's primary key: before the table changes. Old names are
@@ -1312,6 +1334,15 @@ static void pk_drops(Ctx *c, TPair *tp)
 
 static void pk_adds(Ctx *c, TPair *tp)
 {
+    if (pk_equal(tp) && tp->n->pk.name && !str_eq(tp->o->pk.comment, tp->n->pk.comment)) {
+        /* adopt2: a kept primary key's comment */
+        emit_object_comment(&c->up, tp->n->name, tp->n->pk.name, tp->n->pk.comment);
+        emit_object_comment(&c->down, tp->n->name, tp->n->pk.name, tp->o->pk.comment);
+        sb_adds(&c->what, "comment on primary key ");
+        sql_ident(&c->what, tp->n->pk.name);
+        op(c, SEC_CONSTRAINTS, NULL);
+        tp->modified = true;
+    }
     if (pk_equal(tp) || !tp->n->pk.name)
         return;
     emit_add_pk(&c->up, tp->n->name, &tp->n->pk);

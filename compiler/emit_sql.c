@@ -116,6 +116,23 @@ void emit_comment(StrBuf *out, const char *kind, const char *object, const char 
     sb_adds(out, ";\n");
 }
 
+/* adopt2: DEFERRABLE [INITIALLY DEFERRED] of a primary key */
+static void emit_deferral(StrBuf *out, FkDeferral d)
+{
+    if (d != DEFER_NONE)
+        sb_adds(out, d == DEFER_DEFERRED ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE");
+}
+
+/* ALTER TABLE t VALIDATE CONSTRAINT name (a NOT VALID check or foreign key becomes valid) */
+void emit_validate_constraint(StrBuf *out, const char *table, const char *name)
+{
+    sb_adds(out, "ALTER TABLE ");
+    sql_ident(out, table);
+    sb_adds(out, " VALIDATE CONSTRAINT ");
+    sql_ident(out, name);
+    sb_adds(out, ";\n");
+}
+
 void emit_create_table(StrBuf *out, const Table *t)
 {
     sb_adds(out, "CREATE TABLE ");
@@ -133,16 +150,26 @@ void emit_create_table(StrBuf *out, const Table *t)
         sql_ident(out, t->pk.name);
         sb_adds(out, " PRIMARY KEY ");
         emit_ident_list(out, t->pk.cols, t->pk.ncols);
+        emit_deferral(out, t->pk.deferral); /* adopt2 */
         sep = ",\n    ";
     }
     for (size_t i = 0; i < t->nchecks; i++) {
+        if (t->checks[i].not_valid)
+            continue; /* adopt2: CREATE TABLE cannot hold NOT VALID: added below */
         sb_adds(out, sep);
         sb_adds(out, "CONSTRAINT ");
         sql_ident(out, t->checks[i].name);
         sb_addf(out, " CHECK (%s)", t->checks[i].expr);
+        if (t->checks[i].no_inherit)
+            sb_adds(out, " NO INHERIT");
         sep = ",\n    ";
     }
     sb_adds(out, "\n);\n");
+    for (size_t i = 0; i < t->nchecks; i++) /* adopt2 */
+        if (t->checks[i].not_valid)
+            emit_add_check(out, t->name, &t->checks[i]);
+    if (t->pk.name && t->pk.comment) /* adopt2 */
+        emit_object_comment(out, t->name, t->pk.name, t->pk.comment);
     for (size_t i = 0; i < t->ncolumns; i++) /* adopt2: a serial column's sequence options */
         if (t->columns[i].identity == IDENTITY_NONE && t->columns[i].seq.set)
             emit_column_seq_alter(out, t->name, &t->columns[i], &t->columns[i].seq);
@@ -152,7 +179,7 @@ void emit_create_table(StrBuf *out, const Table *t)
         if (t->columns[i].comment)
             emit_comment(out, "COLUMN", t->name, t->columns[i].name, t->columns[i].comment);
     for (size_t i = 0; i < t->nchecks; i++)
-        if (t->checks[i].comment)
+        if (t->checks[i].comment && !t->checks[i].not_valid)
             emit_object_comment(out, t->name, t->checks[i].name, t->checks[i].comment);
 }
 
@@ -217,7 +244,10 @@ void emit_add_pk(StrBuf *out, const char *table, const PrimaryKey *pk)
     sql_ident(out, pk->name);
     sb_adds(out, " PRIMARY KEY ");
     emit_ident_list(out, pk->cols, pk->ncols);
+    emit_deferral(out, pk->deferral); /* adopt2 */
     sb_adds(out, ";\n");
+    if (pk->comment)
+        emit_object_comment(out, table, pk->name, pk->comment);
 }
 
 void emit_add_unique(StrBuf *out, const char *table, const Unique *u)
@@ -239,7 +269,8 @@ void emit_add_check(StrBuf *out, const char *table, const Check *c)
     alter_table(out, table);
     sb_adds(out, " ADD CONSTRAINT ");
     sql_ident(out, c->name);
-    sb_addf(out, " CHECK (%s);\n", c->expr);
+    sb_addf(out, " CHECK (%s)%s%s;\n", c->expr, c->no_inherit ? " NO INHERIT" : "",
+            c->not_valid ? " NOT VALID" : ""); /* adopt2 */
     if (c->comment)
         emit_object_comment(out, table, c->name, c->comment);
 }

@@ -29,6 +29,8 @@ void emit_add_unique(struct StrBuf *out, const char *table, const Unique *u);
 void emit_add_check(struct StrBuf *out, const char *table, const Check *c);
 void emit_add_fk(struct StrBuf *out, const char *table, const ForeignKey *fk);
 void emit_drop_constraint(struct StrBuf *out, const char *table, const char *name);
+/* adopt2: ALTER TABLE t VALIDATE CONSTRAINT name */
+void emit_validate_constraint(struct StrBuf *out, const char *table, const char *name);
 void emit_create_enum(struct StrBuf *out, const Enum *e);
 /* COMMENT ON TABLE/COLUMN/TYPE ... IS 'text' | NULL (column NULL for a table or type). */
 /* COMMENT ON CONSTRAINT name ON table (table set) or COMMENT ON INDEX name (table NULL); text

@@ -145,6 +145,8 @@ typedef struct PrimaryKey {
     const char *name;     /* constraint name, NULL when the table has no primary key */
     const char **cols;
     size_t ncols;
+    FkDeferral deferral;  /* adopt2: DEFERRABLE [INITIALLY DEFERRED] */
+    const char *comment;  /* adopt2: COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } PrimaryKey;
 
@@ -177,6 +179,8 @@ typedef struct Check {
     const char *name;
     const char *expr; /* SQL boolean expression, without the surrounding CHECK ( ) */
     const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
+    bool no_inherit;     /* adopt2: NO INHERIT */
+    bool not_valid;      /* adopt2: NOT VALID: existing rows were not checked */
     Span span;
 } Check;
 

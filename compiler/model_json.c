@@ -283,6 +283,9 @@ static void table_json(JW *w, const Table *t)
         jw_open(w, '{');
         set_str(w, "name", t->pk.name);
         str_array(w, "columns", t->pk.cols, t->pk.ncols);
+        if (t->pk.deferral != DEFER_NONE) /* adopt2 */
+            set_str(w, "deferrable", deferrals[t->pk.deferral]);
+        set_str_opt(w, "comment", t->pk.comment);
         jw_close(w, '}');
     }
     if (t->nfks) {
@@ -333,6 +336,10 @@ static void table_json(JW *w, const Table *t)
             set_str(w, "name", t->checks[i].name);
             set_str(w, "expr", t->checks[i].expr);
             set_str_opt(w, "comment", t->checks[i].comment);
+            if (t->checks[i].no_inherit) /* adopt2 */
+                set_lit(w, "noInherit", "true");
+            if (t->checks[i].not_valid)
+                set_lit(w, "notValid", "true");
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -1180,6 +1187,10 @@ static void read_table(Reader *r, const JV *o, Table *t)
     if (pk && !jv_is_null(pk)) {
         t->pk.name = get_str(r, pk, "name", true, where);
         t->pk.cols = read_strs(r, pk, "columns", &t->pk.ncols, where);
+        t->pk.deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals), /* adopt2 */
+                                            get_str(r, pk, "deferrable", false, where),
+                                            "deferrable", where);
+        t->pk.comment = get_str(r, pk, "comment", false, where);
     }
 
     const JV *a = get_array(r, o, "foreignKeys", false, where);
@@ -1233,6 +1244,8 @@ static void read_table(Reader *r, const JV *o, Table *t)
         t->checks[i].name = get_str(r, co, "name", true, where);
         t->checks[i].expr = get_str(r, co, "expr", true, where);
         t->checks[i].comment = get_str(r, co, "comment", false, where);
+        t->checks[i].no_inherit = get_bool(r, co, "noInherit", where); /* adopt2 */
+        t->checks[i].not_valid = get_bool(r, co, "notValid", where);
     }
 
     a = get_array(r, o, "indexes", false, where);

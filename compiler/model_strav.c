@@ -194,7 +194,7 @@ static void classify(TableOut *o)
     o->first = 0;
     o->last = t->ncolumns;
     if (t->ncolumns < 2 || !t->pk.name || t->pk.ncols != 1 || strcmp(t->pk.cols[0], "id") ||
-        strcmp(t->pk.name, conv_pk(o->a, t)))
+        strcmp(t->pk.name, conv_pk(o->a, t)) || t->pk.deferral || t->pk.comment)
         return;
     const Column *id = &t->columns[0];
     if (strcmp(id->name, "id") || id->type.kind != TY_SERIAL || id->type.ndims || id->nullable ||
@@ -472,7 +472,8 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     if (c->nullable)
         sb_addch(out, '?');
     put_default(out, &c->def);
-    if (!o->pk_done && t->pk.name && single_col(t->pk.cols, t->pk.ncols, c->name)) {
+    if (!o->pk_done && t->pk.name && single_col(t->pk.cols, t->pk.ncols, c->name) &&
+        !t->pk.deferral && !t->pk.comment) { /* adopt2: those are written by @@primary */
         put_named(out, "@primary", t->pk.name, conv_pk(o->a, t));
         o->pk_done = true;
     }
@@ -603,6 +604,10 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
             sb_adds(out, ", name: ");
             put_string(out, t->pk.name);
         }
+        if (t->pk.deferral) /* adopt2 */
+            sb_adds(out, t->pk.deferral == DEFER_DEFERRED ? ", deferrable: deferred"
+                                                          : ", deferrable: true");
+        put_comment_arg(out, t->pk.comment);
         sb_adds(out, ")\n");
     }
     for (size_t i = 0; i < t->nuniques; i++) {
@@ -633,6 +638,10 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_string(out, t->checks[i].expr);
         sb_adds(out, ", name: ");
         put_string(out, t->checks[i].name);
+        if (t->checks[i].no_inherit) /* adopt2 */
+            sb_adds(out, ", no_inherit: true");
+        if (t->checks[i].not_valid)
+            sb_adds(out, ", not_valid: true");
         put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }

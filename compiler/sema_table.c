@@ -241,7 +241,8 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             continue;
         }
         if (!strcmp(an, "primary")) {
-            sema_check_keys(s, at, k_name, 1);
+            static const char *const k_pk[] = { "name", "deferrable", "comment" }; /* adopt2 */
+            sema_check_keys(s, at, k_pk, 3);
         } else if (!strcmp(an, "unique")) {
             if (!sema_check_keys(s, at, k_name, 1))
                 continue;

@@ -534,15 +534,15 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
     char type = pg_value(r, i, 2)[0];
-    if (!flag(r, i, 11) && type != 'f')
+    if (!flag(r, i, 11) && type != 'f' && type != 'c') /* adopt2: checks hold NOT VALID */
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
-    if (flag(r, i, 10) && type != 'f' && type != 'u')
+    if (flag(r, i, 10) && type != 'f' && type != 'u' && type != 'p')
         warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
               t->name, name);
     switch (type) {
     case 'p':
-        if (raw(r, i, 15))
-            warnf(x, "comment on primary key %s.%s is not in the model", t->name, name);
+        t->pk.comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL; /* adopt2 */
+        t->pk.deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         t->pk.name = name;
         return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
     case 'u': {
@@ -576,8 +576,8 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         ck->name = name;
         ck->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         ck->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, i, 12)));
-        if (flag(r, i, 13))
-            warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
+        ck->no_inherit = flag(r, i, 13); /* adopt2 */
+        ck->not_valid = !flag(r, i, 11);
         return true;
     }
     case 'x':
