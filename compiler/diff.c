@@ -1468,6 +1468,18 @@ static void diff_sequences(Ctx *c)
         plan_destructive(c->p, sb_str(&c->what));
         op(c, SEC_ENUM_DROPS, NULL);
     }
+    if (om->schema_absent && !nm->ntables && !nm->nenums && !nm->nsequences && !nm->per_tenant &&
+        nm->schema && strcmp(nm->schema, "public")) {
+        /* a domain with nothing in it yet: its first migration is what creates the schema (the
+         * runtime makes it for the tracking table, and drops it again when that migration is
+         * rolled back and nothing else is left in it) */
+        sb_adds(&c->up, "CREATE SCHEMA IF NOT EXISTS ");
+        sql_ident(&c->up, nm->schema);
+        sb_adds(&c->up, ";\n");
+        sb_adds(&c->what, "create schema ");
+        sql_ident(&c->what, nm->schema);
+        op(c, SEC_ENUMS, NULL);
+    }
     if (!str_eq(om->comment, nm->comment)) {
         const char *schema = nm->schema ? nm->schema : "public";
         emit_named_comment(&c->up, "SCHEMA", schema, nm->comment);

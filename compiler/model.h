@@ -272,6 +272,8 @@ typedef struct Model {
     Sequence *sequences;   /* adopt2: standalone sequences, sorted by name */
     size_t nsequences;
     const char *comment;   /* adopt2: COMMENT ON SCHEMA, or NULL */
+    bool schema_absent;    /* adopt2, diff input only: this (old) side is before the domain's
+                            * first migration, so its schema may not exist yet */
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
