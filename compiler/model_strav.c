@@ -471,7 +471,18 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     put_type(out, o->a, o->m, &c->type); /* TY_OTHER: introspection already warned */
     if (c->nullable)
         sb_addch(out, '?');
-    put_default(out, &c->def);
+    if (c->def.kind == DEF_STRING && c->type.kind == TY_MONEY && !c->type.ndims) {
+        /* adopt2: the language takes a money default as a number only; PostgreSQL prints
+         * '$12.50': keep it as the SQL it is */
+        StrBuf lit = SB_INIT;
+        sql_literal(&lit, c->def.text);
+        sb_adds(&lit, "::money");
+        Default d = {.kind = DEF_EXPR, .text = sb_str(&lit)};
+        put_default(out, &d);
+        sb_release(&lit);
+    } else {
+        put_default(out, &c->def);
+    }
     if (!o->pk_done && t->pk.name && single_col(t->pk.cols, t->pk.ncols, c->name) &&
         !t->pk.deferral && !t->pk.comment) { /* adopt2: those are written by @@primary */
         put_named(out, "@primary", t->pk.name, conv_pk(o->a, t));
