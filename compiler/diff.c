@@ -1427,6 +1427,50 @@ static bool fk_dropped_explicitly(Ctx *c, const ForeignKey *fk)
     return rp && (!rp->n || rp->key_changed);
 }
 
+/* adopt2: objects outside the model (@@depends) that a change would break or silently change:
+ * a dropped table or column, a column whose type, collation or generation changes. PostgreSQL
+ * refuses most of these at migrate time (or, with CASCADE, drops the object): refuse at
+ * generate, naming the object, so the author deals with it first. */
+static void check_outside_deps(Ctx *c)
+{
+    for (size_t k = 0; k < c->nm->ndeps; k++) {
+        const OutsideDep *dep = &c->nm->deps[k];
+        const Table *ot = model_find_table(c->om, dep->table);
+        if (!ot)
+            continue; /* not adopted yet: nothing of it changes */
+        TPair *tp = c->by_old[table_index(c->om, ot)];
+        const char *why = NULL;
+        if (!tp->n) {
+            why = "is dropped";
+        } else if (dep->column) {
+            for (size_t i = 0; i < ot->ncolumns; i++) {
+                if (strcmp(ot->columns[i].name, dep->column))
+                    continue;
+                const char *to = tp->colmap[i];
+                const Column *nc = to ? table_find_column(tp->n, to) : NULL;
+                size_t j = nc ? (size_t)(nc - tp->n->columns) : 0;
+                if (!nc)
+                    why = "is dropped";
+                else if (tp->typechg[j])
+                    why = "changes type";
+                else if (!str_eq(ot->columns[i].collation, nc->collation))
+                    why = "changes collation";
+                break;
+            }
+        }
+        if (!why)
+            continue;
+        diag_at(c->d, DIAG_ERROR, dep->span,
+                "%s '%s%s%s' %s, but %s (outside the model) depends on it: PostgreSQL would refuse "
+                "the change or drop %s with it", dep->column ? "column" : "table", dep->table,
+                dep->column ? "." : "", dep->column ? dep->column : "", why, dep->what, dep->what);
+        diag_at(c->d, DIAG_NOTE, dep->span,
+                "change or drop %s in the database first, then pull again (or remove this "
+                "@@depends)", dep->what);
+        c->ok = false;
+    }
+}
+
 /* adopt2: standalone sequences (created with the enums, before the tables whose defaults use
  * them; dropped after the tables) and COMMENT ON SCHEMA. */
 static void diff_sequences(Ctx *c)
@@ -1482,8 +1526,10 @@ static void diff_sequences(Ctx *c)
     }
     if (!str_eq(om->comment, nm->comment)) {
         const char *schema = nm->schema ? nm->schema : "public";
-        emit_named_comment(&c->up, "SCHEMA", schema, nm->comment);
-        emit_named_comment(&c->down, "SCHEMA", schema, om->comment);
+        /* public's "no comment" is the one initdb gives it (introspection reads that as none) */
+        const char *none = strcmp(schema, "public") ? NULL : "standard public schema";
+        emit_named_comment(&c->up, "SCHEMA", schema, nm->comment ? nm->comment : none);
+        emit_named_comment(&c->down, "SCHEMA", schema, om->comment ? om->comment : none);
         sb_adds(&c->what, "comment on schema ");
         sql_ident(&c->what, schema);
         op(c, SEC_ENUMS, NULL);
@@ -1505,6 +1551,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     }
     diff_enums(&c);
     diff_sequences(&c); /* adopt2 */
+    check_outside_deps(&c); /* adopt2 */
 
     bool *in_set = xcalloc(nold + nnew + 1, sizeof(bool));
     size_t *order = xcalloc(nold + nnew + 1, sizeof(size_t));

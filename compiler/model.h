@@ -254,6 +254,16 @@ typedef struct Enum {
     Span span;
 } Enum;
 
+/* adopt2: an object outside the model (a view, a trigger, a policy) that depends on a table or
+ * column of the domain, as pull found it (`@@depends` in the domain block). Diff input only:
+ * generate refuses a change that would break or silently change it. */
+typedef struct OutsideDep {
+    const char *what;   /* "view big_orders", "trigger audit on orders" */
+    const char *table;  /* the table it depends on (its name in the database) */
+    const char *column; /* the column, or NULL for the table as a whole */
+    Span span;
+} OutsideDep;
+
 /* How the tenants of a per-tenant domain are found (DESIGN.md §3). */
 typedef struct TenantSource {
     const char *query;   /* SQL returning one column of schema names, or NULL */
@@ -272,6 +282,8 @@ typedef struct Model {
     Sequence *sequences;   /* adopt2: standalone sequences, sorted by name */
     size_t nsequences;
     const char *comment;   /* adopt2: COMMENT ON SCHEMA, or NULL */
+    OutsideDep *deps;      /* adopt2: objects outside the model that depend on it; diff input */
+    size_t ndeps;
     bool schema_absent;    /* adopt2, diff input only: this (old) side is before the domain's
                             * first migration, so its schema may not exist yet */
 } Model;

@@ -528,9 +528,25 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
 
 static const char *canonical(Arena *a, const char *name, const char *text);
 
+static bool str_same(const char *x, const char *y)
+{
+    return x == y || (x && y && !strcmp(x, y));
+}
+
+static int cmp_dep(const void *p, const void *q)
+{
+    const OutsideDep *x = p, *y = q;
+    int c = strcmp(x->what, y->what);
+    if (!c)
+        c = strcmp(x->table, y->table);
+    if (!c)
+        c = !x->column ? (y->column ? -1 : 0) : !y->column ? 1 : strcmp(x->column, y->column);
+    return c;
+}
+
 const char *model_strav_domain(Arena *a, const Model *m, const char *schema)
 {
-    if (!schema && !m->nsequences && !m->comment)
+    if (!schema && !m->nsequences && !m->comment && !m->ndeps)
         return NULL;
     StrBuf out = SB_INIT;
     put_doc(&out, "", m->comment);
@@ -547,6 +563,31 @@ const char *model_strav_domain(Arena *a, const Model *m, const char *schema)
         put_seqopts(&out, &q->opts, false);
         put_comment_arg(&out, q->comment);
         sb_adds(&out, ")\n");
+    }
+    /* objects outside the model and what they depend on, one @@depends per object */
+    OutsideDep *deps = ARENA_ARRAY(a, OutsideDep, m->ndeps ? m->ndeps : 1);
+    if (m->ndeps)
+        memcpy(deps, m->deps, m->ndeps * sizeof *deps);
+    if (m->ndeps)
+        qsort(deps, m->ndeps, sizeof *deps, cmp_dep);
+    for (size_t i = 0; i < m->ndeps;) {
+        sb_adds(&out, "    @@depends(");
+        put_string(&out, deps[i].what);
+        sb_adds(&out, ", on:");
+        size_t j = i;
+        for (; j < m->ndeps && !strcmp(deps[j].what, deps[i].what); j++) {
+            if (j > i && !strcmp(deps[j].table, deps[j - 1].table) &&
+                str_same(deps[j].column, deps[j - 1].column))
+                continue;
+            sb_addch(&out, ' ');
+            model_strav_name(&out, a, deps[j].table);
+            if (deps[j].column) {
+                sb_addch(&out, '.');
+                model_strav_name(&out, a, deps[j].column);
+            }
+        }
+        sb_adds(&out, ")\n");
+        i = j;
     }
     sb_adds(&out, "}\n");
     const char *r = canonical(a, "_domain.strav", sb_str(&out));

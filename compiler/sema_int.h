@@ -102,6 +102,9 @@ bool sema_make_default(
 void sema_column_sequence(Sema *s, const AstAttr *at, Column *c);
 void sema_domain_sequence(Sema *s, const AstAttr *at, Sequence **seqs, size_t *n, size_t *cap);
 
+/* sema_outside.c (adopt2: @@depends) */
+void sema_domain_depends(Sema *s, const AstAttr *at, OutsideDep **deps, size_t *n, size_t *cap);
+
 /* sema_table.c */
 void sema_build_table(Sema *s, TDecl *td);
 

@@ -145,7 +145,7 @@ void sema_domain_sequence(Sema *s, const AstAttr *at, Sequence **seqs, size_t *n
             sema_err(s, b->span, "'@@sequence' takes one name and keyed options");
             return;
         }
-    const char *name = sema_term_name2(s, a->terms, false, NULL);
+    const char *name = sema_term_name2(s, a->terms, a->terms->kind == TERM_IDENT, NULL);
     if (!name)
         return;
     if (strlen(name) > NAME_MAX_BYTES) {

@@ -665,7 +665,7 @@ const char *const sema_field_attrs[] = {
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
                                          "lint_ignore" };
-const char *const sema_domain_attrs[] = { "schema", "tenants", "sequence" };
+const char *const sema_domain_attrs[] = { "schema", "tenants", "sequence", "depends" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)
 {

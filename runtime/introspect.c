@@ -824,16 +824,65 @@ static const char q_others[] =
     " the model'"
     "  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
     "  JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = c.relnamespace"
-    " WHERE n.nspname = $1 AND NOT c.relispartition";
+    " WHERE n.nspname = $1 AND NOT c.relispartition"
+    /* adopt2: what those objects depend on, as chr(1) what chr(1) table chr(1) column */
+    " UNION ALL "
+    "SELECT DISTINCT chr(1) || CASE v.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END"
+    "       || CASE WHEN vn.nspname <> $1 THEN vn.nspname || '.' ELSE '' END || v.relname"
+    "       || chr(1) || t.relname || chr(1) || coalesce(a.attname, '')"
+    "  FROM pg_depend d JOIN pg_rewrite rw ON rw.oid = d.objid"
+    "  JOIN pg_class v ON v.oid = rw.ev_class JOIN pg_namespace vn ON vn.oid = v.relnamespace"
+    "  JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace"
+    "  LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+    "        AND d.refobjsubid > 0"
+    " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+    "   AND n.nspname = $1 AND t.relkind = 'r' AND v.oid <> t.oid"
+    " UNION ALL "
+    "SELECT chr(1) || 'trigger ' || tg.tgname || ' on ' || c.relname || chr(1) || c.relname"
+    "       || chr(1)"
+    "  FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE n.nspname = $1 AND NOT tg.tgisinternal AND c.relkind = 'r'"
+    "   AND c.relname NOT LIKE '\\_strav\\_%'"
+    " UNION ALL "
+    "SELECT chr(1) || 'policy ' || po.polname || ' on ' || c.relname || chr(1) || c.relname"
+    "       || chr(1)"
+    "  FROM pg_policy po JOIN pg_class c ON c.oid = po.polrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1";
+
+/* adopt2: "\1what\1table\1column" -> an OutsideDep of the model */
+static void add_dep(Ctx *x, const char *s)
+{
+    const char *t = strchr(s + 1, 1), *col = t ? strchr(t + 1, 1) : NULL;
+    if (!t || !col)
+        return;
+    Model *m = x->m;
+    m->deps = xrealloc(m->deps, (m->ndeps + 1) * sizeof *m->deps); /* moved to the arena below */
+    OutsideDep *d = &m->deps[m->ndeps++];
+    *d = (OutsideDep){0};
+    d->what = arena_strndup(x->a, s + 1, (size_t)(t - s - 1));
+    d->table = arena_strndup(x->a, t + 1, (size_t)(col - t - 1));
+    d->column = col[1] ? arena_strdup(x->a, col + 1) : NULL;
+}
 
 static bool load_others(Ctx *x)
 {
     PgResult *r = query(x, q_others);
     if (!r)
         return false;
-    for (int i = 0; i < pg_nrows(r); i++)
-        warnf(x, "%s", pg_value(r, i, 0));
+    for (int i = 0; i < pg_nrows(r); i++) {
+        if (pg_value(r, i, 0)[0] == 1)
+            add_dep(x, pg_value(r, i, 0)); /* adopt2 */
+        else
+            warnf(x, "%s", pg_value(r, i, 0));
+    }
     pg_result_free(r);
+    if (x->m->ndeps) { /* adopt2: into the arena, like the rest of the model */
+        OutsideDep *v = ARENA_ARRAY(x->a, OutsideDep, x->m->ndeps);
+        memcpy(v, x->m->deps, x->m->ndeps * sizeof *v);
+        free(x->m->deps);
+        x->m->deps = v;
+    }
     return true;
 }
 

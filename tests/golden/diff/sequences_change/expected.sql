@@ -54,7 +54,7 @@ SELECT setval(pg_get_serial_sequence('item', 'id'), max(id)) FROM item HAVING ma
 CREATE INDEX idx_item_name ON item (name) INCLUDE (label);
 
 -- enums/down.sql
-COMMENT ON SCHEMA public IS NULL;
+COMMENT ON SCHEMA public IS 'standard public schema';
 DROP SEQUENCE new_no;
 COMMENT ON SEQUENCE batch IS NULL;
 ALTER SEQUENCE batch AS bigint INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 10 CACHE 1 NO CYCLE;
