@@ -255,6 +255,7 @@ void model_sort(Model *m)
         qsort(m->tables, m->ntables, sizeof(Table), cmp_table);
     if (m->nenums)
         qsort(m->enums, m->nenums, sizeof(Enum), cmp_enum);
+    model_sort_sequences(m); /* adopt2 */
     for (size_t i = 0; i < m->ntables; i++) {
         Table *t = &m->tables[i];
         if (t->nfks)

@@ -22,6 +22,7 @@ void runner_print_options(FILE *out)
           "      --allow-out-of-order  migrate: apply pending versions older than applied ones\n"
           "      --no-drift-check      status: do not compare the live schema with the last\n"
           "                            applied migration's snapshot\n"
+          "      --strict              status: objects outside the model are an error (exit 1)\n"
           "  -j, --jobs N              per-tenant domains: tenants run N at a time (default\n"
           "                            up to 4), results printed in tenant order\n"
           "      --json                machine-readable output\n"
@@ -129,6 +130,8 @@ int opts_parse(Opts *o, int argc, char **argv)
             o->json = true;
         else if (!strcmp(name, "--no-drift-check"))
             o->no_drift_check = true;
+        else if (!strcmp(name, "--strict")) /* adopt2 */
+            o->strict = true;
         else if (!strcmp(name, "--allow-out-of-order"))
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))
