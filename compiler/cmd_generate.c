@@ -257,6 +257,7 @@ static int run(int argc, char **argv, bool generate)
             w->new_m = m;
             if (!migdir_load_latest(&a, o.migrations, m->domain, m, &w->old_m, &w->parent, &d))
                 goto out;
+            w->old_m.schema_absent = !w->parent; /* adopt2: an empty domain still gets a schema */
         }
     }
     /* a forked history has no single "latest snapshot" to compare with: refuse */

@@ -508,6 +508,11 @@ static bool castable(const SqlType *a, const SqlType *b)
            (a->kind == TY_BOOLEAN && b->kind == TY_INTEGER);
 }
 
+static bool serial_kind(TypeKind k)
+{
+    return k == TY_SMALLSERIAL || k == TY_SERIAL || k == TY_BIGSERIAL;
+}
+
 static bool owns_sequence(const Column *c)
 {
     return c->identity != IDENTITY_NONE || c->type.kind == TY_SMALLSERIAL ||
@@ -689,21 +694,64 @@ static void diff_columns(Ctx *c, TPair *tp)
                             .flags = fl});
             }
         }
+        /* adopt2: a collation changed alone (a type change carries it) */
+        if (!str_eq(oc->collation, nc->collation) && !tp->typechg[j]) {
+            Column *from = ARENA_NEW(c->a, Column);
+            *from = *oc;
+            from->name = nc->name;
+            from->def.kind = DEF_NONE; /* the default stays as it is */
+            what_obj(&c->what, "change the collation of", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_ALTER_COLLATION, .table = tn, .column = nc->name,
+                        .old_obj = from, .new_obj = nc});
+        }
+        /* adopt2: an identity removed, a serial made a plain integer: before the default */
+        bool oser = serial_kind(oc->type.kind), nser = serial_kind(nc->type.kind);
+        if (oc->identity != IDENTITY_NONE && nc->identity == IDENTITY_NONE) {
+            what_obj(&c->what, "drop identity of", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_DROP_IDENTITY, .table = tn, .column = nc->name,
+                        .old_obj = oc, .new_obj = nc});
+        }
+        if (oser && !nser) {
+            what_obj(&c->what, "drop the serial sequence of", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_DROP_SERIAL, .table = tn, .column = nc->name,
+                        .old_obj = col_as(c, oc, nc->name, NULL), .new_obj = nc});
+        }
         if (!default_equal_mapped(c, oc, nc) && !tp->typechg[j]) {
             what_obj(&c->what, "change default of", tn, nc->name);
             op(c, SEC_TABLE, tn,
                (PlanOp){.kind = nc->def.kind == DEF_NONE ? CH_DROP_DEFAULT : CH_SET_DEFAULT,
                         .table = tn, .column = nc->name, .old_obj = oc, .new_obj = nc});
         }
-        if (oc->identity != nc->identity) {
+        /* adopt2: a serial made, an identity added or changed, sequence options changed */
+        bool null_done = false;
+        if (!oser && nser) {
+            what_obj(&c->what, "make serial", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_ADD_SERIAL, .table = tn, .column = nc->name, .old_obj = oc,
+                        .new_obj = nc});
+        } else if (oc->identity == IDENTITY_NONE && nc->identity != IDENTITY_NONE) {
+            null_done = oc->nullable != nc->nullable; /* the identity's SET NOT NULL */
+            what_obj(&c->what, "add identity to", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_ADD_IDENTITY, .table = tn, .column = nc->name,
+                        .old_obj = oc, .new_obj = nc});
+        } else if (oc->identity != nc->identity && nc->identity != IDENTITY_NONE) {
             what_obj(&c->what, "change identity of", tn, nc->name);
             op(c, SEC_TABLE, tn,
-               (PlanOp){.kind = nc->identity == IDENTITY_NONE ? CH_DROP_IDENTITY
-                                : oc->identity == IDENTITY_NONE ? CH_ADD_IDENTITY
-                                                                : CH_SET_IDENTITY,
-                        .table = tn, .column = nc->name, .old_obj = oc, .new_obj = nc});
+               (PlanOp){.kind = CH_SET_IDENTITY, .table = tn, .column = nc->name,
+                        .old_obj = oc, .new_obj = nc});
         }
-        if (oc->nullable != nc->nullable) {
+        if (((oser && nser) || (oc->identity != IDENTITY_NONE && nc->identity != IDENTITY_NONE)) &&
+            !seqopts_equal(&oc->seq, &nc->seq)) {
+            what_obj(&c->what, "change the sequence options of", tn, nc->name);
+            op(c, SEC_TABLE, tn,
+               (PlanOp){.kind = CH_ALTER_COLUMN_SEQUENCE, .table = tn, .column = nc->name,
+                        .old_obj = oc, .new_obj = nc});
+        }
+        if (oc->nullable != nc->nullable && !null_done) {
             what_obj(&c->what, nc->nullable ? "make nullable" : "make NOT NULL", tn, nc->name);
             op(c, SEC_TABLE, tn,
                (PlanOp){.kind = nc->nullable ? CH_DROP_NOT_NULL : CH_SET_NOT_NULL, .table = tn,
@@ -729,11 +777,16 @@ static void diff_columns(Ctx *c, TPair *tp)
 static bool index_equal(const TPair *tp, const Index *a, const Index *b)
 {
     if (a->unique != b->unique || !str_eq(a->method, b->method) || a->nelems != b->nelems ||
-        !str_eq(a->where, b->where) || a->nulls_not_distinct != b->nulls_not_distinct)
+        !str_eq(a->where, b->where) || a->nulls_not_distinct != b->nulls_not_distinct ||
+        a->ninclude != b->ninclude)
         return false;
+    for (size_t i = 0; i < a->ninclude; i++) /* adopt2: INCLUDE columns, through renames */
+        if (strcmp(map_col(tp, a->include[i]), b->include[i]))
+            return false;
     for (size_t i = 0; i < a->nelems; i++) {
         const IndexElem *x = &a->elems[i], *y = &b->elems[i];
-        if (x->desc != y->desc || x->nulls != y->nulls || !str_eq(x->expr, y->expr))
+        if (x->desc != y->desc || x->nulls != y->nulls || !str_eq(x->expr, y->expr) ||
+            !str_eq(x->collation, y->collation) || !str_eq(x->opclass, y->opclass))
             return false;
         if (!x->column != !y->column || (x->column && strcmp(map_col(tp, x->column), y->column)))
             return false;
@@ -755,7 +808,8 @@ static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const Foreign
 {
     if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
         a->on_delete != b->on_delete || a->on_update != b->on_update ||
-        a->match_full != b->match_full || a->deferral != b->deferral || a->not_valid != b->not_valid)
+        a->match_full != b->match_full || a->deferral != b->deferral ||
+        (b->not_valid && !a->not_valid)) /* adopt2: NOT VALID -> valid is a VALIDATE */
         return false;
     if (!cols_equal(tp, a->cols, b->cols, a->ncols))
         return false;
@@ -791,7 +845,9 @@ static bool eq_check(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
     (void)c;
     (void)tp;
-    return !strcmp(((const Check *)o)->expr, ((const Check *)n)->expr);
+    const Check *a = o, *b = n; /* adopt2: NOT VALID -> valid is a VALIDATE, not a change */
+    return !strcmp(a->expr, b->expr) && a->no_inherit == b->no_inherit &&
+           !(b->not_valid && !a->not_valid);
 }
 static bool eq_index(Ctx *c, const TPair *tp, const void *o, const void *n)
 {
@@ -804,6 +860,13 @@ static bool eq_fk(Ctx *c, const TPair *tp, const void *o, const void *n)
 }
 
 typedef enum ObjKind { OK_UNIQUE, OK_CHECK, OK_INDEX, OK_FK } ObjKind;
+
+/* adopt2: a check or foreign key marked NOT VALID */
+static bool obj_not_valid(ObjKind k, const void *v)
+{
+    return k == OK_CHECK ? ((const Check *)v)->not_valid
+                         : k == OK_FK ? ((const ForeignKey *)v)->not_valid : false;
+}
 
 static const char *obj_name(ObjKind k, const void *v)
 {
@@ -855,7 +918,8 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
         same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
-               str_eq(obj_comment(k, o), obj_comment(k, n));
+               str_eq(obj_comment(k, o), obj_comment(k, n)) &&
+               obj_not_valid(k, o) == obj_not_valid(k, n);
     }
     if (same)
         return false;
@@ -921,6 +985,16 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
             continue;
         const void *o = (const char *)ov + i * size;
         const void *n = (const char *)nv + (size_t)partner[i] * size;
+        if (obj_not_valid(k, o) && !obj_not_valid(k, n)) {
+            /* adopt2: NOT VALID -> valid: VALIDATE; the down puts back the NOT VALID one */
+            sb_addf(&c->what, "validate %s ", kind_word[k]);
+            sql_ident(&c->what, obj_name(k, n));
+            op(c, add_sec, NULL,
+               (PlanOp){.kind = CH_VALIDATE, .table = tn, .name = obj_name(k, n),
+                        .old_obj = o, .new_obj = n, .restore = o,
+                        .restore_kind = k == OK_FK ? CH_ADD_FK : CH_ADD_CHECK});
+            tp->modified = true;
+        }
         if (str_eq(obj_comment(k, o), obj_comment(k, n)))
             continue;
         sb_addf(&c->what, "comment on %s ", kind_word[k]);
@@ -939,7 +1013,8 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
         sb_addf(&c->what, "add %s ", kind_word[k]);
         sql_ident(&c->what, obj_name(k, n));
         op(c, add_sec, NULL,
-           (PlanOp){.kind = add_kind[k], .table = tn, .name = obj_name(k, n), .new_obj = n});
+           (PlanOp){.kind = add_kind[k], .table = tn, .name = obj_name(k, n), .new_obj = n,
+                    .flags = obj_not_valid(k, n) ? PF_NOT_VALID : 0});
         tp->modified = true;
     }
     free(partner);
@@ -952,7 +1027,8 @@ static bool pk_equal(const TPair *tp)
     const PrimaryKey *a = &tp->o->pk, *b = &tp->n->pk;
     if (!a->name || !b->name)
         return !a->name && !b->name;
-    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols);
+    return a->ncols == b->ncols && cols_equal(tp, a->cols, b->cols, a->ncols) &&
+           a->deferral == b->deferral; /* adopt2 */
 }
 
 /* Drops (and renames) of a kept table's primary key: before the table changes. Old names are
@@ -982,6 +1058,16 @@ static void pk_drops(Ctx *c, TPair *tp)
 
 static void pk_adds(Ctx *c, TPair *tp)
 {
+    if (pk_equal(tp) && tp->n->pk.name && !str_eq(tp->o->pk.comment, tp->n->pk.comment)) {
+        /* adopt2: a kept primary key's comment */
+        sb_adds(&c->what, "comment on primary key ");
+        sql_ident(&c->what, tp->n->pk.name);
+        op(c, SEC_CONSTRAINTS, NULL,
+           (PlanOp){.kind = CH_COMMENT, .ctarget = CT_CONSTRAINT, .table = tp->n->name,
+                    .name = tp->n->pk.name, .comment = tp->n->pk.comment,
+                    .old_comment = tp->o->pk.comment, .lock_table = tp->n->name});
+        tp->modified = true;
+    }
     if (pk_equal(tp) || !tp->n->pk.name)
         return;
     sb_adds(&c->what, "add primary key ");
@@ -1070,6 +1156,112 @@ static bool fk_dropped_explicitly(Ctx *c, const ForeignKey *fk)
     return rp && (!rp->n || rp->key_changed);
 }
 
+/* adopt2: objects outside the model (@@depends) that a change would break or silently change:
+ * a dropped table or column, a column whose type, collation or generation changes. PostgreSQL
+ * refuses most of these at migrate time (or, with CASCADE, drops the object): refuse at
+ * generate, naming the object, so the author deals with it first. */
+static void check_outside_deps(Ctx *c)
+{
+    for (size_t k = 0; k < c->nm->ndeps; k++) {
+        const OutsideDep *dep = &c->nm->deps[k];
+        const Table *ot = model_find_table(c->om, dep->table);
+        if (!ot)
+            continue; /* not adopted yet: nothing of it changes */
+        TPair *tp = c->by_old[table_index(c->om, ot)];
+        const char *why = NULL;
+        if (!tp->n) {
+            why = "is dropped";
+        } else if (dep->column) {
+            for (size_t i = 0; i < ot->ncolumns; i++) {
+                if (strcmp(ot->columns[i].name, dep->column))
+                    continue;
+                const char *to = tp->colmap[i];
+                const Column *nc = to ? table_find_column(tp->n, to) : NULL;
+                size_t j = nc ? (size_t)(nc - tp->n->columns) : 0;
+                if (!nc)
+                    why = "is dropped";
+                else if (tp->typechg[j])
+                    why = "changes type";
+                else if (!str_eq(ot->columns[i].collation, nc->collation))
+                    why = "changes collation";
+                break;
+            }
+        }
+        if (!why)
+            continue;
+        diag_at(c->d, DIAG_ERROR, dep->span,
+                "%s '%s%s%s' %s, but %s (outside the model) depends on it: PostgreSQL would refuse "
+                "the change or drop %s with it", dep->column ? "column" : "table", dep->table,
+                dep->column ? "." : "", dep->column ? dep->column : "", why, dep->what, dep->what);
+        diag_at(c->d, DIAG_NOTE, dep->span,
+                "change or drop %s in the database first, then pull again (or remove this "
+                "@@depends)", dep->what);
+        c->ok = false;
+    }
+}
+
+/* adopt2: standalone sequences (created with the enums, before the tables whose defaults use
+ * them; dropped after the tables), an empty domain's schema and COMMENT ON SCHEMA. */
+static void diff_sequences(Ctx *c)
+{
+    const Model *om = c->om, *nm = c->nm;
+    for (size_t i = 0; i < nm->nsequences; i++) {
+        const Sequence *ns = &nm->sequences[i], *os = model_find_sequence(om, ns->name);
+        if (!os) {
+            sb_adds(&c->what, "create sequence ");
+            sql_ident(&c->what, ns->name);
+            op(c, SEC_ENUMS, NULL,
+               (PlanOp){.kind = CH_CREATE_SEQUENCE, .name = ns->name, .new_obj = ns});
+            continue;
+        }
+        if (!seqopts_equal(&os->opts, &ns->opts)) {
+            sb_adds(&c->what, "change sequence ");
+            sql_ident(&c->what, ns->name);
+            op(c, SEC_ENUMS, NULL,
+               (PlanOp){.kind = CH_ALTER_SEQUENCE, .name = ns->name, .old_obj = os,
+                        .new_obj = ns});
+        }
+        if (!str_eq(os->comment, ns->comment)) {
+            sb_adds(&c->what, "comment on sequence ");
+            sql_ident(&c->what, ns->name);
+            op(c, SEC_ENUMS, NULL,
+               (PlanOp){.kind = CH_COMMENT, .ctarget = CT_SEQUENCE, .name = ns->name,
+                        .comment = ns->comment, .old_comment = os->comment});
+        }
+    }
+    for (size_t i = 0; i < om->nsequences; i++) {
+        const Sequence *os = &om->sequences[i];
+        if (model_find_sequence(nm, os->name))
+            continue;
+        sb_adds(&c->what, "drop sequence ");
+        sql_ident(&c->what, os->name);
+        plan_destructive(c->p, sb_str(&c->what));
+        op(c, SEC_ENUM_DROPS, NULL,
+           (PlanOp){.kind = CH_DROP_SEQUENCE, .name = os->name, .old_obj = os,
+                    .flags = PF_DESTRUCTIVE});
+    }
+    if (om->schema_absent && !nm->ntables && !nm->nenums && !nm->nsequences && !nm->per_tenant &&
+        nm->schema && strcmp(nm->schema, "public")) {
+        /* a domain with nothing in it yet: its first migration is what creates the schema (the
+         * runtime makes it for the tracking table, and drops it again when that migration is
+         * rolled back and nothing else is left in it) */
+        sb_adds(&c->what, "create schema ");
+        sql_ident(&c->what, nm->schema);
+        op(c, SEC_ENUMS, NULL, (PlanOp){.kind = CH_CREATE_SCHEMA, .name = nm->schema});
+    }
+    if (!str_eq(om->comment, nm->comment)) {
+        const char *schema = nm->schema ? nm->schema : "public";
+        /* public's "no comment" is the one initdb gives it (introspection reads that as none) */
+        const char *none = strcmp(schema, "public") ? NULL : "standard public schema";
+        sb_adds(&c->what, "comment on schema ");
+        sql_ident(&c->what, schema);
+        op(c, SEC_ENUMS, NULL,
+           (PlanOp){.kind = CH_COMMENT, .ctarget = CT_SCHEMA, .name = schema,
+                    .comment = nm->comment ? nm->comment : none,
+                    .old_comment = om->comment ? om->comment : none});
+    }
+}
+
 bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
 {
     Ctx c = {.a = p->a, .om = old_m, .nm = new_m, .p = p, .d = d, .ok = true};
@@ -1084,6 +1276,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             tp->key_changed = true;
     }
     diff_enums(&c);
+    diff_sequences(&c);     /* adopt2 */
+    check_outside_deps(&c); /* adopt2 */
     if (!diff_dtypes(old_m, new_m, p, d)) /* types branch: SQL domains */
         c.ok = false;
 

@@ -267,6 +267,7 @@ void model_sort(Model *m)
     for (size_t i = 0; i < m->ndtypes; i++)
         if (m->dtypes[i].nchecks)
             qsort(m->dtypes[i].checks, m->dtypes[i].nchecks, sizeof(Check), cmp_check);
+    model_sort_sequences(m); /* adopt2 */
     for (size_t i = 0; i < m->ntables; i++) {
         Table *t = &m->tables[i];
         if (t->nfks)

@@ -102,6 +102,25 @@ typedef struct LintIgnore {
     const char *reason;
 } LintIgnore;
 
+/* ---- adopt2: sequence options (identity and serial columns, standalone sequences) -------- */
+/* Which options differ from PostgreSQL's defaults (the canonical form keeps only those). */
+enum { SEQ_AS = 1, SEQ_START = 2, SEQ_INCREMENT = 4, SEQ_MIN = 8, SEQ_MAX = 16, SEQ_CACHE = 32,
+       SEQ_CYCLE = 64 };
+typedef struct SeqOpts {
+    unsigned set;   /* SEQ_* bits; 0 = every option is the default */
+    TypeKind as;    /* SEQ_AS: TY_SMALLINT, TY_INTEGER or TY_BIGINT */
+    int64_t start, increment, min, max, cache; /* meaningful when their bit is set */
+} SeqOpts;
+
+/* A sequence not owned by a column (CREATE SEQUENCE), used by nextval defaults. */
+typedef struct Sequence {
+    const char *name;
+    SeqOpts opts;   /* canonical against bigint, PostgreSQL's default AS */
+    const char *comment;
+    Span span;
+} Sequence;
+/* ---- end adopt2: sequence options ---- */
+
 typedef struct Column {
     const char *name;
     SqlType type;
@@ -120,6 +139,8 @@ typedef struct Column {
     size_t nlint_ignores;
     const char *using_up;    /* @using: the conversion when the type changes to this one, and */
     const char *using_down;  /*   back (down:); SQL expressions, NULL = a cast. Diff input only */
+    SeqOpts seq;             /* adopt2: options of its identity or serial sequence */
+    const char *collation;   /* adopt2: COLLATE of the column, NULL = the type's default */
     Span span;
 } Column;
 
@@ -127,6 +148,8 @@ typedef struct PrimaryKey {
     const char *name;     /* constraint name, NULL when the table has no primary key */
     const char **cols;
     size_t ncols;
+    FkDeferral deferral;  /* adopt2: DEFERRABLE [INITIALLY DEFERRED] */
+    const char *comment;  /* adopt2: COMMENT ON CONSTRAINT, or NULL */
     Span span;
 } PrimaryKey;
 
@@ -159,6 +182,8 @@ typedef struct Check {
     const char *name;
     const char *expr; /* SQL boolean expression, without the surrounding CHECK ( ) */
     const char *comment; /* COMMENT ON CONSTRAINT, or NULL */
+    bool no_inherit;     /* adopt2: NO INHERIT */
+    bool not_valid;      /* adopt2: NOT VALID: existing rows were not checked */
     Span span;
 } Check;
 
@@ -167,6 +192,8 @@ typedef struct IndexElem {
     const char *expr;   /* an SQL expression (emitted in parentheses) */
     bool desc;
     int nulls;          /* 0 default, 1 NULLS FIRST, 2 NULLS LAST */
+    const char *collation; /* adopt2: COLLATE of the element, or NULL */
+    const char *opclass;   /* adopt2: a non-default operator class (text_pattern_ops), or NULL */
 } IndexElem;
 
 typedef struct Index {
@@ -178,6 +205,8 @@ typedef struct Index {
     const char *where;  /* partial index predicate, or NULL */
     bool nulls_not_distinct; /* unique: NULLS NOT DISTINCT */
     const char *comment; /* COMMENT ON INDEX, or NULL */
+    const char **include; /* adopt2: INCLUDE (columns), in order */
+    size_t ninclude;
     Span span;
 } Index;
 
@@ -281,6 +310,16 @@ typedef struct Enum {
     Span span;
 } Enum;
 
+/* adopt2: an object outside the model (a view, a trigger, a policy) that depends on a table or
+ * column of the domain, as pull found it (`@@depends` in the domain block). Diff input only:
+ * generate refuses a change that would break or silently change it. */
+typedef struct OutsideDep {
+    const char *what;   /* "view big_orders", "trigger audit on orders" */
+    const char *table;  /* the table it depends on (its name in the database) */
+    const char *column; /* the column, or NULL for the table as a whole */
+    Span span;
+} OutsideDep;
+
 /* How the tenants of a per-tenant domain are found (DESIGN.md §3). */
 typedef struct TenantSource {
     const char *query;   /* SQL returning one column of schema names, or NULL */
@@ -304,6 +343,13 @@ typedef struct Model {
     CompositeType *ctypes; /* composite types (types branch), sorted by name */
     size_t nctypes;
     bool online;           /* @@online in the domain block: generate writes the online forms */
+    Sequence *sequences;   /* adopt2: standalone sequences, sorted by name */
+    size_t nsequences;
+    const char *comment;   /* adopt2: COMMENT ON SCHEMA, or NULL */
+    OutsideDep *deps;      /* adopt2: objects outside the model that depend on it; diff input */
+    size_t ndeps;
+    bool schema_absent;    /* adopt2, diff input only: this (old) side is before the domain's
+                            * first migration, so its schema may not exist yet */
 } Model;
 
 /* A whole project: every domain found under the schemas folder, sorted by name with public
@@ -346,6 +392,20 @@ void type_to_sql(struct StrBuf *out, const SqlType *t);
 SqlType type_for_reference(const SqlType *t);
 
 bool default_equal(const Default *a, const Default *b);
+
+/* adopt2: sequence options (model_seq.c). The column's storage type (or bigint for a standalone
+ * sequence) fixes the defaults. */
+TypeKind seq_storage(TypeKind column_kind);   /* serials -> their integer type */
+/* Fill every option with its effective value (defaults included). */
+void seqopts_full(const SeqOpts *o, TypeKind storage, SeqOpts *out);
+/* Clear the bits of options equal to their default (sema and introspection both call it). */
+void seqopts_canon(SeqOpts *o, TypeKind storage);
+bool seqopts_equal(const SeqOpts *a, const SeqOpts *b);
+/* " AS integer INCREMENT BY 1 ..." : every option when all is true (ALTER SEQUENCE), only the
+ * set ones otherwise (CREATE). */
+void seqopts_sql(struct StrBuf *out, const SeqOpts *o, TypeKind storage, bool all);
+const Sequence *model_find_sequence(const Model *m, const char *name);
+void model_sort_sequences(Model *m);
 
 const char *fk_action_sql(FkAction a); /* "NO ACTION", "RESTRICT", "CASCADE", ... */
 const char *archetype_name(Archetype a);

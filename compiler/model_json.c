@@ -8,7 +8,9 @@
  */
 #include "model_json.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -202,6 +204,32 @@ static void default_json(JW *w, const char *k, const Default *d)
     jw_close(w, '}');
 }
 
+/* adopt2: sequence options as an object of strings (bigint values do not fit a double) */
+static void seqopts_json(JW *w, const char *k, const SeqOpts *o)
+{
+    if (!o->set)
+        return;
+    key(w, k);
+    jw_open(w, '{');
+    char b[32];
+    if (o->set & SEQ_AS)
+        set_str(w, "as", type_kind_name(o->as));
+#define SEQ_NUM(bit, name, field)                               \
+    if (o->set & bit) {                                         \
+        snprintf(b, sizeof b, "%lld", (long long)o->field);     \
+        set_str(w, name, b);                                    \
+    }
+    SEQ_NUM(SEQ_START, "start", start)
+    SEQ_NUM(SEQ_INCREMENT, "increment", increment)
+    SEQ_NUM(SEQ_MIN, "min", min)
+    SEQ_NUM(SEQ_MAX, "max", max)
+    SEQ_NUM(SEQ_CACHE, "cache", cache)
+#undef SEQ_NUM
+    if (o->set & SEQ_CYCLE)
+        set_lit(w, "cycle", "true");
+    jw_close(w, '}');
+}
+
 static void column_json(JW *w, const Column *c)
 {
     jw_open(w, '{');
@@ -235,6 +263,8 @@ static void column_json(JW *w, const Column *c)
         default_json(w, "backfill", &c->backfill);
     set_str_opt(w, "using", c->using_up);
     set_str_opt(w, "usingDown", c->using_down);
+    seqopts_json(w, "sequence", &c->seq);      /* adopt2 */
+    set_str_opt(w, "collation", c->collation); /* adopt2 */
     jw_close(w, '}');
 }
 
@@ -254,6 +284,9 @@ static void table_json(JW *w, const Table *t)
         jw_open(w, '{');
         set_str(w, "name", t->pk.name);
         str_array(w, "columns", t->pk.cols, t->pk.ncols);
+        if (t->pk.deferral != DEFER_NONE) /* adopt2 */
+            set_str(w, "deferrable", deferrals[t->pk.deferral]);
+        set_str_opt(w, "comment", t->pk.comment);
         jw_close(w, '}');
     }
     if (t->nfks) {
@@ -304,6 +337,10 @@ static void table_json(JW *w, const Table *t)
             set_str(w, "name", t->checks[i].name);
             set_str(w, "expr", t->checks[i].expr);
             set_str_opt(w, "comment", t->checks[i].comment);
+            if (t->checks[i].no_inherit) /* adopt2 */
+                set_lit(w, "noInherit", "true");
+            if (t->checks[i].not_valid)
+                set_lit(w, "notValid", "true");
             jw_close(w, '}');
         }
         jw_close(w, ']');
@@ -329,9 +366,13 @@ static void table_json(JW *w, const Table *t)
                     set_lit(w, "desc", "true");
                 if (e->nulls)
                     set_str(w, "nulls", e->nulls == 1 ? "first" : "last");
+                set_str_opt(w, "collation", e->collation); /* adopt2 */
+                set_str_opt(w, "opclass", e->opclass);
                 jw_close(w, '}');
             }
             jw_close(w, ']');
+            if (ix->ninclude) /* adopt2 */
+                str_array(w, "include", ix->include, ix->ninclude);
             set_str_opt(w, "where", ix->where);
             if (ix->nulls_not_distinct)
                 set_lit(w, "nullsNotDistinct", "true");
@@ -455,6 +496,19 @@ static void model_json(JW *w, const Model *m)
         jw_close(w, '}');
     } else {
         set_lit(w, "tenants", "null");
+    }
+    set_str_opt(w, "comment", m->comment); /* adopt2: COMMENT ON SCHEMA */
+    if (m->nsequences) {                     /* adopt2: standalone sequences */
+        key(w, "sequences");
+        jw_open(w, '[');
+        for (size_t i = 0; i < m->nsequences; i++) {
+            jw_open(w, '{');
+            set_str(w, "name", m->sequences[i].name);
+            seqopts_json(w, "options", &m->sequences[i].opts);
+            set_str_opt(w, "comment", m->sequences[i].comment);
+            jw_close(w, '}');
+        }
+        jw_close(w, ']');
     }
     key(w, "enums");
     jw_open(w, '[');
@@ -1112,6 +1166,47 @@ static void where_of(char where[256], const char *pre, const char *a, const char
     where[n] = '\0';
 }
 
+/* adopt2: sequence options (see seqopts_json) */
+static void read_seqopts(Reader *r, const JV *o, SeqOpts *s, const char *where)
+{
+    *s = (SeqOpts){0};
+    if (!o)
+        return;
+    if (!jv_is_object(o)) {
+        fail(r, where, "sequence options must be an object");
+        return;
+    }
+    const char *as = get_str(r, o, "as", false, where);
+    if (as) {
+        TypeKind k;
+        if (!type_kind_from_name(as, &k) || (k != TY_SMALLINT && k != TY_INTEGER && k != TY_BIGINT))
+            fail(r, where, "sequence 'as' must be smallint, integer or bigint");
+        s->set |= SEQ_AS;
+        s->as = k;
+    }
+    static const struct { const char *k; unsigned bit; size_t off; } nums[] = {
+        {"start", SEQ_START, offsetof(SeqOpts, start)},
+        {"increment", SEQ_INCREMENT, offsetof(SeqOpts, increment)},
+        {"min", SEQ_MIN, offsetof(SeqOpts, min)},
+        {"max", SEQ_MAX, offsetof(SeqOpts, max)},
+        {"cache", SEQ_CACHE, offsetof(SeqOpts, cache)},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(nums); i++) {
+        const char *v = get_str(r, o, nums[i].k, false, where);
+        if (!v)
+            continue;
+        char *end;
+        errno = 0;
+        long long n = strtoll(v, &end, 10);
+        if (errno || *end || end == v)
+            fail(r, where, "sequence option '%s' must be an integer string", nums[i].k);
+        s->set |= nums[i].bit;
+        *(int64_t *)((char *)s + nums[i].off) = (int64_t)n;
+    }
+    if (get_bool(r, o, "cycle", where))
+        s->set |= SEQ_CYCLE;
+}
+
 static void read_column(Reader *r, const JV *o, Column *c, const char *table)
 {
     char where[256];
@@ -1155,6 +1250,8 @@ static void read_column(Reader *r, const JV *o, Column *c, const char *table)
     read_default(r, o, "backfill", &c->backfill, where);
     c->using_up = get_str(r, o, "using", false, where);
     c->using_down = get_str(r, o, "usingDown", false, where);
+    read_seqopts(r, jget(o, "sequence"), &c->seq, where); /* adopt2 */
+    c->collation = get_str(r, o, "collation", false, where);
 }
 
 static void read_table(Reader *r, const JV *o, Table *t)
@@ -1181,6 +1278,10 @@ static void read_table(Reader *r, const JV *o, Table *t)
     if (pk && !jv_is_null(pk)) {
         t->pk.name = get_str(r, pk, "name", true, where);
         t->pk.cols = read_strs(r, pk, "columns", &t->pk.ncols, where);
+        t->pk.deferral = (FkDeferral)lookup(r, deferrals, ARRAY_LEN(deferrals), /* adopt2 */
+                                            get_str(r, pk, "deferrable", false, where),
+                                            "deferrable", where);
+        t->pk.comment = get_str(r, pk, "comment", false, where);
     }
 
     const JV *a = get_array(r, o, "foreignKeys", false, where);
@@ -1234,6 +1335,8 @@ static void read_table(Reader *r, const JV *o, Table *t)
         t->checks[i].name = get_str(r, co, "name", true, where);
         t->checks[i].expr = get_str(r, co, "expr", true, where);
         t->checks[i].comment = get_str(r, co, "comment", false, where);
+        t->checks[i].no_inherit = get_bool(r, co, "noInherit", where); /* adopt2 */
+        t->checks[i].not_valid = get_bool(r, co, "notValid", where);
     }
 
     a = get_array(r, o, "indexes", false, where);
@@ -1264,7 +1367,10 @@ static void read_table(Reader *r, const JV *o, Table *t)
                 static const char *const nn[] = {"default", "first", "last"};
                 e->nulls = lookup(r, nn, ARRAY_LEN(nn), nulls, "nulls order", where);
             }
+            e->collation = get_str(r, eo, "collation", false, where); /* adopt2 */
+            e->opclass = get_str(r, eo, "opclass", false, where);
         }
+        ix->include = read_strs(r, io, "include", &ix->ninclude, where); /* adopt2 */
         ix->where = get_str(r, io, "where", false, where);
         ix->comment = get_str(r, io, "comment", false, where);
         ix->nulls_not_distinct = get_bool(r, io, "nullsNotDistinct", where);
@@ -1428,6 +1534,17 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
         out->per_tenant = true;
         out->tenants.query = get_str(&r, ten, "query", false, "tenants");
         out->tenants.pattern = get_str(&r, ten, "pattern", false, "tenants");
+    }
+    out->comment = get_str(&r, root, "comment", false, "model"); /* adopt2 */
+    const JV *seqs = get_array(&r, root, "sequences", false, "model");
+    out->nsequences = seqs ? seqs->n : 0;
+    out->sequences = out->nsequences ? ARENA_ARRAY(a, Sequence, out->nsequences) : NULL;
+    for (size_t i = 0; i < out->nsequences && !r.failed; i++) {
+        const JV *so = &seqs->u.items[i];
+        Sequence *q = &out->sequences[i];
+        q->name = get_str(&r, so, "name", true, "sequences");
+        read_seqopts(&r, jget(so, "options"), &q->opts, "sequences");
+        q->comment = get_str(&r, so, "comment", false, "sequences");
     }
     const JV *enums = get_array(&r, root, "enums", false, "model");
     out->nenums = enums ? enums->n : 0;

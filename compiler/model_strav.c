@@ -216,7 +216,7 @@ static void classify(TableOut *o)
     o->first = 0;
     o->last = t->ncolumns;
     if (t->ncolumns < 2 || !t->pk.name || t->pk.ncols != 1 || strcmp(t->pk.cols[0], "id") ||
-        strcmp(t->pk.name, conv_pk(o->a, t)))
+        strcmp(t->pk.name, conv_pk(o->a, t)) || t->pk.deferral || t->pk.comment)
         return;
     const Column *id = &t->columns[0];
     if (strcmp(id->name, "id") || id->type.kind != TY_SERIAL || id->type.ndims || id->nullable ||
@@ -263,11 +263,12 @@ static size_t col_index(const Table *t, const char *name)
 
 static bool plain_index_on(const Index *ix, const char **cols, size_t n)
 {
-    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n)
+    if (ix->unique || ix->where || ix->comment || strcmp(ix->method, "btree") || ix->nelems != n ||
+        ix->ninclude)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!ix->elems[i].column || strcmp(ix->elems[i].column, cols[i]) || ix->elems[i].desc ||
-            ix->elems[i].nulls)
+            ix->elems[i].nulls || ix->elems[i].collation || ix->elems[i].opclass)
             return false;
     return true;
 }
@@ -457,6 +458,26 @@ static void put_ref_field(TableOut *o, StrBuf *out, size_t k, const Column *c)
     sb_addch(out, '\n');
 }
 
+/* adopt2: sequence options as `key: value` arguments, ", " between them */
+static void put_seqopts(StrBuf *out, const SeqOpts *q, bool first)
+{
+    const char *sep = first ? "" : ", ";
+    if (q->set & SEQ_AS)
+        sb_addf(out, "%sas: %s", sep, type_kind_name(q->as)), sep = ", ";
+    if (q->set & SEQ_START)
+        sb_addf(out, "%sstart: %lld", sep, (long long)q->start), sep = ", ";
+    if (q->set & SEQ_INCREMENT)
+        sb_addf(out, "%sincrement: %lld", sep, (long long)q->increment), sep = ", ";
+    if (q->set & SEQ_MIN)
+        sb_addf(out, "%smin: %lld", sep, (long long)q->min), sep = ", ";
+    if (q->set & SEQ_MAX)
+        sb_addf(out, "%smax: %lld", sep, (long long)q->max), sep = ", ";
+    if (q->set & SEQ_CACHE)
+        sb_addf(out, "%scache: %lld", sep, (long long)q->cache), sep = ", ";
+    if (q->set & SEQ_CYCLE)
+        sb_addf(out, "%scycle: true", sep);
+}
+
 static void put_field(TableOut *o, StrBuf *out, size_t ci)
 {
     const Table *t = o->t;
@@ -472,8 +493,20 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     put_type(out, o->a, o->m, &c->type); /* TY_OTHER: introspection already warned */
     if (c->nullable)
         sb_addch(out, '?');
-    put_default(out, &c->def);
-    if (!o->pk_done && t->pk.name && single_col(t->pk.cols, t->pk.ncols, c->name)) {
+    if (c->def.kind == DEF_STRING && c->type.kind == TY_MONEY && !c->type.ndims) {
+        /* adopt2: the language takes a money default as a number only; PostgreSQL prints
+         * '$12.50': keep it as the SQL it is */
+        StrBuf lit = SB_INIT;
+        sql_literal(&lit, c->def.text);
+        sb_adds(&lit, "::money");
+        Default d = {.kind = DEF_EXPR, .text = sb_str(&lit)};
+        put_default(out, &d);
+        sb_release(&lit);
+    } else {
+        put_default(out, &c->def);
+    }
+    if (!o->pk_done && t->pk.name && single_col(t->pk.cols, t->pk.ncols, c->name) &&
+        !t->pk.deferral && !t->pk.comment) { /* adopt2: those are written by @@primary */
         put_named(out, "@primary", t->pk.name, conv_pk(o->a, t));
         o->pk_done = true;
     }
@@ -497,12 +530,92 @@ static void put_field(TableOut *o, StrBuf *out, size_t ci)
     }
     if (c->identity)
         sb_adds(out, c->identity == IDENTITY_ALWAYS ? " @identity(always)" : " @identity");
+    if (c->seq.set) { /* adopt2 */
+        sb_adds(out, " @sequence(");
+        put_seqopts(out, &c->seq, true);
+        sb_addch(out, ')');
+    }
+    if (c->collation) { /* adopt2 */
+        sb_adds(out, " @collate(");
+        put_string(out, c->collation);
+        sb_addch(out, ')');
+    }
     if (c->generated) {
         sb_adds(out, " @generated(");
         put_string(out, c->generated);
         sb_addch(out, ')');
     }
     sb_addch(out, '\n');
+}
+
+static const char *canonical(Arena *a, const char *name, const char *text);
+
+static bool str_same(const char *x, const char *y)
+{
+    return x == y || (x && y && !strcmp(x, y));
+}
+
+static int cmp_dep(const void *p, const void *q)
+{
+    const OutsideDep *x = p, *y = q;
+    int c = strcmp(x->what, y->what);
+    if (!c)
+        c = strcmp(x->table, y->table);
+    if (!c)
+        c = !x->column ? (y->column ? -1 : 0) : !y->column ? 1 : strcmp(x->column, y->column);
+    return c;
+}
+
+const char *model_strav_domain(Arena *a, const Model *m, const char *schema)
+{
+    if (!schema && !m->nsequences && !m->comment && !m->ndeps)
+        return NULL;
+    StrBuf out = SB_INIT;
+    put_doc(&out, "", m->comment);
+    sb_adds(&out, "domain {\n");
+    if (schema) {
+        sb_adds(&out, "    @@schema(");
+        put_string(&out, schema);
+        sb_adds(&out, ")\n");
+    }
+    for (size_t i = 0; i < m->nsequences; i++) {
+        const Sequence *q = &m->sequences[i];
+        sb_adds(&out, "    @@sequence(");
+        model_strav_name(&out, a, q->name);
+        put_seqopts(&out, &q->opts, false);
+        put_comment_arg(&out, q->comment);
+        sb_adds(&out, ")\n");
+    }
+    /* objects outside the model and what they depend on, one @@depends per object */
+    OutsideDep *deps = ARENA_ARRAY(a, OutsideDep, m->ndeps ? m->ndeps : 1);
+    if (m->ndeps)
+        memcpy(deps, m->deps, m->ndeps * sizeof *deps);
+    if (m->ndeps)
+        qsort(deps, m->ndeps, sizeof *deps, cmp_dep);
+    for (size_t i = 0; i < m->ndeps;) {
+        sb_adds(&out, "    @@depends(");
+        put_string(&out, deps[i].what);
+        sb_adds(&out, ", on:");
+        size_t j = i;
+        for (; j < m->ndeps && !strcmp(deps[j].what, deps[i].what); j++) {
+            if (j > i && !strcmp(deps[j].table, deps[j - 1].table) &&
+                str_same(deps[j].column, deps[j - 1].column))
+                continue;
+            sb_addch(&out, ' ');
+            model_strav_name(&out, a, deps[j].table);
+            if (deps[j].column) {
+                sb_addch(&out, '.');
+                model_strav_name(&out, a, deps[j].column);
+            }
+        }
+        sb_adds(&out, ")\n");
+        i = j;
+    }
+    sb_adds(&out, "}\n");
+    const char *r = canonical(a, "_domain.strav", sb_str(&out));
+    r = arena_strdup(a, r);
+    sb_release(&out);
+    return r;
 }
 
 static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
@@ -519,6 +632,12 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
             put_string(out, e->expr);
             sb_addch(out, ')');
         }
+        if (e->collation) { /* adopt2 */
+            sb_adds(out, " collate ");
+            put_string(out, e->collation);
+        }
+        if (e->opclass)
+            sb_addf(out, " %s", e->opclass);
         if (e->desc)
             sb_adds(out, " desc");
         if (e->nulls)
@@ -526,6 +645,13 @@ static void put_index_attr(TableOut *o, StrBuf *out, const Index *ix)
     }
     if (strcmp(ix->method, "btree"))
         sb_addf(out, ", using: %s", ix->method);
+    if (ix->ninclude) { /* adopt2 */
+        sb_adds(out, ", include:");
+        for (size_t k = 0; k < ix->ninclude; k++) {
+            sb_addch(out, ' ');
+            model_strav_name(out, o->a, ix->include[k]);
+        }
+    }
     if (ix->where) {
         sb_adds(out, ", where: ");
         put_string(out, ix->where);
@@ -684,6 +810,10 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
             sb_adds(out, ", name: ");
             put_string(out, t->pk.name);
         }
+        if (t->pk.deferral) /* adopt2 */
+            sb_adds(out, t->pk.deferral == DEFER_DEFERRED ? ", deferrable: deferred"
+                                                          : ", deferrable: true");
+        put_comment_arg(out, t->pk.comment);
         sb_adds(out, ")\n");
     }
     for (size_t i = 0; i < t->nuniques; i++) {
@@ -714,6 +844,10 @@ static void put_table_attrs(TableOut *o, StrBuf *out)
         put_string(out, t->checks[i].expr);
         sb_adds(out, ", name: ");
         put_string(out, t->checks[i].name);
+        if (t->checks[i].no_inherit) /* adopt2 */
+            sb_adds(out, ", no_inherit: true");
+        if (t->checks[i].not_valid)
+            sb_adds(out, ", not_valid: true");
         put_comment_arg(out, t->checks[i].comment);
         sb_adds(out, ")\n");
     }

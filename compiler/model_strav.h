@@ -25,5 +25,8 @@ void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n
 /* The .strav spelling of a name: bare when the language reads it back unchanged (lowercase
  * snake_case identifier that is not a keyword), else "quoted" with " doubled. */
 void model_strav_name(struct StrBuf *out, Arena *a, const char *name);
+/* adopt2: the domain block (`_domain.strav`) for m: @@schema when schema is not NULL, the
+ * standalone sequences, the schema's comment as its doc comment; NULL when it would be empty. */
+const char *model_strav_domain(Arena *a, const Model *m, const char *schema);
 
 #endif

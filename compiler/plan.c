@@ -38,13 +38,15 @@ static const char *dup(Arena *a, const char *s)
 
 static const char *const kind_names[CH__COUNT] = {
     "create_table", "drop_table", "rename_table", "add_column", "drop_column", "rename_column",
-    "recreate_column", "alter_type", "set_not_null", "drop_not_null", "set_default",
-    "drop_default", "add_identity", "drop_identity", "set_identity", "rename_sequence",
+    "recreate_column", "alter_type", "alter_collation", "set_not_null", "drop_not_null",
+    "set_default", "drop_default", "add_identity", "drop_identity", "set_identity",
+    "rename_sequence", "add_serial", "drop_serial", "alter_column_sequence", "create_sequence",
+    "alter_sequence", "drop_sequence",
     "add_index", "drop_index", "rename_index", "add_primary_key", "drop_primary_key",
     "add_unique", "drop_unique", "add_check", "drop_check", "add_foreign_key",
     "drop_foreign_key", "rename_constraint", "validate_constraint", "add_not_null_check",
     "drop_not_null_check", "attach_index", "create_enum", "drop_enum", "rename_enum",
-    "enum_add_values", "enum_rename_value", "enum_rebuild", "comment", "sql",
+    "enum_add_values", "enum_rename_value", "enum_rebuild", "comment", "create_schema", "sql",
 };
 
 const char *plan_kind_name(ChangeKind k)
@@ -67,6 +69,11 @@ static void classify(PlanOp *op)
     unsigned f = 0;
     switch (op->kind) {
     case CH_CREATE_TABLE:
+    case CH_CREATE_SEQUENCE:
+    case CH_ALTER_SEQUENCE:
+    case CH_DROP_SEQUENCE:
+    case CH_ALTER_COLUMN_SEQUENCE: /* locks the sequence, not the table */
+    case CH_CREATE_SCHEMA:
     case CH_CREATE_ENUM:
     case CH_DROP_ENUM:
     case CH_RENAME_ENUM:
@@ -84,7 +91,8 @@ static void classify(PlanOp *op)
             op->lock_table = op->uses[0].table; /* the first of the tables it converts */
         break;
     case CH_COMMENT:
-        l = op->ctarget == CT_TYPE ? LOCK_NONE : LOCK_SHARE_UPDATE_EXCLUSIVE;
+        l = op->ctarget == CT_TYPE || op->ctarget == CT_SEQUENCE || op->ctarget == CT_SCHEMA
+                ? LOCK_NONE : LOCK_SHARE_UPDATE_EXCLUSIVE;
         break;
     case CH_SQL:
         l = op->lock_table ? LOCK_ACCESS_EXCLUSIVE : LOCK_NONE;
@@ -105,6 +113,8 @@ static void classify(PlanOp *op)
             f = PF_REWRITES;
         break;
     }
+    case CH_ADD_IDENTITY: /* (SET NOT NULL and) the sequence set past max(column) */
+    case CH_ADD_SERIAL:   /* the sequence set past max(column) */
     case CH_SET_NOT_NULL:
     case CH_ADD_PK:
     case CH_ADD_UNIQUE:

@@ -67,6 +67,7 @@ typedef enum ChangeKind {
     CH_RENAME_COLUMN,     /* table.name -> to */
     CH_RECREATE_COLUMN,   /* generated expression changed: o Column (under its new name), n Column */
     CH_ALTER_TYPE,        /* o Column (new name, old type through enum renames), n Column; using */
+    CH_ALTER_COLLATION,   /* the collation alone: o Column (new name, no default), n Column */
     CH_SET_NOT_NULL,      /* o, n Column (n->backfill fills NULLs first) */
     CH_DROP_NOT_NULL,     /* o, n Column */
     CH_SET_DEFAULT,       /* o, n Column: n's default (o's on down) */
@@ -75,6 +76,12 @@ typedef enum ChangeKind {
     CH_DROP_IDENTITY,     /* o, n Column */
     CH_SET_IDENTITY,      /* o, n Column: ALWAYS <-> BY DEFAULT */
     CH_RENAME_SEQUENCE,   /* name -> to */
+    CH_ADD_SERIAL,        /* n Column: integer -> serial (its sequence, default, position) */
+    CH_DROP_SERIAL,       /* o Column (under its new name): serial -> integer */
+    CH_ALTER_COLUMN_SEQUENCE, /* o, n Column: the options of the column's own sequence */
+    CH_CREATE_SEQUENCE,   /* n Sequence (standalone) */
+    CH_ALTER_SEQUENCE,    /* o, n Sequence: its options */
+    CH_DROP_SEQUENCE,     /* o Sequence */
     CH_ADD_INDEX,         /* n Index on table */
     CH_DROP_INDEX,        /* o Index of table */
     CH_RENAME_INDEX,      /* name -> to */
@@ -87,7 +94,9 @@ typedef enum ChangeKind {
     CH_ADD_FK,            /* n ForeignKey */
     CH_DROP_FK,           /* o ForeignKey */
     CH_RENAME_CONSTRAINT, /* table: name -> to */
-    CH_VALIDATE,          /* online: VALIDATE CONSTRAINT name (down: nothing) */
+    CH_VALIDATE,          /* VALIDATE CONSTRAINT name: online (down: nothing), or a NOT VALID
+                           * check or FK of the model made valid (restore: the down drops it
+                           * and adds restore back NOT VALID) */
     CH_ADD_NN_CHECK,      /* online: CHECK (column IS NOT NULL) NOT VALID called name */
     CH_DROP_NN_CHECK,     /* online: drop it again (down: nothing) */
     CH_ATTACH_INDEX,      /* online: ADD CONSTRAINT name <to> USING INDEX name (to: PRIMARY
@@ -99,6 +108,8 @@ typedef enum ChangeKind {
     CH_ENUM_RENAME_VALUE, /* type name: value -> to */
     CH_ENUM_REBUILD,      /* name; values (up), old_values (down); convert: the columns */
     CH_COMMENT,           /* target: ctarget on table/name/column; comment, old_comment */
+    CH_CREATE_SCHEMA,     /* name: an empty domain's schema (down: nothing, the runtime drops
+                           * it with the domain's last migration) */
     CH_SQL,               /* a statement of an object kind spelled by its own emitter
                            * (emit_objects.c, emit_types.c): up_sql, down_sql (plan_add_sql) */
     CH__COUNT
@@ -130,7 +141,9 @@ typedef enum AddForm {
     ADD_REFUSED,  /* NOT NULL without a value and a name the guard cannot quote */
 } AddForm;
 
-typedef enum CommentTarget { CT_TABLE, CT_COLUMN, CT_TYPE, CT_CONSTRAINT, CT_INDEX } CommentTarget;
+typedef enum CommentTarget {
+    CT_TABLE, CT_COLUMN, CT_TYPE, CT_CONSTRAINT, CT_INDEX, CT_SEQUENCE, CT_SCHEMA
+} CommentTarget;
 
 /* One value added to an enum: ADD VALUE [IF NOT EXISTS] value [BEFORE|AFTER anchor]. */
 typedef struct EnumAdd {
@@ -165,6 +178,8 @@ typedef struct PlanOp {
     const EnumUse *uses;    /* CH_ENUM_REBUILD / ADD_VALUES: the columns converted (up and down) */
     size_t nuses;
     CommentTarget ctarget;  /* CH_COMMENT */
+    const void *restore;    /* CH_VALIDATE of a model change: the NOT VALID Check or ForeignKey */
+    ChangeKind restore_kind; /*   the down re-adds (CH_ADD_CHECK or CH_ADD_FK) */
     const char *comment, *old_comment; /* CH_COMMENT: up text and down text (NULL: none) */
     const char *lock_table; /* the table locked (NULL: none that exists before the plan) */
     LockLevel lock;

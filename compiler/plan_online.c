@@ -104,6 +104,8 @@ void plan_online(Plan *p)
             PlanOp add = online_op(&op, CH_ADD_FK);
             add.flags |= PF_NOT_VALID;
             push(&ph[PH_FK], add);
+            if (op.flags & PF_NOT_VALID)
+                break; /* NOT VALID in the model: the author validates it later */
             PlanOp v = online_op(&op, CH_VALIDATE);
             v.what = arena_printf(a, "validate %s", op.what);
             push(&ph[PH_FK_VALIDATE], v);
@@ -113,6 +115,8 @@ void plan_online(Plan *p)
             PlanOp add = online_op(&op, CH_ADD_CHECK);
             add.flags |= PF_NOT_VALID;
             push(&ph[PH_BUILD], add);
+            if (op.flags & PF_NOT_VALID)
+                break; /* NOT VALID in the model (adopt2): stays so */
             PlanOp v = online_op(&op, CH_VALIDATE);
             v.what = arena_printf(a, "validate %s", op.what);
             push(&ph[PH_VALIDATE], v);

@@ -20,6 +20,7 @@
 
 static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
 {
+    size_t seqcap = 0, depcap = 0;
     if (*seen) {
         sema_err(s, d->kw_span, "more than one domain block in domain '%s'", s->in->domain);
         sema_note(s, (*seen)->kw_span, "first domain block is here");
@@ -34,6 +35,7 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
     }
     if (d->fields)
         sema_err(s, d->fields->span, "a domain block holds only @@ attributes");
+
     for (const AstAttr *at = d->attrs; at; at = at->next) {
         if (at->table_level && !strcmp(at->name, "schema")) {
             const char *sc = NULL;
@@ -70,10 +72,20 @@ static void domain_block(Sema *s, const AstDecl *d, const AstDecl **seen)
                 sema_err(s, at->span, "'@@online' takes no arguments");
             else
                 s->m->online = true;
+        } else if (at->table_level && !strcmp(at->name, "sequence")) {
+            /* adopt2: standalone sequences */
+            sema_domain_sequence(s, at, &s->m->sequences, &s->m->nsequences, &seqcap);
+        } else if (at->table_level && !strcmp(at->name, "depends")) {
+            /* adopt2: objects outside the model that depend on it */
+            sema_domain_depends(s, at, &s->m->deps, &s->m->ndeps, &depcap);
         } else {
             sema_unknown_attr(s, at, "in a domain block", sema_domain_attrs, sema_ndomain_attrs);
         }
     }
+    /* adopt2: the domain block's doc comment is COMMENT ON SCHEMA (not of a per-tenant domain:
+     * it documents the domain, and every tenant has a schema of its own) */
+    if (!s->m->per_tenant)
+        s->m->comment = d->doc;
 }
 
 /* ---------------------------------------------------------------- whole domain */
@@ -154,7 +166,7 @@ static void check_namespace(Sema *s, NameUse *u, size_t n, const char *space)
 
 static void check_names(Sema *s, Model *m)
 {
-    size_t cap = m->nenums + 1, n = 0, seq = 0, ccap = 1;
+    size_t cap = m->nenums + m->nsequences + 1, n = 0, seq = 0, ccap = 1;
     for (size_t i = 0; i < m->ntables; i++) {
         const Table *t = &m->tables[i];
         cap += 2 + t->nuniques + t->nindexes + t->nexcludes;
@@ -200,6 +212,9 @@ static void check_names(Sema *s, Model *m)
         typ[ntyp++] = USE(m->dtypes[i].name, "domain ", m->dtypes[i].name, m->dtypes[i].span);
     for (size_t i = 0; i < m->nctypes; i++)
         typ[ntyp++] = USE(m->ctypes[i].name, "type ", m->ctypes[i].name, m->ctypes[i].span);
+    for (size_t i = 0; i < m->nsequences; i++) /* adopt2: sequences are relations too */
+        rel[n++] = USE(m->sequences[i].name, "sequence ", m->sequences[i].name,
+                       m->sequences[i].span);
     check_namespace(s, rel, n,
                     "tables, indexes and key constraints share one namespace per schema");
     check_namespace(s, typ, ntyp, "tables and enums share one type namespace per schema");

@@ -100,6 +100,13 @@ const char *sema_canon_number(Sema *s, const char *txt);
 bool sema_make_default(
     Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out);
 
+/* sema_seq.c (adopt2: sequence options) */
+void sema_column_sequence(Sema *s, const AstAttr *at, Column *c);
+void sema_domain_sequence(Sema *s, const AstAttr *at, Sequence **seqs, size_t *n, size_t *cap);
+
+/* sema_outside.c (adopt2: @@depends) */
+void sema_domain_depends(Sema *s, const AstAttr *at, OutsideDep **deps, size_t *n, size_t *cap);
+
 /* sema_table.c */
 void sema_build_table(Sema *s, TDecl *td);
 

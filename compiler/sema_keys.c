@@ -67,7 +67,7 @@ static const char *column_ref(Sema *s, TDecl *td, const AstTerm *t)
 static void table_index(Sema *s, TDecl *td, const AstAttr *at)
 {
     static const char *const keys[] = { "using", "where", "unique", "name", "comment",
-                                        "nulls_not_distinct" };
+                                        "nulls_not_distinct", "include" };
     static const char *const methods[] = { "btree", "gin", "gist", "hash", "brin", "spgist" };
     if (!sema_check_keys(s, at, keys, ARRAY_LEN(keys)))
         return;
@@ -111,8 +111,14 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
                      (!strcmp(m->next->text, "first") || !strcmp(m->next->text, "last"))) {
                 el[i].nulls = !strcmp(m->next->text, "first") ? 1 : 2;
                 m = m->next;
+            } else if (!strcmp(w, "collate") && m->next && m->next->kind == TERM_STRING) {
+                el[i].collation = m->next->text; /* adopt2: collate 'C' */
+                m = m->next;
+            } else if (strlen(w) > 4 && !strcmp(w + strlen(w) - 4, "_ops")) {
+                el[i].opclass = w; /* adopt2: an operator class (text_pattern_ops) */
             } else {
-                sema_err(s, m->span, "expected asc, desc, nulls first or nulls last");
+                sema_err(s, m->span, "expected asc, desc, nulls first or nulls last, collate "
+                                     "'name' or an operator class (name_ops)");
                 ok = false;
                 break;
             }
@@ -168,6 +174,22 @@ static void table_index(Sema *s, TDecl *td, const AstAttr *at)
     ix->comment = sema_arg_comment(s, at);
     ix->nulls_not_distinct = nnd == 1;
     ix->span = at->span;
+    const AstArg *inc = sema_arg_key(at, "include"); /* adopt2: INCLUDE columns */
+    if (inc) {
+        size_t ni = 0;
+        for (const AstTerm *q = inc->terms; q; q = q->next)
+            ni++;
+        ix->include = ARENA_ARRAY(s->a, const char *, ni ? ni : 1);
+        for (const AstTerm *q = inc->terms; q; q = q->next) {
+            if (q->kind != TERM_IDENT && q->kind != TERM_QIDENT) {
+                sema_err(s, q->span, "'include' expects column names, space-separated");
+                continue;
+            }
+            const char *cn = column_ref(s, td, q);
+            if (cn)
+                ix->include[ix->ninclude++] = cn;
+        }
+    }
 }
 
 /* Positional column-name arguments of @@unique / @@primary. */
@@ -204,7 +226,6 @@ static const char **attr_columns(Sema *s, TDecl *td, const AstAttr *at, size_t *
 void sema_table_attrs_apply(Sema *s, TDecl *td)
 {
     Table *t = td->t;
-    static const char *const k_name[] = { "name", "comment" };
     for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
         const char *an = at->name;
         if (!at->table_level) {
@@ -235,7 +256,11 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
         } else if (!strcmp(an, "index")) {
             table_index(s, td, at);
         } else if (!strcmp(an, "check")) {
-            if (!sema_check_keys(s, at, k_name, 2))
+            static const char *const k_check[] = { "name", "comment", "no_inherit", "not_valid" };
+            int noinh = 0, notvalid = 0; /* adopt2: NO INHERIT, NOT VALID */
+            if (!sema_check_keys(s, at, k_check, 4) ||
+                !word_arg(s, at, "no_inherit", bool_words, 2, &noinh) ||
+                !word_arg(s, at, "not_valid", bool_words, 2, &notvalid))
                 continue;
             const AstArg *e = at->args;
             if (!e || e->key || (e->next && !e->next->key)) {
@@ -253,6 +278,8 @@ void sema_table_attrs_apply(Sema *s, TDecl *td)
             c->name = nm ? nm : name_shorten(s->a, arena_printf(s->a, "ck_%s_%s", t->name, h));
             c->expr = expr;
             c->comment = sema_arg_comment(s, at);
+            c->no_inherit = noinh == 1;
+            c->not_valid = notvalid == 1;
             c->span = at->span;
         } else if (!strcmp(an, "foreign")) {
             continue; /* sema_table_foreigns, once every table is built */
@@ -293,6 +320,7 @@ void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_
 {
     Table *t = td->t;
     const char *pkname = NULL;
+    const AstAttr *pkat = NULL; /* adopt2: the @primary / @@primary written, for its options */
     const char **cols = NULL;
     size_t n = 0;
     Span span = td->ast->name ? td->ast->name->span : td->ast->span;
@@ -312,15 +340,18 @@ void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_
             cols[j] = t->columns[fi[i].col0 + j].name;
         span = fi[i].ast->span;
         for (const AstAttr *at = fi[i].ast->attrs; at; at = at->next)
-            if (!at->table_level && !strcmp(at->name, "primary"))
+            if (!at->table_level && !strcmp(at->name, "primary")) {
                 pkname = sema_arg_name(s, at);
+                pkat = at;
+            }
         break;
     }
     for (const AstAttr *at = td->ast->attrs; at; at = at->next) {
         if (!at->table_level || strcmp(at->name, "primary"))
             continue;
-        static const char *const k_name[] = { "name" };
-        sema_check_keys(s, at, k_name, 1);
+        static const char *const k_name[] = { "name", "deferrable", "comment" };
+        sema_check_keys(s, at, k_name, 3);
+        pkat = at;
         cols = attr_columns(s, td, at, &n);
         if (!cols) {
             n = 0;
@@ -346,6 +377,12 @@ void sema_finish_pk(Sema *s, TDecl *td, FieldInfo *fi, size_t nf, bool implicit_
         }
     }
     t->pk.name = pkname ? pkname : sema_join_name(s, "pk_", t->name, NULL, 0, NULL);
+    if (pkat) { /* adopt2: deferrable: true|deferred, comment: 'text' */
+        int defer = 0;
+        if (word_arg(s, pkat, "deferrable", deferral_words, 3, &defer))
+            t->pk.deferral = (FkDeferral)defer;
+        t->pk.comment = sema_arg_comment(s, pkat);
+    }
     t->pk.cols = cols;
     t->pk.ncols = n;
     t->pk.span = span;

@@ -241,7 +241,8 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             continue;
         }
         if (!strcmp(an, "primary")) {
-            sema_check_keys(s, at, k_name, 1);
+            static const char *const k_pk[] = { "name", "deferrable", "comment" }; /* adopt2 */
+            sema_check_keys(s, at, k_pk, 3);
         } else if (!strcmp(an, "unique")) {
             if (!sema_check_keys(s, at, k_name, 1))
                 continue;
@@ -351,6 +352,17 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
                          "'@using' takes one SQL expression string and an optional down: '...'");
             else if ((cols[0].using_up = sema_arg_string(s, at->args, true)) && d)
                 cols[0].using_down = sema_arg_string(s, d, true);
+        } else if (!strcmp(an, "sequence")) {
+            /* adopt2: applied below, once @identity (in any order) is known */
+        } else if (!strcmp(an, "collate")) {
+            /* adopt2: column collation */
+            if (!at->args || at->args->next || at->args->key)
+                sema_err(s, at->span, "'@collate' takes one collation name string");
+            else if (cols[0].type.kind != TY_TEXT && cols[0].type.kind != TY_VARCHAR &&
+                     cols[0].type.kind != TY_CHAR && cols[0].type.kind != TY_ENUM)
+                sema_err(s, at->name_span, "'@collate' needs a text, varchar or char column");
+            else
+                cols[0].collation = sema_arg_string(s, at->args, false);
         } else if (!strcmp(an, "backfill")) {
             if (!at->args || at->args->next || at->args->key)
                 sema_err(s, at->span, "'@backfill' takes one value");
@@ -361,6 +373,9 @@ static void apply_field_attrs(Sema *s, TDecl *td, FieldInfo *fi)
             sema_unknown_attr(s, at, "on a field", sema_field_attrs, sema_nfield_attrs);
         }
     }
+    for (const AstAttr *at = f->attrs; at; at = at->next) /* adopt2: sequence options */
+        if (!at->table_level && !strcmp(at->name, "sequence") && fi->ncols == 1)
+            sema_column_sequence(s, at, &cols[0]);
 }
 
 /* A ref field's columns: ref(target) with @on_delete/@on_update/@fk. */

@@ -667,11 +667,11 @@ const char *const sema_field_attrs[] = {
     "primary", "unique",   "index",     "sensitive", "email",     "url",
     "min",     "max",      "length",    "regex",     "on_delete", "on_update",
     "fk",      "identity", "generated", "was",       "backfill",  "no_index",  "using",
-    "lint_ignore",
+    "lint_ignore", "sequence", "collate",
 };
 const char *const sema_table_attrs[] = { "primary", "unique", "index", "check", "was", "foreign",
                                          "lint_ignore", "partition_by", "partition_of", "exclude" };
-const char *const sema_domain_attrs[] = { "schema", "tenants", "online" };
+const char *const sema_domain_attrs[] = { "schema", "tenants", "online", "sequence", "depends" };
 
 bool sema_in_list(const char *w, const char *const *l, size_t n)
 {

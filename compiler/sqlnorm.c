@@ -289,7 +289,8 @@ const char *sqlnorm_oneline(Arena *a, const char *expr)
             while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
                 brk |= *q == '\n' || *q == '\r', q++;
             if (brk) {
-                sb_addch(&sb, ' ');
+                if (sb.len && *q) /* adopt2: no space at either end (pull writes it) */
+                    sb_addch(&sb, ' ');
                 p = q;
                 continue;
             }

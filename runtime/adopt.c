@@ -237,18 +237,13 @@ int adopt_pull_main(int argc, char **argv)
         fprintf(stderr, "error: cannot create %s: %s\n", dir, strerror(errno));
         goto out;
     }
-    if (strcmp(schema, def_schema)) {
-        StrBuf dom = SB_INIT;
-        sb_adds(&dom, "domain {\n    @@schema(");
-        sb_addch(&dom, '\'');
-        for (const char *p = schema; *p; p++)
-            sb_add(&dom, *p == '\'' ? "''" : p, *p == '\'' ? 2 : 1);
-        sb_adds(&dom, "')\n}\n");
+    /* adopt2: the domain block holds @@schema, standalone sequences and the schema comment */
+    const char *dom = model_strav_domain(&a, &m, strcmp(schema, def_schema) ? schema : NULL);
+    if (dom) {
         ModelStravFile *all = ARENA_ARRAY(&a, ModelStravFile, n + 1);
         memcpy(all, files, n * sizeof *files);
-        all[n++] = (ModelStravFile){"_domain.strav", arena_strdup(&a, sb_str(&dom))};
+        all[n++] = (ModelStravFile){"_domain.strav", dom};
         files = all;
-        sb_release(&dom);
     }
     for (size_t i = 0; i < n && !o.force; i++) {
         sb_reset(&path);
@@ -355,7 +350,8 @@ static bool scratch_schema(PgConn *c, Arena *a, const char **name, StrBuf *err)
 static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf *err)
 {
     Model empty = {.domain = want->domain, .schema = want->schema, .per_tenant = want->per_tenant,
-                   .tenants = want->tenants};
+                   .tenants = want->tenants, .comment = want->comment}; /* adopt2: a schema's
+                   * comment is not made on the scratch schema; it is copied below */
     /* objects (issue 14): extensions are database-wide, not created in the scratch schema;
      * they are compared as declared (name and version) */
     Model want_noext = *want;
@@ -410,6 +406,7 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
         model_sort(out);
     }
     if (ok) {
+        out->comment = want->comment; /* adopt2 */
         out->domain = want->domain;
         out->schema = want->schema;
         out->per_tenant = want->per_tenant;
@@ -528,6 +525,16 @@ static void enc_line(StrBuf *sb, const char *s)
 int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
                          StrBuf *diffs, size_t *ndiffs, StrBuf *err)
 {
+    size_t nout;
+    return adopt_snapshot_drift_outside(c, dir, schema, cache_dir, diffs, ndiffs, NULL, &nout,
+                                        err);
+}
+
+int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
+                                 const char *cache_dir, StrBuf *diffs, size_t *ndiffs,
+                                 StrBuf *outside, size_t *noutside, StrBuf *err)
+{
+    *noutside = 0;
     Arena a;
     arena_init(&a);
     Diag d;
@@ -556,6 +563,9 @@ int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const c
     if (!normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, err) ||
         !compare_norm(c, &a, &snap, &norm, &plan, &info, err))
         goto out;
+    *noutside = info.nwarnings; /* adopt2: what the model cannot hold */
+    for (size_t i = 0; outside && i < info.nwarnings; i++)
+        sb_addf(outside, "%s\n", info.warnings[i]);
     for (size_t i = 0; i < plan.nops; i++)
         sb_addf(diffs, "%s\n", plan.ops[i].what);
     *ndiffs = plan.nops;

@@ -40,5 +40,10 @@ int adopt_baseline_main(int argc, char **argv);
  * check costs one introspection. */
 int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
                          StrBuf *diffs, size_t *ndiffs, StrBuf *err);
+/* adopt2: the same, and one line per object or detail of the live schema the model cannot hold
+ * appended to outside (their count in *noutside), whatever the result. */
+int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
+                                 const char *cache_dir, StrBuf *diffs, size_t *ndiffs,
+                                 StrBuf *outside, size_t *noutside, StrBuf *err);
 
 #endif

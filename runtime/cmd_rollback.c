@@ -112,6 +112,7 @@ int cmd_rollback(Ctx *c)
     }
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
+    int napplied0 = ledger_napplied(c); /* adopt2 */
     if (load_sql(c, list, n) != 0 || apply_run(c, true, jobs, n, 0, done, NULL) != 0)
         goto out;
     if (c->o->step)
@@ -122,6 +123,9 @@ int cmd_rollback(Ctx *c)
     for (size_t i = 0; i < n; i++)
         out_say(c, "  - %s\n", list[i]->version);
     rc = 0;
+    /* adopt2: the schema the first migration brought goes with it */
+    if ((size_t)napplied0 == n && schema_drop_if_empty(c) != 0)
+        rc = 1;
 out:
     free(list);
     free(jobs);

@@ -35,17 +35,18 @@ static const char *state_name(const Ctx *c, const Migration *m, int row)
  * snapshot.json, compare the live schema with it (adopt_snapshot_drift). Never fails the
  * command: a check that cannot run is a warning. JSON: "drift" is null when not checked, else
  * {"version", "drifted", "differences"} (or "error"). */
-static void status_drift(Ctx *c)
+static size_t status_drift(Ctx *c)
 {
+    size_t nout = 0;
     int na = ledger_napplied(c);
     const Migration *m = na ? migset_find(&c->set, ledger_value(c, na - 1, 0)) : NULL;
     json_object_set_new(c->out, "drift", json_null());
     if (c->o->no_drift_check || !m || m->problem || strcmp(m->checksum, ledger_value(c, na - 1, 2)))
-        return;
+        return 0;
     const char *state = ledger_value(c, na - 1, LC_STATE);
     if (strcmp(state, "applied") && strcmp(state, "baselined"))
-        return; /* partly applied: its snapshot is not reached yet */
-    StrBuf diffs = SB_INIT, err = SB_INIT;
+        return 0; /* partly applied: its snapshot is not reached yet */
+    StrBuf diffs = SB_INIT, err = SB_INIT, outside = SB_INIT;
     size_t n = 0;
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
     /* the catalog unchanged since it was last known to match this version: in sync without
@@ -54,10 +55,12 @@ static void status_drift(Ctx *c)
     StrBuf fp = SB_INIT, mark = SB_INIT;
     bool have_fp = cache && driftmark_fingerprint(c->conn, c->schema, &fp);
     int rc = 0;
-    if (!have_fp || !driftmark_read(cache, c->schema, m->version, &mark) ||
+    if (c->o->strict || /* the mark proves the tables unchanged, not what is outside them */
+        !have_fp || !driftmark_read(cache, c->schema, m->version, &mark) ||
         strcmp(fp.buf, mark.buf)) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
-        rc = adopt_snapshot_drift(c->conn, m->dir, c->schema, cache, &diffs, &n, &err);
+        rc = adopt_snapshot_drift_outside(c->conn, m->dir, c->schema, cache, &diffs, &n, &outside,
+                                          &nout, &err);
         progress_clear();
         if (rc == 0 && have_fp)
             driftmark_write(c->conn, cache, c->schema, m->version, fp.buf);
@@ -69,6 +72,21 @@ static void status_drift(Ctx *c)
     json_t *j = json_object();
     json_object_set_new(j, "version", json_string(m->version));
     json_object_set_new(c->out, "drift", j);
+    /* adopt2: what exists outside the model, one warning each (an error under --strict) */
+    json_t *oarr = json_array();
+    json_object_set_new(j, "outsideModel", oarr);
+    for (const char *p = outside.buf; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        json_array_append_new(oarr, json_stringn(p, len));
+        if (!c->o->json)
+            fprintf(stderr, "warning: %.*s\n", (int)len, p);
+        p += len + (nl ? 1 : 0);
+    }
+    if (nout && !c->o->json)
+        printf("\n%sWarning:%s %zu object(s) or detail(s) in the database are outside the "
+               "model%s\n", out_col(c->o, YELLOW), out_col(c->o, RESET), nout,
+               c->o->strict ? " (an error with --strict)" : "");
     if (rc < 0) {
         json_object_set_new(j, "error", json_string(sb_str(&err)));
         if (!c->o->json)
@@ -100,6 +118,8 @@ static void status_drift(Ctx *c)
 out:
     sb_release(&diffs);
     sb_release(&err);
+    sb_release(&outside);
+    return nout;
 }
 
 int cmd_status(Ctx *c)
@@ -187,13 +207,13 @@ int cmd_status(Ctx *c)
     }
     sb_release(&notes);
     checkpoint_status(c);
-    status_drift(c);
+    size_t nout = status_drift(c);
     if (counts[5] && !c->o->json)
         printf("\nA run stopped in the middle of a migration: the next '%s migrate -s %s' (or "
                "rollback, for a partial rollback) resumes it at the first unfinished step.\n",
                c->o->prog, c->set.domain);
     /* partial is not a state to deploy on: exit 1 like a modified or missing version */
-    return (counts[2] || counts[3] || counts[4] || counts[5]) ? 1 : 0;
+    return (counts[2] || counts[3] || counts[4] || counts[5] || (nout && c->o->strict)) ? 1 : 0;
 }
 
 /* .strav/verified-<domain> when .strav/ exists in the current directory (the project's own

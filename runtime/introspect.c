@@ -19,6 +19,7 @@
 #include "introspect_objects.h" /* objects (issue 14) */
 #include "pg.h"
 #include "sqlnorm.h"
+#include "sqlquote.h"
 #include "strbuf.h"
 
 void warnf(Ctx *x, const char *fmt, ...)
@@ -132,7 +133,11 @@ static const char q_relations[] =
     "       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,"
     "       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
     /* 13, types branch: a composite type's comment is on its pg_type row */
-    "       CASE WHEN c.relkind = 'c' THEN obj_description(c.reltype, 'pg_type') END"
+    "       CASE WHEN c.relkind = 'c' THEN obj_description(c.reltype, 'pg_type') END,"
+    /* 14 (adopt2): a sequence's options */
+    "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
+    "               || ' ' || s.seqcache || ' ' || s.seqcycle || ' ' || format_type(s.seqtypid, NULL)"
+    "          FROM pg_sequence s WHERE s.seqrelid = c.oid)"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = 0"
@@ -142,13 +147,32 @@ static const char q_relations[] =
     "   AND c.relname NOT LIKE '\\_strav\\_%'"
     " ORDER BY c.relname COLLATE \"C\"";
 
+/* adopt2: "start increment min max cache cycle type" (q_relations column 9) -> canonical
+ * options against storage; false when it cannot be read. */
+static bool parse_seqopts(const char *s, TypeKind storage, SeqOpts *o)
+{
+    long long st, inc, mn, mx, ca;
+    char cyc[8], ty[16];
+    if (!s || sscanf(s, "%lld %lld %lld %lld %lld %7s %15s", &st, &inc, &mn, &mx, &ca, cyc, ty) != 7)
+        return false;
+    TypeKind k;
+    if (!type_kind_from_name(ty, &k))
+        return false;
+    *o = (SeqOpts){.set = SEQ_AS | SEQ_START | SEQ_INCREMENT | SEQ_MIN | SEQ_MAX | SEQ_CACHE,
+                   .as = k, .start = st, .increment = inc, .min = mn, .max = mx, .cache = ca};
+    if (cyc[0] == 't')
+        o->set |= SEQ_CYCLE;
+    seqopts_canon(o, storage);
+    return true;
+}
+
 static bool load_relations(Ctx *x)
 {
     PgResult *r = query(x, q_relations);
     if (!r)
         return false;
     int n = pg_nrows(r);
-    size_t ntables = 0, nseqs = 0, ncomp = 0;
+    size_t ntables = 0, nseqs = 0, ncomp = 0, nfree = 0;
     for (int i = 0; i < n; i++) {
         char kind = pg_value(r, i, 2)[0];
         if ((kind == 'r' || kind == 'p') && !flag(r, i, 8)) /* partitions too (types branch) */
@@ -157,7 +181,10 @@ static bool load_relations(Ctx *x)
             nseqs++;
         if (kind == 'c')
             ncomp++;
+        if (kind == 'S' && !raw(r, i, 7))
+            nfree++;
     }
+    x->m->sequences = ARENA_ARRAY(x->a, Sequence, nfree ? nfree : 1); /* adopt2 */
     x->m->tables = ARENA_ARRAY(x->a, Table, ntables);
     x->refs = ARENA_ARRAY(x->a, TabRef, ntables + ncomp);
     x->ctabs = ARENA_ARRAY(x->a, Table, ncomp);
@@ -216,8 +243,15 @@ static bool load_relations(Ctx *x)
             if (dep && sscanf(dep, "%u %d %c", &rel, &attnum, &deptype) == 3) {
                 if (deptype == 'a')
                     x->seqs[x->nseqs++] = (OwnedSeq){rel, attnum};
-            } else {
-                warnf(x, "sequence %s: not owned by a serial column, cannot be expressed", name);
+            } else { /* adopt2: a standalone sequence */
+                Sequence *q = &x->m->sequences[x->m->nsequences];
+                if (parse_seqopts(raw(r, i, 14), TY_BIGINT, &q->opts)) {
+                    q->name = arena_strdup(x->a, name);
+                    q->comment = val(x, r, i, 5);
+                    x->m->nsequences++;
+                } else {
+                    warnf(x, "sequence %s: its options cannot be read, skipped", name);
+                }
             }
             break;
         }
@@ -241,19 +275,16 @@ static const char q_columns[] =
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-    "       a.attcollation <> e.typcollation,"
-    /* 18: the column's own sequence (identity or serial) has options the model cannot hold */
-    "       EXISTS (SELECT FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
-    "                WHERE d.classid = 'pg_class'::regclass"
-    /* refclassid lets pg_depend_reference_index find the rows: without it every column
-     * scanned all of pg_depend (4 s at 1,000 tables) */
-    "                  AND d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid"
-    "                  AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')"
-    "                  AND (s.seqstart <> 1 OR s.seqincrement <> 1 OR s.seqmin <> 1"
-    "                       OR s.seqcache <> 1 OR s.seqcycle OR s.seqtypid <> a.atttypid"
-    "                       OR s.seqmax <> CASE s.seqtypid WHEN 'int2'::regtype THEN 32767"
-    "                                       WHEN 'int4'::regtype THEN 2147483647"
-    "                                       ELSE 9223372036854775807 END)),"
+    "       CASE WHEN a.attcollation <> e.typcollation THEN"
+    /* 17 (adopt2): the column's collation when not its type's */
+    "            (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,"
+    /* 18 (adopt2): the options of the column's own sequence (identity or serial) */
+    "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
+    "               || ' ' || s.seqcache || ' ' || s.seqcycle || ' ' || format_type(s.seqtypid, NULL)"
+    "          FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
+    "         WHERE d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid"
+    "           AND d.refclassid = 'pg_class'::regclass"
+    "           AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i') LIMIT 1),"
     /* 19, types branch: the schema of the column's own type (a domain of this schema) */
     "       (SELECT tn.nspname FROM pg_namespace tn WHERE tn.oid = t.typnamespace)"
     "  FROM pg_attribute a"
@@ -346,9 +377,7 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
         model_dtype_spelling(&q, raw(r, i, 11));
         t->other = arena_strdup(x->a, sb_str(&q));
         sb_release(&q);
-        if (flag(r, i, 17))
-            warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
-                  col->name);
+        col->collation = val(x, r, i, 17); /* adopt2 */
         return;
     }
     if (typtype == 'd')
@@ -370,12 +399,27 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
         t->other = val(x, r, i, 9);
         warnf(x, "column %s.%s: type %s is not in the language", tab->name, col->name, t->other);
     }
-    if (flag(r, i, 17))
-        warnf(x, "column %s.%s: a non-default collation is not in the model", tab->name,
-              col->name);
-    if (flag(r, i, 18))
-        warnf(x, "column %s.%s: the options of its sequence (START, INCREMENT, MINVALUE, "
-              "MAXVALUE, CACHE, CYCLE, AS) are not in the model", tab->name, col->name);
+    col->collation = val(x, r, i, 17); /* adopt2 */
+}
+
+/* adopt2: the options of a serial or identity column's sequence (q_columns column 18). A
+ * serial's sequence typed unlike its column is not held (serial means AS the column's type). */
+static void seq_options(Ctx *x, PgResult *r, int i, Column *col)
+{
+    const char *s = raw(r, i, 18);
+    if (!s)
+        return;
+    SeqOpts o;
+    if (!parse_seqopts(s, col->type.kind, &o)) {
+        warnf(x, "column %s: the options of its sequence cannot be read", col->name);
+        return;
+    }
+    if ((o.set & SEQ_AS) && col->identity == IDENTITY_NONE) {
+        warnf(x, "column %s: its serial sequence is AS %s, unlike the column: not in the model",
+              col->name, type_kind_name(o.as));
+        o.set &= ~(unsigned)SEQ_AS;
+    }
+    col->seq = o;
 }
 
 static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col)
@@ -384,6 +428,8 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
     char identity = pg_value(r, i, 4)[0], generated = pg_value(r, i, 5)[0];
     col->identity = identity == 'a' ? IDENTITY_ALWAYS
                     : identity == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
+    if (col->identity != IDENTITY_NONE)
+        seq_options(x, r, i, col); /* adopt2 */
     if (generated == 's') {
         col->generated = def ? sqlnorm_oneline(x->a, arena_strdup(x->a, def)) : NULL;
         return;
@@ -396,6 +442,7 @@ static void decode_default(Ctx *x, PgResult *r, int i, unsigned rel, Column *col
         if (k == TY_SMALLINT || k == TY_INTEGER || k == TY_BIGINT) {
             col->type.kind = k == TY_SMALLINT ? TY_SMALLSERIAL
                              : k == TY_INTEGER ? TY_SERIAL : TY_BIGSERIAL;
+            seq_options(x, r, i, col); /* adopt2 */
             return;
         }
     }
@@ -496,15 +543,15 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
     char type = pg_value(r, i, 2)[0];
-    if (!flag(r, i, 11) && type != 'f')
+    if (!flag(r, i, 11) && type != 'f' && type != 'c') /* adopt2: checks hold NOT VALID */
         warnf(x, "constraint %s.%s is NOT VALID; the model will treat it as valid", t->name, name);
-    if (flag(r, i, 10) && type != 'f' && type != 'u' && type != 'x')
+    if (flag(r, i, 10) && type != 'f' && type != 'u' && type != 'x' && type != 'p')
         warnf(x, "constraint %s.%s: DEFERRABLE is not in the model for this kind of constraint",
               t->name, name);
     switch (type) {
     case 'p':
-        if (raw(r, i, 15))
-            warnf(x, "comment on primary key %s.%s is not in the model", t->name, name);
+        t->pk.comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL; /* adopt2 */
+        t->pk.deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         t->pk.name = name;
         return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
     case 'u': {
@@ -538,8 +585,8 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         ck->name = name;
         ck->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         ck->expr = sqlnorm_oneline(x->a, check_expr(x, pg_value(r, i, 12)));
-        if (flag(r, i, 13))
-            warnf(x, "check %s.%s: NO INHERIT is not in the model", t->name, name);
+        ck->no_inherit = flag(r, i, 13); /* adopt2 */
+        ck->not_valid = !flag(r, i, 11);
         return true;
     }
     case 'x':
@@ -589,8 +636,19 @@ static const char q_indexes[] =
     "       pg_get_expr(i.indpred, i.indrelid, true), k.n, i.indkey[k.n - 1] <> 0, a.attname,"
     "       i.indoption[k.n - 1],"
     "       CASE WHEN i.indkey[k.n - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, true) END,"
-    "       i.indnatts > i.indnkeyatts, NOT coalesce(opc.opcdefault, true), i.indisvalid,"
-    "       i.indnullsnotdistinct, obj_description(i.indexrelid, 'pg_class')"
+    "       i.indnatts > i.indnkeyatts,"
+    /* 11 (adopt2): a non-default operator class */
+    "       CASE WHEN NOT coalesce(opc.opcdefault, true) THEN opc.opcname END, i.indisvalid,"
+    "       i.indnullsnotdistinct, obj_description(i.indexrelid, 'pg_class'),"
+    /* 15 (adopt2): the element's collation when it is not the one it would have */
+    "       CASE WHEN i.indcollation[k.n - 1] <> 0 AND i.indcollation[k.n - 1] <>"
+    "                 coalesce(a.attcollation, ia.attcollation_default) THEN"
+    "            (SELECT co2.collname FROM pg_collation co2"
+    "              WHERE co2.oid = i.indcollation[k.n - 1]) END,"
+    /* 16 (adopt2): INCLUDE columns, separated by chr(1) */
+    "       (SELECT string_agg(a2.attname, chr(1) ORDER BY g.n)"
+    "          FROM generate_series(i.indnkeyatts + 1, i.indnatts) g(n)"
+    "          JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = i.indkey[g.n - 1])"
     "  FROM pg_index i"
     "  JOIN pg_class ic ON ic.oid = i.indexrelid"
     "  JOIN pg_class c ON c.oid = i.indrelid"
@@ -599,6 +657,9 @@ static const char q_indexes[] =
     "  CROSS JOIN LATERAL generate_series(1, i.indnkeyatts) k(n)"
     "  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n - 1]"
     "  LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.n - 1]"
+    "  LEFT JOIN LATERAL (SELECT ty.typcollation AS attcollation_default FROM pg_attribute ixa"
+    "         JOIN pg_type ty ON ty.oid = ixa.atttypid"
+    "        WHERE ixa.attrelid = i.indexrelid AND ixa.attnum = k.n) ia ON true"
     "  LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.contype IN ('p', 'u', 'x')"
     " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.oid IS NULL"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\", k.n";
@@ -615,7 +676,6 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
                      : NULL;
     ix->elems = ARENA_ARRAY(x->a, IndexElem, nrows);
     ix->nelems = (size_t)nrows;
-    bool odd_opclass = false;
     for (int k = 0; k < nrows; k++) {
         int i = first + k;
         IndexElem *e = &ix->elems[k];
@@ -628,12 +688,34 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         e->desc = opt & 1;
         bool nulls_first = (opt & 2) != 0;
         e->nulls = nulls_first == e->desc ? 0 : nulls_first ? 1 : 2;
-        odd_opclass |= flag(r, i, 11);
+        e->opclass = val(x, r, i, 11); /* adopt2: the language spells an operator class *_ops */
+        if (e->opclass && (strlen(e->opclass) <= 4 ||
+                           strcmp(e->opclass + strlen(e->opclass) - 4, "_ops") ||
+                           !sql_ident_is_plain(e->opclass))) {
+            warnf(x, "index %s: operator class %s is not in the model (only plain *_ops names)",
+                  ix->name, e->opclass);
+            e->opclass = NULL;
+        }
+        e->collation = val(x, r, i, 15); /* adopt2 */
     }
-    if (flag(r, first, 10))
-        warnf(x, "index %s: INCLUDE columns are not in the model, dropped", ix->name);
-    if (odd_opclass)
-        warnf(x, "index %s: non-default operator classes are not in the model", ix->name);
+    const char *inc = raw(r, first, 16); /* adopt2: INCLUDE columns */
+    if (flag(r, first, 10) && inc) {
+        size_t ni = 1;
+        for (const char *p = inc; *p; p++)
+            ni += *p == 1;
+        ix->include = ARENA_ARRAY(x->a, const char *, ni);
+        for (const char *p = inc;;) {
+            const char *e = strchr(p, 1);
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char *nm = arena_alloc(x->a, len + 1);
+            memcpy(nm, p, len);
+            nm[len] = 0;
+            ix->include[ix->ninclude++] = nm;
+            if (!e)
+                break;
+            p = e + 1;
+        }
+    }
     if (!flag(r, first, 12))
         warnf(x, "index %s is invalid (a failed CREATE INDEX CONCURRENTLY?)", ix->name);
     ix->nulls_not_distinct = flag(r, first, 13);
@@ -753,15 +835,43 @@ static const char q_others[] =
     "  FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     " WHERE n.nspname = $1 AND c.relispartition AND co.conislocal AND co.contype <> 'n'";
+/* adopt2 read here what views, triggers and policies outside the model depend on (for
+ * @@depends); the objects branch holds those kinds in the model now, and its diff
+ * re-creates them around the changes they depend on */
+
+/* adopt2: "\1what\1table\1column" -> an OutsideDep of the model */
+static void add_dep(Ctx *x, const char *s)
+{
+    const char *t = strchr(s + 1, 1), *col = t ? strchr(t + 1, 1) : NULL;
+    if (!t || !col)
+        return;
+    Model *m = x->m;
+    m->deps = xrealloc(m->deps, (m->ndeps + 1) * sizeof *m->deps); /* moved to the arena below */
+    OutsideDep *d = &m->deps[m->ndeps++];
+    *d = (OutsideDep){0};
+    d->what = arena_strndup(x->a, s + 1, (size_t)(t - s - 1));
+    d->table = arena_strndup(x->a, t + 1, (size_t)(col - t - 1));
+    d->column = col[1] ? arena_strdup(x->a, col + 1) : NULL;
+}
 
 static bool load_others(Ctx *x)
 {
     PgResult *r = query(x, q_others);
     if (!r)
         return false;
-    for (int i = 0; i < pg_nrows(r); i++)
-        warnf(x, "%s", pg_value(r, i, 0));
+    for (int i = 0; i < pg_nrows(r); i++) {
+        if (pg_value(r, i, 0)[0] == 1)
+            add_dep(x, pg_value(r, i, 0)); /* adopt2 */
+        else
+            warnf(x, "%s", pg_value(r, i, 0));
+    }
     pg_result_free(r);
+    if (x->m->ndeps) { /* adopt2: into the arena, like the rest of the model */
+        OutsideDep *v = ARENA_ARRAY(x->a, OutsideDep, x->m->ndeps);
+        memcpy(v, x->m->deps, x->m->ndeps * sizeof *v);
+        free(x->m->deps);
+        x->m->deps = v;
+    }
     return true;
 }
 
@@ -811,7 +921,17 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
             r = NULL;
         }
     } else if (ok) {
-        r = query(&x, "SELECT set_config('search_path', quote_ident($1), true)");
+        /* adopt2: and the schema's comment */
+        r = query(&x, "SELECT set_config('search_path', quote_ident($1), true),"
+                      " (SELECT ds.description FROM pg_description ds JOIN pg_namespace n"
+                      "     ON n.oid = ds.objoid WHERE n.nspname = $1"
+                      "    AND ds.classoid = 'pg_namespace'::regclass)");
+        if (r && pg_nrows(r) == 1)
+            out->comment = val(&x, r, 0, 1);
+        /* the comment initdb gives public is PostgreSQL's, not the author's (pg_dump skips it) */
+        if (out->comment && !strcmp(schema, "public") &&
+            !strcmp(out->comment, "standard public schema"))
+            out->comment = NULL;
     }
     ok = r != NULL;
     pg_result_free(r);

@@ -239,10 +239,19 @@ static void lint_op(const LStmt *st, const PlanOp *op)
     case CH_SET_NOT_NULL:
         set_not_null(st, t, op->column);
         break;
+    case CH_ADD_IDENTITY: {
+        const Column *oc = op->old_obj;
+        if (oc && oc->nullable) /* made NOT NULL first */
+            set_not_null(st, t, op->column);
+        lock(st, t, "ALTER TABLE");
+        break;
+    }
+    case CH_ALTER_COLLATION:
+    case CH_ADD_SERIAL:
+    case CH_DROP_SERIAL:
     case CH_DROP_NOT_NULL:
     case CH_SET_DEFAULT:
     case CH_DROP_DEFAULT:
-    case CH_ADD_IDENTITY:
     case CH_DROP_IDENTITY:
     case CH_SET_IDENTITY:
     case CH_DROP_PK:
@@ -264,7 +273,8 @@ static void lint_op(const LStmt *st, const PlanOp *op)
         lock(st, t, "ALTER TABLE");
         break;
     case CH_ADD_CHECK:
-        if (!nv || op->sec == SEC_ONLINE) /* online: its validation fails the same way */
+        /* online: its validation fails the same way (none when the model says NOT VALID) */
+        if (!nv || (op->sec == SEC_ONLINE && !((const Check *)op->new_obj)->not_valid))
             named(st, op->name,
                   lint_add(st, "SL204", t, NULL,
                            "adding CHECK %s to an existing table fails if an existing row "

@@ -35,6 +35,7 @@ static const struct {
     { O_STATUS, "      --no-drift-check      status: do not compare the live schema with the "
                 "last\n"
                 "                            applied migration's snapshot\n" },
+    { O_STATUS, "      --strict              status: objects outside the model are an error (exit 1)\n" },
     { O_RUN, "  -j, --jobs N              per-tenant domains: tenants run N at a time (default\n"
              "                            up to 4), results printed in tenant order\n" },
     { O_ALL, "      --json                machine-readable output\n" },
@@ -132,7 +133,7 @@ int opts_parse(Opts *o, int argc, char **argv)
                                                   "--database", "--migrations", "--schemas",
                                                   "--lock-timeout", "--statement-timeout", "--lock-wait" };
         static const char *const flags[] = { "--verbose", "--force", "-f", "--json",
-                                             "--no-drift-check", "--allow-out-of-order",
+                                             "--no-drift-check", "--allow-out-of-order", "--strict",
                                              "--no-color", "-q", "--quiet", "--session-pooler",
                                              "-h", "--help" };
         bool needs = false, known = false;
@@ -187,6 +188,8 @@ int opts_parse(Opts *o, int argc, char **argv)
             o->json = true;
         else if (!strcmp(name, "--no-drift-check"))
             o->no_drift_check = true;
+        else if (!strcmp(name, "--strict")) /* adopt2 */
+            o->strict = true;
         else if (!strcmp(name, "--allow-out-of-order"))
             o->allow_out_of_order = true;
         else if (!strcmp(name, "--no-color"))

@@ -33,6 +33,7 @@ typedef struct Opts {
     bool quiet;          /* --quiet: no progress (progress.h) */
     bool no_drift_check; /* status: skip the comparison with the last applied snapshot */
     bool session_pooler; /* --session-pooler: a pooler is in the way but keeps sessions */
+    bool strict;         /* status (adopt2): objects outside the model make the exit status 1 */
 } Opts;
 
 typedef struct Ctx {
@@ -80,6 +81,9 @@ int ledger_connect(Ctx *c);
 int ledger_lock(Ctx *c);
 int ledger_read(Ctx *c);
 int ledger_napplied(const Ctx *c);
+/* adopt2 (schema_drop.c): after a rollback of every applied migration, drop the domain's own
+ * schema when nothing but the tracking table is left in it. 0, or -1 after reporting. */
+int schema_drop_if_empty(Ctx *c);
 /* Column col of the i-th applied version in ascending version order ("" for NULL). */
 const char *ledger_value(const Ctx *c, int i, int col);
 /* executed_at of the i-th applied version as YYYY-MM-DDTHH:MM:SSZ, written to buf. */

@@ -21,7 +21,7 @@ fi
 bin=$tmp/fuzz_front
 srcs="tests/fuzz/fuzz_front.c compiler/parse*.c compiler/ast.c compiler/fmt.c compiler/source.c
       compiler/diag.c compiler/arena.c compiler/strbuf.c compiler/sema*.c compiler/names.c
-      compiler/model.c compiler/model_objects.c compiler/sqlnorm.c compiler/sqlquote.c
+      compiler/model.c compiler/model_objects.c compiler/model_seq.c compiler/sqlnorm.c compiler/sqlquote.c
       $BUILD/gen/lexer.c $BUILD/gen/parser.c"
 [ -f compiler/base.c ] && srcs="$srcs compiler/base.c"
 if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \

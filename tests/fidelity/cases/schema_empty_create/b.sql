@@ -1,0 +1,2 @@
+CREATE TABLE things (id serial PRIMARY KEY);
+CREATE SCHEMA reports;

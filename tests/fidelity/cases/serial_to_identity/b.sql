@@ -1,0 +1,1 @@
+CREATE TABLE accounts (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);
