@@ -18,7 +18,7 @@ if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -DARENA_DEBUG \
         -I compiler -I runtime -o "$bin" tests/fuzz/fuzz_lint.c runtime/lint.c \
         runtime/lint_rules.c runtime/sqlsplit.c compiler/arena.c compiler/strbuf.c \
-        compiler/model.c compiler/sqlquote.c -ljansson -lutf8proc 2>"$tmp/cc"; then
+        compiler/model.c compiler/model_seq.c compiler/sqlquote.c -ljansson -lutf8proc 2>"$tmp/cc"; then
     if grep -q 'fuzzer' "$tmp/cc" && ! grep -q 'error:.*\.c:' "$tmp/cc"; then
         echo "1..0 # SKIP libFuzzer not available"; exit 0
     fi
