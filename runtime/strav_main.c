@@ -22,7 +22,7 @@ static void help(FILE *out)
           "  generate:migration  (migration:generate, g:migration)  write a migration from the "
           "schemas\n"
           "                      -m, --message TEXT   -s, --scope DOMAIN\n"
-          "                      --allow-destructive  (stravc generate --help)\n"
+          "                      --allow-destructive  --online  (stravc generate --help)\n"
           "  migrate             (migration:run)       apply pending migrations as one batch\n"
           "  rollback            (migration:rollback)  revert the last batch (--batch N)\n"
           "  migration:fresh     (fresh)               drop the domain's objects, re-apply all\n"
