@@ -535,6 +535,8 @@ static bool starts_decl(const Driver *dr, Token t, bool strict)
         return false;
     if (!strict && t.kind != TK_IDENT)
         return true;
+    if (t.kind == TK_DOMAIN && is_name_kind(nx[1].kind)) /* types branch: `domain name type` */
+        return true;
     return nx[1].kind == TK_LBRACE || nx[1].kind == TK_OF || nx[1].kind == TK_BETWEEN;
 }
 
