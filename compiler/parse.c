@@ -244,6 +244,8 @@ static DeclKind decl_kind(int tk)
     }
 }
 
+static bool is_decl_kw(int k);
+
 /* objects (issue 14): the declaration word of `<word> name { ... }`. */
 static const char *const object_words[] = {"extension", "view",   "function",
                                            "procedure", "trigger", "policy",
@@ -294,7 +296,8 @@ static void not_a_declaration(ParseCtx *ctx, Token t)
 void p_decl(ParseCtx *ctx, Token kw, AstTerm *name, AstTerm *parents, Body *b, Token end)
 {
     DeclKind kind = DECL_DOMAIN;
-    if (kw.kind == TK_IDENT) { /* objects (issue 14) */
+    /* objects (issue 14): the word is an identifier, or a keyword read as one (%fallback) */
+    if (!is_decl_kw(kw.kind)) {
         size_t i = object_word(ctx, kw);
         if (i == ARRAY_LEN(object_words)) {
             if (!ctx->nerr++)
@@ -754,10 +757,11 @@ AstFile *parse_file(Arena *a, Source *src, Diag *d)
             track_braces(&dr, t, col);
             continue;
         }
-        /* objects (issue 14): an identifier that starts a declaration must be an object word
-         * (extension, view, ...); anything else is the syntax error it was before those
-         * existed, with its "did you mean" */
-        if (k == TK_IDENT && ctx.braces == 0 && !ctx.decl_kw && dr.skip == SKIP_NONE &&
+        /* objects (issue 14): an identifier (or a keyword read as one) that starts a
+         * declaration must be an object word (extension, view, ...); anything else is the
+         * syntax error it was before those existed, with its "did you mean" */
+        if ((k == TK_IDENT || (StravParseFallback(k) == TK_IDENT && !is_decl_kw(k))) &&
+            ctx.braces == 0 && !ctx.decl_kw && dr.skip == SKIP_NONE &&
             object_word(&ctx, t) == ARRAY_LEN(object_words)) {
             not_a_declaration(&ctx, t);
             dr.err_line = line;
