@@ -59,7 +59,9 @@ out=$($STRAV rollback -s tenant 2>&1)
 is "$out" "Rolling back batch 1...
 
 Rolled back 1 migration(s) from batch 1:
-  - 1704326400000" "tenant rollback"
+  - 1704326400000
+Dropped schema tenant: nothing of domain tenant is left in it" "tenant rollback (the domain's last migration: its own schema goes too, docs/runtime.md)"
+is "$(psql -Atc "select count(*) from pg_namespace where nspname = 'tenant'")" 0 "the tenant schema is gone"
 out=$($STRAV rollback 2>&1); rc=$?
 is "$out" "Rolling back batch 1...
 
