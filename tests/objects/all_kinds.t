@@ -16,40 +16,7 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$W/out" ] && sed 's/^/#   /' "$W/out" | tail -30; }
 W=$PG_TMP/all; mkdir -p "$W/p"
 db=$(pg_newdb all_kinds)
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" >"$W/out" 2>&1 <<'SQL'
-DO $$ BEGIN CREATE ROLE kinds_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
-CREATE EXTENSION pgcrypto;
-CREATE TABLE members (
-    id serial PRIMARY KEY,
-    team integer NOT NULL,
-    email text NOT NULL,
-    token text NOT NULL DEFAULT encode(gen_random_bytes(8), 'hex'),
-    updated_at timestamptz
-);
-CREATE FUNCTION current_team() RETURNS integer LANGUAGE sql STABLE
-    AS $$ SELECT nullif(current_setting('app.team', true), '')::integer $$;
-CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = public, pg_temp AS $$
-BEGIN
-  NEW.updated_at := now();
-  RETURN NEW;
-END
-$$;
-CREATE PROCEDURE reset_team(t integer) LANGUAGE sql AS $$ UPDATE members SET team = 0 WHERE team = t $$;
-CREATE VIEW team_members AS SELECT id, email FROM members WHERE team = current_team();
-CREATE VIEW member_emails AS SELECT lower(email) AS email FROM team_members;
-CREATE MATERIALIZED VIEW team_sizes AS SELECT team, count(*) AS n FROM members GROUP BY team;
-CREATE UNIQUE INDEX team_sizes_team ON team_sizes (team);
-CREATE TRIGGER members_touch BEFORE INSERT OR UPDATE ON members
-    FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION touch();
-CREATE FUNCTION no_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
-CREATE TRIGGER team_members_delete INSTEAD OF DELETE ON team_members
-    FOR EACH ROW EXECUTE FUNCTION no_delete();
-ALTER TABLE members ENABLE ROW LEVEL SECURITY;
-ALTER TABLE members FORCE ROW LEVEL SECURITY;
-CREATE POLICY members_team ON members USING (team = current_team()) WITH CHECK (team = current_team());
-CREATE POLICY members_reader ON members AS RESTRICTIVE FOR SELECT TO kinds_reader USING (email <> '');
-SQL
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f tests/fixtures/sql/objects_all_kinds.sql >"$W/out" 2>&1
 [ $? -eq 0 ] && ok "the database with every kind loads" || nok "the database with every kind loads"
 cd "$W/p" || exit 1
 "$B/stravc" pull --database "$db" >"$W/out" 2>&1
