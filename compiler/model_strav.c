@@ -907,8 +907,7 @@ static const char *write_enum(Arena *a, const Enum *e)
     return r;
 }
 
-/* A file name from an object name: bytes outside [A-Za-z0-9_-] become '_'. */
-static const char *file_name(Arena *a, const char *name, const char *ext)
+const char *model_strav_file_name(Arena *a, const char *name, const char *ext)
 {
     StrBuf sb = SB_INIT;
     for (const char *p = name; *p; p++) {
@@ -958,16 +957,16 @@ void model_strav_write(Arena *a, const Model *m, ModelStravFile **out, size_t *n
     ModelStravFile *files = ARENA_ARRAY(a, ModelStravFile, total ? total : 1);
     size_t k = 0;
     for (size_t i = 0; i < m->nenums; i++)
-        files[k++] = (ModelStravFile){file_name(a, m->enums[i].name, ".enum.strav"),
+        files[k++] = (ModelStravFile){model_strav_file_name(a, m->enums[i].name, ".enum.strav"),
                                       write_enum(a, &m->enums[i])};
     for (size_t i = 0; i < m->ndtypes; i++) /* types branch */
-        files[k++] = (ModelStravFile){file_name(a, m->dtypes[i].name, ".domain.strav"),
+        files[k++] = (ModelStravFile){model_strav_file_name(a, m->dtypes[i].name, ".domain.strav"),
                                       write_dtype(a, m, &m->dtypes[i])};
     for (size_t i = 0; i < m->nctypes; i++)
-        files[k++] = (ModelStravFile){file_name(a, m->ctypes[i].name, ".type.strav"),
+        files[k++] = (ModelStravFile){model_strav_file_name(a, m->ctypes[i].name, ".type.strav"),
                                       write_ctype(a, m, &m->ctypes[i])};
     for (size_t i = 0; i < m->ntables; i++)
-        files[k++] = (ModelStravFile){file_name(a, m->tables[i].name, ".strav"),
+        files[k++] = (ModelStravFile){model_strav_file_name(a, m->tables[i].name, ".strav"),
                                       write_table(a, m, &m->tables[i], warn)};
     /* objects (issue 14): views, functions, triggers, policies, extensions */
     k += model_strav_objects(a, m, files + k);

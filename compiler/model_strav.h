@@ -29,4 +29,8 @@ void model_strav_name(struct StrBuf *out, Arena *a, const char *name);
  * standalone sequences, the schema's comment as its doc comment; NULL when it would be empty. */
 const char *model_strav_domain(Arena *a, const Model *m, const char *schema);
 
+/* A file name from an object name and an extension (".enum.strav", ".view.strav", ...): bytes
+ * outside [A-Za-z0-9_-] become '_'. In the arena. */
+const char *model_strav_file_name(Arena *a, const char *name, const char *ext);
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model_strav.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -204,21 +205,6 @@ static void write_policy(StrBuf *out, Arena *a, const DbObject *o)
     sb_adds(out, "}\n");
 }
 
-static const char *file_of(Arena *a, const char *name, const char *ext)
-{
-    StrBuf sb = SB_INIT;
-    for (const char *p = name; *p; p++) {
-        char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-        sb_addch(&sb, ok ? ch : '_');
-    }
-    sb_adds(&sb, ext);
-    const char *r = arena_strdup(a, sb_str(&sb));
-    sb_release(&sb);
-    return r;
-}
-
 size_t model_strav_objects(Arena *a, const Model *m, ModelStravFile *out)
 {
     size_t k = 0;
@@ -246,11 +232,11 @@ size_t model_strav_objects(Arena *a, const Model *m, ModelStravFile *out)
             break;
         case DBO_FUNCTION:
             write_function(&sb, a, o);
-            name = file_of(a, o->name, o->procedure ? ".procedure.strav" : ".function.strav");
+            name = model_strav_file_name(a, o->name, o->procedure ? ".procedure.strav" : ".function.strav");
             break;
         case DBO_VIEW:
             write_view(&sb, a, o);
-            name = file_of(a, o->name, ".view.strav");
+            name = model_strav_file_name(a, o->name, ".view.strav");
             break;
         case DBO_TRIGGER:
             for (j = i; j < m->nobjects && m->objects[j].kind == DBO_TRIGGER &&
@@ -259,7 +245,7 @@ size_t model_strav_objects(Arena *a, const Model *m, ModelStravFile *out)
                     sb_adds(&sb, "\n");
                 write_trigger(&sb, a, &m->objects[j]);
             }
-            name = file_of(a, o->table, ".triggers.strav");
+            name = model_strav_file_name(a, o->table, ".triggers.strav");
             break;
         case DBO_RLS:
         case DBO_POLICY:
@@ -282,7 +268,7 @@ size_t model_strav_objects(Arena *a, const Model *m, ModelStravFile *out)
                     any = true;
                 }
             }
-            name = any ? file_of(a, o->table, ".policies.strav") : NULL;
+            name = any ? model_strav_file_name(a, o->table, ".policies.strav") : NULL;
             break;
         }
         }

@@ -29,6 +29,9 @@ bool lt_kw(const LStmt *st, size_t i, const char *w);
 bool lt_ident(const LStmt *st, size_t i);
 
 /* Record a finding (printf message) for the statement; returns it (name can be set). */
+/* SL405 for table, once per table and file, unless the run sets a lock_timeout (lint_rules.c;
+ * also the typed-plan path, lint_plan.c). */
+void lint_lock_check(const LStmt *st, const char *table, const char *what);
 LintFinding *lint_add(const LStmt *st, const char *code, const char *table, const char *column,
                       const char *fmt, ...) PRINTF_LIKE(5, 6);
 

@@ -17,25 +17,6 @@ static bool is_new(const LStmt *st, const char *table)
     return table && lint_names_has(&st->l->new_tables, table);
 }
 
-/* SL405, once per table and file (lint_rules.c's lock_check). */
-static void lock(const LStmt *st, const char *table, const char *what)
-{
-    if (st->l->lock_timeout) /* an online op: the runtime sets a short one and retries */
-        return;
-    StrBuf k = SB_INIT;
-    sb_addf(&k, "%s\t%s", st->file, table);
-    bool seen = lint_names_has(&st->l->lock_warned, k.buf);
-    if (!seen)
-        lint_names_add(st->l, &st->l->lock_warned, k.buf);
-    sb_release(&k);
-    if (!seen)
-        lint_add(st, "SL405", table, NULL,
-                 "%s takes an ACCESS EXCLUSIVE lock with no lock_timeout set: while it waits "
-                 "for the lock every other query on the table queues behind it (strav migrate "
-                 "--lock-timeout sets one)",
-                 what);
-}
-
 static void named(const LStmt *st, const char *name, LintFinding *f)
 {
     f->name = arena_strdup(&st->l->a, name);
@@ -63,7 +44,7 @@ static void add_column(const LStmt *st, const char *table, const Column *c, AddF
     else if (form == ADD_GUARDED || form == ADD_REFUSED)
         lint_add(st, "SL205", table, c->name,
                  "adding a NOT NULL column without a default fails as soon as the table has a row");
-    lock(st, table, "ALTER TABLE");
+    lint_lock_check(st, table, "ALTER TABLE");
 }
 
 static void set_not_null(const LStmt *st, const char *table, const char *col)
@@ -75,7 +56,7 @@ static void set_not_null(const LStmt *st, const char *table, const char *col)
                  "SET NOT NULL fails if an existing row holds NULL, and scans the whole table "
                  "under an ACCESS EXCLUSIVE lock");
     sb_release(&k);
-    lock(st, table, "ALTER TABLE");
+    lint_lock_check(st, table, "ALTER TABLE");
 }
 
 /* Whether an @using conversion is more than the column itself cast to types. */
@@ -100,7 +81,7 @@ static void alter_type(const LStmt *st, const PlanOp *op)
     const Column *oc = op->old_obj, *nc = op->new_obj;
     const char *t = op->table;
     if (oc->def.kind != DEF_NONE)
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
     SqlType ot = oc->type, nt = type_for_reference(&nc->type);
     if (ot.kind == TY_ENUM)
         ot.other = NULL;
@@ -117,7 +98,7 @@ static void alter_type(const LStmt *st, const PlanOp *op)
                  "EXCLUSIVE lock (no online form: expand/contract instead - add a column of the "
                  "new type, backfill it in batches, switch the application, drop the old one)",
                  sb_str(&a), sb_str(&b));
-    lock(st, t, "ALTER TABLE");
+    lint_lock_check(st, t, "ALTER TABLE");
     sb_release(&a);
     sb_release(&b);
 }
@@ -143,12 +124,12 @@ static void enum_rebuild(const LStmt *st, const PlanOp *op)
         if (is_new(st, u->table))
             continue;
         if (u->col->def.kind != DEF_NONE)
-            lock(st, u->table, "ALTER TABLE");
+            lint_lock_check(st, u->table, "ALTER TABLE");
         lint_add(st, "SL301", u->table, u->col->name,
                  "converting the column to the recreated enum type %s rewrites the whole table "
                  "and its indexes under an ACCESS EXCLUSIVE lock",
                  op->name);
-        lock(st, u->table, "ALTER TABLE");
+        lint_lock_check(st, u->table, "ALTER TABLE");
     }
 }
 
@@ -199,24 +180,24 @@ static void lint_op(const LStmt *st, const PlanOp *op)
         lint_add(st, "SL501", t, NULL,
                  "the running (previous) application version may still use the table; stop "
                  "using it in a release before dropping it");
-        lock(st, t, "DROP TABLE");
+        lint_lock_check(st, t, "DROP TABLE");
         break;
     case CH_RENAME_TABLE:
         lint_add(st, "SL503", t, NULL,
                  "renaming the table to \"%s\" breaks the running (previous) application "
                  "version, which still uses the old name",
                  op->to);
-        lock(st, t, "ALTER TABLE ... RENAME");
+        lint_lock_check(st, t, "ALTER TABLE ... RENAME");
         break;
     case CH_RENAME_COLUMN:
         lint_add(st, "SL504", t, op->name,
                  "renaming the column to \"%s\" breaks the running (previous) application "
                  "version, which still uses the old name",
                  op->to);
-        lock(st, t, "ALTER TABLE ... RENAME COLUMN");
+        lint_lock_check(st, t, "ALTER TABLE ... RENAME COLUMN");
         break;
     case CH_RENAME_CONSTRAINT:
-        lock(st, t, "ALTER TABLE ... RENAME CONSTRAINT");
+        lint_lock_check(st, t, "ALTER TABLE ... RENAME CONSTRAINT");
         break;
     case CH_DROP_COLUMN:
     case CH_RECREATE_COLUMN:
@@ -224,7 +205,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
         lint_add(st, "SL502", t, op->column,
                  "the running (previous) application version may still read or write the "
                  "column; stop using it in a release before dropping it");
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
         if (op->kind == CH_RECREATE_COLUMN)
             add_column(st, t, op->new_obj, plan_add_column_form(t, op->new_obj));
         break;
@@ -243,7 +224,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
         const Column *oc = op->old_obj;
         if (oc && oc->nullable) /* made NOT NULL first */
             set_not_null(st, t, op->column);
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
         break;
     }
     case CH_ALTER_COLLATION:
@@ -261,7 +242,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
     case CH_ADD_NN_CHECK:
     case CH_DROP_NN_CHECK:
     case CH_ATTACH_INDEX:
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
         break;
     case CH_ADD_PK:
     case CH_ADD_UNIQUE:
@@ -270,7 +251,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
                        "adding %s %s to an existing table fails if existing rows repeat a value, "
                        "and builds its index under an ACCESS EXCLUSIVE lock",
                        op->kind == CH_ADD_UNIQUE ? "UNIQUE" : "PRIMARY KEY", op->name));
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
         break;
     case CH_ADD_CHECK:
         /* online: its validation fails the same way (none when the model says NOT VALID) */
@@ -287,7 +268,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
                            "add it NOT VALID, then VALIDATE",
                            op->name));
         }
-        lock(st, t, "ALTER TABLE");
+        lint_lock_check(st, t, "ALTER TABLE");
         break;
     case CH_ADD_FK:
         if (!nv)
@@ -321,7 +302,7 @@ static void lint_op(const LStmt *st, const PlanOp *op)
                            "DROP INDEX %s without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
                            "the index's table",
                            op->name));
-            lock(st, op->name, "DROP INDEX");
+            lint_lock_check(st, op->name, "DROP INDEX");
         }
         break;
     default:

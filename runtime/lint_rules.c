@@ -37,7 +37,7 @@ static bool is_new(const LStmt *st, const char *table)
 }
 
 /* SL405, once per table and file (a SET lock_timeout at the top of the file fixes them all). */
-static void lock_check(const LStmt *st, const char *table, const char *what)
+void lint_lock_check(const LStmt *st, const char *table, const char *what)
 {
     if (st->l->lock_timeout)
         return;
@@ -452,12 +452,12 @@ static void alter_table(const LStmt *st, size_t i)
                      "renaming the table to \"%s\" breaks the running (previous) application "
                      "version, which still uses the old name",
                      to);
-            lock_check(st, table, "ALTER TABLE ... RENAME");
+            lint_lock_check(st, table, "ALTER TABLE ... RENAME");
             return;
         }
         if (lt_kw(st, i, "constraint")) {
             if (!fresh)
-                lock_check(st, table, "ALTER TABLE ... RENAME CONSTRAINT");
+                lint_lock_check(st, table, "ALTER TABLE ... RENAME CONSTRAINT");
             return;
         }
         if (lt_kw(st, i, "column"))
@@ -467,7 +467,7 @@ static void alter_table(const LStmt *st, size_t i)
                      "renaming the column to \"%s\" breaks the running (previous) application "
                      "version, which still uses the old name",
                      st->t[i + 2].s);
-            lock_check(st, table, "ALTER TABLE ... RENAME COLUMN");
+            lint_lock_check(st, table, "ALTER TABLE ... RENAME COLUMN");
         }
         return;
     }
@@ -486,7 +486,7 @@ static void alter_table(const LStmt *st, size_t i)
         }
     }
     if (ae && !fresh)
-        lock_check(st, table, "ALTER TABLE");
+        lint_lock_check(st, table, "ALTER TABLE");
 }
 
 /* ---------------------------------------------------------------- other statements */
@@ -562,14 +562,14 @@ static void drop(const LStmt *st, size_t i)
             lint_add(st, "SL501", name, NULL,
                      "the running (previous) application version may still use the table; stop "
                      "using it in a release before dropping it");
-            lock_check(st, name, "DROP TABLE");
+            lint_lock_check(st, name, "DROP TABLE");
         } else if (index && !conc && !lint_names_has(&st->l->new_indexes, name)) {
             named(st, name,
                   lint_add(st, "SL404", NULL, NULL,
                            "DROP INDEX %s without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
                            "the index's table",
                            name));
-            lock_check(st, name, "DROP INDEX");
+            lint_lock_check(st, name, "DROP INDEX");
         }
         if (!punct(st, i, ","))
             break;
