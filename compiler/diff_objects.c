@@ -8,6 +8,14 @@
  *      first; the down re-creates them, dependencies first, after the tables are restored;
  *   3. new, changed and dirty-but-kept objects are created in objects/up.sql (after every
  *      table, constraint and index), dependencies first; the down drops them.
+ * An enum rebuilt by the plan (a value removed, values reordered: enums/drop_up.sql, after the
+ * tables) converts every column of that type, which PostgreSQL refuses while a view reads the
+ * column: a table with such a column counts as changing (step 1), and the objects that read it,
+ * and whatever depends on them, are created after the rebuild (in enums/drop_up.sql, after its
+ * ops) instead of in objects/up.sql; the down then drops them before rebuilding the type back.
+ * The down of an enum value addition rebuilds the type too (without the values), last of all:
+ * the old model's objects that read its columns are dropped and re-created around that rebuild
+ * inside the op (down_before, down_after).
  * Extensions have their own files (created first, dropped last). What cannot be ordered is
  * refused, naming the objects: a cycle between objects, or a table expression (check,
  * default, generated column, index) calling a function that is created in this migration.
@@ -27,6 +35,8 @@ typedef struct OCtx {
     Diag *d;
     bool ok;
     StrBuf up, down, what;
+    const char **rebuilt; /* the enums the plan rebuilds: old and new names */
+    size_t nrebuilt;
 } OCtx;
 
 static const DbObject *find(const Model *m, const DbObject *key)
@@ -42,15 +52,47 @@ static void op(OCtx *c, Section sec)
     sb_reset(&c->what);
 }
 
-/* A table of the old model that loses a column, changes a column's type, or is gone (dropped
- * or renamed): whatever reads it must be dropped first and re-created after. */
-static bool table_affected(const Model *om, const Model *nm, const char *name)
+/* The enums the plan rebuilds (CH_ENUM_REBUILD ops, appended by diff_models before the
+ * objects): both names, the old model's and the new. */
+static void find_rebuilt(OCtx *c)
 {
-    const Table *o = model_find_table(om, name);
+    for (size_t i = 0; i < c->p->nops; i++) {
+        const PlanOp *op = &c->p->ops[i];
+        if (op->kind != CH_ENUM_REBUILD)
+            continue;
+        if (!c->rebuilt)
+            c->rebuilt = ARENA_ARRAY(c->a, const char *, 2 * c->p->nops + 2);
+        const Enum *o = op->old_obj;
+        c->rebuilt[c->nrebuilt++] = op->name;
+        if (o && o->name)
+            c->rebuilt[c->nrebuilt++] = o->name;
+    }
+}
+
+/* Table t has a column of an enum type of this schema that the plan rebuilds. */
+static bool has_rebuilt_enum(const OCtx *c, const Table *t)
+{
+    for (size_t i = 0; t && c->nrebuilt && i < t->ncolumns; i++) {
+        const SqlType *ty = &t->columns[i].type;
+        if (ty->kind != TY_ENUM || ty->enum_schema)
+            continue;
+        for (size_t k = 0; k < c->nrebuilt; k++)
+            if (!strcmp(ty->enum_name, c->rebuilt[k]))
+                return true;
+    }
+    return false;
+}
+
+/* A table of the old model that loses a column, changes a column's type (also through a
+ * rebuild of its enum type), or is gone (dropped or renamed): whatever reads it must be dropped
+ * first and re-created after. */
+static bool table_affected(const OCtx *c, const char *name)
+{
+    const Table *o = model_find_table(c->om, name);
     if (!o)
         return false; /* not a table */
-    const Table *n = model_find_table(nm, name);
-    if (!n)
+    const Table *n = model_find_table(c->nm, name);
+    if (!n || has_rebuilt_enum(c, o))
         return true;
     for (size_t i = 0; i < o->ncolumns; i++) {
         const Column *nc = table_find_column(n, o->columns[i].name);
@@ -231,6 +273,65 @@ static void refuse_table_uses(OCtx *c, const bool *create)
     }
 }
 
+/* For each enum value addition of the plan: the old model's views, triggers and policies on a
+ * table with a column of that enum, and every object that depends on them, dropped (dependents
+ * first) before the down's rebuild and created (dependencies first) after it. */
+static void wrap_add_values_down(OCtx *c)
+{
+    const Model *m = c->om;
+    size_t no = m->nobjects;
+    for (size_t i = 0; c->ok && i < c->p->nops; i++) {
+        PlanOp *op = &c->p->ops[i];
+        if (op->kind != CH_ENUM_ADD_VALUES)
+            continue;
+        OCtx one = *c;
+        const char *names[1] = { op->name };
+        one.rebuilt = names;
+        one.nrebuilt = 1;
+        bool *in = xcalloc(no + 1, sizeof(bool));
+        size_t nin = 0;
+        for (size_t j = 0; j < no; j++) {
+            const DbObject *o = &m->objects[j];
+            if (o->kind != DBO_VIEW && o->kind != DBO_TRIGGER && o->kind != DBO_POLICY)
+                continue;
+            for (size_t k = 0; k < o->ndeps && !in[j]; k++)
+                if (has_rebuilt_enum(&one, model_find_table(m, o->deps[k])))
+                    in[j] = true, nin++;
+        }
+        if (nin) {
+            size_t nix = 0;
+            NameIx *ix = name_index(m, &nix);
+            for (bool grew = true; grew;) { /* and their dependents */
+                grew = false;
+                for (size_t j = 0; j < no; j++) {
+                    const DbObject *o = &m->objects[j];
+                    for (size_t k = 0; o->kind != DBO_EXTENSION && !in[j] && k < o->ndeps; k++) {
+                        size_t lo, hi;
+                        named(ix, nix, o->deps[k], &lo, &hi);
+                        for (size_t e = lo; e < hi && !in[j]; e++)
+                            if (ix[e].i != j && in[ix[e].i])
+                                in[j] = grew = true;
+                    }
+                }
+            }
+            free(ix);
+            size_t *order = xcalloc(no + 1, sizeof(size_t));
+            size_t n = topo(c, m, in, order);
+            StrBuf before = SB_INIT, after = SB_INIT;
+            for (size_t k = n; k-- > 0;)
+                emit_object_drop(&before, &m->objects[order[k]]);
+            for (size_t k = 0; k < n; k++)
+                emit_object_create(&after, &m->objects[order[k]]);
+            op->down_before = arena_strdup(c->a, sb_str(&before));
+            op->down_after = arena_strdup(c->a, sb_str(&after));
+            sb_release(&before);
+            sb_release(&after);
+            free(order);
+        }
+        free(in);
+    }
+}
+
 static void what_label(OCtx *c, const char *verb, const DbObject *o, const char *why)
 {
     sb_addf(&c->what, "%s ", verb);
@@ -246,6 +347,7 @@ bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     if (!no && !nn)
         return true;
     extensions(&c);
+    find_rebuilt(&c);
     bool *dirty = xcalloc(no + 1, sizeof(bool));
     bool *create = xcalloc(nn + 1, sizeof(bool));
     const char **why = xcalloc(no + 1, sizeof(char *));
@@ -259,7 +361,7 @@ bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             continue;
         }
         for (size_t k = 0; k < o->ndeps && !dirty[i]; k++)
-            if (table_affected(old_m, new_m, o->deps[k]) &&
+            if (table_affected(&c, o->deps[k]) &&
                 /* row level security reads no column: only its table's going matters */
                 (o->kind != DBO_RLS || !model_find_table(new_m, o->deps[k]))) {
                 dirty[i] = true;
@@ -339,14 +441,30 @@ bool diff_objects(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
         op(&c, SEC_OBJECT_DROPS);
     }
     size_t ncreate = c.ok ? topo(&c, new_m, create, order) : 0;
+    /* late: reads a table with a rebuilt enum column, or an object that is late; created after
+     * the rebuild (dependencies come first in the order, so theirs is known) */
+    bool *late = xcalloc(nn + 1, sizeof(bool));
+    size_t nix = 0;
+    NameIx *ix = c.nrebuilt ? name_index(new_m, &nix) : NULL;
     for (size_t k = 0; k < ncreate; k++) { /* dependencies first */
-        const DbObject *n = &new_m->objects[order[k]];
+        size_t i = order[k];
+        const DbObject *n = &new_m->objects[i];
+        for (size_t q = 0; ix && q < n->ndeps && !late[i]; q++) {
+            late[i] = has_rebuilt_enum(&c, model_find_table(new_m, n->deps[q]));
+            size_t lo, hi;
+            named(ix, nix, n->deps[q], &lo, &hi);
+            for (size_t e = lo; e < hi && !late[i]; e++)
+                late[i] = ix[e].i != i && late[ix[e].i];
+        }
         emit_object_create(&c.up, n);
         emit_object_drop(&c.down, n);
         const DbObject *o = find(old_m, n);
-        what_label(&c, o ? "re-create" : "create", n, NULL);
-        op(&c, SEC_OBJECTS);
+        what_label(&c, o ? "re-create" : "create", n, late[i] ? "after the enum rebuild" : NULL);
+        op(&c, late[i] ? SEC_ENUM_DROPS : SEC_OBJECTS);
     }
+    free(ix);
+    free(late);
+    wrap_add_values_down(&c);
     free(order);
     free(dirty);
     free(create);

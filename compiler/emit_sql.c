@@ -959,8 +959,10 @@ static void down_sql(StrBuf *out, const PlanOp *op)
     case CH_RENAME_ENUM: rename_obj(out, "TYPE", NULL, op->to, op->name); break;
     case CH_ENUM_ADD_VALUES:
     case CH_ENUM_REBUILD:
+        sb_adds(out, op->down_before ? op->down_before : "");
         enum_rebuild(out, op->name, op->old_values, op->nold_values, op->enum_comment, op->uses,
                      op->nuses);
+        sb_adds(out, op->down_after ? op->down_after : "");
         break;
     case CH_ENUM_RENAME_VALUE: rename_value(out, op->name, op->to, op->value); break;
     case CH_COMMENT: comment(out, op, op->old_comment); break;

@@ -1,15 +1,14 @@
 /*
  * lsp_project.c - load the domain an open file belongs to for the LSP server (lsp_project.h):
- * list the folder's *.strav files, take open buffers in place of disk contents, parse every
- * file, run sema like project.c (public first when the domain is another one).
+ * list the folder's *.strav files (the project loader's listing, project.h), take open buffers
+ * in place of disk contents, parse every file, run sema like project.c (public first when the
+ * domain is another one).
  */
 #include "lsp_project.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "names.h"
 #include "parse.h"
@@ -20,12 +19,6 @@
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool has_strav_suffix(const char *s)
-{
-    size_t n = strlen(s);
-    return n > 6 && strcmp(s + n - 6, ".strav") == 0;
 }
 
 char *lspp_dir_of(const char *path)
@@ -41,30 +34,29 @@ char *lspp_dir_of(const char *path)
     return d;
 }
 
-/* Paths of the folder's *.strav files plus the open buffers inside it, sorted, unique. */
-static char **domain_paths(const char *dir, const LspBuffer *bufs, size_t nbufs, size_t *n)
+/* Paths of the folder's *.strav files plus the open buffers inside it, sorted, unique. The
+ * files are the project loader's listing (project_domain_files: the same symbolic-link rule,
+ * its errors into diag). */
+static char **domain_paths(Arena *a, Diag *diag, const char *dir, const LspBuffer *bufs,
+                           size_t nbufs, size_t *n)
 {
     size_t cap = 16;
     char **v = xmalloc(cap * sizeof(*v));
     *n = 0;
-    DIR *dp = dir[0] == '/' ? opendir(dir) : NULL; /* not a file: URI: its buffers only */
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        if (e->d_name[0] == '.' || !has_strav_suffix(e->d_name))
-            continue;
-        StrBuf sb = SB_INIT;
-        sb_addf(&sb, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(sb.buf, &st) != 0 || !S_ISREG(st.st_mode)) {
-            sb_release(&sb);
-            continue;
+    if (dir[0] == '/') { /* not a file: URI: its buffers only */
+        char *schemas = lspp_dir_of(dir);
+        const char *base = strrchr(dir, '/') + 1;
+        size_t nf = 0;
+        const char **names = project_domain_files(a, schemas, base, diag, &nf);
+        for (size_t i = 0; i < nf; i++) {
+            StrBuf sb = SB_INIT;
+            sb_addf(&sb, "%s/%s", dir, names[i]);
+            if (*n == cap)
+                v = xrealloc(v, (cap *= 2) * sizeof(*v));
+            v[(*n)++] = sb_detach(&sb);
         }
-        if (*n == cap)
-            v = xrealloc(v, (cap *= 2) * sizeof(*v));
-        v[(*n)++] = sb_detach(&sb);
+        free(schemas);
     }
-    if (dp)
-        closedir(dp);
     for (size_t i = 0; i < nbufs; i++) {
         char *d = lspp_dir_of(bufs[i].path);
         bool here = strcmp(d, dir) == 0;
@@ -97,7 +89,7 @@ static bool load_units(LspProject *p,
                        size_t *nout)
 {
     size_t n;
-    char **paths = domain_paths(dir, bufs, nbufs, &n);
+    char **paths = domain_paths(&p->arena, &p->diag, dir, bufs, nbufs, &n);
     *out = xcalloc(n ? n : 1, sizeof(**out));
     *nout = 0;
     int before = diag_count_errors(&p->diag);

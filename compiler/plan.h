@@ -185,6 +185,10 @@ typedef struct PlanOp {
     LockLevel lock;
     unsigned flags;         /* PF_* */
     const char *up_sql, *down_sql; /* CH_SQL: the statements and their inverse */
+    /* CH_ENUM_ADD_VALUES: its down rebuilds the type, which PostgreSQL refuses while a view
+     * reads a column of it: the objects to drop before that rebuild and create after it
+     * (diff_objects.c), or NULL */
+    const char *down_before, *down_after;
     const char *what;       /* one line for the summary: "add column \"user\".\"bio\"" */
 } PlanOp;
 

@@ -121,6 +121,19 @@ const char **project_domains(Arena *a, const char *schemas_dir, size_t *n)
     return r;
 }
 
+const char **project_domain_files(Arena *a, const char *schemas_dir, const char *domain, Diag *d,
+                                  size_t *n)
+{
+    const char *ddir = arena_printf(a, "%s/%s", schemas_dir, domain);
+    *n = 0;
+    if (!is_dir(ddir))
+        return NULL;
+    char *root = realpath(schemas_dir, NULL);
+    const char **names = list_dir(a, ddir, false, root, d, n);
+    free(root);
+    return names;
+}
+
 static bool valid_domain_name(const char *s)
 {
     if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
@@ -144,9 +157,7 @@ static bool load_domain(ProjectLoad *pl,
     const char *ddir = arena_printf(a, "%s/%s", dir, domain);
     size_t n = 0;
     int before = diag_count_errors(d);
-    char *root = realpath(dir, NULL);
-    const char **names = is_dir(ddir) ? list_dir(a, ddir, false, root, d, &n) : NULL;
-    free(root);
+    const char **names = project_domain_files(a, dir, domain, d, &n);
     *files = ARENA_ARRAY(a, AstFile *, n + 1);
     *nfiles = 0;
     for (size_t i = 0; i < n; i++) {

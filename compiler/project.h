@@ -29,6 +29,13 @@ void project_release(ProjectLoad *pl);
  * Arena-owned. */
 const char **project_domains(Arena *a, const char *schemas_dir, size_t *n);
 
+/* The *.strav file names of schemas_dir/domain, sorted, by the loader's rule: a symbolic link
+ * is read only when it resolves to a regular file inside schemas_dir; any other entry that is
+ * not a regular file is an error in d, not listed. NULL (n = 0) when the folder is missing.
+ * Arena-owned. The loader's and the LSP server's (lsp_project.c) one listing. */
+const char **project_domain_files(Arena *a, const char *schemas_dir, const char *domain, Diag *d,
+                                  size_t *n);
+
 const Model *project_find(const Project *p, const char *domain);
 
 #endif

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "backoff.h"
 #include "progress.h"
 #include "sqlsplit.h"
 
@@ -153,9 +153,13 @@ static void pipe_progress(void *arg, size_t done)
         announce(k, it->f ? it->f->rel : NULL);
 }
 
+typedef struct Exec Exec;
+static bool tx_lock_retry(Exec *x, const Migration *m, const MigFile *f, const PgError *e);
+
 /* Send the queue as one pipeline; on failure report the statement (file:line:col) or the
- * tracking row, with e filled. The queue is emptied either way. 0 or -1. */
-static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
+ * tracking row, with e filled (unless the transaction is to be retried, tx_lock_retry). The
+ * queue is emptied either way. 0 or -1. */
+static int q_flush(Ctx *c, Exec *x, Queue *q, bool down, PgError *ep)
 {
     PgError e = PG_ERROR_INIT;
     int rc = 0;
@@ -171,7 +175,9 @@ static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
     pg_set_pipeline_hook(NULL, NULL);
     if (prc != 0) {
         const Queued *it = &q->v[failed < q->n ? failed : q->n - 1];
-        if (it->f)
+        if (it->f && tx_lock_retry(x, it->m, it->f, &e))
+            ; /* said by the retry's note */
+        else if (it->f)
             report_sql_error(c, it->m, it->f, it->sql, it->off, &e, down);
         else
             out_pg_error(c, &e, "cannot record the migration");
@@ -186,7 +192,7 @@ static int q_flush(Ctx *c, Queue *q, bool down, PgError *ep)
 
 /* ---- the executor ------------------------------------------------------------------------ */
 
-typedef struct Exec {
+struct Exec {
     Ctx *c;
     bool down;
     const Job *jobs;
@@ -205,7 +211,13 @@ typedef struct Exec {
     long step;
     bool any_commit;   /* this run committed something */
     const char *committed_open; /* open_what, once committed */
-} Exec;
+    /* an online migration's transactional steps (docs/online.md, "Lock timeout and retries") */
+    const Migration *lt_of; /* whose lockTimeoutMs the open transaction runs under, or NULL */
+    int tx_attempt;         /* retries of the open transaction so far */
+    const Migration *retry_m; /* set by tx_lock_retry: the transaction is to be run again */
+    const MigFile *retry_f;
+    StrBuf retry_msg;
+};
 
 static char *numstr(long v)
 {
@@ -250,6 +262,7 @@ static int begin_tx(Exec *x, PgError *e)
     if (ledger_begin(x->c) != 0)
         return -1; /* reported, nothing open */
     x->in_tx = true;
+    x->lt_of = NULL;
     if (ledger_ensure(x->c, e) != 0) {
         out_pg_error(x->c, e, "cannot create the tracking table");
         return -1;
@@ -276,6 +289,7 @@ static int commit_tx(Exec *x, size_t ndone, long step, PgError *e, bool *unknown
     x->ndone = ndone;
     x->step = step;
     x->any_commit = true;
+    x->tx_attempt = 0;
     if (x->open_what)
         x->committed_open = x->open_what;
     x->open_what = NULL;
@@ -356,17 +370,6 @@ static void say_outcome(Exec *x, json_t *done, const char *how)
     sb_release(&sum);
 }
 
-/* Sleep before retry k (1-based) of an online step: exponential backoff from 100 ms, capped
- * at 5 s, with full jitter (a uniform share of it) so that several migrators do not retry in
- * step with the writers they wait for. */
-static long retry_delay_ms(int k)
-{
-    long cap = 100L << (k < 6 ? k : 6);
-    if (cap > 5000)
-        cap = 5000;
-    return cap / 2 + (long)(rand() % (int)(cap / 2 + 1));
-}
-
 /* One step of a non-transactional file, outside any transaction, statement by statement. An
  * online migration (manifest "online") runs it under a short lock_timeout: a statement that
  * cannot get its lock in time (55P03) gives the lock back to the queue behind it, and the whole
@@ -413,14 +416,13 @@ static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const S
         }
         if (!timed_out)
             break;
-        long ms = retry_delay_ms(attempt + 1);
+        long ms = backoff_delay_ms(attempt + 1);
         fprintf(stderr,
                 "note: %s/%s: lock not granted within %d ms (%s); retry %d of %d in %ld ms\n",
                 m->version, f->rel, m->lock_timeout_ms, e->message ? e->message : "lock timeout",
                 attempt + 1, m->retries, ms);
         pg_error_release(e);
-        struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-        nanosleep(&ts, NULL);
+        backoff_sleep_ms(ms);
     }
     free(ss);
     if (rc == 0) {
@@ -431,28 +433,68 @@ static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const S
     return rc;
 }
 
+/* A statement of the open transaction failed with e: when it is a lock timeout (55P03) in an
+ * online migration's transactional step with retries left, note it for the retry (apply_run
+ * rolls the transaction back, waits and runs it again from its start: nothing of it was
+ * committed) and return true; the failure is then not reported. The transaction that holds
+ * fresh's drop is not retried (the drop is not the executor's to repeat). */
+static bool tx_lock_retry(Exec *x, const Migration *m, const MigFile *f, const PgError *e)
+{
+    if (!x || !m->lock_timeout_ms || !e->sqlstate || strcmp(e->sqlstate, "55P03") != 0 ||
+        x->open_what || x->tx_attempt >= m->retries)
+        return false;
+    x->retry_m = m;
+    x->retry_f = f;
+    sb_reset(&x->retry_msg);
+    sb_adds(&x->retry_msg, e->message ? e->message : "lock timeout");
+    return true;
+}
+
+/* Before a transactional step of m: an online migration runs under its manifest's
+ * lockTimeoutMs (as its non-transactional steps do), the others under the batch's
+ * (--lock-timeout, else the session's). Local to the transaction. */
+static void q_lock_timeout(Exec *x, const Migration *m)
+{
+    const Migration *want = m->lock_timeout_ms ? m : NULL;
+    if (want == x->lt_of)
+        return;
+    Queued it = { NULL, 1, { NULL }, { NULL }, m, NULL, 0 };
+    if (want) {
+        StrBuf v = SB_INIT;
+        sb_addf(&v, "%dms", m->lock_timeout_ms);
+        it.own[0] = sb_detach(&v);
+        it.params[0] = it.own[0];
+        it.sql = xstrdup("SELECT pg_catalog.set_config('lock_timeout', $1, true)");
+    } else if (x->c->o->lock_timeout) {
+        it.params[0] = x->c->o->lock_timeout;
+        it.sql = xstrdup("SELECT pg_catalog.set_config('lock_timeout', $1, true)");
+    } else {
+        it.nparams = 0;
+        it.sql = xstrdup("SELECT pg_catalog.set_config('lock_timeout', reset_val, true) "
+                         "FROM pg_catalog.pg_settings WHERE name = 'lock_timeout'");
+    }
+    q_push(&x->q, it);
+    x->lt_of = want;
+}
+
 /* Queue (or run, for BEGIN ATOMIC bodies) the files of a transactional step. */
 static int run_tx_step(Exec *x, const Migration *m, const MigFile *files, const Step *st,
                        PgError *e)
 {
     Ctx *c = x->c;
+    q_lock_timeout(x, m);
     for (size_t k = st->file; k < st->file + st->nfiles; k++) {
         const MigFile *f = &files[k];
-        if (sqlsplit_has_begin_atomic(f->sql)) {
-            if (q_flush(c, &x->q, x->down, e) != 0)
+        if (sqlsplit_has_begin_atomic(f->sql) || x->down) {
+            /* down files run whole, as before the pipeline (errors point into them); BEGIN
+             * ATOMIC bodies cannot be split */
+            if (q_flush(c, x, &x->q, x->down, e) != 0)
                 return -1;
+            if (x->down)
+                announce(prog_cur, f->rel);
             if (pg_exec(c->conn, f->sql, e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, e, x->down);
-                return -1;
-            }
-            continue;
-        }
-        if (x->down) { /* down files run whole, as before the pipeline (errors point into them) */
-            if (q_flush(c, &x->q, x->down, e) != 0)
-                return -1;
-            announce(prog_cur, f->rel);
-            if (pg_exec(c->conn, f->sql, e) != 0) {
-                report_sql_error(c, m, f, f->sql, 0, e, true);
+                if (!tx_lock_retry(x, m, f, e))
+                    report_sql_error(c, m, f, f->sql, 0, e, x->down);
                 return -1;
             }
             continue;
@@ -591,11 +633,14 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
         out_pg_error(c, &e, "cannot create the tracking table");
         goto fail_tx;
     }
-    for (size_t i = 0; i < n; i++) {
+restart: /* a transaction retried after a lock timeout runs again from the last commit */
+    for (size_t i = x.ndone; i < n; i++) {
         const Migration *m = jobs[i].m;
         const MigFile *files = down ? m->down : m->up;
         const Step *S = x.steps[i];
-        long ns = (long)x.nsteps[i], s0 = jobs[i].done < ns ? jobs[i].done : ns;
+        long ns = (long)x.nsteps[i], s0 = i == x.ndone ? x.step : jobs[i].done;
+        if (s0 > ns)
+            s0 = ns;
         bool tx_work = false, timed = false;
         prog_cur = i; /* down files run as they come, not queued: run_tx_step announces them */
         for (long s = s0; s < ns; s++) {
@@ -617,7 +662,7 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
             if (x.in_tx) {
                 if (tx_work)
                     q_push(&x.q, row_item(&x, i, false, s));
-                if (q_flush(c, &x.q, down, &e) != 0)
+                if (q_flush(c, &x, &x.q, down, &e) != 0)
                     goto fail_tx;
                 if (commit_tx(&x, i, s, &e, &unknown) != 0)
                     goto fail_commit;
@@ -669,7 +714,7 @@ int apply_run(Ctx *c, bool down, const Job *jobs, size_t n, long batch, json_t *
             goto fail_tx;
         q_push(&x.q, row_item(&x, i, true, 0));
     }
-    if (q_flush(c, &x.q, down, &e) != 0)
+    if (q_flush(c, &x, &x.q, down, &e) != 0)
         goto fail_tx;
     if (x.in_tx && commit_tx(&x, n, 0, &e, &unknown) != 0)
         goto fail_commit;
@@ -684,6 +729,20 @@ fail_tx:
     if (x.in_tx)
         pg_exec(c->conn, "ROLLBACK", NULL);
     x.in_tx = false;
+    if (x.retry_m) { /* a lock timeout with retries left (tx_lock_retry) */
+        long ms = backoff_delay_ms(++x.tx_attempt);
+        fflush(stdout);
+        progress_clear();
+        fprintf(stderr,
+                "note: %s/%s: lock not granted within %d ms (%s); transaction rolled back, "
+                "retry %d of %d in %ld ms\n",
+                x.retry_m->version, x.retry_f->rel, x.retry_m->lock_timeout_ms,
+                x.retry_msg.buf, x.tx_attempt, x.retry_m->retries, ms);
+        x.retry_m = NULL;
+        pg_error_release(&e);
+        backoff_sleep_ms(ms);
+        goto restart;
+    }
     if (x.open_what && !c->o->json)
         fprintf(stderr, "note: %s was undone with it\n", x.open_what);
     say_outcome(&x, done, "rolledBack");
@@ -702,6 +761,7 @@ out:
     sb_release(&x.upsert);
     sb_release(&x.progress);
     sb_release(&x.del);
+    sb_release(&x.retry_msg);
     pg_error_release(&e);
     return rc;
 }

@@ -1,13 +1,18 @@
 /*
- * cmd_fresh.c - fresh: after confirmation, drop every object of the domain and re-apply all its
- * migrations, in one transaction when no step is non-transactional.
+ * cmd_fresh.c - fresh: after confirmation, drop every object of the domain and the extensions
+ * its migrations created, and re-apply all its migrations, in one transaction when no step is
+ * non-transactional (docs/runtime.md, "fresh").
  */
 #include "runctx.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+
+#include "sqlsplit.h"
 
 bool confirm_fresh(Ctx *c)
 {
@@ -66,6 +71,134 @@ static int check_incoming_fks(Ctx *c)
 out:
     pg_result_free(r);
     pg_error_release(&e);
+    return rc;
+}
+
+/* ---- extensions ---------------------------------------------------------------------------
+ * The extensions the domain's migrations created: a `CREATE EXTENSION name` (without IF NOT
+ * EXISTS: that one may have found it there) in an up file of a version that ran here (not one
+ * recorded by baseline, whose statements never ran). Such a statement succeeded, so the
+ * extension did not exist before it; one created by hand before the migrations, or by another
+ * domain, is never in the list. */
+
+/* Skip blanks and SQL comments. */
+static const char *skip_ws(const char *s)
+{
+    for (;;) {
+        while (*s && isspace((unsigned char)*s))
+            s++;
+        if (s[0] == '-' && s[1] == '-') {
+            while (*s && *s != '\n')
+                s++;
+        } else if (s[0] == '/' && s[1] == '*') {
+            const char *e = strstr(s + 2, "*/");
+            s = e ? e + 2 : s + strlen(s);
+        } else {
+            return s;
+        }
+    }
+}
+
+/* The keyword w at s (case-insensitive, whole word): the text after it, or NULL. */
+static const char *keyword(const char *s, const char *w)
+{
+    s = skip_ws(s);
+    size_t n = strlen(w);
+    if (strncasecmp(s, w, n) != 0 || isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '$')
+        return NULL;
+    return s + n;
+}
+
+/* The extension a statement creates, appended to names (NUL-separated), when it is one. */
+static void created_extension(const char *stmt, StrBuf *names)
+{
+    const char *p = keyword(stmt, "CREATE");
+    if (!p || !(p = keyword(p, "EXTENSION")))
+        return;
+    const char *q = keyword(p, "IF");
+    if (q && (q = keyword(q, "NOT")) && keyword(q, "EXISTS"))
+        return;
+    p = skip_ws(p);
+    StrBuf name = SB_INIT;
+    if (*p == '"') { /* quoted: "" is a quote */
+        for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++) {
+            if (*p == '"')
+                p++;
+            sb_addch(&name, *p);
+        }
+    } else { /* bare: folded to lower case */
+        for (; isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (*p & 0x80); p++)
+            sb_addch(&name, (char)tolower((unsigned char)*p));
+    }
+    if (name.len) {
+        sb_adds(names, name.buf);
+        sb_addch(names, '\0');
+    }
+    sb_release(&name);
+}
+
+static void domain_extensions(const Ctx *c, StrBuf *names)
+{
+    for (int i = 0; i < ledger_napplied(c); i++) {
+        if (!strcmp(ledger_value(c, i, LC_STATE), "baselined"))
+            continue;
+        const Migration *m = migset_find(&c->set, ledger_value(c, i, LC_VERSION));
+        for (size_t k = 0; m && k < m->nup; k++) {
+            const char *sql = m->up[k].sql;
+            if (!sql)
+                continue;
+            size_t *st, ns = sqlsplit_statements(sql, &st);
+            for (size_t j = 0; j < ns; j++) /* reads only the statement's first words */
+                created_extension(sql + st[2 * j], names);
+            free(st);
+        }
+    }
+}
+
+/* Inside the open transaction, after the domain's objects are gone: drop the extensions its
+ * migrations created (the re-apply creates them again). One that something outside the domain
+ * still depends on is not dropped: fresh refuses, naming what uses it (the server's detail),
+ * and the caller rolls everything back. */
+static int drop_domain_extensions(Ctx *c)
+{
+    StrBuf names = SB_INIT, q = SB_INIT;
+    PgError e = PG_ERROR_INIT;
+    int rc = 0;
+    domain_extensions(c, &names);
+    for (size_t off = 0; off < names.len; off += strlen(names.buf + off) + 1) {
+        const char *name = names.buf + off;
+        PgResult *r = NULL;
+        const char *p[] = { name };
+        if (pg_query(c->conn, &r, "SELECT 1 FROM pg_catalog.pg_extension WHERE extname = $1", 1,
+                     p, &e) != 0) {
+            out_pg_error(c, &e, "cannot inspect the extensions");
+            rc = -1;
+            break;
+        }
+        bool present = pg_nrows(r) > 0;
+        pg_result_free(r);
+        if (!present) /* dropped by a later migration, or with the domain's schema */
+            continue;
+        sb_reset(&q);
+        sb_adds(&q, "DROP EXTENSION ");
+        pg_quote_ident(c->conn, &q, name);
+        sb_adds(&q, " RESTRICT");
+        if (pg_exec(c->conn, q.buf, &e) != 0) {
+            if (e.sqlstate && !strcmp(e.sqlstate, "2BP01"))
+                out_fail(c, "fresh would drop extension %s, which its migrations created, but "
+                            "objects outside the domain use it; drop them first (or keep the "
+                            "domain as it is):", name);
+            else
+                out_pg_error(c, &e, "cannot drop the extensions the domain's migrations created");
+            if (e.detail && !c->o->json)
+                fprintf(stderr, "  %s\n", e.detail);
+            rc = -1;
+            break;
+        }
+    }
+    pg_error_release(&e);
+    sb_release(&q);
+    sb_release(&names);
     return rc;
 }
 
@@ -152,10 +285,12 @@ int cmd_fresh(Ctx *c)
     }
     out_say(c, "%sDropping every object of domain %s (schema %s)...%s\n", out_col(c->o, CYAN),
         c->set.domain, c->schema, out_col(c->o, RESET));
-    out_say(c, "%sRunning pending migrations...%s\n", out_col(c->o, CYAN), out_col(c->o, RESET));
+    if (c->set.n)
+        out_say(c, "%sRunning pending migrations...%s\n", out_col(c->o, CYAN),
+                out_col(c->o, RESET));
     if (ledger_begin(c) != 0)
         return 1;
-    if (drop_domain_objects(c) != 0) {
+    if (drop_domain_objects(c) != 0 || drop_domain_extensions(c) != 0) {
         pg_exec(c->conn, "ROLLBACK", NULL);
         return 1;
     }
@@ -176,10 +311,17 @@ int cmd_fresh(Ctx *c)
                 c->o->prog, c->set.domain);
     json_t *done = json_array();
     json_object_set_new(c->out, "applied", done);
-    json_object_set_new(c->out, "batch", json_integer(1));
+    if (c->set.n)
+        json_object_set_new(c->out, "batch", json_integer(1));
     int rc = 1;
+    /* no migrations: apply_run only commits the drop (and the empty tracking table) */
     if (apply_run(c, false, jobs, c->set.n, 1, done, "the drop of the domain's objects") != 0)
         goto out;
+    if (!c->set.n) {
+        out_say(c, "Nothing to migrate: domain %s has no migrations.\n", c->set.domain);
+        rc = 0;
+        goto out;
+    }
     out_say(c, "\n%sApplied %zu migration(s) in batch 1:%s\n", out_col(c->o, GREEN), c->set.n,
         out_col(c->o, RESET));
     for (size_t i = 0; i < c->set.n; i++)

@@ -881,6 +881,7 @@ int fleet_run(const char *prog, RunCmd cmd, int argc, char **argv)
     Opts o = { 0 };
     o.cmd = cmd;
     o.prog = prog;
+    o.word = cmd_name(cmd); /* usage errors name it */
     o.scope = "public";
     o.migrations_root = "database/migrations";
     o.schemas_root = "database/schemas";

@@ -349,27 +349,28 @@ bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json)
     return lint_report_min(out, ls, nls, json, LINT_INFO, true);
 }
 
-bool lint_report_min(FILE *out, const Lint *const *ls, size_t nls, bool json, LintSeverity min,
-                     bool suppressed)
+/* Walk the findings at or above min (suppressed ones too when asked): each goes to the JSON
+ * array arr when it is not NULL, else to out as a line; the counts are added up. Returns
+ * whether an unsuppressed error is among them. */
+static bool walk(FILE *out, json_t *arr, const Lint *const *ls, size_t nls, LintSeverity min,
+                 bool suppressed, size_t counts[5])
 {
     bool failed = false;
-    size_t nerr = 0, nwarn = 0, ninfo = 0, nsup = 0, total = 0;
-    json_t *arr = json ? json_array() : NULL;
     for (size_t k = 0; k < nls; k++) {
         for (size_t i = 0; i < ls[k]->n; i++) {
             const LintFinding *f = &ls[k]->f[i];
             if (f->rule->sev > min || (f->reason && !suppressed))
                 continue;
-            total++;
+            counts[4]++;
             if (f->reason)
-                nsup++;
+                counts[3]++;
             else if (f->rule->sev == LINT_ERROR)
-                nerr++, failed = true;
+                counts[0]++, failed = true;
             else if (f->rule->sev == LINT_WARNING)
-                nwarn++;
+                counts[1]++;
             else
-                ninfo++;
-            if (json) {
+                counts[2]++;
+            if (arr) {
                 json_t *o = json_object();
                 json_object_set_new(o, "code", json_string(f->rule->code));
                 json_object_set_new(o, "severity", json_string(sev_name(f->rule->sev)));
@@ -394,16 +395,42 @@ bool lint_report_min(FILE *out, const Lint *const *ls, size_t nls, bool json, Li
             fputc('\n', out);
         }
     }
+    return failed;
+}
+
+json_t *lint_json(const Lint *const *ls, size_t nls, bool *failed)
+{
+    size_t counts[5] = { 0 };
+    json_t *root = json_object(), *arr = json_array();
+    *failed = walk(NULL, arr, ls, nls, LINT_INFO, true, counts);
+    json_object_set_new(root, "findings", arr);
+    json_t *c = json_object();
+    json_object_set_new(c, "errors", json_integer((json_int_t)counts[0]));
+    json_object_set_new(c, "warnings", json_integer((json_int_t)counts[1]));
+    json_object_set_new(c, "info", json_integer((json_int_t)counts[2]));
+    json_object_set_new(c, "suppressed", json_integer((json_int_t)counts[3]));
+    json_object_set_new(root, "counts", c);
+    return root;
+}
+
+bool lint_report_min(FILE *out, const Lint *const *ls, size_t nls, bool json, LintSeverity min,
+                     bool suppressed)
+{
     if (json) {
-        json_t *root = json_object();
-        json_object_set_new(root, "findings", arr);
+        bool failed;
+        json_t *root = lint_json(ls, nls, &failed);
         char *s = json_dumps(root, JSON_INDENT(2));
         fprintf(out, "%s\n", s);
         free(s);
         json_decref(root);
-    } else if (total) {
-        fprintf(out, "lint: %zu error%s, %zu warning%s, %zu info, %zu suppressed\n", nerr,
-                nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s", ninfo, nsup);
+        return failed;
+    }
+    size_t counts[5] = { 0 };
+    bool failed = walk(out, NULL, ls, nls, min, suppressed, counts);
+    if (counts[4]) {
+        fprintf(out, "lint: %zu error%s, %zu warning%s, %zu info, %zu suppressed\n", counts[0],
+                counts[0] == 1 ? "" : "s", counts[1], counts[1] == 1 ? "" : "s", counts[2],
+                counts[3]);
     } else if (min == LINT_INFO) {
         fputs("lint: no findings\n", out);
     }

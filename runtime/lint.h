@@ -10,6 +10,7 @@
 #ifndef STRAV_LINT_H
 #define STRAV_LINT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "arena.h"
@@ -75,6 +76,9 @@ void lint_plan_ops(Lint *l, const Plan *p, const char *domain);
 /* Print the findings: one line each (text) or {"findings": [...]} (json). Returns whether an
  * error-level finding is not suppressed. */
 bool lint_report(FILE *out, const Lint *const *ls, size_t nls, bool json);
+/* {"findings": [...], "counts": {"errors", "warnings", "info", "suppressed"}} of every finding
+ * (the --json keys; the caller owns it); *failed as lint_report returns. */
+json_t *lint_json(const Lint *const *ls, size_t nls, bool *failed);
 /* The same for the findings of severity min or higher, suppressed ones only if asked; prints
  * nothing at all (not even a summary line) in text mode when none is left, unless min is
  * LINT_INFO. */

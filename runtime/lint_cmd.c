@@ -4,6 +4,7 @@
  * the typed plan read by lint_plan_ops); --migration DIR reads a directory's manifest (seed
  * format: executionOrder.up) and its SQL files. Findings of a pending change are mapped to the
  * .strav line of their column or table, where @lint_ignore / @@lint_ignore suppress them.
+ * --json is the one-object envelope of docs/cli.md (cmd_json.h) with "findings" and "counts".
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cmd_json.h"
 #include "commands.h"
 #include "diag.h"
 #include "diff.h"
@@ -37,7 +39,7 @@ static const char lint_usage[] =
     "  --schemas DIR         the schemas folder (default database/schemas)\n"
     "  --migrations DIR      the migrations folder (default database/migrations)\n"
     "  --migration DIR       lint this migration directory instead of the pending change\n"
-    "  --json                {\"findings\": [...]}\n"
+    "  --json                one JSON object: findings, counts, diagnostics, ok (docs/cli.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 no unsuppressed error-level finding, 1 there is one (or a failure),\n"
@@ -162,7 +164,20 @@ char *lint_generate_hook(const Model *old_m, const Model *new_m, const Plan *p)
     return s;
 }
 
-static int lint_pending(const char *schemas, const char *migrations, const char *domain, bool json)
+/* The findings on stdout, or into the --json object. Exit status: 1 an unsuppressed error. */
+static int report(const Lint *const *ls, size_t nls)
+{
+    if (!cli_json_on())
+        return lint_report(stdout, ls, nls, false) ? 1 : 0;
+    bool failed;
+    json_t *root = lint_json(ls, nls, &failed);
+    cli_json_set("findings", json_incref(json_object_get(root, "findings")));
+    cli_json_set("counts", json_incref(json_object_get(root, "counts")));
+    json_decref(root);
+    return failed ? 1 : 0;
+}
+
+static int lint_pending(const char *schemas, const char *migrations, const char *domain)
 {
     Arena a;
     arena_init(&a);
@@ -175,7 +190,7 @@ static int lint_pending(const char *schemas, const char *migrations, const char 
     size_t nls = 0;
     Plan *plans = NULL;
     if (!project_load(&pl, &a, schemas, domain, &d) || diag_count_errors(&d)) {
-        diag_flush(&d, stderr, false);
+        cli_diag_flush(&d);
         project_release(&pl);
         goto out;
     }
@@ -202,16 +217,16 @@ static int lint_pending(const char *schemas, const char *migrations, const char 
         lp[nls] = &ls[nls];
         nls++;
     }
-    diag_flush(&d, stderr, false); /* before the sources go */
+    cli_diag_flush(&d); /* before the sources go */
     if (ok)
-        rc = lint_report(stdout, lp, nls, json) ? 1 : 0;
+        rc = report(lp, nls);
     for (size_t i = 0; i < nls; i++) {
         lint_release(&ls[i]);
         plan_release(&plans[i]);
     }
     project_release(&pl);
 out:
-    diag_flush(&d, stderr, false);
+    cli_diag_flush(&d);
     diag_release(&d);
     arena_free(&a);
     free(ls);
@@ -279,7 +294,7 @@ static bool load_previous(Arena *a, const char *dir, Model *old)
     return found;
 }
 
-static int lint_dir(const char *dir, bool json)
+static int lint_dir(const char *dir)
 {
     StrBuf path = SB_INIT;
     sb_addf(&path, "%s/manifest.json", dir);
@@ -330,7 +345,7 @@ static int lint_dir(const char *dir, bool json)
     }
     if (!rc) {
         const Lint *one = &l;
-        rc = lint_report(stdout, &one, 1, json) ? 1 : 0;
+        rc = report(&one, 1);
     }
     lint_release(&l);
     arena_free(&a);
@@ -369,5 +384,7 @@ int lint_main(int argc, char **argv)
     }
     if (cmd_opt_extra(argc, argv, lint_usage))
         return 2;
-    return dir ? lint_dir(dir, json) : lint_pending(schemas, migrations, domain, json);
+    if (json)
+        cli_json_begin("lint");
+    return cli_json_end(dir ? lint_dir(dir) : lint_pending(schemas, migrations, domain));
 }

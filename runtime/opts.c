@@ -129,19 +129,34 @@ int opts_parse(Opts *o, int argc, char **argv)
         } else {
             snprintf(name, sizeof name, "%s", a);
         }
-        static const char *const with_value[] = { "-s", "--scope", "--batch", "--step", "-j", "--jobs",
-                                                  "--database", "--migrations", "--schemas",
-                                                  "--lock-timeout", "--statement-timeout", "--lock-wait" };
-        static const char *const flags[] = { "--verbose", "--force", "-f", "--json",
-                                             "--no-drift-check", "--allow-out-of-order", "--strict",
-                                             "--no-color", "-q", "--quiet", "--session-pooler",
-                                             "-h", "--help" };
+        /* every option, whether it takes a value, and the commands it belongs to: another
+         * command's option is unknown to this one, not silently ignored */
+        static const struct {
+            const char *name;
+            bool value;
+            unsigned cmds;
+        } table[] = {
+            { "-s", true, O_RUN },          { "--scope", true, O_RUN },
+            { "--batch", true, O_ROLLBACK }, { "--step", true, O_ROLLBACK },
+            { "-j", true, O_RUN },          { "--jobs", true, O_RUN },
+            /* stop and url take --database to refuse it with their own explanation */
+            { "--database", true, O_ALL },  { "--migrations", true, O_RUN },
+            { "--schemas", true, O_RUN },   { "--lock-timeout", true, O_APPLY },
+            { "--statement-timeout", true, O_APPLY }, { "--lock-wait", true, O_APPLY },
+            { "--verbose", false, O_RUN },  { "--force", false, O_ROLLBACK | O_FRESH },
+            { "-f", false, O_ROLLBACK | O_FRESH }, { "--json", false, O_ALL },
+            { "--no-drift-check", false, O_STATUS }, { "--strict", false, O_STATUS },
+            { "--allow-out-of-order", false, O_MIGRATE }, { "--no-color", false, O_ALL },
+            { "-q", false, O_RUN },         { "--quiet", false, O_RUN },
+            { "--session-pooler", false, O_APPLY }, { "-h", false, O_ALL },
+            { "--help", false, O_ALL },
+        };
         bool needs = false, known = false;
-        for (size_t k = 0; k < ARRAY_LEN(with_value); k++)
-            if (strcmp(name, with_value[k]) == 0)
-                needs = known = true;
-        for (size_t k = 0; k < ARRAY_LEN(flags); k++)
-            known |= strcmp(name, flags[k]) == 0;
+        for (size_t k = 0; k < ARRAY_LEN(table); k++)
+            if (strcmp(name, table[k].name) == 0 && (table[k].cmds & (1u << o->cmd))) {
+                needs = table[k].value;
+                known = true;
+            }
         if (!known)
             return a[0] == '-' ? usage(o, "unknown option '%s'", name)
                                : usage(o, "unexpected argument '%s'", a);

@@ -83,7 +83,9 @@ strav|db:drift one|strav: db:drift: unexpected argument 'one'
 strav|generate:migration --nope|strav: generate:migration: unknown option '--nope'
 strav|migrate --targets t --jobs 0|strav: migrate: --jobs needs a positive number, not '0'
 strav-run|fresh -x|strav-run: fresh: unknown option '-x'
-strav-run|url --lock-wait|strav-run: url: option '--lock-wait' needs an argument
+strav-run|migrate --lock-wait|strav-run: migrate: option '--lock-wait' needs an argument
+strav-run|url --lock-wait 5|strav-run: url: unknown option '--lock-wait'
+strav|migration:status --batch 3|strav: migration:status: unknown option '--batch'
 strav-run|drift --strict=1|strav-run: drift: option '--strict' takes no argument
 CASES
 
