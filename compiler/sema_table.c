@@ -35,17 +35,9 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
         }
         name = name_shorten(s->a, name);
         if (strcmp(dom, s->in->domain)) {
-            if (!strcmp(dom, "public") && s->in->public_model) {
-                other = s->in->public_model;
-            } else if (sema_is_domain(s, dom)) {
-                sema_err(s, t->span, "cannot reference table '%s' of domain '%s'", t->text, dom);
-                sema_note(s, t->span, "a domain may only reference tables of the 'public' domain");
+            other = sema_use_domain(s, t->span, dom);
+            if (!other)
                 return false;
-            } else {
-                sema_err(s, t->span, "unknown domain '%s'", dom);
-                sema_note_domains(s, t->span);
-                return false;
-            }
         }
     } else {
         name = sema_term_name(s, t);
@@ -55,7 +47,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
     if (other) {
         const Table *tt = model_find_table(other, name);
         if (!tt) {
-            sema_err(s, t->span, "%s to unknown table '%s' in domain 'public'", what, t->text);
+            sema_err(s, t->span, "%s to unknown table '%s' in domain '%s'", what, t->text,
+                     other->domain);
             sema_suggest_table(s, t->span, name, other);
             return false;
         }
