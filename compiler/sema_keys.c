@@ -471,6 +471,8 @@ static bool foreign_target(Sema *s, const AstAttr *at, ForeignKey *fk, size_t nc
             return false;
         }
         fk->ref_schema = om->schema;
+        fk->ref_was = target->was;
+        fk->nref_was = target->nwas;
         pkcols = target->pk.cols;
         npk = target->pk.name ? target->pk.ncols : 0;
     } else {

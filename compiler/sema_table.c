@@ -18,6 +18,8 @@ typedef struct Target {
     const char **cols;
     const SqlType *types;
     size_t n;
+    const char *const *was; /* another domain's table: its rename hints */
+    size_t nwas;
 } Target;
 
 /* Resolve a reference/parent target and its primary key. Returns false when reported. */
@@ -57,6 +59,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
             return false;
         }
         out->schema = other->schema;
+        out->was = tt->was;
+        out->nwas = tt->nwas;
         out->table = tt->name;
         out->n = tt->pk.ncols;
         out->cols = tt->pk.cols;
@@ -142,6 +146,8 @@ static void add_fk_columns(Sema *s,
     fk->cols = cols;
     fk->ncols = tg->n;
     fk->ref_schema = tg->schema;
+    fk->ref_was = tg->was;
+    fk->nref_was = tg->nwas;
     fk->ref_table = tg->table;
     fk->ref_cols = tg->cols;
     fk->on_delete = del;
