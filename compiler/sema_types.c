@@ -260,6 +260,12 @@ const Model *sema_other_model(Sema *s, const char *dom)
 const Model *sema_use_domain(Sema *s, Span sp, const char *dom)
 {
     const Model *m = sema_other_model(s, dom);
+    if (m && m->per_tenant) {
+        sema_err(s, sp, "domain '%s' is per-tenant: its objects live in one schema per tenant, "
+                        "so another domain cannot name them",
+                 dom);
+        return NULL;
+    }
     if (m)
         return m;
     if (sema_is_domain(s, dom)) {
