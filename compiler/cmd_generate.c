@@ -219,7 +219,8 @@ static json_t *plan_json(const Plan *p, const Model *m)
 
 /* The run's domains for xdomain.h: those with a plan to write (generated) and every other
  * domain's latest snapshot; then the check and the order to write them in (xorder). */
-static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const Work *work,
+static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const char *schemas,
+                            const Work *work,
                             size_t nwork, const Plan *plans, size_t *xorder, size_t *nxorder,
                             Diag *d)
 {
@@ -233,7 +234,7 @@ static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const W
         parents[i] = work[i].parent;
         gen[i] = !plan_empty(&plans[i]);
     }
-    if (!xdomain_load(xs, a, migrations, news, olds, parents, gen, nwork, d))
+    if (!xdomain_load(xs, a, migrations, schemas, news, olds, parents, gen, nwork, d))
         return false;
     return xdomain_check(xs, xorder, nxorder, d);
 }
@@ -351,7 +352,8 @@ static int run(int argc, char **argv, bool generate)
      * write the migrations of one run in the order they must be applied */
     XdSet xs;
     size_t *xorder = ARENA_ARRAY(&a, size_t, nwork + 1), nxorder = 0;
-    if (!xdomain_prepare(&xs, &a, o.migrations, work, nwork, plans, xorder, &nxorder, &d))
+    if (!xdomain_prepare(&xs, &a, o.migrations, o.schemas ? o.schemas : "", work, nwork, plans,
+                         xorder, &nxorder, &d))
         goto release;
     uint64_t now = migdir_now_ms(), last = 0;
     bool related = xdomain_related(&xs);

@@ -177,7 +177,8 @@ size_t xdomain_find(const XdSet *s, const char *domain)
     return s->n;
 }
 
-bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const Model *const *news,
+bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
+                  const Model *const *news,
                   const Model *const *olds, const char *const *parents, const bool *generated,
                   size_t ngen, Diag *d)
 {
@@ -188,34 +189,36 @@ bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const Model *const
     for (size_t i = 0; i < ngen; i++)
         s->v[s->n++] = (XdDomain){ news[i]->domain, olds[i], generated[i] ? news[i] : olds[i],
                                    generated[i], parents[i] };
-    DIR *dir = opendir(migrations);
-    if (!dir)
-        return errno == ENOENT || (diag_global(d, DIAG_ERROR, "cannot open '%s': %s",
-                                               migrations, strerror(errno)),
-                                   false);
-    struct dirent *de;
     bool ok = true;
-    while (ok && (de = readdir(dir))) {
-        if (!valid_domain_dir(de->d_name) || xdomain_find(s, de->d_name) < s->n)
-            continue;
-        char *path = arena_printf(a, "%s/%s", migrations, de->d_name);
-        DIR *sub = opendir(path);
-        if (!sub)
-            continue; /* a file (name.lock), not a domain */
-        closedir(sub);
-        if (s->n == cap) {
-            XdDomain *nv = ARENA_ARRAY(a, XdDomain, cap * 2);
-            memcpy(nv, s->v, s->n * sizeof *nv);
-            s->v = nv, cap *= 2;
+    for (int root = 0; root < 2 && ok; root++) {
+        DIR *dir = opendir(root ? schemas : migrations);
+        if (!dir)
+            continue; /* no migrations yet; a missing schemas folder failed earlier */
+        struct dirent *de;
+        while (ok && (de = readdir(dir))) {
+            if (!valid_domain_dir(de->d_name) || xdomain_find(s, de->d_name) < s->n)
+                continue;
+            char *path = arena_printf(a, "%s/%s", root ? schemas : migrations, de->d_name);
+            DIR *sub = opendir(path);
+            if (!sub)
+                continue; /* a file (name.lock), not a domain */
+            closedir(sub);
+            if (s->n == cap) {
+                XdDomain *nv = ARENA_ARRAY(a, XdDomain, cap * 2);
+                memcpy(nv, s->v, s->n * sizeof *nv);
+                s->v = nv, cap *= 2;
+            }
+            Model *fallback = ARENA_NEW(a, Model), *old = ARENA_NEW(a, Model);
+            fallback->domain = arena_strdup(a, de->d_name);
+            fallback->schema = fallback->domain;
+            if (!strcmp(fallback->domain, "public"))
+                fallback->schema = "public";
+            const char *version = NULL;
+            ok = migdir_load_latest(a, migrations, fallback->domain, fallback, old, &version, d);
+            s->v[s->n++] = (XdDomain){ fallback->domain, old, old, false, version };
         }
-        Model *fallback = ARENA_NEW(a, Model), *old = ARENA_NEW(a, Model);
-        fallback->domain = arena_strdup(a, de->d_name);
-        fallback->schema = fallback->domain;
-        const char *version = NULL;
-        ok = migdir_load_latest(a, migrations, fallback->domain, fallback, old, &version, d);
-        s->v[s->n++] = (XdDomain){ fallback->domain, old, old, false, version };
+        closedir(dir);
     }
-    closedir(dir);
     return ok;
 }
 

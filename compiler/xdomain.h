@@ -32,8 +32,10 @@ typedef struct XdSet {
 
 /* The run's domains: news/olds/parents[i] of the ngen domains diffed in this run (generated[i]
  * when its plan is not empty), plus every other domain found under the migrations root (its
- * latest snapshot). Returns false on a read error (reported). */
-bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const Model *const *news,
+ * latest snapshot) or the schemas root (none yet: an empty model). Returns false on a read
+ * error (reported). */
+bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
+                  const Model *const *news,
                   const Model *const *olds, const char *const *parents, const bool *generated,
                   size_t ngen, Diag *d);
 

@@ -52,7 +52,7 @@ ok '[ "$RC" = 0 ]' "migrate --all-domains applies every domain"
 ok '[[ "$OUT" == *"Domain crm ($vc):"*"Domain billing ($vb):"* ]]' "crm runs before billing"
 is "$(q "select confrelid::regclass from pg_constraint where conrelid = 'billing.invoice'::regclass and contype = 'f'")" "crm.customer" "billing.invoice's key points at crm.customer"
 is "$(q "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'billing.invoice'::regclass and attname = 'state'")" "crm.status" "billing.invoice.state is crm's enum"
-is "$(q "select string_agg(conrelid::regclass || '>' || confrelid::regclass, ' ' order by 1) from pg_constraint where contype = 'f' and connamespace::regnamespace::text like 'shop%'")" "shop_a.\"order\">crm.customer shop_b.\"order\">crm.customer" "each tenant schema's order points at the shared crm.customer"
+is "$(q "select string_agg(conrelid::regclass || '>' || confrelid::regclass, ' ' order by conrelid::regclass::text) from pg_constraint where contype = 'f' and connamespace::regnamespace::text like 'shop%'")" "shop_a.\"order\">crm.customer shop_b.\"order\">crm.customer" "each tenant schema's order points at the shared crm.customer"
 run "$STRAVC" diff --database "host=$PGHOST port=$PGPORT user=postgres dbname=xdomain" -s billing
 is "$RC:$OUT" "0:No drift: the database matches the schema files" "diff --database on billing is clean"
 
