@@ -274,13 +274,41 @@ static bool enum_in_place(const Enum *before, const Enum *after)
     return true;
 }
 
-/* A generated provider p that would recreate an enum user u uses: reported. */
-static bool enum_recreated(Arena *a, const XdDomain *u, const XdDomain *p, Diag *d)
+/* p's SQL domain whose schema-qualified spelling is spelled, or NULL. */
+static const DomainType *dtype_spelled(const Model *p, const char *spelled)
+{
+    const DomainType *r = NULL;
+    for (size_t i = 0; i < p->ndtypes && !r; i++) {
+        char *s = type_spelling_in(p->schema, p->dtypes[i].name);
+        if (!strcmp(s, spelled))
+            r = &p->dtypes[i];
+        free(s);
+    }
+    return r;
+}
+
+/* A generated provider p that would recreate an enum or SQL domain that user u uses:
+ * reported. */
+static bool type_recreated(Arena *a, const XdDomain *u, const XdDomain *p, Diag *d)
 {
     Uses x = { 0 };
     collect(a, u->before, p->before->schema, &x);
     bool bad = false;
     for (size_t k = 0; k < x.n && !bad; k++) {
+        if (x.v[k].kind == USE_TYPE) {
+            const DomainType *db = dtype_spelled(p->before, x.v[k].name);
+            const DomainType *da = dtype_spelled(p->after, x.v[k].name);
+            if (db && da && !type_equal(&db->base, &da->base)) {
+                diag_global(d, DIAG_ERROR,
+                            "domain %s would change the base type of %s, which domain %s uses "
+                            "(%s.%s): PostgreSQL has no ALTER DOMAIN ... TYPE, and %s's "
+                            "migration cannot recreate it under %s's columns",
+                            p->domain, x.v[k].name, u->domain, u->domain, x.v[k].where,
+                            p->domain, u->domain);
+                bad = true;
+            }
+            continue;
+        }
         if (x.v[k].kind != USE_ENUM)
             continue;
         const Enum *eb = model_find_enum(p->before, x.v[k].name);
@@ -322,7 +350,7 @@ bool xdomain_check(const XdSet *s, size_t *order, size_t *norder, Diag *d)
             const XdDomain *u = &s->v[ui], *p = &s->v[pi];
             if (ui == pi || (!u->generated && !p->generated) || !p->after->schema)
                 continue;
-            if (p->generated && p->before->schema && enum_recreated(a, u, p, d))
+            if (p->generated && p->before->schema && type_recreated(a, u, p, d))
                 ok = false;
             Uses x = { 0 };
             const Use *w = NULL;
