@@ -129,4 +129,21 @@ ok '[ "$RC" = 0 ]' "rollback --all-domains reverts every domain's latest batch, 
 run "$STRAV" rollback --all-domains
 ok '[ "$RC" = 0 ]' "and the batch before"
 is "$(q "select count(*) from pg_tables where schemaname in ('crm', 'billing', 'shop_a', 'shop_b') and tablename not like '\_strav%'")" "0" "every domain's tables are gone"
+
+# a fleet of two more databases (each with its own tenant schemas): per domain, then all at once
+for db in xd_f1 xd_f2; do
+    pg_newdb "$db" >/dev/null
+    psql -X -q -d "$db" -c "CREATE SCHEMA shop_a; CREATE SCHEMA shop_b" >/dev/null
+    echo "$db host=$PGHOST port=$PGPORT user=postgres dbname=$db"
+done >targets
+run "$STRAV" migrate --targets targets -s shop
+ok '[ "$RC" = 1 ] && [[ "$OUT" == *"2 of 2 target(s) failed"* ]]' "fleet: migrate -s shop before crm fails on every target"
+is "$(psql -X -A -t -d xd_f1 -c "select count(*) from pg_tables where schemaname like 'shop%'")" "0" "fleet: refused before anything ran (no tenant table)"
+run "$STRAV" migrate --targets targets -s crm
+ok '[ "$RC" = 0 ]' "fleet: crm applied on both targets"
+run "$STRAV" migrate --targets targets -s shop
+ok '[ "$RC" = 0 ]' "fleet: then shop, in every tenant schema of both targets"
+is "$(psql -X -A -t -d xd_f2 -c "select count(*) from pg_constraint where contype = 'f' and confrelid = 'crm.customer'::regclass")" "2" "fleet: xd_f2's two tenant schemas point at its crm.customer"
+run "$STRAV" rollback --targets targets -s crm
+ok '[ "$RC" = 1 ]' "fleet: rolling back crm under the tenants is refused"
 done_testing
