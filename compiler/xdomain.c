@@ -177,10 +177,9 @@ size_t xdomain_find(const XdSet *s, const char *domain)
     return s->n;
 }
 
-bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
-                  const Model *const *news,
-                  const Model *const *olds, const char *const *parents, const bool *generated,
-                  size_t ngen, Diag *d)
+void xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
+                  const Model *const *news, const Model *const *olds, const char *const *parents,
+                  const bool *generated, size_t ngen)
 {
     size_t cap = ngen + 16;
     s->a = a;
@@ -189,13 +188,12 @@ bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schema
     for (size_t i = 0; i < ngen; i++)
         s->v[s->n++] = (XdDomain){ news[i]->domain, olds[i], generated[i] ? news[i] : olds[i],
                                    generated[i], parents[i] };
-    bool ok = true;
-    for (int root = 0; root < 2 && ok; root++) {
+    for (int root = 0; root < 2; root++) {
         DIR *dir = opendir(root ? schemas : migrations);
         if (!dir)
             continue; /* no migrations yet; a missing schemas folder failed earlier */
         struct dirent *de;
-        while (ok && (de = readdir(dir))) {
+        while ((de = readdir(dir))) {
             if (!valid_domain_dir(de->d_name) || xdomain_find(s, de->d_name) < s->n)
                 continue;
             char *path = arena_printf(a, "%s/%s", root ? schemas : migrations, de->d_name);
@@ -213,13 +211,19 @@ bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schema
             fallback->schema = fallback->domain;
             if (!strcmp(fallback->domain, "public"))
                 fallback->schema = "public";
+            /* a domain whose latest version holds no readable snapshot (a hand-written
+             * migration) says nothing of what it uses: left out, never an error here */
             const char *version = NULL;
-            ok = migdir_load_latest(a, migrations, fallback->domain, fallback, old, &version, d);
-            s->v[s->n++] = (XdDomain){ fallback->domain, old, old, false, version };
+            Diag quiet;
+            diag_init(&quiet);
+            bool read = migdir_load_latest(a, migrations, fallback->domain, fallback, old,
+                                           &version, &quiet);
+            diag_release(&quiet);
+            if (read)
+                s->v[s->n++] = (XdDomain){ fallback->domain, old, old, false, version };
         }
         closedir(dir);
     }
-    return ok;
 }
 
 /* Whether model u uses anything of model p's schema. */

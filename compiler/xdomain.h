@@ -32,12 +32,11 @@ typedef struct XdSet {
 
 /* The run's domains: news/olds/parents[i] of the ngen domains diffed in this run (generated[i]
  * when its plan is not empty), plus every other domain found under the migrations root (its
- * latest snapshot) or the schemas root (none yet: an empty model). Returns false on a read
- * error (reported). */
-bool xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
-                  const Model *const *news,
-                  const Model *const *olds, const char *const *parents, const bool *generated,
-                  size_t ngen, Diag *d);
+ * latest snapshot; left out when it cannot be read, as for a hand-written migration) or the
+ * schemas root (none yet: an empty model). */
+void xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schemas,
+                  const Model *const *news, const Model *const *olds, const char *const *parents,
+                  const bool *generated, size_t ngen);
 
 /* Every use that the run would leave broken is an error naming both domains and what to do;
  * then the generated domains are put in the order their migrations must be applied (order:
