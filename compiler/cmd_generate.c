@@ -23,6 +23,7 @@
 #include "project.h"
 #include "source.h"
 #include "strbuf.h"
+#include "xdomain.h"
 
 typedef struct Opts {
     const char *schemas, *migrations, *domain, *message;
@@ -216,6 +217,27 @@ static json_t *plan_json(const Plan *p, const Model *m)
     return o;
 }
 
+/* The run's domains for xdomain.h: those with a plan to write (generated) and every other
+ * domain's latest snapshot; then the check and the order to write them in (xorder). */
+static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const char *schemas,
+                            const Work *work,
+                            size_t nwork, const Plan *plans, size_t *xorder, size_t *nxorder,
+                            Diag *d)
+{
+    const Model **news = ARENA_ARRAY(a, const Model *, nwork + 1);
+    const Model **olds = ARENA_ARRAY(a, const Model *, nwork + 1);
+    const char **parents = ARENA_ARRAY(a, const char *, nwork + 1);
+    bool *gen = ARENA_ARRAY(a, bool, nwork + 1);
+    for (size_t i = 0; i < nwork; i++) {
+        news[i] = work[i].new_m;
+        olds[i] = &work[i].old_m;
+        parents[i] = work[i].parent;
+        gen[i] = !plan_empty(&plans[i]);
+    }
+    xdomain_load(xs, a, migrations, schemas, news, olds, parents, gen, nwork);
+    return xdomain_check(xs, xorder, nxorder, d);
+}
+
 static int run(int argc, char **argv, bool generate)
 {
     Opts o;
@@ -325,13 +347,24 @@ static int run(int argc, char **argv, bool generate)
             goto release;
         }
     }
-    uint64_t now = migdir_now_ms();
-    for (size_t i = 0; i < nwork; i++) {
-        if (plan_empty(&plans[i]))
-            continue;
+    /* the domains together (xdomain.h): refuse a change that breaks another domain, and
+     * write the migrations of one run in the order they must be applied */
+    XdSet xs;
+    size_t *xorder = ARENA_ARRAY(&a, size_t, nwork + 1), nxorder = 0;
+    if (!xdomain_prepare(&xs, &a, o.migrations, o.schemas ? o.schemas : "", work, nwork, plans,
+                         xorder, &nxorder, &d))
+        goto release;
+    uint64_t now = migdir_now_ms(), last = 0;
+    bool related = xdomain_related(&xs);
+    for (size_t k = 0; k < nxorder; k++) {
+        size_t i = xorder[k];
         char version[32];
-        snprintf(version, sizeof version, "%llu",
-                 (unsigned long long)migdir_next_version(now, work[i].parent));
+        uint64_t vn = migdir_next_version(now, work[i].parent);
+        if (related && vn <= last) /* one run's related domains: versions in apply order */
+            vn = last + 1;
+        last = vn;
+        snprintf(version, sizeof version, "%llu", (unsigned long long)vn);
+        migdir_manifest_uses(xdomain_uses_json(&xs, i));
         char *lint = cmd_generate_lint ? cmd_generate_lint(&work[i].old_m, work[i].new_m,
                                                            &plans[i])
                                        : NULL;
@@ -339,9 +372,11 @@ static int run(int argc, char **argv, bool generate)
         bool written = migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message,
                                     now, work[i].parent, &d);
         migdir_manifest_lint(NULL);
+        migdir_manifest_uses(NULL);
         free(lint);
         if (!written)
             goto release;
+        xdomain_wrote(&xs, i, version);
         History h;
         if (!history_load(&a, o.migrations, work[i].new_m->domain, &h, &d) ||
             !history_write_lock(&h, &d))

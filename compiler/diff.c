@@ -804,6 +804,14 @@ static bool col_typechg(const TPair *tp, const char *new_col)
     return false;
 }
 
+static bool fk_target_was(const ForeignKey *fk, const char *old_table)
+{
+    for (size_t i = 0; i < fk->nref_was; i++)
+        if (!strcmp(fk->ref_was[i], old_table))
+            return true;
+    return false;
+}
+
 static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const ForeignKey *b)
 {
     if (a->ncols != b->ncols || !str_eq(a->ref_schema, b->ref_schema) ||
@@ -813,8 +821,9 @@ static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const Foreign
         return false;
     if (!cols_equal(tp, a->cols, b->cols, a->ncols))
         return false;
-    if (a->ref_schema)
-        return !strcmp(a->ref_table, b->ref_table) &&
+    if (a->ref_schema) /* a table of another domain renamed with @@was: PostgreSQL's key
+                        * follows the rename, nothing to do here */
+        return (!strcmp(a->ref_table, b->ref_table) || fk_target_was(b, a->ref_table)) &&
                cols_equal(NULL, a->ref_cols, b->ref_cols, a->ncols);
     if (strcmp(new_table_name(c, a->ref_table), b->ref_table))
         return false;

@@ -151,7 +151,7 @@ void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nb
         bool pok = load_units(p, pdir, bufs, nbufs, &p->pub, &p->npub);
         if (pok) {
             SemaInput in = { "public", unit_asts(&p->arena, p->pub, p->npub), p->npub, NULL,
-                             doms, ndoms };
+                             doms, ndoms, NULL, 0 };
             pok = sema_domain(&p->pub_model, &p->arena, &in, &p->diag);
         }
         diag_release(&p->diag);
@@ -165,7 +165,7 @@ void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nb
     }
     if (ok) {
         SemaInput in = { p->domain, unit_asts(&p->arena, p->units, p->nunits), p->nunits, pubm,
-                         doms, ndoms };
+                         doms, ndoms, NULL, 0 };
         sema_domain(&p->model, &p->arena, &in, &p->diag);
         p->checked = true;
     }

@@ -130,6 +130,13 @@ void migdir_manifest_lint(const char *json)
     manifest_lint = json;
 }
 
+static const char *manifest_uses; /* migdir_manifest_uses (xdomain.h) */
+
+void migdir_manifest_uses(const char *json)
+{
+    manifest_uses = json;
+}
+
 /* hashes[2 * i + down] is the SHA-256 of file i's up (down) SQL; snap that of snapshot.json. */
 static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char *version,
                           const char *message, uint64_t now_ms, const char *parent,
@@ -199,6 +206,9 @@ static void manifest_text(StrBuf *out, const Plan *p, const Model *m, const char
     json_t *lint = manifest_lint ? json_loads(manifest_lint, 0, NULL) : NULL;
     if (lint)
         json_object_set_new(o, "lint", lint);
+    json_t *uses = manifest_uses ? json_loads(manifest_uses, 0, NULL) : NULL;
+    if (uses)
+        json_object_set_new(o, "uses", uses);
     char *text = json_dumps(o, JSON_INDENT(2));
     if (!text)
         BUG("json_dumps failed");

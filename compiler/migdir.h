@@ -39,6 +39,10 @@ void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const ch
  * migdir_manifest / migdir_write; NULL: no "lint" key. The caller keeps the text alive. */
 void migdir_manifest_lint(const char *json);
 
+/* The manifest's "uses" value (JSON text: {"domain": "version"}, the versions of the other
+ * domains it was generated against, xdomain.h) for the next migdir_write; NULL: none. */
+void migdir_manifest_uses(const char *json);
+
 /* Write <migrations_dir>/<domain>/<version>/ completely or not at all. */
 bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
                   const char *message, uint64_t now_ms, const char *parent, Diag *d);

@@ -165,6 +165,9 @@ typedef struct ForeignKey {
     FkDeferral deferral;    /* NOT DEFERRABLE, DEFERRABLE [INITIALLY DEFERRED] */
     bool not_valid;         /* NOT VALID: existing rows were not checked */
     const char *comment;    /* COMMENT ON CONSTRAINT, or NULL */
+    const char *const *ref_was; /* diff input only: the other domain's rename hints (@@was) of
+                                 * ref_table, when ref_schema is set; never in a snapshot */
+    size_t nref_was;
     Span span;
 } ForeignKey;
 

@@ -1,7 +1,7 @@
 /*
  * project.c - load a schemas folder into a Project (project.h): discover domain folders, read
  * every *.strav file of a domain in sorted path order, parse each (parse.h), then run sema per
- * domain, public first so other domains can resolve public.X against its model. A *.strav
+ * domain in dependency order (project_order.h), each after the domains whose dom.X it uses. A *.strav
  * entry that is a symbolic link is followed only to a regular file inside the schemas folder;
  * any other non-regular entry is an error (never skipped).
  */
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "parse.h"
+#include "project_order.h"
 #include "sema.h"
 #include "strbuf.h"
 
@@ -174,6 +175,74 @@ static bool load_domain(ProjectLoad *pl,
     return diag_count_errors(d) == before;
 }
 
+/* Parse the domains wanted (all, or only_domain and the domains it uses, transitively), order
+ * them by use (project_order.h: a cycle is an error) and check each after the ones it uses,
+ * with their models to resolve dom.Name. A domain whose files do not parse, or that uses one
+ * that does not, is not checked (its own errors were reported). The Project holds the wanted
+ * domains in that order (public first, then by name, unless a use says otherwise). */
+static bool check_in_order(ProjectLoad *out,
+                           Arena *a,
+                           const char *dir,
+                           const char *const *doms,
+                           size_t nd,
+                           const char *only_domain,
+                           Diag *d)
+{
+    AstFile ***files = ARENA_ARRAY(a, AstFile **, nd + 1);
+    size_t *nfiles = ARENA_ARRAY(a, size_t, nd + 1);
+    bool *want = ARENA_ARRAY(a, bool, nd + 1), *parsed = ARENA_ARRAY(a, bool, nd + 1);
+    bool *bad = ARENA_ARRAY(a, bool, nd + 1), *have = ARENA_ARRAY(a, bool, nd + 1);
+    bool *uses = ARENA_ARRAY(a, bool, nd * nd + 1);
+    bool ok = true;
+    size_t nwant = 0;
+    for (size_t i = 0; i < nd; i++)
+        want[i] = !only_domain || !strcmp(doms[i], only_domain);
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < nd; i++) {
+            if (!want[i] || parsed[i])
+                continue;
+            parsed[i] = true;
+            if (!load_domain(out, a, dir, doms[i], &files[i], &nfiles[i], d))
+                ok = false, bad[i] = true;
+            project_domain_uses(files[i], nfiles[i], doms, nd, i, &uses[i * nd]);
+            for (size_t j = 0; j < nd; j++)
+                if (uses[i * nd + j] && !want[j])
+                    want[j] = more = true;
+        }
+    }
+    for (size_t i = 0; i < nd; i++)
+        nwant += want[i];
+    size_t *order = ARENA_ARRAY(a, size_t, nd + 1);
+    size_t no = project_order(a, doms, nd, uses, want, order, d);
+    if (no < nwant)
+        ok = false;
+    Model *models = ARENA_ARRAY(a, Model, nd + 1);
+    const Model **others = ARENA_ARRAY(a, const Model *, nd + 1);
+    Model *result = ARENA_ARRAY(a, Model, nd + 1);
+    size_t nm = 0;
+    for (size_t k = 0; k < no && !diag_full(d); k++) {
+        size_t i = order[k], nothers = 0;
+        bool deps_ok = !bad[i];
+        for (size_t j = 0; j < nd && deps_ok; j++)
+            if (uses[i * nd + j]) {
+                deps_ok = have[j];
+                others[nothers++] = &models[j];
+            }
+        if (!deps_ok)
+            continue;
+        SemaInput in = { doms[i], files[i], nfiles[i], NULL, doms, nd, others, nothers };
+        if (!sema_domain(&models[i], a, &in, d))
+            ok = false;
+        have[i] = true; /* a model with errors is partial but safe to read */
+        if (!only_domain || !strcmp(doms[i], only_domain))
+            result[nm++] = models[i];
+    }
+    out->project.domains = result;
+    out->project.ndomains = nm;
+    return ok;
+}
+
 bool project_load(
     ProjectLoad *out, Arena *a, const char *schemas_dir, const char *only_domain, Diag *d)
 {
@@ -217,36 +286,8 @@ bool project_load(
             return false;
         }
     }
-    Model *models = ARENA_ARRAY(a, Model, nd);
-    size_t nm = 0;
-    const Model *pub = NULL;
-    for (size_t i = 0; i < nd; i++) {
-        bool is_public = !strcmp(doms[i], "public");
-        if (only_domain && !is_public && strcmp(doms[i], only_domain))
-            continue;
-        AstFile **files;
-        size_t nfiles;
-        if (!load_domain(out, a, schemas_dir, doms[i], &files, &nfiles, d)) {
-            ok = false;
-            if (is_public)
-                break; /* other domains would report every public.X as unknown */
-            continue;
-        }
-        SemaInput in = { doms[i], files, nfiles, is_public ? NULL : pub, doms, nd };
-        Model *m = &models[nm];
-        if (!sema_domain(m, a, &in, d))
-            ok = false;
-        if (is_public)
-            pub = m;
-        if (!only_domain || !strcmp(doms[i], only_domain))
-            nm++;
-        else
-            models[nd - 1] = *m, pub = &models[nd - 1]; /* public kept aside for lookups */
-        if (diag_full(d))
-            break;
-    }
-    out->project.domains = models;
-    out->project.ndomains = nm;
+    if (!check_in_order(out, a, schemas_dir, doms, nd, only_domain, d))
+        ok = false;
     return ok && diag_count_errors(d) == 0;
 }
 

@@ -21,6 +21,11 @@ typedef struct SemaInput {
     const char *const
         *domains; /* every domain of the project (for cross-domain reference checks) */
     size_t ndomains;
+    /* the resolved models of the other domains this one may use (domain.Name: enums, SQL
+     * domains, composite types, tables), loaded first in dependency order (project.c); public
+     * is found here or in public_model */
+    const Model *const *others;
+    size_t nothers;
 } SemaInput;
 
 /* Build *out (arena-owned, sorted with model_sort) from in. Returns false when an error was

@@ -79,6 +79,8 @@ int sema_cmp_tdecl(const void *a, const void *b);
 void sema_suggest_table(Sema *s, Span sp, const char *name, const Model *other);
 bool sema_is_domain(Sema *s, const char *name);
 void sema_note_domains(Sema *s, Span sp);
+const Model *sema_other_model(Sema *s, const char *dom);
+const Model *sema_use_domain(Sema *s, Span sp, const char *dom);
 bool sema_is_int_kind(TypeKind k);
 bool sema_is_serial(TypeKind k);
 size_t sema_count_args(const AstArg *a);

@@ -444,7 +444,7 @@ static bool word_arg(Sema *s, const AstAttr *at, const char *key, const char *co
     return false;
 }
 
-/* The target of @@foreign: a table of this domain (built) or of public, and its columns (to:,
+/* The target of @@foreign: a table of this domain (built) or of another domain, and its columns (to:,
  * else its primary key). */
 static bool foreign_target(Sema *s, const AstAttr *at, ForeignKey *fk, size_t ncols)
 {
@@ -452,7 +452,7 @@ static bool foreign_target(Sema *s, const AstAttr *at, ForeignKey *fk, size_t nc
     if (!one_term(ra) || (ra->terms->kind != TERM_IDENT && ra->terms->kind != TERM_QIDENT &&
                           ra->terms->kind != TERM_QUALIFIED)) {
         sema_err(s, ra ? ra->span : at->span,
-                 "'@@foreign' needs references: TABLE (or references: public.TABLE)");
+                 "'@@foreign' needs references: TABLE (or references: domain.TABLE)");
         return false;
     }
     const AstTerm *tt = ra->terms;
@@ -460,18 +460,19 @@ static bool foreign_target(Sema *s, const AstAttr *at, ForeignKey *fk, size_t nc
     const char **pkcols = NULL;
     size_t npk = 0;
     if (tt->kind == TERM_QUALIFIED && strcmp(tt->qual, s->in->domain)) {
-        if (strcmp(tt->qual, "public") || !s->in->public_model) {
-            sema_err(s, tt->span, "cannot reference table '%s' of domain '%s'", tt->text, tt->qual);
-            sema_note(s, tt->span, "a domain may only reference tables of the 'public' domain");
+        const Model *om = sema_use_domain(s, tt->span, tt->qual);
+        if (!om)
             return false;
-        }
         const char *name = tt->text_quoted ? name_nfc(s->a, tt->text) : name_snake(s->a, tt->text);
-        target = name ? model_find_table(s->in->public_model, name_shorten(s->a, name)) : NULL;
+        target = name ? model_find_table(om, name_shorten(s->a, name)) : NULL;
         if (!target) {
-            sema_err(s, tt->span, "foreign key to unknown table '%s' in domain 'public'", tt->text);
+            sema_err(s, tt->span, "foreign key to unknown table '%s' in domain '%s'", tt->text,
+                     tt->qual);
             return false;
         }
-        fk->ref_schema = s->in->public_model->schema;
+        fk->ref_schema = om->schema;
+        fk->ref_was = target->was;
+        fk->nref_was = target->nwas;
         pkcols = target->pk.cols;
         npk = target->pk.name ? target->pk.ncols : 0;
     } else {

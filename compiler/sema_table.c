@@ -18,6 +18,8 @@ typedef struct Target {
     const char **cols;
     const SqlType *types;
     size_t n;
+    const char *const *was; /* another domain's table: its rename hints */
+    size_t nwas;
 } Target;
 
 /* Resolve a reference/parent target and its primary key. Returns false when reported. */
@@ -35,17 +37,9 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
         }
         name = name_shorten(s->a, name);
         if (strcmp(dom, s->in->domain)) {
-            if (!strcmp(dom, "public") && s->in->public_model) {
-                other = s->in->public_model;
-            } else if (sema_is_domain(s, dom)) {
-                sema_err(s, t->span, "cannot reference table '%s' of domain '%s'", t->text, dom);
-                sema_note(s, t->span, "a domain may only reference tables of the 'public' domain");
+            other = sema_use_domain(s, t->span, dom);
+            if (!other)
                 return false;
-            } else {
-                sema_err(s, t->span, "unknown domain '%s'", dom);
-                sema_note_domains(s, t->span);
-                return false;
-            }
         }
     } else {
         name = sema_term_name(s, t);
@@ -55,7 +49,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
     if (other) {
         const Table *tt = model_find_table(other, name);
         if (!tt) {
-            sema_err(s, t->span, "%s to unknown table '%s' in domain 'public'", what, t->text);
+            sema_err(s, t->span, "%s to unknown table '%s' in domain '%s'", what, t->text,
+                     other->domain);
             sema_suggest_table(s, t->span, name, other);
             return false;
         }
@@ -64,6 +59,8 @@ static bool resolve_target(Sema *s, const AstTerm *t, const char *what, TDecl *f
             return false;
         }
         out->schema = other->schema;
+        out->was = tt->was;
+        out->nwas = tt->nwas;
         out->table = tt->name;
         out->n = tt->pk.ncols;
         out->cols = tt->pk.cols;
@@ -149,6 +146,8 @@ static void add_fk_columns(Sema *s,
     fk->cols = cols;
     fk->ncols = tg->n;
     fk->ref_schema = tg->schema;
+    fk->ref_was = tg->was;
+    fk->nref_was = tg->nwas;
     fk->ref_table = tg->table;
     fk->ref_cols = tg->cols;
     fk->on_delete = del;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "sqlquote.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- diagnostics */
@@ -243,6 +244,40 @@ bool sema_is_domain(Sema *s, const char *name)
     return false;
 }
 
+/* Another domain's resolved model (domain.Name), or NULL when it is not loaded. */
+const Model *sema_other_model(Sema *s, const char *dom)
+{
+    for (size_t i = 0; i < s->in->nothers; i++)
+        if (!strcmp(s->in->others[i]->domain, dom))
+            return s->in->others[i];
+    if (!strcmp(dom, "public") && s->in->public_model)
+        return s->in->public_model;
+    return NULL;
+}
+
+/* The other domain named by dom.X, or NULL after reporting why there is none: an unknown
+ * domain, or one that is not loaded (its own errors were reported, or it is in a cycle). */
+const Model *sema_use_domain(Sema *s, Span sp, const char *dom)
+{
+    const Model *m = sema_other_model(s, dom);
+    if (m && m->per_tenant) {
+        sema_err(s, sp, "domain '%s' is per-tenant: its objects live in one schema per tenant, "
+                        "so another domain cannot name them",
+                 dom);
+        return NULL;
+    }
+    if (m)
+        return m;
+    if (sema_is_domain(s, dom)) {
+        sema_err(s, sp, "domain '%s' could not be loaded, so '%s.' names cannot be resolved",
+                 dom, dom);
+    } else {
+        sema_err(s, sp, "unknown domain '%s'", dom);
+        sema_note_domains(s, sp);
+    }
+    return NULL;
+}
+
 void sema_note_domains(Sema *s, Span sp)
 {
     StrBuf sb = SB_INIT;
@@ -337,47 +372,48 @@ int sema_resolve_type(Sema *s, TDecl *td, const char *colname, const AstType *at
             sema_err(s, n->span, "name is not valid UTF-8");
             return 0;
         }
-        if (!strcmp(dom, s->in->domain) || !s->in->public_model) {
-            if (strcmp(dom, s->in->domain)) {
-                if (sema_is_domain(s, dom))
-                    sema_err(s, n->span,
-                             "type '%s.%s' is in domain '%s': only 'public' may be used from "
-                             "another domain",
-                             dom, n->text, dom);
-                else {
-                    sema_err(s, n->span, "unknown domain '%s'", dom);
-                    sema_note_domains(s, n->span);
-                }
-                return 0;
-            }
+        if (!strcmp(dom, s->in->domain)) {
             EDecl *e = find_edecl(s, ename);
             if (!e) {
+                int dk = sema_dtype_type(s, ename, at, out); /* own.money: a SQL domain */
+                if (dk >= 0)
+                    return dk;
                 sema_err(s, n->span, "unknown enum '%s'", n->text);
                 return 0;
             }
             out->kind = TY_ENUM;
             out->enum_name = e->name;
-        } else if (!strcmp(dom, "public")) {
-            const Model *pm = s->in->public_model;
-            const Enum *e = model_find_enum(pm, ename);
-            if (!e) {
-                sema_err(s, n->span, "unknown enum '%s' in domain 'public'", n->text);
+        } else {
+            /* another domain's enum, SQL domain or composite type (docs/language.md) */
+            const Model *om = sema_use_domain(s, n->span, dom);
+            if (!om)
                 return 0;
+            const Enum *e = model_find_enum(om, ename);
+            if (!e) {
+                const DomainType *dt = NULL;
+                for (size_t i = 0; i < om->ndtypes && !dt; i++)
+                    if (!strcmp(om->dtypes[i].name, ename))
+                        dt = &om->dtypes[i];
+                const CompositeType *ct = dt ? NULL : model_find_ctype(om, ename);
+                if (!dt && !ct) {
+                    sema_err(s, n->span, "unknown enum '%s' in domain '%s'", n->text, dom);
+                    return 0;
+                }
+                if (at->has_args || at->ndims) {
+                    sema_err(s, at->span, "a %s type takes no parameters and no []",
+                             dt ? "domain" : "composite");
+                    return 0;
+                }
+                StrBuf q = SB_INIT;
+                sql_qualified(&q, om->schema, dt ? dt->name : ct->name);
+                *out = (SqlType){.kind = TY_OTHER, .length = -1, .precision = -1, .scale = -1,
+                                 .other = arena_strdup(s->a, sb_str(&q))};
+                sb_release(&q);
+                return 1;
             }
             out->kind = TY_ENUM;
             out->enum_name = e->name;
-            out->enum_schema = pm->schema;
-        } else {
-            if (sema_is_domain(s, dom))
-                sema_err(
-                    s, n->span,
-                    "type '%s.%s' is in domain '%s': only 'public' may be used from another domain",
-                    dom, n->text, dom);
-            else {
-                sema_err(s, n->span, "unknown domain '%s'", dom);
-                sema_note_domains(s, n->span);
-            }
-            return 0;
+            out->enum_schema = om->schema;
         }
         if (at->has_args) {
             sema_err(s, at->span, "an enum type takes no parameters");
@@ -874,8 +910,14 @@ const char *sema_canon_number(Sema *s, const char *txt)
 
 static const Enum *enum_of(Sema *s, const SqlType *ty)
 {
-    if (ty->enum_schema && s->in->public_model)
-        return model_find_enum(s->in->public_model, ty->enum_name);
+    if (ty->enum_schema) {
+        for (size_t i = 0; i < s->in->nothers; i++)
+            if (!strcmp(s->in->others[i]->schema, ty->enum_schema))
+                return model_find_enum(s->in->others[i], ty->enum_name);
+        if (s->in->public_model && !strcmp(s->in->public_model->schema, ty->enum_schema))
+            return model_find_enum(s->in->public_model, ty->enum_name);
+        return NULL;
+    }
     EDecl *e = find_edecl(s, ty->enum_name);
     return e ? e->e : NULL;
 }

@@ -2,7 +2,7 @@
 # as share/bash-completion/completions/{strav,stravc,strav-run}). Commands and options are
 # the ones the programs' --help lists; tests/install/install.t checks they stay in step.
 
-_strav_opts_run="--scope --batch --step --force --allow-out-of-order --no-drift-check --strict --lock-wait --verbose --quiet --session-pooler --jobs
+_strav_opts_run="--scope --all-domains --batch --step --force --allow-out-of-order --no-drift-check --strict --lock-wait --verbose --quiet --session-pooler --jobs
     --targets --per-host --canary --max-failures --only --tenant-jobs --allow-passwords
     --json --database --migrations --schemas --lock-timeout --statement-timeout --no-color --help"
 

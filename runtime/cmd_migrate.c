@@ -12,6 +12,7 @@
 
 #include "driftmark.h"
 #include "migdir.h"
+#include "xdomain_run.h"
 
 int cmd_migrate(Ctx *c)
 {
@@ -41,6 +42,8 @@ int cmd_migrate(Ctx *c)
         }
     for (size_t i = 0; i < c->set.n; i++) {
         const Migration *m = &c->set.v[i];
+        if (!xdomain_in_window(m->version)) /* --all-domains: another stretch's version */
+            continue;
         int row = ledger_find(c, m->version);
         long done = 0;
         if (row >= 0) {
@@ -74,6 +77,8 @@ int cmd_migrate(Ctx *c)
         rc = 0;
         goto out;
     }
+    if (xdomain_refuse_migrate(c, list, np)) /* the domains it uses are migrated that far */
+        goto out;
     if (!batch)
         batch = ledger_max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xdomain_run.h"
+
 int cmd_rollback(Ctx *c)
 {
     long last = ledger_max_batch(c), batch = c->o->batch ? c->o->batch : last;
@@ -47,6 +49,8 @@ int cmd_rollback(Ctx *c)
     for (int i = ledger_napplied(c) - 1; i >= 0; i--) {
         long b = strtol(ledger_value(c, i, 1), NULL, 10);
         if (!c->o->step && b != batch)
+            continue;
+        if (!xdomain_in_window(ledger_value(c, i, 0))) /* --all-domains: another stretch */
             continue;
         if (c->o->step && n >= (size_t)c->o->step)
             break;
@@ -110,6 +114,8 @@ int cmd_rollback(Ctx *c)
         rc = 0;
         goto out;
     }
+    if (xdomain_refuse_rollback(c, list, n)) /* another domain was generated against it */
+        goto out;
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
     int napplied0 = ledger_napplied(c); /* adopt2 */

@@ -380,6 +380,17 @@ static void decode_column(Ctx *x, PgResult *r, int i, const Table *tab, Column *
         col->collation = val(x, r, i, 17); /* adopt2 */
         return;
     }
+    if ((typtype == 'd' || typtype == 'c') && !is_array && strcmp(raw(r, i, 19), "pg_catalog") &&
+        strcmp(raw(r, i, 19), "information_schema")) {
+        /* another domain's SQL domain or composite type: written schema.name, as the
+         * compiler spells a use of it (docs/language.md, "Using another domain") */
+        StrBuf q = SB_INIT;
+        sql_qualified(&q, raw(r, i, 19), raw(r, i, 11));
+        t->other = arena_strdup(x->a, sb_str(&q));
+        sb_release(&q);
+        col->collation = val(x, r, i, 17);
+        return;
+    }
     if (typtype == 'd')
         warnf(x, "column %s.%s: domain %s read as its base type", tab->name, col->name,
               raw(r, i, 11));

@@ -25,6 +25,8 @@ static const struct {
     const char *text;
 } option_lines[] = {
     { O_RUN, "  -s, --scope DOMAIN        domain to act on (default public)\n" },
+    { O_MIGRATE | O_ROLLBACK, "      --all-domains         every domain, in version order (domains that use\n"
+                              "                            others run after them, roll back before)\n" },
     { O_ROLLBACK, "      --batch N             rollback: the batch to revert (not the latest: "
                   "--force)\n" },
     { O_ROLLBACK, "      --step N              rollback: revert the last N migrations\n" },

@@ -22,6 +22,7 @@
 #include "migdir.h"
 #include "progress.h"
 #include "runctx.h"
+#include "xdomain_run.h"
 
 /* ---- domains ----------------------------------------------------------------------------- */
 
@@ -173,6 +174,8 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
 {
     if (fleet_wanted(argc, argv)) /* --targets FILE: one run of this program per database */
         return fleet_run(prog, cmd, argc, argv);
+    if (xdomain_all_wanted(argc, argv)) /* --all-domains: every domain, in version order */
+        return xdomain_run_all(prog, word, cmd, argc, argv);
     Opts o = { 0 };
     o.cmd = cmd;
     o.prog = prog;

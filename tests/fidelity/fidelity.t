@@ -12,7 +12,9 @@
 # tracking tables (_strav_*); nothing else is forgiven (column order included).
 # A case may hold `schemas` (one line: the PostgreSQL schemas to pull, default public; a schema a
 # state lacks is not pulled, so that state's project has no such domain) and
-# `hints.sh` (run in the project after B is pulled: the author's rename hints, e.g. @was).
+# `hints.sh` (run in the project after B is pulled: the author's rename hints, e.g. @was) and
+# `order` (one line: the domains in the order B's changes are generated and migrated, default
+# the schemas order: a domain that stops using another's table goes before the one dropping it).
 # One TAP line per case; the closing comment gives the pass rate. CASE=name runs one case,
 # KEEP=1 keeps the work directory, CASES=DIR reads the cases from DIR.
 cd "$(dirname "$0")/../.." || exit 1
@@ -88,15 +90,16 @@ run_case() {
     done
     rm -rf database/schemas; cp -r "$C/pull_b" database/schemas
     [ -f "$d/hints.sh" ] && { (cd database/schemas && . "$d/hints.sh") || { why="hints.sh"; return 1; }; }
-    local changed=
-    for s in $schemas; do
+    local changed= order=$schemas
+    [ -f "$d/order" ] && order=$(cat "$d/order")
+    for s in $order; do
         local before after
         before=$(ls "database/migrations/$s" 2>/dev/null | grep -cE '^[0-9]+$')
         step "generate B ($s)" "$B/stravc" generate -m change --allow-destructive -s "$s" || return 1
         after=$(ls "database/migrations/$s" 2>/dev/null | grep -cE '^[0-9]+$')
         [ "$after" -gt "$before" ] && changed="$s $changed"   # rolled back in reverse order
     done
-    for s in $schemas; do
+    for s in $order; do
         step "migrate A ($s)" "$B/strav" migrate --database "$dba" -s "$s" || return 1
     done
     dump "$dba" >"$C/a2.dump"

@@ -35,7 +35,7 @@ static void run(Run *r, const char *domain, const char *const *files, size_t n)
         r->nsrc++;
     }
     const char *doms[] = { "public" };
-    SemaInput in = { domain, ast, r->nsrc, NULL, doms, 1 };
+    SemaInput in = { domain, ast, r->nsrc, NULL, doms, 1, NULL, 0 };
     r->ok = diag_count_errors(&r->d) == 0 && sema_domain(&r->m, &r->a, &in, &r->d);
 }
 

@@ -1,0 +1,1 @@
+sed -i 's/^\(table\|entity\) employees {/&\n  @@was(people)/' hr/employees.strav
