@@ -6,6 +6,8 @@
 # it wrote (the kernel's share of writing ~3 files per table).
 #   initial   the first migration of SIZE tables, into an empty migrations folder
 #   10%       a second migration after a new nullable column in every tenth table
+#   no cache  the 10% case with STRAV_NO_CACHE=1 (the projects have a .strav/ folder, so
+#             generate keeps its cache there: compiler/gencache.h)
 #   dd        the 10% case again while dd writes 2 GB to the same file system (generate must
 #             not wait for other processes' dirty pages: no syncfs, only its own fdatasync)
 # OLD=path/to/old/stravc adds that binary to every case, side by side.
@@ -24,6 +26,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$BENCH_TMP"' EXIT
 prepare() { # DIR SIZE
     rm -rf "$1"
     bench/gen_schema.sh "$2" "$1/database/schemas"
+    mkdir -p "$1/.strav" # generate's cache (the old binary ignores it)
 }
 in_dir() { (cd "$1" && shift && "$@"); }
 ten_percent() { # DIR: every tenth table gets a column
@@ -88,6 +91,10 @@ for size in ${*:-1000 10000}; do
                 bench_one "$label" -C "$d" "$bin" generate -m change
                 [ "$dd" = no ] || writer_stop
             done
+            if [ "$dd" = no ]; then
+                drop_later "$P"; sleep 0.01
+                bench_one "generate: 10% change, no cache" -C "$P" env STRAV_NO_CACHE=1 "$stravc" generate -m change
+            fi
         done
     done
     bench_header "generate, $size tables ($files files in the initial migration; targets at 10,000: initial < 1 s, 10% < 0.2 s, < 200 MB)"
@@ -96,6 +103,7 @@ for size in ${*:-1000 10000}; do
     bench_row "cp -r of the directory it wrote (floor)" "stravc check (floor)"
     bench_row "generate: 10% change" "stravc check (floor)"
     [ -z "$old" ] || bench_row "  old: generate: 10% change" "stravc check (floor)"
+    bench_row "generate: 10% change, no cache" "stravc check (floor)"
     bench_row "generate: 10% change beside dd of 2 GB" "stravc check (floor)"
     [ -z "$old" ] || bench_row "  old: generate: 10% change beside dd of 2 GB" "stravc check (floor)"
     bench_row "stravc check (floor)"

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,11 @@
 #include "commands.h"
 #include "diff.h"
 #include "emit_sql.h"
+#include "gencache.h"
 #include "history.h"
 #include "migdir.h"
 #include "model_json.h"
+#include "sha256.h"
 #include "plan_json.h"
 #include "project.h"
 #include "source.h"
@@ -238,6 +241,141 @@ static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const c
     return xdomain_check(xs, xorder, nxorder, d);
 }
 
+/* ---------------------------------------------------------------- two threads (issue 11)
+ * A generate of a big project spends about as long reading the previous snapshots as loading
+ * the schemas, and about as long serialising the new snapshot as diffing: neither pair depends
+ * on the other, so the second of each runs on a second thread. The main thread takes a
+ * prefetched result only when it is exactly what its own call would have produced (no
+ * diagnostic at all, a snapshot found); anything else is done again on the main thread, so
+ * output and messages never depend on the threads. */
+
+typedef struct Prefetch {
+    const char *migrations;
+    const char **domains;
+    size_t n;
+    Arena a; /* the old models, kept until the end of the run */
+    Model *old;
+    const char **parent;
+    bool *loaded, *hist_ok; /* snapshot read without a diagnostic; linear history, ditto */
+    pthread_t th;
+    bool started;
+} Prefetch;
+
+static void *prefetch_main(void *arg)
+{
+    Prefetch *pf = arg;
+    for (size_t i = 0; i < pf->n; i++) {
+        Diag dd;
+        diag_init(&dd);
+        Model fallback = { .domain = pf->domains[i] };
+        pf->loaded[i] = migdir_load_latest(&pf->a, pf->migrations, pf->domains[i], &fallback,
+                                           &pf->old[i], &pf->parent[i], &dd) &&
+                        pf->parent[i] && diag_size(&dd) == 0;
+        diag_release(&dd);
+        diag_init(&dd);
+        pf->hist_ok[i] = history_check(&pf->a, pf->migrations, pf->domains[i], false, &dd) &&
+                         diag_size(&dd) == 0;
+        diag_release(&dd);
+    }
+    return NULL;
+}
+
+/* Start reading the snapshots of the domains the schemas folder has (all of them with
+ * scope NULL) while the main thread loads the schemas. */
+static void prefetch_start(Prefetch *pf, Arena *a, const char *schemas, const char *migrations,
+                           const char *scope)
+{
+    memset(pf, 0, sizeof *pf);
+    arena_init(&pf->a);
+    pf->migrations = migrations;
+    size_t nall = 0;
+    const char **all = project_domains(a, schemas, &nall);
+    if (!all)
+        return;
+    pf->domains = ARENA_ARRAY(a, const char *, nall + 1);
+    for (size_t i = 0; i < nall; i++)
+        if (!scope || !strcmp(all[i], scope))
+            pf->domains[pf->n++] = all[i];
+    pf->old = ARENA_ARRAY(a, Model, pf->n + 1);
+    pf->parent = ARENA_ARRAY(a, const char *, pf->n + 1);
+    pf->loaded = ARENA_ARRAY(a, bool, pf->n + 1);
+    pf->hist_ok = ARENA_ARRAY(a, bool, pf->n + 1);
+    json_object_seed(0); /* jansson's one global, set before two threads may create objects */
+    pf->started = pf->n && pthread_create(&pf->th, NULL, prefetch_main, pf) == 0;
+}
+
+static void prefetch_join(Prefetch *pf)
+{
+    if (pf->started)
+        pthread_join(pf->th, NULL);
+    if (!pf->started)
+        pf->n = 0; /* nothing was read */
+    pf->started = false;
+}
+
+static size_t prefetch_find(const Prefetch *pf, const char *domain)
+{
+    for (size_t i = 0; i < pf->n; i++)
+        if (!strcmp(pf->domains[i], domain))
+            return i;
+    return SIZE_MAX;
+}
+
+/* The new snapshots' text and SHA-256, made during the diff. */
+typedef struct SnapJob {
+    const Model *m;
+    StrBuf json;
+    char sha[65];
+} SnapJob;
+
+typedef struct Snapshots {
+    SnapJob *job;
+    size_t n;
+    pthread_t th;
+    bool started;
+} Snapshots;
+
+static void *snapshots_main(void *arg)
+{
+    Snapshots *s = arg;
+    for (size_t i = 0; i < s->n; i++) {
+        model_json_write_compact(&s->job[i].json, s->job[i].m);
+        sha256_hex(s->job[i].json.buf ? s->job[i].json.buf : "", s->job[i].json.len,
+                   s->job[i].sha);
+    }
+    return NULL;
+}
+
+static void snapshots_start(Snapshots *s, const Work *work, size_t nwork)
+{
+    memset(s, 0, sizeof *s);
+    s->job = xcalloc(nwork + 1, sizeof *s->job);
+    s->n = nwork;
+    for (size_t i = 0; i < nwork; i++) {
+        s->job[i].m = work[i].new_m;
+        s->job[i].json = (StrBuf)SB_INIT;
+    }
+    s->started = nwork && pthread_create(&s->th, NULL, snapshots_main, s) == 0;
+    if (!s->started)
+        s->n = 0;
+}
+
+static void snapshots_join(Snapshots *s)
+{
+    if (s->started)
+        pthread_join(s->th, NULL);
+    s->started = false;
+}
+
+static void snapshots_release(Snapshots *s)
+{
+    snapshots_join(s);
+    for (size_t i = 0; i < s->n; i++)
+        sb_release(&s->job[i].json);
+    free(s->job);
+    memset(s, 0, sizeof *s);
+}
+
 static int run(int argc, char **argv, bool generate)
 {
     Opts o;
@@ -251,6 +389,12 @@ static int run(int argc, char **argv, bool generate)
     Diag d;
     diag_init(&d);
     ProjectLoad pl = {0};
+    Prefetch pf = {0};
+    arena_init(&pf.a);
+    Snapshots snaps = {0};
+    GenCache cache;
+    gencache_open(&cache);
+    history_use_cache(&cache);
     bool loaded = false;
     Work *work = NULL;
     size_t nwork = 0;
@@ -268,7 +412,10 @@ static int run(int argc, char **argv, bool generate)
             goto out;
     } else {
         loaded = true;
-        if (!project_load(&pl, &a, o.schemas, o.domain, &d) || diag_count_errors(&d))
+        prefetch_start(&pf, &a, o.schemas, o.migrations, o.domain);
+        bool pl_ok = project_load(&pl, &a, o.schemas, o.domain, &d) && !diag_count_errors(&d);
+        prefetch_join(&pf);
+        if (!pl_ok)
             goto out;
         work = ARENA_ARRAY(&a, Work, pl.project.ndomains + 1);
         for (size_t i = 0; i < pl.project.ndomains; i++) {
@@ -277,17 +424,28 @@ static int run(int argc, char **argv, bool generate)
                 continue; /* loaded only because the scope references it */
             Work *w = &work[nwork++];
             w->new_m = m;
-            if (!migdir_load_latest(&a, o.migrations, m->domain, m, &w->old_m, &w->parent, &d))
+            size_t k = prefetch_find(&pf, m->domain);
+            if (k != SIZE_MAX && pf.loaded[k]) {
+                w->old_m = pf.old[k];
+                w->parent = pf.parent[k];
+            } else if (!migdir_load_latest(&a, o.migrations, m->domain, m, &w->old_m, &w->parent,
+                                           &d)) {
                 goto out;
+            }
             w->old_m.schema_absent = !w->parent; /* adopt2: an empty domain still gets a schema */
         }
     }
     /* a forked history has no single "latest snapshot" to compare with: refuse */
-    for (size_t i = 0; i < nwork; i++)
-        if (!history_check(&a, o.migrations, work[i].new_m->domain, false, &d))
+    for (size_t i = 0; i < nwork; i++) {
+        size_t k = prefetch_find(&pf, work[i].new_m->domain);
+        if ((k == SIZE_MAX || !pf.hist_ok[k]) &&
+            !history_check(&a, o.migrations, work[i].new_m->domain, false, &d))
             goto out;
+    }
     cli_diag_flush(&d); /* warnings */
 
+    if (generate)
+        snapshots_start(&snaps, work, nwork);
     Plan *plans = ARENA_ARRAY(&a, Plan, nwork + 1);
     bool ok = true, any = false;
     for (size_t i = 0; i < nwork; i++) {
@@ -369,14 +527,19 @@ static int run(int argc, char **argv, bool generate)
                                                            &plans[i])
                                        : NULL;
         migdir_manifest_lint(lint);
+        snapshots_join(&snaps);
+        if (i < snaps.n)
+            migdir_prepared_snapshot(snaps.job[i].m, &snaps.job[i].json, snaps.job[i].sha);
         bool written = migdir_write(o.migrations, work[i].new_m, &plans[i], version, o.message,
                                     now, work[i].parent, &d);
         migdir_manifest_lint(NULL);
         migdir_manifest_uses(NULL);
+        migdir_prepared_snapshot(NULL, NULL, NULL);
         free(lint);
         if (!written)
             goto release;
         xdomain_wrote(&xs, i, version);
+        gencache_put(&cache, migdir_written_manifest(), work[i].parent ? work[i].parent : "-");
         History h;
         if (!history_load(&a, o.migrations, work[i].new_m->domain, &h, &d) ||
             !history_write_lock(&h, &d))
@@ -395,9 +558,14 @@ static int run(int argc, char **argv, bool generate)
     }
     rc = 0;
 release:
+    snapshots_release(&snaps);
     for (size_t i = 0; i < nwork; i++)
         plan_release(&plans[i]);
 out:
+    prefetch_join(&pf);
+    arena_free(&pf.a);
+    history_use_cache(NULL);
+    gencache_close(&cache);
     cli_diag_flush(&d);
     if (loaded)
         project_release(&pl);

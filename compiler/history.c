@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gencache.h"
 #include "migdir.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -24,31 +25,64 @@ static int cmp_names(const void *x, const void *y)
     return migdir_version_cmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+static GenCache *hist_cache; /* history_use_cache */
+
+void history_use_cache(GenCache *c)
+{
+    hist_cache = c;
+}
+
 /* Fill parent, message, generatedAt and checksum of v from its manifest; false when it cannot
- * be read or parsed (fields stay empty). */
-static bool read_manifest(Arena *a, const char *dir, HistVersion *v)
+ * be read or parsed (fields stay empty). cached: with history_use_cache's cache, a manifest
+ * whose bytes it knows gets its parent from there and message and generatedAt stay NULL (read
+ * again when a fork message needs them). */
+static bool read_manifest(Arena *a, const char *dir, HistVersion *v, bool cached)
 {
     StrBuf path = SB_INIT, bytes = SB_INIT;
     sb_addf(&path, "%s/%s/manifest.json", dir, v->version);
     bool ok = read_file(path.buf, &bytes) == 0;
     json_t *j = NULL;
+    const char *hit = NULL;
     if (ok) {
         sha256_hex(bytes.buf ? bytes.buf : "", bytes.len, v->checksum);
+        if (cached && hist_cache && (hit = gencache_get(hist_cache, v->checksum)))
+            v->parent = strcmp(hit, "-") ? arena_strdup(a, hit) : NULL;
+    }
+    if (ok && !hit) {
         j = json_loadb(bytes.buf ? bytes.buf : "", bytes.len, 0, NULL);
         ok = j && json_is_object(j);
     }
-    if (ok) {
+    if (ok && !hit) {
         const char *s = json_string_value(json_object_get(j, "parent"));
         v->parent = s ? arena_strdup(a, s) : NULL;
         s = json_string_value(json_object_get(j, "message"));
         v->message = arena_strdup(a, s ? s : "");
         s = json_string_value(json_object_get(j, "generatedAt"));
         v->generated_at = s ? arena_strdup(a, s) : NULL;
+        /* only parents the cache can spell back unambiguously: none, or a version name */
+        if (cached && hist_cache && (!v->parent || migdir_version_name(v->parent)))
+            gencache_put(hist_cache, v->checksum, v->parent ? v->parent : "-");
     }
     json_decref(j);
     sb_release(&path);
     sb_release(&bytes);
     return ok;
+}
+
+/* The messages of the versions a fork message names, when the cache spared reading them. */
+static void read_messages(Arena *a, const History *h, const HistFork *f)
+{
+    size_t idx[2] = { f->a, f->b };
+    for (int k = 0; k < (f->kind == HIST_ORPHAN ? 1 : 2); k++) {
+        HistVersion *v = &h->v[idx[k]], tmp;
+        if (v->message)
+            continue;
+        memset(&tmp, 0, sizeof tmp);
+        tmp.version = v->version;
+        read_manifest(a, h->dir, &tmp, false);
+        v->message = tmp.message;
+        v->generated_at = tmp.generated_at;
+    }
 }
 
 static bool has_checkpoint(const char *dir, const char *version, char checksum[65])
@@ -95,7 +129,7 @@ bool history_load(Arena *a, const char *migrations_dir, const char *domain, Hist
         char *p = arena_printf(a, "%s/%s", h->dir, names[i]);
         if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
             continue;
-        read_manifest(a, h->dir, v);
+        read_manifest(a, h->dir, v, true);
         v->has_checkpoint = has_checkpoint(h->dir, v->version, v->cp_checksum);
         h->n++;
     }
@@ -310,6 +344,7 @@ bool history_check(Arena *a, const char *migrations_dir, const char *domain, boo
     HistFork f = history_find_fork(&h);
     if (f.kind != HIST_LINEAR) {
         StrBuf sb = SB_INIT;
+        read_messages(a, &h, &f);
         history_fork_message(&sb, &h, &f);
         diag_global(d, DIAG_ERROR, "%s", sb.buf);
         sb_release(&sb);
@@ -413,7 +448,7 @@ int history_verify(const char *migrations_root, const char *domain, const char *
             v->parent = par ? arena_strdup(&a, par) : NULL;
             continue;
         }
-        read_manifest(&a, h.dir, v);
+        read_manifest(&a, h.dir, v, false);
         nread++;
     }
     if (cache_path && nread) { /* rewrite the cache; failure costs speed only */
@@ -445,7 +480,7 @@ int history_verify(const char *migrations_root, const char *domain, const char *
                 continue;
             memset(&tmp, 0, sizeof tmp);
             tmp.version = v->version;
-            read_manifest(&a, h.dir, &tmp);
+            read_manifest(&a, h.dir, &tmp, false);
             v->message = tmp.message;
             v->generated_at = tmp.generated_at;
         }

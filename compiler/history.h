@@ -33,6 +33,12 @@ typedef struct History {
     size_t n;
 } History;
 
+/* With a cache (gencache.h; NULL: none), history_load takes the parent of every manifest whose
+ * SHA-256 the cache knows from there, leaving message and generated_at NULL, and records those
+ * it parses. Only stravc generate sets it. */
+struct GenCache;
+void history_use_cache(struct GenCache *c);
+
 /* Read every version's manifest.json of <migrations_dir>/<domain> (a missing folder is an
  * empty history). False on a folder that cannot be listed (reported). An unreadable manifest
  * is not an error here: its version has no parent and an empty checksum. */

@@ -43,6 +43,14 @@ void migdir_manifest_lint(const char *json);
  * domains it was generated against, xdomain.h) for the next migdir_write; NULL: none. */
 void migdir_manifest_uses(const char *json);
 
+/* The snapshot.json text of model m and its SHA-256, already made (cmd_generate.c makes it on
+ * a second thread during the diff): the next writes of m use them instead of serialising m
+ * again. Cleared with m = NULL; the caller keeps json and sha256 alive until then. */
+void migdir_prepared_snapshot(const Model *m, const struct StrBuf *json, const char *sha256);
+
+/* The SHA-256 of the manifest.json the last migdir_write or migdir_write_checkpoint wrote. */
+const char *migdir_written_manifest(void);
+
 /* Write <migrations_dir>/<domain>/<version>/ completely or not at all. */
 bool migdir_write(const char *migrations_dir, const Model *m, const Plan *p, const char *version,
                   const char *message, uint64_t now_ms, const char *parent, Diag *d);

@@ -61,12 +61,35 @@ void lint_release(Lint *l)
     memset(l, 0, sizeof *l);
 }
 
+/* FNV-1a: the sets hold every table of an initial migration (10,000 look-ups each against
+ * 10,000 names made a linear scan quadratic). */
+static size_t names_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (size_t)h;
+}
+
 bool lint_names_has(const LintNames *n, const char *s)
 {
-    for (size_t i = 0; i < n->n; i++)
-        if (!strcmp(n->v[i], s))
+    if (!n->nslot)
+        return false;
+    for (size_t i = names_hash(s) & (n->nslot - 1);; i = (i + 1) & (n->nslot - 1)) {
+        uint32_t k = n->slot[i];
+        if (!k)
+            return false;
+        if (!strcmp(n->v[k - 1], s))
             return true;
-    return false;
+    }
+}
+
+static void names_index(LintNames *n, size_t at)
+{
+    size_t i = names_hash(n->v[at]) & (n->nslot - 1);
+    while (n->slot[i])
+        i = (i + 1) & (n->nslot - 1);
+    n->slot[i] = (uint32_t)(at + 1);
 }
 
 void lint_names_add(Lint *l, LintNames *n, const char *s)
@@ -80,6 +103,15 @@ void lint_names_add(Lint *l, LintNames *n, const char *s)
         n->cap = cap;
     }
     n->v[n->n++] = arena_strdup(&l->a, s);
+    if (2 * n->n > n->nslot) { /* at most half full */
+        n->nslot = n->nslot ? 2 * n->nslot : 16;
+        n->slot = ARENA_ARRAY(&l->a, uint32_t, n->nslot);
+        memset(n->slot, 0, n->nslot * sizeof *n->slot);
+        for (size_t i = 0; i < n->n; i++)
+            names_index(n, i);
+    } else {
+        names_index(n, n->n - 1);
+    }
 }
 
 bool lt_kw(const LStmt *st, size_t i, const char *w)

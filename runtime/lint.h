@@ -11,6 +11,7 @@
 #define STRAV_LINT_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "arena.h"
@@ -43,6 +44,8 @@ typedef struct LintFinding {
 typedef struct LintNames {
     const char **v;
     size_t n, cap;
+    uint32_t *slot; /* open-addressing index into v (1 + position, 0 empty), nslot a power of 2 */
+    size_t nslot;
 } LintNames;
 
 /* The analyser's state over one migration (its files in execution order). */
