@@ -275,8 +275,9 @@ static const char q_columns[] =
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-    "       CASE WHEN a.attcollation <> e.typcollation THEN"
-    /* 17 (adopt2): the column's collation when not its type's */
+    "       CASE WHEN a.attcollation <> t.typcollation THEN"
+    /* 17 (adopt2): the column's collation when not its type's (a domain's own collation,
+     * which the column inherits, is the domain's detail, not the column's) */
     "            (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,"
     /* 18 (adopt2): the options of the column's own sequence (identity or serial) */
     "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
