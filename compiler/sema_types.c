@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "names.h"
 #include "strbuf.h"
@@ -287,6 +288,18 @@ static bool is_num_kind(TypeKind k)
     return sema_is_int_kind(k) || k == TY_NUMERIC || k == TY_REAL || k == TY_DOUBLE ||
            k == TY_MONEY;
 }
+/* 'NaN', 'Infinity', '-Infinity' (and 'inf', any case, as PostgreSQL reads them) for numeric,
+ * real and double: values with no number literal, so a string is their only spelling (it is
+ * what pull writes for a default of 'NaN'::numeric). */
+static bool is_float_special(TypeKind k, const char *v)
+{
+    if (k != TY_NUMERIC && k != TY_REAL && k != TY_DOUBLE)
+        return false;
+    if (*v == '+' || *v == '-')
+        return strcasecmp(v + 1, "Infinity") == 0 || strcasecmp(v + 1, "inf") == 0;
+    return strcasecmp(v, "NaN") == 0 || strcasecmp(v, "Infinity") == 0 || strcasecmp(v, "inf") == 0;
+}
+
 bool sema_is_serial(TypeKind k)
 {
     return k == TY_SMALLSERIAL || k == TY_SERIAL || k == TY_BIGSERIAL;
@@ -948,7 +961,8 @@ bool sema_make_default(
             sema_err(s, t->span, "string is not valid UTF-8");
             return false;
         }
-        if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN)) {
+        if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN) &&
+            !is_float_special(ty->kind, t->text)) {
             sema_err(s, t->span, "invalid %s for type %s: a string", what, tyname);
             sema_note(s, t->span, "write %s without quotes",
                       ty->kind == TY_BOOLEAN ? "true or false" : "the number");
