@@ -103,6 +103,38 @@ static bool parse_cast_literal(Arena *a, const char *expr, const char **out)
     return true;
 }
 
+/* Whether s is only a type name as format_type spells it (`text`, `character varying(10)`,
+ * `"My type"[]`, `public.mood`): NULL::<s> is then a typed NULL, while `NULL::unknown IS NULL`
+ * is an expression that happens to start with one. */
+static bool is_type_name(const char *s)
+{
+    static const char *const not_type[] = { "IS", "ISNULL", "NOTNULL", "AND", "OR", "NOT", "LIKE",
+                                            "ILIKE", "SIMILAR", "IN", "BETWEEN", "AT", "COLLATE" };
+    if (!*s)
+        return false;
+    for (const char *p = s; *p;) {
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p += *p == '"' ? 2 : 1)
+                ;
+            if (!*p)
+                return false;
+            p++;
+        } else if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *w = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            for (size_t k = 0; k < sizeof not_type / sizeof *not_type; k++)
+                if (strlen(not_type[k]) == (size_t)(p - w) && !strncasecmp(w, not_type[k], (size_t)(p - w)))
+                    return false;
+        } else if (strchr(" .()[],0123456789", *p)) {
+            p++;
+        } else {
+            return false; /* an operator, a cast to something more, a quote... */
+        }
+    }
+    return true;
+}
+
 Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
 {
     Default d = {DEF_EXPR, NULL, NULL};
@@ -111,7 +143,7 @@ Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
         d.kind = DEF_NONE;
         return d;
     }
-    if (!strcasecmp(expr, "NULL") || !strncasecmp(expr, "NULL::", 6)) {
+    if (!strcasecmp(expr, "NULL") || (!strncasecmp(expr, "NULL::", 6) && is_type_name(expr + 6))) {
         d.kind = DEF_NONE;
         return d;
     }
