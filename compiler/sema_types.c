@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "names.h"
+#include "sqlnorm.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- diagnostics */
@@ -818,71 +819,11 @@ sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t 
 
 /* ---------------------------------------------------------------- defaults */
 
-/* Canonical decimal text: the number as PostgreSQL's numeric_out prints the literal (which is
- * what pg_get_expr gives back for a default, so compiled and introspected models agree): no '+',
- * no exponent, no leading zeros, the fraction digits as written shifted by the exponent
- * (1.50 -> 1.50, 1e6 -> 1000000, 1.5e-3 -> 0.0015, 15e-1 -> 1.5), no sign on zero.
- * NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
+/* Canonical decimal text (sqlnorm_canon_number): the number as PostgreSQL's numeric_out prints
+ * the literal. NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
 const char *sema_canon_number(Sema *s, const char *txt)
 {
-    const char *p = txt;
-    bool neg = false;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    const char *ip = p;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    size_t ilen = (size_t)(p - ip);
-    const char *fp = p;
-    size_t flen = 0;
-    if (*p == '.') {
-        fp = ++p;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        flen = (size_t)(p - fp);
-    }
-    long exp = 0;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        bool eneg = *q == '-';
-        if (*q == '-' || *q == '+')
-            q++;
-        for (; *q >= '0' && *q <= '9'; q++)
-            if ((exp = exp * 10 + (*q - '0')) > 1000)
-                return NULL;
-        if (eneg)
-            exp = -exp;
-    }
-    /* digits d[0..nd) with the decimal point after `point` of them (may be <0 or >nd). */
-    size_t nd = ilen + flen;
-    long point = (long)ilen + exp;
-    long scale = (long)flen - exp;
-    if (scale < 0)
-        scale = 0;
-    StrBuf sb = SB_INIT;
-#define DIGIT(i) ((i) < 0 || (i) >= (long)nd ? '0' : (i) < (long)ilen ? ip[i] : fp[(i) - (long)ilen])
-    bool zero = true;
-    for (size_t i = 0; i < nd; i++)
-        if (DIGIT((long)i) != '0')
-            zero = false;
-    if (neg && !zero)
-        sb_addch(&sb, '-');
-    long i = 0;
-    while (i < point - 1 && DIGIT(i) == '0') /* leading zeros */
-        i++;
-    if (point <= 0)
-        sb_addch(&sb, '0');
-    for (; i < point; i++)
-        sb_addch(&sb, DIGIT(i));
-    if (scale > 0) {
-        sb_addch(&sb, '.');
-        for (long k = 0; k < scale; k++)
-            sb_addch(&sb, DIGIT(point + k));
-    }
-#undef DIGIT
-    const char *r = arena_strdup(s->a, sb_str(&sb));
-    sb_release(&sb);
-    return r;
+    return sqlnorm_canon_number(s->a, txt);
 }
 
 static const Enum *enum_of(Sema *s, const SqlType *ty)
