@@ -5,7 +5,9 @@
  */
 #include "emit_sql.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "emit_types.h"
 #include "emit_seq.h"
@@ -31,6 +33,55 @@ void emit_default(StrBuf *out, const Default *d)
     case DEF_EXPR:
         sb_adds(out, d->written ? d->written : d->text); /* the author's spelling */
         break;
+    }
+}
+
+/* Whether an SQL expression needs parentheses after DEFAULT, whose grammar (b_expr) has no
+ * NOT, AND, OR, IS [NOT] NULL, LIKE, IN, BETWEEN, AT TIME ZONE, COLLATE...: true when one of
+ * those words stands outside quotes and parentheses (pg_get_expr prints `NOT false` for a
+ * default written `(NOT false)`). Parentheses never change the value, so any doubt wraps. */
+static bool default_needs_parens(const char *e)
+{
+    static const char *const words[] = { "NOT", "AND", "OR", "IS", "ISNULL", "NOTNULL", "LIKE",
+                                          "ILIKE", "SIMILAR", "IN", "BETWEEN", "AT", "COLLATE",
+                                          "OVERLAPS" };
+    int depth = 0;
+    for (const char *p = e; *p;) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '\'' || ch == '"') { /* a string or a quoted name: skip it whole */
+            for (p++; *p && !(*p == (char)ch && p[1] != (char)ch); p += *p == (char)ch ? 2 : 1)
+                ;
+            if (*p)
+                p++;
+        } else if (ch == '$') { /* a dollar quote cannot be told from a parameter cheaply */
+            return true;
+        } else if (ch == '(' || ch == '[') {
+            depth++, p++;
+        } else if (ch == ')' || ch == ']') {
+            depth--, p++;
+        } else if (isalpha(ch) || ch == '_' || ch >= 0x80) {
+            const char *w = p;
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' || (unsigned char)*p >= 0x80)
+                p++;
+            for (size_t k = 0; depth == 0 && k < ARRAY_LEN(words); k++)
+                if (strlen(words[k]) == (size_t)(p - w) && !strncasecmp(w, words[k], (size_t)(p - w)))
+                    return true;
+        } else {
+            p++;
+        }
+    }
+    return false;
+}
+
+void emit_default_clause(StrBuf *out, const Default *d)
+{
+    sb_adds(out, " DEFAULT ");
+    if (d->kind == DEF_EXPR && default_needs_parens(d->written ? d->written : d->text)) {
+        sb_addch(out, '(');
+        emit_default(out, d);
+        sb_addch(out, ')');
+    } else {
+        emit_default(out, d);
     }
 }
 
@@ -73,10 +124,8 @@ void emit_column_def(StrBuf *out, const Column *c)
         sb_release(&o);
         sb_addch(out, ')');
     }
-    if (c->def.kind != DEF_NONE) {
-        sb_adds(out, " DEFAULT ");
-        emit_default(out, &c->def);
-    }
+    if (c->def.kind != DEF_NONE)
+        emit_default_clause(out, &c->def);
     if (!c->nullable)
         sb_adds(out, " NOT NULL");
 }

@@ -15,6 +15,9 @@ struct StrBuf;
 
 /* A value as SQL: DEF_STRING quoted, DEF_NUMBER/DEF_EXPR verbatim, DEF_BOOL TRUE/FALSE. */
 void emit_default(struct StrBuf *out, const Default *d);
+/* " DEFAULT <value>" for a column or domain definition, whose DEFAULT takes a restricted
+ * expression: an SQL expression holding NOT, AND, IS, LIKE, AT TIME ZONE... gets parentheses. */
+void emit_default_clause(struct StrBuf *out, const Default *d);
 /* The type for ALTER COLUMN ... TYPE: serials become their storage integer type. */
 void emit_storage_type(struct StrBuf *out, const SqlType *t);
 /* name TYPE [GENERATED ...] [DEFAULT ...] [NOT NULL] */

@@ -23,10 +23,8 @@ void emit_create_domain(StrBuf *out, const DomainType *dt)
     sql_ident(out, dt->name);
     sb_adds(out, " AS ");
     type_to_sql(out, &dt->base);
-    if (dt->def.kind != DEF_NONE && dt->def.kind != DEF_NULL) {
-        sb_adds(out, " DEFAULT ");
-        emit_default(out, &dt->def);
-    }
+    if (dt->def.kind != DEF_NONE && dt->def.kind != DEF_NULL)
+        emit_default_clause(out, &dt->def);
     if (!dt->nullable)
         sb_adds(out, " NOT NULL");
     for (size_t i = 0; i < dt->nchecks; i++) {

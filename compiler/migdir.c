@@ -88,7 +88,15 @@ bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain
     char *snap = arena_printf(a, "%s/%s/snapshot.json", dirpath, best);
     Source *src = source_load(snap);
     if (!src) {
-        diag_global(d, DIAG_ERROR, "cannot read '%s': %s", snap, strerror(errno));
+        int err = errno;
+        diag_global(d, DIAG_ERROR, "cannot read '%s': %s", snap, strerror(err));
+        if (err == ENOENT) /* a version written by hand or by the TypeScript Strav */
+            diag_global(d, DIAG_NOTE,
+                        "version %s has no snapshot of the model after it (written by hand or in "
+                        "the seed's format?): pull a database at that version (stravc pull), then "
+                        "save the domain's model there: stravc model --json -s %s | "
+                        "jq '.domains[0]' > %s",
+                        best, domain, snap);
         return false;
     }
     bool ok = model_json_read(a, src->buf, src->len, snap, old_out, d);

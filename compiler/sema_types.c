@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "names.h"
 #include "sqlquote.h"
+#include "sqlnorm.h"
 #include "strbuf.h"
 
 /* ---------------------------------------------------------------- diagnostics */
@@ -322,6 +324,18 @@ static bool is_num_kind(TypeKind k)
     return sema_is_int_kind(k) || k == TY_NUMERIC || k == TY_REAL || k == TY_DOUBLE ||
            k == TY_MONEY;
 }
+/* 'NaN', 'Infinity', '-Infinity' (and 'inf', any case, as PostgreSQL reads them) for numeric,
+ * real and double: values with no number literal, so a string is their only spelling (it is
+ * what pull writes for a default of 'NaN'::numeric). */
+static bool is_float_special(TypeKind k, const char *v)
+{
+    if (k != TY_NUMERIC && k != TY_REAL && k != TY_DOUBLE)
+        return false;
+    if (*v == '+' || *v == '-')
+        return strcasecmp(v + 1, "Infinity") == 0 || strcasecmp(v + 1, "inf") == 0;
+    return strcasecmp(v, "NaN") == 0 || strcasecmp(v, "Infinity") == 0 || strcasecmp(v, "inf") == 0;
+}
+
 bool sema_is_serial(TypeKind k)
 {
     return k == TY_SMALLSERIAL || k == TY_SERIAL || k == TY_BIGSERIAL;
@@ -841,71 +855,11 @@ sema_was_names(Sema *s, const AstAttr *at, const char **list, size_t *n, size_t 
 
 /* ---------------------------------------------------------------- defaults */
 
-/* Canonical decimal text: the number as PostgreSQL's numeric_out prints the literal (which is
- * what pg_get_expr gives back for a default, so compiled and introspected models agree): no '+',
- * no exponent, no leading zeros, the fraction digits as written shifted by the exponent
- * (1.50 -> 1.50, 1e6 -> 1000000, 1.5e-3 -> 0.0015, 15e-1 -> 1.5), no sign on zero.
- * NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
+/* Canonical decimal text (sqlnorm_canon_number): the number as PostgreSQL's numeric_out prints
+ * the literal. NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
 const char *sema_canon_number(Sema *s, const char *txt)
 {
-    const char *p = txt;
-    bool neg = false;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    const char *ip = p;
-    while (*p >= '0' && *p <= '9')
-        p++;
-    size_t ilen = (size_t)(p - ip);
-    const char *fp = p;
-    size_t flen = 0;
-    if (*p == '.') {
-        fp = ++p;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        flen = (size_t)(p - fp);
-    }
-    long exp = 0;
-    if (*p == 'e' || *p == 'E') {
-        const char *q = p + 1;
-        bool eneg = *q == '-';
-        if (*q == '-' || *q == '+')
-            q++;
-        for (; *q >= '0' && *q <= '9'; q++)
-            if ((exp = exp * 10 + (*q - '0')) > 1000)
-                return NULL;
-        if (eneg)
-            exp = -exp;
-    }
-    /* digits d[0..nd) with the decimal point after `point` of them (may be <0 or >nd). */
-    size_t nd = ilen + flen;
-    long point = (long)ilen + exp;
-    long scale = (long)flen - exp;
-    if (scale < 0)
-        scale = 0;
-    StrBuf sb = SB_INIT;
-#define DIGIT(i) ((i) < 0 || (i) >= (long)nd ? '0' : (i) < (long)ilen ? ip[i] : fp[(i) - (long)ilen])
-    bool zero = true;
-    for (size_t i = 0; i < nd; i++)
-        if (DIGIT((long)i) != '0')
-            zero = false;
-    if (neg && !zero)
-        sb_addch(&sb, '-');
-    long i = 0;
-    while (i < point - 1 && DIGIT(i) == '0') /* leading zeros */
-        i++;
-    if (point <= 0)
-        sb_addch(&sb, '0');
-    for (; i < point; i++)
-        sb_addch(&sb, DIGIT(i));
-    if (scale > 0) {
-        sb_addch(&sb, '.');
-        for (long k = 0; k < scale; k++)
-            sb_addch(&sb, DIGIT(point + k));
-    }
-#undef DIGIT
-    const char *r = arena_strdup(s->a, sb_str(&sb));
-    sb_release(&sb);
-    return r;
+    return sqlnorm_canon_number(s->a, txt);
 }
 
 static const Enum *enum_of(Sema *s, const SqlType *ty)
@@ -990,7 +944,8 @@ bool sema_make_default(
             sema_err(s, t->span, "string is not valid UTF-8");
             return false;
         }
-        if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN)) {
+        if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN) &&
+            !is_float_special(ty->kind, t->text)) {
             sema_err(s, t->span, "invalid %s for type %s: a string", what, tyname);
             sema_note(s, t->span, "write %s without quotes",
                       ty->kind == TY_BOOLEAN ? "true or false" : "the number");

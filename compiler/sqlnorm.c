@@ -54,10 +54,80 @@ bool sqlnorm_is_number(const char *s)
     return *p == '\0';
 }
 
-/* A number without a leading '+'; the rest of the spelling is PostgreSQL's own. */
+/* Canonical decimal text: the number as PostgreSQL's numeric_out prints the literal (which is
+ * what pg_get_expr gives back for a default, so compiled and introspected models agree): no '+',
+ * no exponent, no leading zeros, the fraction digits as written shifted by the exponent
+ * (1.50 -> 1.50, 1e6 -> 1000000, 1.5e-3 -> 0.0015, 15e-1 -> 1.5), no sign on zero.
+ * NULL when the exponent is beyond +-1000 (PostgreSQL rejects those too). */
+const char *sqlnorm_canon_number(Arena *a, const char *txt)
+{
+    const char *p = txt;
+    bool neg = false;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    const char *ip = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    size_t ilen = (size_t)(p - ip);
+    const char *fp = p;
+    size_t flen = 0;
+    if (*p == '.') {
+        fp = ++p;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        flen = (size_t)(p - fp);
+    }
+    long exp = 0;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        bool eneg = *q == '-';
+        if (*q == '-' || *q == '+')
+            q++;
+        for (; *q >= '0' && *q <= '9'; q++)
+            if ((exp = exp * 10 + (*q - '0')) > 1000)
+                return NULL;
+        if (eneg)
+            exp = -exp;
+    }
+    /* digits d[0..nd) with the decimal point after `point` of them (may be <0 or >nd). */
+    size_t nd = ilen + flen;
+    long point = (long)ilen + exp;
+    long scale = (long)flen - exp;
+    if (scale < 0)
+        scale = 0;
+    StrBuf sb = SB_INIT;
+#define DIGIT(i) ((i) < 0 || (i) >= (long)nd ? '0' : (i) < (long)ilen ? ip[i] : fp[(i) - (long)ilen])
+    bool zero = true;
+    for (size_t i = 0; i < nd; i++)
+        if (DIGIT((long)i) != '0')
+            zero = false;
+    if (neg && !zero)
+        sb_addch(&sb, '-');
+    long i = 0;
+    while (i < point - 1 && DIGIT(i) == '0') /* leading zeros */
+        i++;
+    if (point <= 0)
+        sb_addch(&sb, '0');
+    for (; i < point; i++)
+        sb_addch(&sb, DIGIT(i));
+    if (scale > 0) {
+        sb_addch(&sb, '.');
+        for (long k = 0; k < scale; k++)
+            sb_addch(&sb, DIGIT(point + k));
+    }
+#undef DIGIT
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_release(&sb);
+    return r;
+}
+
+/* A number as sqlnorm_canon_number spells it, which is how the compiler keeps a written one
+ * (float8out's '1e+300' and the literal 1e300 compare equal); with an exponent beyond +-1000,
+ * as written without a leading '+'. */
 static const char *canonical_number(Arena *a, const char *s)
 {
-    return arena_strdup(a, *s == '+' ? s + 1 : s);
+    const char *c = sqlnorm_canon_number(a, s);
+    return c ? c : arena_strdup(a, *s == '+' ? s + 1 : s);
 }
 
 static bool is_now(const char *e)
@@ -103,6 +173,38 @@ static bool parse_cast_literal(Arena *a, const char *expr, const char **out)
     return true;
 }
 
+/* Whether s is only a type name as format_type spells it (`text`, `character varying(10)`,
+ * `"My type"[]`, `public.mood`): NULL::<s> is then a typed NULL, while `NULL::unknown IS NULL`
+ * is an expression that happens to start with one. */
+static bool is_type_name(const char *s)
+{
+    static const char *const not_type[] = { "IS", "ISNULL", "NOTNULL", "AND", "OR", "NOT", "LIKE",
+                                            "ILIKE", "SIMILAR", "IN", "BETWEEN", "AT", "COLLATE" };
+    if (!*s)
+        return false;
+    for (const char *p = s; *p;) {
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p += *p == '"' ? 2 : 1)
+                ;
+            if (!*p)
+                return false;
+            p++;
+        } else if (isalpha((unsigned char)*p) || *p == '_') {
+            const char *w = p;
+            while (isalnum((unsigned char)*p) || *p == '_')
+                p++;
+            for (size_t k = 0; k < sizeof not_type / sizeof *not_type; k++)
+                if (strlen(not_type[k]) == (size_t)(p - w) && !strncasecmp(w, not_type[k], (size_t)(p - w)))
+                    return false;
+        } else if (strchr(" .()[],0123456789", *p)) {
+            p++;
+        } else {
+            return false; /* an operator, a cast to something more, a quote... */
+        }
+    }
+    return true;
+}
+
 Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
 {
     Default d = {DEF_EXPR, NULL, NULL};
@@ -111,7 +213,7 @@ Default sqlnorm_default(Arena *a, const char *expr, const SqlType *t)
         d.kind = DEF_NONE;
         return d;
     }
-    if (!strcasecmp(expr, "NULL") || !strncasecmp(expr, "NULL::", 6)) {
+    if (!strcasecmp(expr, "NULL") || (!strncasecmp(expr, "NULL::", 6) && is_type_name(expr + 6))) {
         d.kind = DEF_NONE;
         return d;
     }

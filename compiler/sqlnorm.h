@@ -31,6 +31,10 @@ void default_canonicalize(Arena *a, Default *d, const SqlType *t);
 
 /* True when s is a decimal number as SQL writes it (-1, 3.5, 1e6, .5). */
 bool sqlnorm_is_number(const char *s);
+/* A number (sqlnorm_is_number) as numeric_out prints the literal: no '+', no exponent, no
+ * leading zeros, the fraction digits as written shifted by the exponent (1.50 -> 1.50,
+ * 1e6 -> 1000000, 1.5e-3 -> 0.0015), no sign on zero. NULL when the exponent is beyond +-1000. */
+const char *sqlnorm_canon_number(Arena *a, const char *txt);
 
 /* expr on one line: every run of white space holding a line break, outside quotes ('...',
  * "..."), becomes one space (pretty-printed CASE expressions); expr itself when it has none.

@@ -16,6 +16,9 @@ void lex_init(Lexer *lx, const char *buf, size_t len)
     lx->start = (const unsigned char *)buf;
     lx->cur = lx->start;
     lx->lim = lx->start + len;
+    /* a UTF-8 byte order mark (editors on Windows write one) is no token; offsets stay the file's */
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        lx->cur += 3;
 }
 
 /* Record the token that starts at tok and ends at the cursor. */

@@ -18,6 +18,39 @@
 #include "sqlsplit.h"
 
 /* ---- running SQL ------------------------------------------------------------------------- */
+/* The offset of the first byte at or after i that is neither white space nor inside a -- or a
+ * block comment: where the statement that the splitter cut at i really starts. */
+static size_t sql_skip_space(const char *s, size_t i)
+{
+    for (;;) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+            i++;
+        } else if (s[i] == '-' && s[i + 1] == '-') {
+            while (s[i] && s[i] != '\n')
+                i++;
+        } else if (s[i] == '/' && s[i + 1] == '*') { /* they nest, as in PostgreSQL */
+            int depth = 0;
+            do {
+                if (s[i] == '/' && s[i + 1] == '*')
+                    depth++, i += 2;
+                else if (s[i] == '*' && s[i + 1] == '/')
+                    depth--, i += 2;
+                else
+                    i++;
+            } while (s[i] && depth > 0);
+        } else {
+            return i;
+        }
+    }
+}
+
+/* A file's text without a leading UTF-8 byte order mark (editors on Windows write one; the
+ * server would read it as part of the first word). */
+static const char *sql_body(const char *sql)
+{
+    return strncmp(sql, "\xEF\xBB\xBF", 3) == 0 ? sql + 3 : sql;
+}
+
 /* Print a failed statement as file:line:col with the server's fields. */
 static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const char *text,
                              size_t text_off, const PgError *e, bool down)
@@ -53,9 +86,7 @@ static void report_sql_error(Ctx *c, const Migration *m, const MigFile *f, const
         }
     }
     if (!line && text && f->sql) { /* no position: the line where the statement starts */
-        size_t i = text_off;
-        while (f->sql[i] == ' ' || f->sql[i] == '\t' || f->sql[i] == '\n' || f->sql[i] == '\r')
-            i++;
+        size_t i = sql_skip_space(f->sql, text_off);
         int l = 1;
         for (size_t k = 0; k < i && f->sql[k]; k++)
             l += f->sql[k] == '\n';
@@ -492,9 +523,10 @@ static int run_tx_step(Exec *x, const Migration *m, const MigFile *files, const 
                 return -1;
             if (x->down)
                 announce(prog_cur, f->rel);
-            if (pg_exec(c->conn, f->sql, e) != 0) {
+            const char *body = sql_body(f->sql);
+            if (pg_exec(c->conn, body, e) != 0) {
                 if (!tx_lock_retry(x, m, f, e))
-                    report_sql_error(c, m, f, f->sql, 0, e, x->down);
+                    report_sql_error(c, m, f, body, (size_t)(body - f->sql), e, x->down);
                 return -1;
             }
             continue;

@@ -14,6 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static char **list_tenants(Ctx *c, const char *spec)
 {
     json_error_t jerr;
@@ -42,9 +47,31 @@ static char **list_tenants(Ctx *c, const char *spec)
         out_pg_error(c, &e, "cannot list the tenant schemas");
         goto out;
     }
-    list = xcalloc((size_t)pg_nrows(r) + 1, sizeof *list);
+    /* in name order, each schema once (a query may return them in any order, or twice): two
+     * runs of one tenant would only wait for each other's lock. A NULL or empty name is no
+     * schema: refused before any tenant runs. */
     for (int i = 0; i < pg_nrows(r); i++)
-        list[i] = xstrdup(pg_value(r, i, 0));
+        if (pg_isnull(r, i, 0) || !*pg_value(r, i, 0)) {
+            out_fail(c, "the tenants query returned %s as a schema name (row %d); fix the query "
+                        "in the manifest's \"tenants\"",
+                     pg_isnull(r, i, 0) ? "NULL" : "an empty string", i + 1);
+            goto out;
+        }
+    list = xcalloc((size_t)pg_nrows(r) + 1, sizeof *list);
+    size_t n = 0;
+    for (int i = 0; i < pg_nrows(r); i++)
+        list[n++] = xstrdup(pg_value(r, i, 0));
+    qsort(list, n, sizeof *list, cmp_name);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && !strcmp(list[k - 1], list[i])) {
+            free(list[i]);
+            list[i] = NULL;
+            continue;
+        }
+        list[k++] = list[i];
+    }
+    list[k] = NULL;
 out:
     pg_result_free(r);
     pg_error_release(&e);

@@ -137,7 +137,9 @@ static const char q_relations[] =
     /* 14 (adopt2): a sequence's options */
     "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
     "               || ' ' || s.seqcache || ' ' || s.seqcycle || ' ' || format_type(s.seqtypid, NULL)"
-    "          FROM pg_sequence s WHERE s.seqrelid = c.oid)"
+    "          FROM pg_sequence s WHERE s.seqrelid = c.oid),"
+    /* 15 (hostile): storage parameters (fillfactor, autovacuum_*), which the model lacks */
+    "       array_to_string(c.reloptions, ', ')"
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = 0"
@@ -221,6 +223,9 @@ static bool load_relations(Ctx *x)
             /* objects (issue 14): row level security is read by introspect_objects.c */
             if (pg_value(r, i, 6)[0] == 'u')
                 warnf(x, "table %s: UNLOGGED is not in the model", name);
+            const char *relopts = raw(r, i, 15);
+            if (relopts && *relopts)
+                warnf(x, "table %s: storage parameters (%s) are not in the model", name, relopts);
             break;
         case 'v': /* objects (issue 14): views are read by introspect_objects.c */
         case 'm':
@@ -275,8 +280,9 @@ static const char q_columns[] =
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
-    "       CASE WHEN a.attcollation <> e.typcollation THEN"
-    /* 17 (adopt2): the column's collation when not its type's */
+    "       CASE WHEN a.attcollation <> t.typcollation THEN"
+    /* 17 (adopt2): the column's collation when not its type's (a domain's own collation,
+     * which the column inherits, is the domain's detail, not the column's) */
     "            (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,"
     /* 18 (adopt2): the options of the column's own sequence (identity or serial) */
     "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
@@ -659,7 +665,9 @@ static const char q_indexes[] =
     /* 16 (adopt2): INCLUDE columns, separated by chr(1) */
     "       (SELECT string_agg(a2.attname, chr(1) ORDER BY g.n)"
     "          FROM generate_series(i.indnkeyatts + 1, i.indnatts) g(n)"
-    "          JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = i.indkey[g.n - 1])"
+    "          JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = i.indkey[g.n - 1]),"
+    /* 17 (hostile): storage parameters (fillfactor, pages_per_range...), which the model lacks */
+    "       array_to_string(ic.reloptions, ', ')"
     "  FROM pg_index i"
     "  JOIN pg_class ic ON ic.oid = i.indexrelid"
     "  JOIN pg_class c ON c.oid = i.indrelid"
@@ -709,6 +717,9 @@ static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
         }
         e->collation = val(x, r, i, 15); /* adopt2 */
     }
+    const char *relopts = raw(r, first, 17);
+    if (relopts && *relopts)
+        warnf(x, "index %s: storage parameters (%s) are not in the model", ix->name, relopts);
     const char *inc = raw(r, first, 16); /* adopt2: INCLUDE columns */
     if (flag(r, first, 10) && inc) {
         size_t ni = 1;

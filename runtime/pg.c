@@ -626,12 +626,58 @@ static void capture_error(PgConn *c, const PGresult *res, PgError *e)
     }
 }
 
+/* A migration file is sent as statements, so a COPY ... FROM STDIN has no data to send: refuse
+ * its copy (the server then fails the COPY with this message, an ordinary SQL error) instead of
+ * leaving the connection in the COPY state, where PQgetResult returns PGRES_COPY_IN forever.
+ * COPY ... TO STDOUT's rows are read and dropped. Returns the result that follows (the COPY's
+ * own outcome), r is cleared. */
+static const char copy_refusal[] =
+    "COPY ... FROM STDIN has no data in a migration (each statement is sent on its own): "
+    "write the rows as INSERT, or COPY FROM a file on the server";
+
+static PGresult *end_copy(PGconn *pq, PGresult *r)
+{
+    ExecStatusType st = PQresultStatus(r);
+    PQclear(r);
+    if (st == PGRES_COPY_IN) {
+        PQputCopyEnd(pq, copy_refusal);
+    } else {
+        char *buf;
+        while (PQgetCopyData(pq, &buf, 0) > 0)
+            PQfreemem(buf);
+    }
+    return PQgetResult(pq);
+}
+
+static bool is_copy(PGresult *r)
+{
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH;
+}
+
 int pg_exec(PgConn *c, const char *sql, PgError *e)
 {
     int rc = -1;
     if (!guard(c, e))
         return -1;
     PGresult *res = PQexec(c->pq, sql);
+    if (is_copy(res)) { /* PQexec stops at a COPY: finish it, read what the rest of sql gives */
+        PGresult *last = NULL, *r = res;
+        while (r) {
+            if (is_copy(r)) {
+                r = end_copy(c->pq, r);
+                continue;
+            }
+            if (!last || PQresultStatus(last) != PGRES_FATAL_ERROR) { /* the first error wins */
+                PQclear(last);
+                last = r;
+            } else {
+                PQclear(r);
+            }
+            r = PQgetResult(c->pq);
+        }
+        res = last;
+    }
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
         capture_error(c, res, e);
@@ -710,6 +756,10 @@ int pg_pipeline(PgConn *c, const PgPipeItem *items, size_t n, size_t *failed, Pg
         for (size_t k = i; k < end; k++) {
             PGresult *r;
             while ((r = PQgetResult(c->pq)) != NULL) {
+                if (is_copy(r))
+                    r = end_copy(c->pq, r);
+                if (!r)
+                    break;
                 ExecStatusType st = PQresultStatus(r);
                 if (st == PGRES_FATAL_ERROR && rc == 0) {
                     capture_error(c, r, e);

@@ -79,6 +79,8 @@ size_t sqlsplit_statements(const char *s, size_t **out)
     size_t cap = 8, n = 0, start = 0, i = 0;
     size_t *v = xmalloc(cap * 2 * sizeof *v);
     size_t len = strlen(s);
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        start = i = 3; /* a UTF-8 byte order mark is not part of the first statement */
     while (i < len) {
         char ch = s[i];
         size_t e;
@@ -226,7 +228,9 @@ const char *sqlsplit_session_control(const char *s, size_t *off, char *why, size
     bool at_start = true, atomic = false;
     int case_depth = 0, t;
     Word w = { 0, 0 }, prev = { 0, 0 }, first = { 0, 0 };
-    bool have_first = false;
+    bool have_first = false, copy = false;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3; /* a UTF-8 byte order mark is not part of the first word */
     while ((t = next_token(s, len, &i, &w)) != 0) {
         if (atomic) { /* inside BEGIN ATOMIC ... END: its ';' end no statement */
             if (t == 'w' && word_is(s, w, "CASE"))
@@ -245,12 +249,22 @@ const char *sqlsplit_session_control(const char *s, size_t *off, char *why, size
         }
         if (t == ';') {
             at_start = true;
+            copy = false;
             prev.len = 0;
             continue;
         }
         if (t == 'w' && at_start) {
             first = w;
             have_first = true;
+            copy = word_is(s, w, "COPY");
+        }
+        /* COPY ... FROM STDIN: its rows would follow the statement in the file, but the file
+         * is sent as statements (the rows would be read as SQL) */
+        if (copy && t == 'w' && prev.len && word_is(s, prev, "FROM") && word_is(s, w, "STDIN")) {
+            snprintf(why, whylen, "COPY ... FROM STDIN (a migration cannot carry inline rows: "
+                                  "write them as INSERT)");
+            *off = first.start;
+            return why;
         }
         if (t == 'w' && word_is(s, w, "ATOMIC") && prev.len && word_is(s, prev, "BEGIN")) {
             atomic = true;

@@ -14,7 +14,8 @@
  * backslash escapes, doubled quotes), a quoted identifier ("..."), a dollar-quoted body
  * ($$...$$, $tag$...$tag$), a -- comment or a nested block comment does not split. A trailing
  * part holding only whitespace is not a statement; an unterminated quote or comment runs to the
- * end. Returns the count; the caller frees *out (also when the count is 0). */
+ * end; a leading UTF-8 byte order mark is in no statement. Returns the count; the caller frees
+ * *out (also when the count is 0). */
 size_t sqlsplit_statements(const char *s, size_t **out);
 
 /* Whether s holds a SQL-standard function body (BEGIN ATOMIC ... END), whose inner semicolons
@@ -24,7 +25,8 @@ bool sqlsplit_has_begin_atomic(const char *s);
 /* The first statement of s that takes over what the runtime owns: the transaction (BEGIN,
  * START TRANSACTION, COMMIT, END, ROLLBACK, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION,
  * COMMIT/ROLLBACK PREPARED) or the session (SET without LOCAL, including SET ROLE,
- * SET SESSION AUTHORIZATION and SET search_path; RESET; DISCARD). SET LOCAL, SET CONSTRAINTS
+ * SET SESSION AUTHORIZATION and SET search_path; RESET; DISCARD; COPY ... FROM STDIN, whose
+ * inline rows a file sent as statements cannot carry). SET LOCAL, SET CONSTRAINTS
  * and SET TRANSACTION only touch the current transaction and are allowed. Words inside strings,
  * quoted identifiers, comments, dollar-quoted bodies and BEGIN ATOMIC ... END bodies are not
  * statement starts. Returns what was found ("COMMIT", "SET search_path", ...) in a static
