@@ -4,9 +4,11 @@
 # runs, min, max, peak memory, load average):
 #   1. status with 10,000 applied versions (verification cache warm, and cold) / psql 'select 1'
 #   2. status right after migrate on a DRIFT_TABLES-table project (bench/gen_schema.sh, default
-#      1000): the drift check through the drift mark (.strav/ present), the full check after a
-#      hand ALTER (the snapshot re-created in a scratch schema every run), --no-drift-check /
-#      psql 'select 1'; the old binary runs in a copy of the project without .strav/
+#      1000): the drift check through the drift mark (.strav/ present), through the drift
+#      record in the tracking table (a copy of the project without .strav/, as on a CI runner),
+#      then after a hand ALTER through the record and the full check (the snapshot re-created in
+#      a scratch schema every run: record and cache removed), --no-drift-check /
+#      psql 'select 1'; the old binary runs in the copy without .strav/
 #   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
 #      one query
 #   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
@@ -97,6 +99,7 @@ in_dir "$D" "$RUN" migrate >/dev/null   # writes the drift mark
 bench_reset
 for r in $(seq 1 "$RUNS"); do
     bench_one "status, in sync (drift mark)" -C "$D" "$RUN" status
+    bench_one "status, in sync, no .strav/ (drift record)" -C "$D.old" "$RUN" status
     [ -z "$OLDRUN" ] || bench_one "  old: status, in sync (snapshot re-created)" -C "$D.old" "$OLDRUN" status
     bench_one "status --no-drift-check" -C "$D" "$RUN" status --no-drift-check
     bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
@@ -104,15 +107,20 @@ done
 psql -q -X -c 'ALTER TABLE item7 ADD COLUMN hand_made text'
 for r in $(seq 1 "$RUNS"); do
     rm -f "$D"/.strav/normalised-*   # each run re-creates the snapshot, like the old one
+    psql -q -X -c 'UPDATE _strav_migrations SET normalised = NULL'
     bench_one "status after a hand ALTER (full check)" -C "$D" "$RUN" status
+    bench_one "status after a hand ALTER, no .strav/ (record)" -C "$D.old" "$RUN" status
     [ -z "$OLDRUN" ] || bench_one "  old: status after a hand ALTER" -C "$D.old" "$OLDRUN" status
 done
 drift=$(in_dir "$D" "$RUN" status | grep -c '^  - ' || true)
+drift_rec=$(in_dir "$D.old" "$RUN" status | grep -c '^  - ' || true)
 psql -q -X -c 'ALTER TABLE item7 DROP COLUMN hand_made'
 bench_header "2. status right after migrate, $N tables (target: < 500 ms at 1,000, < 3 s at 10,000)"
 bench_row "status, in sync (drift mark)" "psql -c 'select 1' (floor)"
+bench_row "status, in sync, no .strav/ (drift record)" "psql -c 'select 1' (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: status, in sync (snapshot re-created)" "psql -c 'select 1' (floor)"
 bench_row "status after a hand ALTER (full check)" "psql -c 'select 1' (floor)" "($drift difference reported)"
+bench_row "status after a hand ALTER, no .strav/ (record)" "psql -c 'select 1' (floor)" "($drift_rec difference reported)"
 [ -z "$OLDRUN" ] || bench_row "  old: status after a hand ALTER" "psql -c 'select 1' (floor)"
 bench_row "status --no-drift-check" "psql -c 'select 1' (floor)"
 bench_row "psql -c 'select 1' (floor)"
