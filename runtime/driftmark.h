@@ -12,8 +12,8 @@
  * changes it. A VACUUM FULL or a dump and restore changes it too, which only sends status back
  * to the full check. Objects named _strav_* (the tracking table) are left out.
  *
- * When a mark is trusted: migrate writes one only when the schema was in sync before the batch
- * (empty, or its fingerprint equal to the previous version's mark), so a hand change made
+ * When a mark is trusted: migrate writes one only after a first batch that started from an
+ * empty schema (any other batch removes the mark, computing nothing), so a hand change made
  * before migrate is not absorbed; status writes one after its full check found no drift.
  * The mark is a file of the project's state directory (cache_dir, .strav/; no mark without
  * it): .strav/driftmark-<16 hex of the schema's SHA-256>, one line "strav drift mark 1",
