@@ -92,8 +92,12 @@ int cmd_migrate(Ctx *c)
     sb_release(&fp);
     if (apply_run(c, false, jobs, np, batch, done, NULL) != 0)
         goto out;
-    if (!empty || !driftmark_write(c->conn, cache, c->schema, list[np - 1]->version, NULL))
+    StrBuf now = SB_INIT;
+    if (empty && driftmark_write(c->conn, cache, c->schema, list[np - 1]->version, NULL, &now))
+        ledger_mark_write(c, list[np - 1]->version, now.buf);
+    else
         driftmark_clear(cache, c->schema);
+    sb_release(&now);
     if (empty) { /* the drift record (adopt.h): the schema is now exactly what the batch made */
         StrBuf rec = SB_INIT, err = SB_INIT;
         if (adopt_record_live(c->conn, list[np - 1]->dir, c->schema, &rec, &err) == 0)

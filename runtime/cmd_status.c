@@ -61,13 +61,19 @@ static size_t status_drift(Ctx *c)
      * against the snapshot re-created in a scratch schema, which then becomes the record; and
      * a mark when the schema is found in sync */
     StrBuf fp = SB_INIT, mark = SB_INIT, rec = SB_INIT, newrec = SB_INIT;
-    bool have_fp = cache && driftmark_fingerprint(c->conn, c->schema, &fp);
+    const char *dbmark = ledger_value(c, na - 1, LC_MARK); /* the copy every machine sees */
+    bool have_fp = (cache || c->have_record) && driftmark_fingerprint(c->conn, c->schema, &fp);
+    bool marked = have_fp && !c->o->strict &&
+                  ((cache && driftmark_read(cache, c->schema, m->version, &mark) &&
+                    !strcmp(fp.buf, mark.buf)) ||
+                   !strcmp(fp.buf, dbmark));
     int rc = 0;
     const char *by = "mark";
     size_t recreated = 0;
-    if (c->o->strict || /* the mark proves the tables unchanged, not what is outside them */
-        !have_fp || !driftmark_read(cache, c->schema, m->version, &mark) ||
-        strcmp(fp.buf, mark.buf)) {
+    /* (--strict: the mark proves the tables unchanged, not what is outside them) */
+    if (marked && strcmp(fp.buf, dbmark))
+        ledger_mark_write(c, m->version, fp.buf); /* the file's mark, for every machine */
+    if (!marked) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
         StrBuf recv = SB_INIT;
         DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0 };
@@ -89,8 +95,11 @@ static size_t status_drift(Ctx *c)
         progress_clear();
         if ((rc == 0 || rc == 1) && newrec.len)
             ledger_record_write(c, m->version, newrec.buf);
-        if (rc == 0 && have_fp)
-            driftmark_write(c->conn, cache, c->schema, m->version, fp.buf);
+        StrBuf now = SB_INIT;
+        if (rc == 0 && have_fp && driftmark_write(c->conn, cache, c->schema, m->version, fp.buf,
+                                                  &now) && strcmp(now.buf, dbmark))
+            ledger_mark_write(c, m->version, now.buf);
+        sb_release(&now);
     }
     sb_release(&fp);
     sb_release(&mark);

@@ -58,7 +58,8 @@ static const char progress_cols[] =
     "  state text NOT NULL DEFAULT 'applied',\n"
     "  step integer NOT NULL DEFAULT 0,\n"
     "  steps integer NOT NULL DEFAULT 0,\n"
-    "  normalised text"; /* the drift record (ledger_record_read) */
+    "  normalised text,\n" /* the drift record (ledger_record_read) */
+    "  drift_mark text";    /* the drift mark's copy (ledger_mark_write) */
 
 static void upgrade_sql(StrBuf *out, const char *qtable)
 {
@@ -66,7 +67,8 @@ static void upgrade_sql(StrBuf *out, const char *qtable)
             "ALTER TABLE %s ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied', "
             "ADD COLUMN IF NOT EXISTS step integer NOT NULL DEFAULT 0, "
             "ADD COLUMN IF NOT EXISTS steps integer NOT NULL DEFAULT 0, "
-            "ADD COLUMN IF NOT EXISTS normalised text",
+            "ADD COLUMN IF NOT EXISTS normalised text, "
+            "ADD COLUMN IF NOT EXISTS drift_mark text",
             qtable);
 }
 
@@ -239,15 +241,15 @@ int ledger_read(Ctx *c)
     if (pg_query(c->conn, &r,
                  "SELECT (SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
                  "AND a.attname IN ('state', 'step', 'steps') AND NOT a.attisdropped), "
-                 "EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
-                 "AND a.attname = 'normalised' AND NOT a.attisdropped) "
+                 "(SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
+                 "AND a.attname IN ('normalised', 'drift_mark') AND NOT a.attisdropped) "
                  "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = "
                  "t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p')",
                  2, p, &e) != 0)
         goto fail;
     c->have_table = pg_nrows(r) > 0;
     bool progress = c->have_table && strcmp(pg_value(r, 0, 0), "3") == 0;
-    c->have_record = c->have_table && strcmp(pg_value(r, 0, 1), "t") == 0;
+    c->have_record = c->have_table && strcmp(pg_value(r, 0, 1), "2") == 0;
     c->have_cols = progress && c->have_record;
     pg_result_free(r);
     r = NULL;
@@ -258,8 +260,9 @@ int ledger_read(Ctx *c)
     StrBuf q = SB_INIT;
     sb_addf(&q,
             "SELECT version, batch, checksum, extract(epoch FROM executed_at)::bigint, "
-            "coalesce(message, ''), duration_ms, %s FROM %s",
-            progress ? "state, step, steps" : "'applied', 0, 0", c->qtable.buf);
+            "coalesce(message, ''), duration_ms, %s, %s FROM %s",
+            progress ? "state, step, steps" : "'applied', 0, 0",
+            c->have_record ? "drift_mark" : "NULL", c->qtable.buf);
     rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
     sb_release(&q);
     if (rc == 0) {
@@ -392,16 +395,17 @@ bool ledger_record_read(Ctx *c, StrBuf *version, StrBuf *out)
     return ok;
 }
 
-bool ledger_record_write(Ctx *c, const char *version, const char *record)
+/* column := value on version's row, NULL on every other row that has one. */
+static bool set_one(Ctx *c, const char *column, const char *version, const char *value)
 {
     if (!c->have_record)
         return false;
     /* its own short transaction: a migrate holding the tracking table's rows makes it give up
-     * after a second rather than wait (the record is only an optimisation) */
+     * after a second rather than wait (record and mark are only optimisations) */
     StrBuf q = SB_INIT;
-    sb_addf(&q, "UPDATE %s SET normalised = CASE WHEN version = $1 THEN $2 END "
-                "WHERE version = $1 OR normalised IS NOT NULL", c->qtable.buf);
-    const char *p[] = { version, record };
+    sb_addf(&q, "UPDATE %s SET %s = CASE WHEN version = $1 THEN $2 END "
+                "WHERE version = $1 OR %s IS NOT NULL", c->qtable.buf, column, column);
+    const char *p[] = { version, value };
     bool ok = pg_exec(c->conn, "BEGIN; SET LOCAL lock_timeout = '1s'", NULL) == 0 &&
               pg_query(c->conn, NULL, q.buf, 2, p, NULL) == 0 &&
               pg_exec(c->conn, "COMMIT", NULL) == 0;
@@ -409,4 +413,14 @@ bool ledger_record_write(Ctx *c, const char *version, const char *record)
         pg_exec(c->conn, "ROLLBACK", NULL);
     sb_release(&q);
     return ok;
+}
+
+bool ledger_record_write(Ctx *c, const char *version, const char *record)
+{
+    return set_one(c, "normalised", version, record);
+}
+
+bool ledger_mark_write(Ctx *c, const char *version, const char *fp)
+{
+    return set_one(c, "drift_mark", version, fp);
 }

@@ -47,7 +47,7 @@ typedef struct Ctx {
     bool have_table;   /* tracking table exists */
     bool have_cols;    /* ... and has the state, step and steps columns (else ledger_ensure
                           adds them) and the normalised column */
-    bool have_record;  /* ... has the normalised column (the drift record, ledger.c) */
+    bool have_record;  /* ... has the normalised and drift_mark columns (ledger.c) */
     PgResult *applied; /* the LC_* columns below; in the server's order: use ledger_value */
     int *order;        /* row of applied for the i-th version in version order */
     json_t *out;       /* --json result object */
@@ -75,7 +75,7 @@ void out_json_str(json_t *arr, const char *s);
 /* Columns of Ctx.applied. state: "applied", "baselined" (recorded by baseline, never run
  * here), "up" (partly applied: step of steps up steps done) or "down" (partly rolled back). */
 enum { LC_VERSION, LC_BATCH, LC_CHECKSUM, LC_AT, LC_MESSAGE, LC_DURATION, LC_STATE, LC_STEP,
-       LC_STEPS };
+       LC_STEPS, LC_MARK /* the drift mark's copy ("" when none) */ };
 
 /* ---- tracking table, lock, transactions (ledger.c); 0 or -1 after reporting */
 int ledger_connect(Ctx *c);
@@ -102,6 +102,8 @@ bool ledger_record_read(Ctx *c, StrBuf *version, StrBuf *out);
  * without UPDATE on the tracking table, a lock held by a running migrate): false when nothing
  * was written. No transaction may be open. */
 bool ledger_record_write(Ctx *c, const char *version, const char *record);
+/* The same for the drift mark's copy (driftmark.h): fp as the mark of version. */
+bool ledger_mark_write(Ctx *c, const char *version, const char *fp);
 
 /* ---- the steps of a migration (steps.c) */
 typedef struct Step {

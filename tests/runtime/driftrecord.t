@@ -48,7 +48,11 @@ rt_db rec
 cd "$WORK" || exit 1
 psql -q -c 'CREATE ROLE viewer LOGIN' -c 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO viewer' \
     -c 'REVOKE TEMPORARY ON DATABASE rec FROM PUBLIC'
-viewer() { PGUSER=viewer $STRAV status 2>&1; }
+# the drift mark (driftmark.h, its copy in the tracking table) would answer before the record:
+# every status here but the mark's own checks runs without it
+nomark() { psql -q -c 'update _strav_migrations set drift_mark = null'; }
+viewer() { nomark; PGUSER=viewer $STRAV status 2>&1; }
+owner() { nomark; $STRAV status 2>&1; }
 records() { psql -Atc "select version from _strav_migrations where normalised is not null order by 1"; }
 diffs() { grep '^  - ' <<<"$1"; }
 
@@ -57,10 +61,21 @@ v1=$(basename "$(ls -d database/migrations/public/*/ | tail -1)")
 $STRAV migrate >/dev/null 2>&1
 check "no .strav/: nothing on this machine holds drift state" test ! -e .strav
 is "$(records)" "$v1" "migrate from an empty schema records the normalised snapshot in the tracking table"
-is "$(PGUSER=viewer $STRAV status --json | jq -c '[.drift.checkedBy, .drift.recreatedTables]')" '["record",0]' "status checks through the record: no table re-created"
+is "$(PGUSER=viewer $STRAV status --json | jq -c '[.drift.checkedBy, .drift.recreatedTables]')" '["mark",0]' "migrate left the drift mark in the tracking table too: status answers with one fingerprint"
+nomark
+is "$(PGUSER=viewer $STRAV status --json | jq -c '[.drift.checkedBy, .drift.recreatedTables]')" '["record",0]' "without it, status checks through the record: no table re-created"
+is "$(psql -Atc "select count(*) from _strav_migrations where drift_mark is not null")" 0 "(the viewer may not write the tracking table: no mark from its check)"
+$STRAV status >/dev/null 2>&1
+is "$(psql -Atc "select count(*) from _strav_migrations where drift_mark is not null")" 1 "the owner's status found it in sync: the mark is back, for every machine"
+is "$(PGUSER=viewer $STRAV status --json | jq -c .drift.checkedBy)" '"mark"' "...and answers the viewer's next status"
+psql -q -c 'ALTER TABLE note ADD COLUMN hand2 text'
+out=$(PGUSER=viewer $STRAV status 2>&1)
+check "a hand change after that: the mark no longer matches, the record names the change" grep -q '^  - .*hand2' <<<"$out"
+psql -q -c 'ALTER TABLE note DROP COLUMN hand2'
 out=$(viewer); rc=$?
 check "a role without CREATE or TEMPORARY: status is clean through the record" bash -c '! grep -q Warning <<<"$1"' _ "$out"
 is "$rc" 0 "...and exits 0"
+nomark
 is "$(PGUSER=viewer $STRAV status --json | jq -c '[.drift.version, .drift.drifted, .drift.differences]')" "[\"$v1\",false,[]]" "--json: in sync"
 
 # a hand ALTER after migrate: named, the same list as the full check gives
@@ -71,7 +86,7 @@ check "...and a default changed by hand" grep -q '^  - .*purchase.total' <<<"$ou
 check "...and the check did not fail" bash -c '! grep -q "drift check.*failed" <<<"$1"' _ "$out"
 saved=$(psql -Atc "select normalised from _strav_migrations where version = '$v1'")
 psql -q -c "update _strav_migrations set normalised = null"
-full=$($STRAV status 2>&1)
+full=$(owner)
 is "$(diffs "$out")" "$(diffs "$full")" "the differences equal those of the full check (scratch schema)"
 is "$(records)" "$v1" "the full check wrote the record back"
 is "$(psql -Atc "select normalised from _strav_migrations where version = '$v1'")" "$saved" \
@@ -87,13 +102,13 @@ out=$(viewer)
 check "tampered: the viewer's status does not trust it (it needs the full check, which it cannot make)" \
     grep -q "^Warning: the drift check against migration $v1 failed" <<<"$out"
 check "...and reports no drift made up by the edit" bash -c '! grep -q "emaul" <<<"$1"' _ "$out"
-out=$($STRAV status 2>&1)
+out=$(owner)
 check "tampered: the owner's status is right (full check: in sync)" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
 is "$(psql -Atc "select normalised from _strav_migrations where version = '$v1'")" "$saved" "...and rewrites the record"
 psql -q -c "update _strav_migrations set normalised = left(normalised, length(normalised) / 2)"
 out=$(viewer)
 check "truncated: not trusted either" grep -q "^Warning: the drift check against migration $v1 failed" <<<"$out"
-out=$($STRAV status 2>&1)
+out=$(owner)
 check "truncated: the full check is right" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
 is "$(psql -Atc "select normalised from _strav_migrations where version = '$v1'")" "$saved" "...and the record is whole again"
 
@@ -105,7 +120,7 @@ v2=$(basename "$(ls -d database/migrations/public/*/ | tail -1)")
 psql -q -c 'CREATE INDEX hand_email_idx ON customer (email)'
 $STRAV migrate >/dev/null 2>&1
 is "$(records)" "$v1" "a batch on a schema not empty makes no record"
-out=$($STRAV status 2>&1)
+out=$(owner)
 check "the index made by hand before migrate is named" grep -q '^  - .*hand_email_idx' <<<"$out"
 is "$(records)" "$v2" "the full check recorded the newest snapshot (and only it)"
 out=$(viewer)
@@ -129,17 +144,18 @@ v3=$(basename "$(ls -d database/migrations/public/*/ | tail -1)")
 $STRAV migrate >/dev/null 2>&1
 is "$(records)" "$v2" "a later batch leaves the record where it was"
 psql -q -c 'GRANT TEMPORARY ON DATABASE rec TO viewer'
+nomark
 js=$(PGUSER=viewer $STRAV status --json 2>/dev/null)
 is "$(jq -c '[.drift.drifted, .drift.checkedBy, .drift.recreatedTables]' <<<"$js")" '[false,"changedTables",3]' \
    "in sync, through $v2's record and only the changed tables (refund, purchase) and a bare copy of the one they reference (customer)"
 is "$(records)" "$v2" "(viewer cannot write the record)"
 psql -q -c 'REVOKE TEMPORARY ON DATABASE rec FROM viewer'
-out=$($STRAV status 2>&1)
+out=$(owner)
 check "the owner's status: in sync" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
 is "$(records)" "$v3" "...and the record moves to $v3"
 inc=$(psql -Atc "select normalised from _strav_migrations where version = '$v3'")
 psql -q -c "update _strav_migrations set normalised = null"
-$STRAV status >/dev/null 2>&1
+owner >/dev/null
 is "$(psql -Atc "select normalised from _strav_migrations where version = '$v3'")" "$inc" \
    "the record from the changed tables equals the whole snapshot re-created"
 psql -q -c "ALTER TABLE refund ALTER COLUMN reason DROP DEFAULT"
@@ -153,17 +169,17 @@ $STRAV rollback >/dev/null 2>&1
 # rollback then status: the record goes with its row; the full check on the version now newest
 $STRAV rollback >/dev/null 2>&1
 is "$(records)" "" "rollback deletes the rolled-back version's record with its row"
-out=$($STRAV status 2>&1); rc=$?
+out=$(owner); rc=$?
 check "after rollback: status in sync (full check against $v1)" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
 is "$(records)" "$v1" "...and records $v1 again"
 
 # a tracking table of the previous strav: no normalised column
 psql -q -c 'ALTER TABLE _strav_migrations DROP COLUMN normalised'
-out=$($STRAV status 2>&1); rc=$?
+out=$(owner); rc=$?
 is "$rc" 0 "no record column (previous strav): status works"
 check "...in sync by the full check" bash -c '! grep -q -i drift <<<"$1"' _ "$out"
 psql -q -c 'ALTER TABLE customer ADD COLUMN hand text'
-out=$($STRAV status 2>&1)
+out=$(owner)
 check "...and names a hand change" grep -q '^  - .*hand' <<<"$out"
 psql -q -c 'ALTER TABLE customer DROP COLUMN hand'
 $STRAV migrate >/dev/null 2>&1
@@ -172,6 +188,31 @@ is "$(psql -Atc "select count(*) from information_schema.columns where table_nam
 is "$(psql -Atc "select version || ' ' || state from _strav_migrations order by id")" "$v1 applied
 $v2 applied
 $v3 applied" "...keeping the rows"
+
+# a per-tenant domain: a record and a mark per tenant schema, each tenant checked on its own
+psql -q -c 'CREATE SCHEMA shop_a' -c 'CREATE SCHEMA shop_b'
+mkdir -p database/schemas/shop
+cat > database/schemas/shop/shop.strav <<'S'
+domain shop {
+  @@tenants(pattern: 'shop_%')
+}
+table item {
+  id    bigserial @primary
+  title text = 'untitled'
+}
+S
+"$ROOT/$BUILD/stravc" generate -m shop >/dev/null 2>&1
+$STRAV migrate -s shop >/dev/null 2>&1
+tenants() { psql -Atc "select '$1', count(normalised), count(drift_mark) from shop_a._strav_shop_migrations union all select 'b', count(normalised), count(drift_mark) from shop_b._strav_shop_migrations"; }
+is "$(tenants a | tr '\n' ' ')" "a|1|1 b|1|1 " "each tenant's tracking table holds its record and mark"
+psql -q -c 'update shop_a._strav_shop_migrations set drift_mark = null' -c 'update shop_b._strav_shop_migrations set drift_mark = null'
+psql -q -c "ALTER TABLE shop_b.item ALTER COLUMN title SET DEFAULT 'x'"
+js=$($STRAV status -s shop --json 2>/dev/null)
+is "$(jq -c '[.tenants[] | [.schema, .drift.checkedBy, .drift.drifted]]' <<<"$js")" '[["shop_a","record",false],["shop_b","record",true]]' \
+   "a hand change in one tenant: named there, through its own record"
+check "...naming the column" bash -c 'jq -e ".tenants[1].drift.differences[0] | test(\"item.title\")" <<<"$1" >/dev/null' _ "$js"
+psql -q -c "ALTER TABLE shop_b.item ALTER COLUMN title SET DEFAULT 'untitled'"
+rm -rf database/schemas/shop
 
 # the initial migrate onto a schema holding a hand-made table makes no record; the full check names it
 psql -q -d postgres -c 'CREATE DATABASE rec2'
