@@ -12,7 +12,9 @@
 #   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
 #      one query
 #   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
-#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project
+#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project;
+#      then status right after it (the drift record of the first version, only the changed
+#      tables re-created: runtime/adopt.h) and once more (the drift mark it left)
 # OLD=DIR (a build directory of an older tree, e.g. main's) adds that tree's strav-run to every
 # case, side by side. ONLY="1 2" runs only those sections.
 #   [RUNS=5] [OLD=/tmp/old/build] [DRIFT_TABLES=1000] [SMALL_TABLES=5000] bench/migrate.sh
@@ -26,7 +28,7 @@ ONLY=${ONLY:-1 2 3 4}
 . bench/lib.sh
 . tests/lib/pg.sh
 # one transaction creating 1,000s of tables with their indexes needs more than 64 locks each
-PG_START_OPTS="-c max_locks_per_transaction=1024" pg_start
+PG_START_OPTS="-c max_locks_per_transaction=2048" pg_start
 W=$(mktemp -d "${TMPDIR:-/tmp}/strav-bench.XXXXXX")
 trap 'rm -rf "$W" "$BENCH_TMP"; pg_stop' EXIT
 on() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -183,6 +185,8 @@ bench_reset
 for r in $(seq 1 "$RUNS"); do
     psql -q -X -c "CREATE DATABASE m_s_$r TEMPLATE b_tmpl"
     PGDATABASE=m_s_$r bench_one "strav-run migrate (1 column)" -C "$P" "$RUN" migrate
+    PGDATABASE=m_s_$r bench_one "status right after it (changed tables)" -C "$P" "$RUN" status
+    PGDATABASE=m_s_$r bench_one "status again (drift mark)" -C "$P" "$RUN" status
     if [ -n "$OLDRUN" ]; then
         psql -q -X -c "CREATE DATABASE m_o_$r TEMPLATE b_tmpl"
         PGDATABASE=m_o_$r bench_one "  old: strav-run migrate (1 column)" -C "$P" "$OLDRUN" migrate
@@ -196,4 +200,6 @@ bench_header "4. a small migration (one column) on a $N-table project (target: <
 bench_row "strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 bench_row "psql -1 -f of the same SQL (floor)"
+bench_row "status right after it (changed tables)" "psql -1 -f of the same SQL (floor)"
+bench_row "status again (drift mark)" "psql -1 -f of the same SQL (floor)"
 fi
