@@ -4,13 +4,17 @@
 # runs, min, max, peak memory, load average):
 #   1. status with 10,000 applied versions (verification cache warm, and cold) / psql 'select 1'
 #   2. status right after migrate on a DRIFT_TABLES-table project (bench/gen_schema.sh, default
-#      1000): the drift check through the drift mark (.strav/ present), the full check after a
-#      hand ALTER (the snapshot re-created in a scratch schema every run), --no-drift-check /
-#      psql 'select 1'; the old binary runs in a copy of the project without .strav/
+#      1000): the drift check through the drift mark (.strav/ present), through the drift
+#      record in the tracking table (a copy of the project without .strav/, as on a CI runner),
+#      then after a hand ALTER through the record and the full check (the snapshot re-created in
+#      a scratch schema every run: record and cache removed), --no-drift-check /
+#      psql 'select 1'; the old binary runs in the copy without .strav/
 #   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
 #      one query
 #   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
-#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project
+#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project;
+#      then status right after it (the drift record of the first version, only the changed
+#      tables re-created: runtime/adopt.h) and once more (the drift mark it left)
 # OLD=DIR (a build directory of an older tree, e.g. main's) adds that tree's strav-run to every
 # case, side by side. ONLY="1 2" runs only those sections.
 #   [RUNS=5] [OLD=/tmp/old/build] [DRIFT_TABLES=1000] [SMALL_TABLES=5000] bench/migrate.sh
@@ -24,7 +28,7 @@ ONLY=${ONLY:-1 2 3 4}
 . bench/lib.sh
 . tests/lib/pg.sh
 # one transaction creating 1,000s of tables with their indexes needs more than 64 locks each
-PG_START_OPTS="-c max_locks_per_transaction=1024" pg_start
+PG_START_OPTS="-c max_locks_per_transaction=2048" pg_start
 W=$(mktemp -d "${TMPDIR:-/tmp}/strav-bench.XXXXXX")
 trap 'rm -rf "$W" "$BENCH_TMP"; pg_stop' EXIT
 on() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -97,6 +101,7 @@ in_dir "$D" "$RUN" migrate >/dev/null   # writes the drift mark
 bench_reset
 for r in $(seq 1 "$RUNS"); do
     bench_one "status, in sync (drift mark)" -C "$D" "$RUN" status
+    bench_one "status, in sync, no .strav/ (drift record)" -C "$D.old" "$RUN" status
     [ -z "$OLDRUN" ] || bench_one "  old: status, in sync (snapshot re-created)" -C "$D.old" "$OLDRUN" status
     bench_one "status --no-drift-check" -C "$D" "$RUN" status --no-drift-check
     bench_one "psql -c 'select 1' (floor)" psql -X -Atc 'select 1'
@@ -104,15 +109,20 @@ done
 psql -q -X -c 'ALTER TABLE item7 ADD COLUMN hand_made text'
 for r in $(seq 1 "$RUNS"); do
     rm -f "$D"/.strav/normalised-*   # each run re-creates the snapshot, like the old one
+    psql -q -X -c 'UPDATE _strav_migrations SET normalised = NULL'
     bench_one "status after a hand ALTER (full check)" -C "$D" "$RUN" status
+    bench_one "status after a hand ALTER, no .strav/ (record)" -C "$D.old" "$RUN" status
     [ -z "$OLDRUN" ] || bench_one "  old: status after a hand ALTER" -C "$D.old" "$OLDRUN" status
 done
 drift=$(in_dir "$D" "$RUN" status | grep -c '^  - ' || true)
+drift_rec=$(in_dir "$D.old" "$RUN" status | grep -c '^  - ' || true)
 psql -q -X -c 'ALTER TABLE item7 DROP COLUMN hand_made'
 bench_header "2. status right after migrate, $N tables (target: < 500 ms at 1,000, < 3 s at 10,000)"
 bench_row "status, in sync (drift mark)" "psql -c 'select 1' (floor)"
+bench_row "status, in sync, no .strav/ (drift record)" "psql -c 'select 1' (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: status, in sync (snapshot re-created)" "psql -c 'select 1' (floor)"
 bench_row "status after a hand ALTER (full check)" "psql -c 'select 1' (floor)" "($drift difference reported)"
+bench_row "status after a hand ALTER, no .strav/ (record)" "psql -c 'select 1' (floor)" "($drift_rec difference reported)"
 [ -z "$OLDRUN" ] || bench_row "  old: status after a hand ALTER" "psql -c 'select 1' (floor)"
 bench_row "status --no-drift-check" "psql -c 'select 1' (floor)"
 bench_row "psql -c 'select 1' (floor)"
@@ -175,6 +185,8 @@ bench_reset
 for r in $(seq 1 "$RUNS"); do
     psql -q -X -c "CREATE DATABASE m_s_$r TEMPLATE b_tmpl"
     PGDATABASE=m_s_$r bench_one "strav-run migrate (1 column)" -C "$P" "$RUN" migrate
+    PGDATABASE=m_s_$r bench_one "status right after it (changed tables)" -C "$P" "$RUN" status
+    PGDATABASE=m_s_$r bench_one "status again (drift mark)" -C "$P" "$RUN" status
     if [ -n "$OLDRUN" ]; then
         psql -q -X -c "CREATE DATABASE m_o_$r TEMPLATE b_tmpl"
         PGDATABASE=m_o_$r bench_one "  old: strav-run migrate (1 column)" -C "$P" "$OLDRUN" migrate
@@ -188,4 +200,6 @@ bench_header "4. a small migration (one column) on a $N-table project (target: <
 bench_row "strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 bench_row "psql -1 -f of the same SQL (floor)"
+bench_row "status right after it (changed tables)" "psql -1 -f of the same SQL (floor)"
+bench_row "status again (drift mark)" "psql -1 -f of the same SQL (floor)"
 fi

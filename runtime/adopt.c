@@ -453,8 +453,9 @@ static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, Intro
  * status pays for creating every table in a scratch schema once per snapshot, not per run.
  * One file per schema, .strav/normalised-<hash of schema>.json: a key line, then the model. */
 static bool normalise_cached(PgConn *c, Arena *a, const char *cache_dir, const char *text,
-                             size_t len, const Model *want, Model *out, StrBuf *err)
+                             size_t len, const Model *want, Model *out, bool *hit, StrBuf *err)
 {
+    *hit = false;
     if (!cache_dir)
         return normalise(c, a, want, out, err);
     char snap_sha[65], schema_sha[65];
@@ -476,6 +477,7 @@ static bool normalise_cached(PgConn *c, Arena *a, const char *cache_dir, const c
         diag_release(&d); /* a damaged cache is only a miss */
     }
     if (ok) {
+        *hit = true;
         out->domain = want->domain;
         out->schema = want->schema;
         out->per_tenant = want->per_tenant;
@@ -522,46 +524,303 @@ static void enc_line(StrBuf *sb, const char *s)
             sb_addch(sb, *s);
 }
 
+/* ---- the drift record (adopt.h) ------------------------------------------------------- */
+
+#define RECORD_MAGIC "strav-drift-record 1"
+
+/* The key line of a record for the snapshot text: magic, the snapshot's SHA-256, the server
+ * version, the schema (then, in a record, the body's SHA-256). */
+static void record_key(StrBuf *key, PgConn *c, const char *text, size_t len, const char *schema)
+{
+    char snap_sha[65];
+    sha256_hex(text, len, snap_sha);
+    sb_addf(key, RECORD_MAGIC "\t%s\t%d\t", snap_sha, pg_server_version(c));
+    enc_line(key, schema);
+}
+
+static void record_make(StrBuf *out, const char *key, const Model *norm)
+{
+    StrBuf body = SB_INIT;
+    model_json_write_compact(&body, norm);
+    char sha[65];
+    sha256_hex(body.buf, body.len, sha);
+    sb_addf(out, "%s\t%s\n", key, sha);
+    sb_add(out, body.buf, body.len);
+    sb_release(&body);
+}
+
+/* norm from record when it is a whole record of this key: a truncated, damaged or foreign
+ * one (another snapshot, server version or schema) is no record. */
+static bool record_use(Arena *a, const char *record, const char *key, const Model *want,
+                       Model *out)
+{
+    size_t klen = strlen(key);
+    if (!record || strncmp(record, key, klen) || record[klen] != '\t')
+        return false;
+    const char *sha = record + klen + 1, *nl = strchr(sha, '\n');
+    if (!nl || nl - sha != 64)
+        return false;
+    char got[65];
+    size_t blen = strlen(nl + 1);
+    sha256_hex(nl + 1, blen, got);
+    if (memcmp(got, sha, 64))
+        return false;
+    Diag d;
+    diag_init(&d);
+    bool ok = model_json_read(a, nl + 1, blen, "the drift record", out, &d);
+    diag_release(&d);
+    if (ok) {
+        out->comment = want->comment;
+        out->domain = want->domain;
+        out->schema = want->schema;
+        out->per_tenant = want->per_tenant;
+        out->tenants = want->tenants;
+    }
+    return ok;
+}
+
+/* snapshot.json of dir, read into *text and parsed into snap (schema set). 1 ok, 2 none, -1
+ * error (err). */
+static int read_snapshot(Arena *a, const char *dir, const char *schema, char **text, size_t *len,
+                         Model *snap, StrBuf *err)
+{
+    const char *path = arena_printf(a, "%s/snapshot.json", dir);
+    *text = read_all(path, len);
+    if (!*text) {
+        if (errno == ENOENT)
+            return 2;
+        sb_addf(err, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    Diag d;
+    diag_init(&d);
+    bool ok = model_json_read(a, *text, *len, path, snap, &d);
+    diag_flush(&d, stderr, false);
+    diag_release(&d);
+    if (!ok) {
+        sb_addf(err, "%s cannot be read as a model", path);
+        return -1;
+    }
+    snap->schema = arena_strdup(a, schema);
+    return 1;
+}
+
+/* Compact JSON of one table (its own one-table model), to tell changed tables apart. */
+static void table_text(StrBuf *out, const Table *t)
+{
+    Table copy = *t;
+    Model one = {.domain = "", .schema = "", .tables = &copy, .ntables = 1};
+    sb_reset(out);
+    model_json_write_compact(out, &one);
+}
+
+/* out = snap as the server makes it, from base_norm (a record: base_snap as the server made it):
+ * only the tables whose model differs between the two snapshots are created in a scratch
+ * schema (with a bare copy of each table their foreign keys reference), the rest is taken from
+ * base_norm; the enums, types, sequences and objects come from the scratch schema, where all
+ * of them are created (an unchanged table's server spelling names them, it does not depend on
+ * their definitions). false (nothing said) when it cannot be done that way: partitioning, more
+ * than half of the tables changed, a table missing on either side, or the partial model does
+ * not build (a view over a table left out); the caller then normalises the whole snapshot. */
+static bool normalise_incremental(PgConn *c, Arena *a, const Model *snap, const Model *base_snap,
+                                  const Model *base_norm, Model *out, size_t *recreated)
+{
+    StrBuf x = SB_INIT, y = SB_INIT;
+    bool ok = true;
+    size_t n = snap->ntables, nchanged = 0;
+    unsigned char *need = ARENA_ARRAY(a, unsigned char, n + 1); /* 1 changed, 2 referenced */
+    for (size_t i = 0; ok && i < n; i++) {
+        const Table *t = &snap->tables[i];
+        if (t->partition_by || t->partition_of || (i && strcmp(snap->tables[i - 1].name, t->name) >= 0)) {
+            ok = false;
+            break;
+        }
+        const Table *b = model_find_table(base_snap, t->name);
+        bool same = false;
+        if (b) {
+            table_text(&x, t);
+            table_text(&y, b);
+            same = x.len == y.len && !memcmp(x.buf, y.buf, x.len);
+        }
+        if (!same) {
+            need[i] = 1;
+            nchanged++;
+        }
+    }
+    for (size_t i = 0; ok && i < base_snap->ntables; i++)
+        if (base_snap->tables[i].partition_by || base_snap->tables[i].partition_of)
+            ok = false;
+    sb_release(&x);
+    sb_release(&y);
+    if (!ok || nchanged * 2 > n)
+        return false;
+    /* the tables the changed ones reference: present in the scratch schema as bare copies */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; need[i] == 1 && k < snap->tables[i].nfks; k++) {
+            const ForeignKey *fk = &snap->tables[i].fks[k];
+            const Table *rt = fk->ref_schema ? NULL : model_find_table(snap, fk->ref_table);
+            if (rt && !need[rt - snap->tables])
+                need[rt - snap->tables] = 2;
+        }
+    }
+    Model sub = *snap;
+    sub.tables = ARENA_ARRAY(a, Table, n + 1);
+    sub.ntables = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!need[i])
+            continue;
+        Table t = snap->tables[i];
+        if (need[i] == 2) { /* a target only: its columns and keys */
+            t.fks = NULL, t.nfks = 0;
+            t.checks = NULL, t.nchecks = 0;
+            t.indexes = NULL, t.nindexes = 0;
+            t.excludes = NULL, t.nexcludes = 0;
+            t.comment = NULL;
+        }
+        sub.tables[sub.ntables++] = t;
+    }
+    Model subnorm;
+    StrBuf err = SB_INIT;
+    *recreated = sub.ntables;
+    ok = normalise(c, a, &sub, &subnorm, &err);
+    sb_release(&err);
+    if (!ok)
+        return false;
+    *out = subnorm;
+    out->tables = ARENA_ARRAY(a, Table, n + 1);
+    out->ntables = n;
+    for (size_t i = 0; i < n; i++) {
+        const Table *t = model_find_table(need[i] == 1 ? &subnorm : base_norm,
+                                          snap->tables[i].name);
+        if (!t)
+            return false;
+        out->tables[i] = *t;
+    }
+    return true;
+}
+
+int adopt_record_live(PgConn *c, const char *dir, const char *schema, StrBuf *record,
+                      StrBuf *err)
+{
+    Arena a;
+    arena_init(&a);
+    char *text = NULL;
+    size_t len = 0;
+    Model snap, live;
+    int rc = read_snapshot(&a, dir, schema, &text, &len, &snap, err);
+    if (rc == 1 && !introspect_schema(c, schema, &a, &live, NULL, err))
+        rc = -1;
+    if (rc == 1) {
+        /* what normalise() takes from the model rather than the server: @backfill values,
+         * where each column is, the declared extensions, the domain's settings */
+        for (size_t i = 0; i < live.ntables; i++) {
+            const Table *wt = model_find_table(&snap, live.tables[i].name);
+            for (size_t k = 0; wt && k < live.tables[i].ncolumns; k++) {
+                Column *col = &live.tables[i].columns[k];
+                const Column *wc = table_find_column(wt, col->name);
+                if (wc) {
+                    col->backfill = wc->backfill;
+                    col->span = wc->span;
+                }
+            }
+        }
+        size_t next = 0, n = 0;
+        while (next < snap.nobjects && snap.objects[next].kind == DBO_EXTENSION)
+            next++;
+        DbObject *all = ARENA_ARRAY(&a, DbObject, next + live.nobjects + 1);
+        for (size_t i = 0; i < next; i++)
+            all[n++] = snap.objects[i];
+        for (size_t i = 0; i < live.nobjects; i++)
+            if (live.objects[i].kind != DBO_EXTENSION)
+                all[n++] = live.objects[i];
+        live.objects = all;
+        live.nobjects = n;
+        model_sort(&live);
+        live.comment = snap.comment;
+        live.domain = snap.domain;
+        live.schema = snap.schema;
+        live.per_tenant = snap.per_tenant;
+        live.tenants = snap.tenants;
+        StrBuf key = SB_INIT;
+        record_key(&key, c, text, len, schema);
+        record_make(record, key.buf, &live);
+        sb_release(&key);
+        rc = 0;
+    }
+    free(text);
+    arena_free(&a);
+    return rc;
+}
+
 int adopt_snapshot_drift(PgConn *c, const char *dir, const char *schema, const char *cache_dir,
                          StrBuf *diffs, size_t *ndiffs, StrBuf *err)
 {
     size_t nout;
-    return adopt_snapshot_drift_outside(c, dir, schema, cache_dir, diffs, ndiffs, NULL, &nout,
-                                        err);
+    return adopt_snapshot_drift_rec(c, dir, schema, cache_dir, NULL, diffs, ndiffs, NULL, &nout,
+                                    err);
 }
 
 int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
                                  const char *cache_dir, StrBuf *diffs, size_t *ndiffs,
                                  StrBuf *outside, size_t *noutside, StrBuf *err)
 {
+    return adopt_snapshot_drift_rec(c, dir, schema, cache_dir, NULL, diffs, ndiffs, outside,
+                                    noutside, err);
+}
+
+int adopt_snapshot_drift_rec(PgConn *c, const char *dir, const char *schema,
+                             const char *cache_dir, DriftRecords *rec, StrBuf *diffs,
+                             size_t *ndiffs, StrBuf *outside, size_t *noutside, StrBuf *err)
+{
     *noutside = 0;
     Arena a;
     arena_init(&a);
-    Diag d;
-    diag_init(&d);
     Plan plan;
     plan_init(&plan, &a);
-    int rc = -1;
     *ndiffs = 0;
-    const char *path = arena_printf(&a, "%s/snapshot.json", dir);
-    size_t len;
-    char *text = read_all(path, &len);
-    Model snap;
-    if (!text) {
-        rc = errno == ENOENT ? 2 : -1;
-        if (rc < 0)
-            sb_addf(err, "cannot read %s: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t len = 0;
+    Model snap, norm;
+    StrBuf key = SB_INIT;
+    int rc = read_snapshot(&a, dir, schema, &text, &len, &snap, err);
+    if (rc != 1)
         goto out;
-    }
-    if (!model_json_read(&a, text, len, path, &snap, &d)) {
-        sb_addf(err, "%s cannot be read as a model", path);
-        goto out;
-    }
-    snap.schema = arena_strdup(&a, schema);
+    rc = -1;
+    record_key(&key, c, text, len, schema);
     IntrospectInfo info;
-    Model norm;
-    if (!normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, err) ||
-        !compare_norm(c, &a, &snap, &norm, &plan, &info, err))
+    if (rec) {
+        rec->by = DRIFT_BY_RECORD;
+        rec->recreated = 0;
+    }
+    if (!rec || !record_use(&a, rec->record, key.buf, &snap, &norm)) {
+        /* from the record of an older version: only the changed tables re-created */
+        char *btext = NULL;
+        size_t blen = 0;
+        Model bsnap, bnorm;
+        StrBuf bkey = SB_INIT, berr = SB_INIT;
+        bool done = false;
+        if (rec && rec->base_dir && rec->base_record &&
+            read_snapshot(&a, rec->base_dir, schema, &btext, &blen, &bsnap, &berr) == 1) {
+            record_key(&bkey, c, btext, blen, schema);
+            done = record_use(&a, rec->base_record, bkey.buf, &bsnap, &bnorm) &&
+                   normalise_incremental(c, &a, &snap, &bsnap, &bnorm, &norm, &rec->recreated);
+            if (done)
+                rec->by = DRIFT_BY_CHANGED_TABLES;
+        }
+        free(btext);
+        sb_release(&bkey);
+        sb_release(&berr);
+        bool hit = false;
+        if (!done && !normalise_cached(c, &a, cache_dir, text, len, &snap, &norm, &hit, err))
+            goto out;
+        if (rec && !done) {
+            rec->by = hit ? DRIFT_BY_CACHE : DRIFT_BY_SNAPSHOT;
+            rec->recreated = hit ? 0 : snap.ntables;
+        }
+        if (rec && rec->new_record)
+            record_make(rec->new_record, key.buf, &norm);
+    }
+    if (!compare_norm(c, &a, &snap, &norm, &plan, &info, err))
         goto out;
     *noutside = info.nwarnings; /* adopt2: what the model cannot hold */
     for (size_t i = 0; outside && i < info.nwarnings; i++)
@@ -571,10 +830,9 @@ int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
     *ndiffs = plan.nops;
     rc = plan.nops ? 1 : 0;
 out:
-    diag_flush(&d, stderr, false);
     free(text);
+    sb_release(&key);
     plan_release(&plan);
-    diag_release(&d);
     arena_free(&a);
     return rc;
 }

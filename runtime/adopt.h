@@ -46,4 +46,36 @@ int adopt_snapshot_drift_outside(PgConn *c, const char *dir, const char *schema,
                                  const char *cache_dir, StrBuf *diffs, size_t *ndiffs,
                                  StrBuf *outside, size_t *noutside, StrBuf *err);
 
+/* The drift record (docs/runtime.md): the normalised model of a version's snapshot, kept in
+ * the tracking table (ledger_record_read/write) so that status on any machine compares a
+ * fresh introspection with it instead of re-creating the snapshot in a scratch schema. A
+ * record is one key line (magic, the snapshot's SHA-256, the server version, the schema, the
+ * body's SHA-256) and the model as compact JSON; one for another snapshot, server or schema,
+ * or with a body that does not match its SHA-256 (truncated, edited), is ignored.
+ * adopt_snapshot_drift_rec is adopt_snapshot_drift_outside that takes the records below
+ * instead of re-creating the whole snapshot: rec->record when it is this snapshot's; else,
+ * from rec->base_record (the record of an older applied version, in rec->base_dir), the
+ * snapshot as the server makes it with only the tables that differ between the two snapshots
+ * re-created in a scratch schema; else the whole snapshot. Whenever rec->record was not used,
+ * the new record is appended to rec->new_record (when not NULL) for the caller to keep. */
+typedef struct DriftRecords {
+    const char *record;      /* this version's record, or NULL */
+    const char *base_dir;    /* an older version's directory and its record, or NULL */
+    const char *base_record;
+    StrBuf *new_record;
+    /* out: how the snapshot as the server makes it was had (DRIFT_BY_*), and how many of its
+     * tables were created in a scratch schema for that */
+    int by;
+    size_t recreated;
+} DriftRecords;
+enum { DRIFT_BY_RECORD, DRIFT_BY_CHANGED_TABLES, DRIFT_BY_CACHE, DRIFT_BY_SNAPSHOT };
+int adopt_snapshot_drift_rec(PgConn *c, const char *dir, const char *schema,
+                             const char *cache_dir, DriftRecords *rec, StrBuf *diffs,
+                             size_t *ndiffs, StrBuf *outside, size_t *noutside, StrBuf *err);
+/* A record made from the live schema (introspection) for the snapshot in dir: only right when
+ * the live schema is known to be that snapshot as the server made it (migrate, after a batch
+ * that started from an empty schema). 0, 2 when dir has no snapshot.json, -1 on error. */
+int adopt_record_live(PgConn *c, const char *dir, const char *schema, StrBuf *record,
+                      StrBuf *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "driftmark.h"
 #include "migdir.h"
 #include "xdomain_run.h"
@@ -84,23 +85,31 @@ int cmd_migrate(Ctx *c)
     json_object_set_new(c->out, "batch", json_integer(batch));
     if (load_sql(c, list, np) != 0)
         goto out;
-    /* status's drift mark (driftmark.h): the batch starts from a schema known to be in sync
-     * when it is empty or unchanged since the newest version's mark */
+    /* status's drift mark and drift record (driftmark.h, adopt.h): a first batch that starts
+     * from an empty schema leaves the schema exactly as its snapshot says, so both are written
+     * after it. Any other batch costs nothing here (no fingerprint before or after it): the
+     * mark is removed, and the first status re-creates only the tables that changed since the
+     * recorded version (adopt_snapshot_drift_rec), then marks and records the new one */
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
-    StrBuf fp = SB_INIT, mark = SB_INIT;
-    bool in_sync = cache &&
-                   (na == 0 || driftmark_read(cache, c->schema, newest, &mark)) &&
-                   driftmark_fingerprint(c->conn, c->schema, &fp);
-    if (in_sync && na == 0) /* nothing applied: in sync only when empty */
-        in_sync = strlen(fp.buf) > 4 && !strcmp(fp.buf + strlen(fp.buf) - 4, ":0:0");
-    else if (in_sync)
-        in_sync = !strcmp(fp.buf, mark.buf);
+    StrBuf fp = SB_INIT;
+    bool empty = na == 0 && driftmark_fingerprint(c->conn, c->schema, &fp) && fp.len > 4 &&
+                 !strcmp(fp.buf + fp.len - 4, ":0:0");
     sb_release(&fp);
-    sb_release(&mark);
     if (apply_run(c, false, jobs, np, batch, done, NULL) != 0)
         goto out;
-    if (!in_sync || !driftmark_write(c->conn, cache, c->schema, list[np - 1]->version, NULL))
+    StrBuf now = SB_INIT;
+    if (empty && driftmark_write(c->conn, cache, c->schema, list[np - 1]->version, NULL, &now))
+        ledger_mark_write(c, list[np - 1]->version, now.buf);
+    else
         driftmark_clear(cache, c->schema);
+    sb_release(&now);
+    if (empty) { /* the drift record (adopt.h): the schema is now exactly what the batch made */
+        StrBuf rec = SB_INIT, err = SB_INIT;
+        if (adopt_record_live(c->conn, list[np - 1]->dir, c->schema, &rec, &err) == 0)
+            ledger_record_write(c, list[np - 1]->version, rec.buf);
+        sb_release(&rec);
+        sb_release(&err);
+    }
     out_say(c, "\n%sApplied %zu migration(s) in batch %ld:%s\n", out_col(c->o, GREEN), np, batch,
         out_col(c->o, RESET));
     for (size_t i = 0; i < np; i++)

@@ -48,29 +48,69 @@ static size_t status_drift(Ctx *c)
         return 0; /* partly applied: its snapshot is not reached yet */
     StrBuf diffs = SB_INIT, err = SB_INIT, outside = SB_INIT;
     size_t n = 0;
+    StrBuf snap = SB_INIT;
+    sb_addf(&snap, "%s/snapshot.json", m->dir);
+    bool no_snapshot = access(snap.buf, F_OK) != 0;
+    sb_release(&snap);
+    if (no_snapshot) /* nothing to compare with: no fingerprint, no query */
+        return 0;
     const char *cache = access(".strav", W_OK) == 0 ? ".strav" : NULL;
     /* the catalog unchanged since it was last known to match this version: in sync without
-     * re-creating the snapshot (driftmark.h); else the full comparison, and a mark when it
-     * finds the schema in sync */
-    StrBuf fp = SB_INIT, mark = SB_INIT;
-    bool have_fp = cache && driftmark_fingerprint(c->conn, c->schema, &fp);
+     * any comparison (driftmark.h); else the live schema against the drift record of the
+     * version (the snapshot as the server made it, in the tracking table: adopt.h), else
+     * against the snapshot re-created in a scratch schema, which then becomes the record; and
+     * a mark when the schema is found in sync */
+    StrBuf fp = SB_INIT, mark = SB_INIT, rec = SB_INIT, newrec = SB_INIT;
+    const char *dbmark = ledger_value(c, na - 1, LC_MARK); /* the copy every machine sees */
+    bool have_fp = (cache || c->have_record) && driftmark_fingerprint(c->conn, c->schema, &fp);
+    bool marked = have_fp && !c->o->strict &&
+                  ((cache && driftmark_read(cache, c->schema, m->version, &mark) &&
+                    !strcmp(fp.buf, mark.buf)) ||
+                   !strcmp(fp.buf, dbmark));
     int rc = 0;
-    if (c->o->strict || /* the mark proves the tables unchanged, not what is outside them */
-        !have_fp || !driftmark_read(cache, c->schema, m->version, &mark) ||
-        strcmp(fp.buf, mark.buf)) {
+    const char *by = "mark";
+    size_t recreated = 0;
+    /* (--strict: the mark proves the tables unchanged, not what is outside them) */
+    if (marked && strcmp(fp.buf, dbmark))
+        ledger_mark_write(c, m->version, fp.buf); /* the file's mark, for every machine */
+    if (!marked) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
-        rc = adopt_snapshot_drift_outside(c->conn, m->dir, c->schema, cache, &diffs, &n, &outside,
-                                          &nout, &err);
+        StrBuf recv = SB_INIT;
+        DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0 };
+        if (ledger_record_read(c, &recv, &rec)) {
+            /* this version's record, or an older applied version's to start from */
+            int row = ledger_find(c, recv.buf);
+            const Migration *b = row >= 0 ? migset_find(&c->set, recv.buf) : NULL;
+            if (!strcmp(recv.buf, m->version))
+                dr.record = rec.buf;
+            else if (b && !b->problem && !strcmp(b->checksum, ledger_value(c, row, LC_CHECKSUM)))
+                dr.base_dir = b->dir, dr.base_record = rec.buf;
+        }
+        sb_release(&recv);
+        rc = adopt_snapshot_drift_rec(c->conn, m->dir, c->schema, cache, &dr, &diffs, &n,
+                                      &outside, &nout, &err);
+        static const char *const bys[] = { "record", "changedTables", "cache", "snapshot" };
+        by = bys[dr.by];
+        recreated = dr.recreated;
         progress_clear();
-        if (rc == 0 && have_fp)
-            driftmark_write(c->conn, cache, c->schema, m->version, fp.buf);
+        if ((rc == 0 || rc == 1) && newrec.len)
+            ledger_record_write(c, m->version, newrec.buf);
+        StrBuf now = SB_INIT;
+        if (rc == 0 && have_fp && driftmark_write(c->conn, cache, c->schema, m->version, fp.buf,
+                                                  &now) && strcmp(now.buf, dbmark))
+            ledger_mark_write(c, m->version, now.buf);
+        sb_release(&now);
     }
     sb_release(&fp);
     sb_release(&mark);
+    sb_release(&rec);
+    sb_release(&newrec);
     if (rc == 2)
         goto out;
     json_t *j = json_object();
     json_object_set_new(j, "version", json_string(m->version));
+    json_object_set_new(j, "checkedBy", json_string(by));
+    json_object_set_new(j, "recreatedTables", json_integer((json_int_t)recreated));
     json_object_set_new(c->out, "drift", j);
     /* adopt2: what exists outside the model, one warning each (an error under --strict) */
     json_t *oarr = json_array();

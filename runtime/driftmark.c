@@ -110,27 +110,36 @@ bool driftmark_read(const char *cache_dir, const char *schema, const char *versi
     return true;
 }
 
-bool driftmark_write(PgConn *c, const char *cache_dir, const char *schema, const char *version,
-                     const char *expect)
+bool driftmark_store(const char *cache_dir, const char *schema, const char *version,
+                     const char *fp)
 {
     if (!cache_dir || strchr(schema, '\n') || strchr(schema, '\t'))
         return false;
-    StrBuf fp = SB_INIT, path = SB_INIT, tmp = SB_INIT;
-    bool ok = driftmark_fingerprint(c, schema, &fp) && (!expect || !strcmp(fp.buf, expect));
-    if (ok) {
-        mark_path(&path, cache_dir, schema);
-        sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
-        FILE *f = fopen(tmp.buf, "wb");
-        ok = f && fprintf(f, MARK_PREFIX "%s\t%s\t%s\n", version, schema, fp.buf) > 0;
-        ok = f && fclose(f) == 0 && ok;
-        if (!ok || rename(tmp.buf, path.buf) != 0) {
-            unlink(tmp.buf);
-            ok = false;
-        }
+    StrBuf path = SB_INIT, tmp = SB_INIT;
+    mark_path(&path, cache_dir, schema);
+    sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
+    FILE *f = fopen(tmp.buf, "wb");
+    bool ok = f && fprintf(f, MARK_PREFIX "%s\t%s\t%s\n", version, schema, fp) > 0;
+    ok = f && fclose(f) == 0 && ok;
+    if (!ok || rename(tmp.buf, path.buf) != 0) {
+        unlink(tmp.buf);
+        ok = false;
     }
-    sb_release(&fp);
     sb_release(&path);
     sb_release(&tmp);
+    return ok;
+}
+
+bool driftmark_write(PgConn *c, const char *cache_dir, const char *schema, const char *version,
+                     const char *expect, StrBuf *fp_out)
+{
+    StrBuf fp = SB_INIT;
+    bool ok = driftmark_fingerprint(c, schema, &fp) && (!expect || !strcmp(fp.buf, expect));
+    if (ok && fp_out)
+        sb_adds(fp_out, fp.buf);
+    if (ok && cache_dir)
+        ok = driftmark_store(cache_dir, schema, version, fp.buf);
+    sb_release(&fp);
     return ok;
 }
 

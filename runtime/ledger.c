@@ -57,14 +57,18 @@ void ledger_lock_key(StrBuf *out, const char *schema, const char *table)
 static const char progress_cols[] =
     "  state text NOT NULL DEFAULT 'applied',\n"
     "  step integer NOT NULL DEFAULT 0,\n"
-    "  steps integer NOT NULL DEFAULT 0";
+    "  steps integer NOT NULL DEFAULT 0,\n"
+    "  normalised text,\n" /* the drift record (ledger_record_read) */
+    "  drift_mark text";    /* the drift mark's copy (ledger_mark_write) */
 
 static void upgrade_sql(StrBuf *out, const char *qtable)
 {
     sb_addf(out,
             "ALTER TABLE %s ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied', "
             "ADD COLUMN IF NOT EXISTS step integer NOT NULL DEFAULT 0, "
-            "ADD COLUMN IF NOT EXISTS steps integer NOT NULL DEFAULT 0",
+            "ADD COLUMN IF NOT EXISTS steps integer NOT NULL DEFAULT 0, "
+            "ADD COLUMN IF NOT EXISTS normalised text, "
+            "ADD COLUMN IF NOT EXISTS drift_mark text",
             qtable);
 }
 
@@ -232,16 +236,21 @@ int ledger_read(Ctx *c)
     PgResult *r = NULL;
     int rc = -1;
     const char *p[] = { c->schema, c->table };
-    /* one row when the table exists: how many of the progress columns it has */
+    /* one row when the table exists: how many of the progress columns it has, and whether it
+     * has the drift record's column */
     if (pg_query(c->conn, &r,
                  "SELECT (SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
-                 "AND a.attname IN ('state', 'step', 'steps') AND NOT a.attisdropped) "
+                 "AND a.attname IN ('state', 'step', 'steps') AND NOT a.attisdropped), "
+                 "(SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
+                 "AND a.attname IN ('normalised', 'drift_mark') AND NOT a.attisdropped) "
                  "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = "
                  "t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p')",
                  2, p, &e) != 0)
         goto fail;
     c->have_table = pg_nrows(r) > 0;
-    c->have_cols = c->have_table && strcmp(pg_value(r, 0, 0), "3") == 0;
+    bool progress = c->have_table && strcmp(pg_value(r, 0, 0), "3") == 0;
+    c->have_record = c->have_table && strcmp(pg_value(r, 0, 1), "2") == 0;
+    c->have_cols = progress && c->have_record;
     pg_result_free(r);
     r = NULL;
     if (!c->have_table)
@@ -251,8 +260,9 @@ int ledger_read(Ctx *c)
     StrBuf q = SB_INIT;
     sb_addf(&q,
             "SELECT version, batch, checksum, extract(epoch FROM executed_at)::bigint, "
-            "coalesce(message, ''), duration_ms, %s FROM %s",
-            c->have_cols ? "state, step, steps" : "'applied', 0, 0", c->qtable.buf);
+            "coalesce(message, ''), duration_ms, %s, %s FROM %s",
+            progress ? "state, step, steps" : "'applied', 0, 0",
+            c->have_record ? "drift_mark" : "NULL", c->qtable.buf);
     rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
     sb_release(&q);
     if (rc == 0) {
@@ -359,6 +369,58 @@ int ledger_ensure(Ctx *c, PgError *e)
     int rc = pg_exec(c->conn, q.buf, e);
     sb_release(&q);
     if (rc == 0)
-        c->have_table = c->have_cols = true;
+        c->have_table = c->have_cols = c->have_record = true;
     return rc;
+}
+
+/* ---- the drift record ------------------------------------------------------------------
+ * The normalised model of a version's snapshot (adopt.h, docs/runtime.md), kept in the
+ * "normalised" column of that version's row: every machine that reads the tracking table sees
+ * it, and a rollback that deletes the row deletes it too. At most one row holds one. */
+
+bool ledger_record_read(Ctx *c, StrBuf *version, StrBuf *out)
+{
+    if (!c->have_record)
+        return false;
+    StrBuf q = SB_INIT;
+    sb_addf(&q, "SELECT version, normalised FROM %s WHERE normalised IS NOT NULL", c->qtable.buf);
+    PgResult *r = NULL;
+    bool ok = pg_query(c->conn, &r, q.buf, 0, NULL, NULL) == 0 && pg_nrows(r) == 1;
+    if (ok) {
+        sb_adds(version, pg_value(r, 0, 0));
+        sb_adds(out, pg_value(r, 0, 1));
+    }
+    pg_result_free(r);
+    sb_release(&q);
+    return ok;
+}
+
+/* column := value on version's row, NULL on every other row that has one. */
+static bool set_one(Ctx *c, const char *column, const char *version, const char *value)
+{
+    if (!c->have_record)
+        return false;
+    /* its own short transaction: a migrate holding the tracking table's rows makes it give up
+     * after a second rather than wait (record and mark are only optimisations) */
+    StrBuf q = SB_INIT;
+    sb_addf(&q, "UPDATE %s SET %s = CASE WHEN version = $1 THEN $2 END "
+                "WHERE version = $1 OR %s IS NOT NULL", c->qtable.buf, column, column);
+    const char *p[] = { version, value };
+    bool ok = pg_exec(c->conn, "BEGIN; SET LOCAL lock_timeout = '1s'", NULL) == 0 &&
+              pg_query(c->conn, NULL, q.buf, 2, p, NULL) == 0 &&
+              pg_exec(c->conn, "COMMIT", NULL) == 0;
+    if (!ok)
+        pg_exec(c->conn, "ROLLBACK", NULL);
+    sb_release(&q);
+    return ok;
+}
+
+bool ledger_record_write(Ctx *c, const char *version, const char *record)
+{
+    return set_one(c, "normalised", version, record);
+}
+
+bool ledger_mark_write(Ctx *c, const char *version, const char *fp)
+{
+    return set_one(c, "drift_mark", version, fp);
 }

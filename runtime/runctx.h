@@ -46,7 +46,8 @@ typedef struct Ctx {
     StrBuf qtable;     /* quoted schema.table */
     bool have_table;   /* tracking table exists */
     bool have_cols;    /* ... and has the state, step and steps columns (else ledger_ensure
-                          adds them) */
+                          adds them) and the normalised column */
+    bool have_record;  /* ... has the normalised and drift_mark columns (ledger.c) */
     PgResult *applied; /* the LC_* columns below; in the server's order: use ledger_value */
     int *order;        /* row of applied for the i-th version in version order */
     json_t *out;       /* --json result object */
@@ -74,7 +75,7 @@ void out_json_str(json_t *arr, const char *s);
 /* Columns of Ctx.applied. state: "applied", "baselined" (recorded by baseline, never run
  * here), "up" (partly applied: step of steps up steps done) or "down" (partly rolled back). */
 enum { LC_VERSION, LC_BATCH, LC_CHECKSUM, LC_AT, LC_MESSAGE, LC_DURATION, LC_STATE, LC_STEP,
-       LC_STEPS };
+       LC_STEPS, LC_MARK /* the drift mark's copy ("" when none) */ };
 
 /* ---- tracking table, lock, transactions (ledger.c); 0 or -1 after reporting */
 int ledger_connect(Ctx *c);
@@ -94,6 +95,15 @@ long ledger_step(const Ctx *c, int i, int col); /* LC_STEP or LC_STEPS as a numb
 long ledger_max_batch(const Ctx *c);
 int ledger_begin(Ctx *c);
 int ledger_ensure(Ctx *c, PgError *e);
+/* The drift record (the normalised column, adopt.h: one row at most holds one) into out, the
+ * version of its row into version; false when there is none or the table has no such column. */
+bool ledger_record_read(Ctx *c, StrBuf *version, StrBuf *out);
+/* Make record the drift record of version, removing any other row's. Best effort (a role
+ * without UPDATE on the tracking table, a lock held by a running migrate): false when nothing
+ * was written. No transaction may be open. */
+bool ledger_record_write(Ctx *c, const char *version, const char *record);
+/* The same for the drift mark's copy (driftmark.h): fp as the mark of version. */
+bool ledger_mark_write(Ctx *c, const char *version, const char *fp);
 
 /* ---- the steps of a migration (steps.c) */
 typedef struct Step {
