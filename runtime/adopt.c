@@ -966,7 +966,12 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
     sb_adds(&sql, "BEGIN; CREATE SCHEMA IF NOT EXISTS ");
     pg_quote_ident(c, &sql, schema);
     sb_adds(&sql, "; ");
-    ledger_table_sql(&sql, qt.buf, true);
+    StrBuf ix = SB_INIT, qix = SB_INIT;
+    ledger_index_name(&ix, table.buf);
+    pg_quote_ident(c, &qix, ix.buf);
+    ledger_table_sql(&sql, qt.buf, qix.buf, true);
+    sb_release(&ix);
+    sb_release(&qix);
     ok = ok && exec_or(c, sql.buf, err);
     sb_reset(&sql);
     sb_addf(&sql, "SELECT coalesce(max(batch), 0) + 1 FROM %s", qt.buf);

@@ -66,7 +66,7 @@ int cmd_rollback(Ctx *c)
             out_fail(c, "cannot roll back %s: %s", v, m->problem);
             goto out;
         }
-        if (strcmp(m->checksum, ledger_value(c, i, 2)) != 0 && !c->o->force) {
+        if (ledger_checksum_differs(c, i, m->checksum) && !c->o->force) {
             out_fail(c, "cannot roll back %s: it was modified since it was applied (manifest "
                         "checksum differs); use --force to run its current down files",
                      v);

@@ -23,7 +23,7 @@ static const char *state_name(const Ctx *c, const Migration *m, int row)
         return m && m->problem ? "invalid" : "pending";
     if (!m)
         return "missing";
-    if (m->problem || strcmp(m->checksum, ledger_value(c, row, LC_CHECKSUM)) != 0)
+    if (m->problem || ledger_checksum_differs(c, row, m->checksum))
         return "modified";
     const char *st = ledger_value(c, row, LC_STATE);
     if (!strcmp(st, "up") || !strcmp(st, "down"))
@@ -83,7 +83,7 @@ static size_t status_drift(Ctx *c)
             const Migration *b = row >= 0 ? migset_find(&c->set, recv.buf) : NULL;
             if (!strcmp(recv.buf, m->version))
                 dr.record = rec.buf;
-            else if (b && !b->problem && !strcmp(b->checksum, ledger_value(c, row, LC_CHECKSUM)))
+            else if (b && !b->problem && !ledger_checksum_differs(c, row, b->checksum))
                 dr.base_dir = b->dir, dr.base_record = rec.buf;
         }
         sb_release(&recv);

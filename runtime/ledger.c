@@ -61,8 +61,19 @@ static const char progress_cols[] =
     "  normalised text,\n" /* the drift record (ledger_record_read) */
     "  drift_mark text";    /* the drift mark's copy (ledger_mark_write) */
 
-static void upgrade_sql(StrBuf *out, const char *qtable)
+/* An older table gets the columns it lacks. The original TypeScript Strav's table has only id,
+ * version, batch and executed_at (strav-original.md 3.1): its rows keep an empty checksum (the
+ * files it applied were never summed: "not recorded", ledger_checksum_differs) and get the
+ * unique index on version that ON CONFLICT (version) needs; duplicated versions, which the
+ * original allowed, make that fail with the index's error, named by ledger_ensure. */
+static void upgrade_sql(StrBuf *out, const char *qtable, const char *qindex)
 {
+    sb_addf(out,
+            "ALTER TABLE %s ADD COLUMN IF NOT EXISTS checksum char(64), "
+            "ADD COLUMN IF NOT EXISTS duration_ms integer NOT NULL DEFAULT 0, "
+            "ADD COLUMN IF NOT EXISTS message text;\n"
+            "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (version);\n",
+            qtable, qindex, qtable);
     sb_addf(out,
             "ALTER TABLE %s ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied', "
             "ADD COLUMN IF NOT EXISTS step integer NOT NULL DEFAULT 0, "
@@ -72,7 +83,12 @@ static void upgrade_sql(StrBuf *out, const char *qtable)
             qtable);
 }
 
-void ledger_table_sql(StrBuf *out, const char *qtable, bool if_not_exists)
+void ledger_index_name(StrBuf *out, const char *table)
+{
+    sb_addf(out, "%s_version_key", table); /* PostgreSQL's own name for the UNIQUE below */
+}
+
+void ledger_table_sql(StrBuf *out, const char *qtable, const char *qindex, bool if_not_exists)
 {
     sb_addf(out,
             "CREATE TABLE %s%s (\n"
@@ -88,7 +104,7 @@ void ledger_table_sql(StrBuf *out, const char *qtable, bool if_not_exists)
             if_not_exists ? "IF NOT EXISTS " : "", qtable, progress_cols);
     if (if_not_exists) { /* an existing table of an older strav gets the new columns */
         sb_adds(out, ";\n");
-        upgrade_sql(out, qtable);
+        upgrade_sql(out, qtable, qindex);
     }
 }
 
@@ -236,13 +252,16 @@ int ledger_read(Ctx *c)
     PgResult *r = NULL;
     int rc = -1;
     const char *p[] = { c->schema, c->table };
-    /* one row when the table exists: how many of the progress columns it has, and whether it
-     * has the drift record's column */
+    /* one row when the table exists: how many of the progress columns it has, whether it
+     * has the drift record's column, and whether it has the columns the original TypeScript
+     * Strav's table lacks (upgrade_sql) */
     if (pg_query(c->conn, &r,
                  "SELECT (SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
                  "AND a.attname IN ('state', 'step', 'steps') AND NOT a.attisdropped), "
                  "(SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
-                 "AND a.attname IN ('normalised', 'drift_mark') AND NOT a.attisdropped) "
+                 "AND a.attname IN ('normalised', 'drift_mark') AND NOT a.attisdropped), "
+                 "(SELECT count(*) FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.oid "
+                 "AND a.attname IN ('checksum', 'duration_ms', 'message') AND NOT a.attisdropped) "
                  "FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = "
                  "t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind IN ('r', 'p')",
                  2, p, &e) != 0)
@@ -250,7 +269,8 @@ int ledger_read(Ctx *c)
     c->have_table = pg_nrows(r) > 0;
     bool progress = c->have_table && strcmp(pg_value(r, 0, 0), "3") == 0;
     c->have_record = c->have_table && strcmp(pg_value(r, 0, 1), "2") == 0;
-    c->have_cols = progress && c->have_record;
+    bool full = c->have_table && strcmp(pg_value(r, 0, 2), "3") == 0;
+    c->have_cols = progress && c->have_record && full;
     pg_result_free(r);
     r = NULL;
     if (!c->have_table)
@@ -259,8 +279,10 @@ int ledger_read(Ctx *c)
      * than the whole client side (status must stay under 50 ms); the client sorts an index */
     StrBuf q = SB_INIT;
     sb_addf(&q,
-            "SELECT version, batch, checksum, extract(epoch FROM executed_at)::bigint, "
-            "coalesce(message, ''), duration_ms, %s, %s FROM %s",
+            "SELECT version, batch, %s, coalesce(extract(epoch FROM executed_at)::bigint, 0), "
+            "%s, %s, %s FROM %s",
+            full ? "coalesce(checksum, '')" : "''",
+            full ? "coalesce(message, ''), duration_ms" : "'', 0",
             progress ? "state, step, steps" : "'applied', 0, 0",
             c->have_record ? "drift_mark" : "NULL", c->qtable.buf);
     rc = pg_query(c->conn, &c->applied, q.buf, 0, NULL, &e);
@@ -273,6 +295,12 @@ fail:
     out_pg_error(c, &e, "cannot read the tracking table");
     pg_error_release(&e);
     return -1;
+}
+
+bool ledger_checksum_differs(const Ctx *c, int row, const char *checksum)
+{
+    const char *recorded = ledger_value(c, row, LC_CHECKSUM);
+    return *recorded && strcmp(recorded, checksum) != 0; /* "": not recorded (upgrade_sql) */
 }
 
 int ledger_napplied(const Ctx *c)
@@ -353,7 +381,12 @@ int ledger_ensure(Ctx *c, PgError *e)
         return 0;
     StrBuf q = SB_INIT;
     if (c->have_table) {
-        upgrade_sql(&q, c->qtable.buf);
+        StrBuf ix = SB_INIT, qix = SB_INIT;
+        ledger_index_name(&ix, c->table);
+        pg_quote_ident(c->conn, &qix, ix.buf);
+        upgrade_sql(&q, c->qtable.buf, qix.buf);
+        sb_release(&ix);
+        sb_release(&qix);
     } else {
         PgResult *r = NULL;
         const char *p[] = { c->schema };
@@ -364,10 +397,14 @@ int ledger_ensure(Ctx *c, PgError *e)
         pg_result_free(r);
         if (!have_schema)
             sb_addf(&q, "CREATE SCHEMA %s;\n", c->qschema.buf);
-        ledger_table_sql(&q, c->qtable.buf, false);
+        ledger_table_sql(&q, c->qtable.buf, NULL, false);
     }
     int rc = pg_exec(c->conn, q.buf, e);
     sb_release(&q);
+    if (rc != 0 && e->sqlstate && !strcmp(e->sqlstate, "23505") && !e->hint)
+        e->hint = xstrdup("the tracking table records a version more than once (the original "
+                          "Strav allowed it): delete the extra rows of that version, keeping "
+                          "the one with the lowest id, then run again");
     if (rc == 0)
         c->have_table = c->have_cols = c->have_record = true;
     return rc;

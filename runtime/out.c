@@ -55,6 +55,12 @@ void out_json_str(json_t *arr, const char *s)
 void out_pg_error(Ctx *c, const PgError *e, const char *what)
 {
     out_fail(c, "%s: %s", what, e->message ? e->message : "unknown error");
-    if (e->sqlstate && !c->o->json)
+    if (c->o->json)
+        return;
+    if (e->detail) /* the server's: which key, which row, which object */
+        fprintf(stderr, "detail: %s\n", e->detail);
+    if (e->hint)
+        fprintf(stderr, "hint: %s\n", e->hint);
+    if (e->sqlstate)
         fprintf(stderr, "note: SQLSTATE %s\n", e->sqlstate);
 }

@@ -82,6 +82,9 @@ int ledger_connect(Ctx *c);
 int ledger_lock(Ctx *c);
 int ledger_read(Ctx *c);
 int ledger_napplied(const Ctx *c);
+/* Whether row's recorded checksum is not checksum; a row with none recorded (applied by the
+ * original TypeScript Strav, whose table has no checksum column) differs from nothing. */
+bool ledger_checksum_differs(const Ctx *c, int row, const char *checksum);
 /* adopt2 (schema_drop.c): after a rollback of every applied migration, drop the domain's own
  * schema when nothing but the tracking table is left in it. 0, or -1 after reporting. */
 int schema_drop_if_empty(Ctx *c);

@@ -60,7 +60,7 @@ int check_applied(Ctx *c, bool quiet)
                 fprintf(stderr, "error: applied migration %s is missing on disk (%s/%s)\n", v,
                         c->set.root, v);
             bad++;
-        } else if (m->problem || strcmp(m->checksum, ledger_value(c, i, 2)) != 0) {
+        } else if (m->problem || ledger_checksum_differs(c, i, m->checksum)) {
             if (!quiet)
                 fprintf(stderr, "error: applied migration %s was modified since it was applied%s%s\n",
                         v, m->problem ? ": " : " (manifest checksum differs)",
