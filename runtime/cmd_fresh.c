@@ -226,7 +226,8 @@ static int drop_domain_objects(Ctx *c)
                  "c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r','p','v','m','f','S') "
                  "AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d "
                  "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND "
-                 "d.deptype IN ('e','a','i')) "
+                 "d.deptype IN ('e','a','i') AND NOT (d.refclassid = 'pg_catalog.pg_class'::regclass "
+                 "AND d.refobjid = c.oid)) " /* a partitioned table depends on its own key */
                  "UNION ALL SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE 'TYPE' END, "
                  "t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
                  "t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('e','d','r','m') "

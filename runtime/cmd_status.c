@@ -175,7 +175,7 @@ int cmd_status(Ctx *c)
     int counts[7] = { 0 }; /* applied, pending, modified, missing, invalid, partial, baselined */
     size_t i = 0;
     int j = 0, na = ledger_napplied(c);
-    StrBuf notes = SB_INIT;
+    StrBuf notes = SB_INIT, line = SB_INIT;
     while (i < c->set.n || j < na) {
         const Migration *m = NULL;
         int row = -1;
@@ -188,7 +188,11 @@ int cmd_status(Ctx *c)
             row = j++;
         const char *st = state_name(c, m, row);
         const char *version = m ? m->version : ledger_value(c, row, 0);
-        const char *msg = row >= 0 ? ledger_value(c, row, 4) : m ? m->message : "";
+        /* the tracking table's message, else the manifest's (a row of the original Strav's
+         * table has none) */
+        const char *msg = row >= 0 && *ledger_value(c, row, 4) ? ledger_value(c, row, 4)
+                          : m                                  ? m->message
+                                                               : "";
         const char *batch = row >= 0 ? ledger_value(c, row, 1) : "-";
         char atbuf[32];
         const char *at = row >= 0 ? ledger_applied_at(c, row, atbuf) : "-";
@@ -224,8 +228,10 @@ int cmd_status(Ctx *c)
             json_array_append_new(arr, o);
         } else {
             const char *sc = idx == 0 ? GREEN : idx == 6 ? CYAN : idx == 1 || idx == 5 ? YELLOW : RED;
+            sb_reset(&line);
+            out_one_line(&line, msg); /* a message's control bytes never reach the terminal */
             printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), idx == 5 ? stbuf : st,
-                   out_col(c->o, RESET), batch, at, msg);
+                   out_col(c->o, RESET), batch, at, sb_str(&line));
             if (m && m->problem)
                 sb_addf(&notes, "  %s: %s\n", m->version, m->problem);
         }
@@ -246,6 +252,7 @@ int cmd_status(Ctx *c)
             printf("\nProblems:\n%s", notes.buf);
     }
     sb_release(&notes);
+    sb_release(&line);
     checkpoint_status(c);
     size_t nout = status_drift(c);
     if (counts[5] && !c->o->json)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -290,7 +291,7 @@ static void load_files(Migration *m, int vfd, json_t *manifest, const char *key,
         const char *want = files ? json_string_value(json_object_get(files, rel)) : NULL;
         if (files && !want)
             set_problem(m, "manifest.json: no SHA-256 for %s in the files map", rel);
-        else if (want && strcmp(got, want) != 0)
+        else if (want && strcasecmp(got, want) != 0) /* hex in either case */
             set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
                         m->dir, rel);
         else if (!files)
@@ -342,7 +343,7 @@ static void load_extra(Migration *m, int vfd, json_t *manifest)
         sb_release(&why);
         char got[65];
         sha256_hex(data, len, got);
-        if (strcmp(got, want) != 0)
+        if (strcasecmp(got, want) != 0)
             set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
                         m->dir, rel);
         free(data);

@@ -52,6 +52,12 @@ void out_json_str(json_t *arr, const char *s)
     json_array_append_new(arr, json_string(s));
 }
 
+void out_one_line(StrBuf *out, const char *s)
+{
+    for (; *s; s++)
+        sb_addch(out, (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 void out_pg_error(Ctx *c, const PgError *e, const char *what)
 {
     out_fail(c, "%s: %s", what, e->message ? e->message : "unknown error");

@@ -67,6 +67,8 @@ int opts_parse(Opts *o, int argc, char **argv);
 
 /* ---- output (out.c) */
 const char *out_col(const Opts *o, const char *code); /* code, or "" without colour */
+/* s on one line for a terminal: every control byte (line breaks, ESC, DEL) becomes a space. */
+void out_one_line(StrBuf *out, const char *s);
 void out_say(const Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* stdout unless --json */
 void out_fail(Ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3); /* "Error: ..." + JSON "error" */
 void out_pg_error(Ctx *c, const PgError *e, const char *what); /* "Error: what: msg" + SQLSTATE */

@@ -1,19 +1,13 @@
 #!/usr/bin/env bash
 # fresh_partitioned.t - `strav fresh` on the public domain with a partitioned table: the drop
-# skips the partitioned table (cmd_fresh.c excludes every relation with an 'i' pg_depend row,
+# skipped the partitioned table (cmd_fresh.c excluded every relation with an 'i' pg_depend row,
 # meant for objects another one owns, but a partitioned table depends internally on its own
-# partition key column: objid = refobjid), so the re-apply fails with 'relation "parted" already
-# exists' and fresh exits 1 (rolled back). Known bug in runtime/cmd_fresh.c (owned elsewhere):
-# the checks are TODO. Repro: any public domain holding a table with @@partition_by.
+# partition key column: objid = refobjid), so the re-apply failed with 'relation "parted"
+# already exists' and fresh exited 1 (rolled back). Fixed: a relation's dependency on itself
+# does not make it owned.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
-todo() { # DESC REASON CMD...: a check of a known bug (TAP TODO: does not fail the suite)
-    local desc=$1 why=$2
-    shift 2
-    T=$((T + 1))
-    if "$@"; then echo "ok $T - $desc # TODO $why"; else echo "not ok $T - $desc # TODO $why"; fi
-}
 pg_start
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
 trap 'rm -rf "$WORK"; pg_stop' EXIT
@@ -29,8 +23,7 @@ out=$($STRAV migrate 2>&1); rc=$?
 is "$rc" 0 "migrate"
 psql -qc "INSERT INTO parted VALUES (1, 1)"
 out=$(timeout 60 $STRAV fresh --force 2>&1); rc=$?
-BUG="cmd_fresh.c: deptype 'i' of a partitioned table on its own key column excludes it from the drop"
-todo "fresh drops and re-creates the partitioned table" "$BUG" test "$rc" = 0
+check "fresh drops and re-creates the partitioned table" test "$rc" = 0
 grep -q 'already exists' <<<"$out" && echo "#   $(grep -m1 'already exists' <<<"$out")"
-todo "its rows are gone" "$BUG" test "$(psql -Atc 'select count(*) from parted')" = 0
+check "its rows are gone" test "$(psql -Atc 'select count(*) from parted')" = 0
 done_testing

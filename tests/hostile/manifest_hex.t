@@ -1,18 +1,11 @@
 #!/usr/bin/env bash
 # manifest_hex.t - a hand-written manifest whose files map holds the SHA-256 in upper-case hex
-# (what some tools print): the digest is the right one, but migrate refuses the version with
-# "does not match the SHA-256 recorded in manifest.json", which sends the author looking for an
-# edit that never happened. Hex is case-insensitive. Known bug in runtime/migset.c (owned
-# elsewhere): the check is TODO. Lower case applies (the control).
+# (what some tools print): the digest is the right one, but migrate refused the version with
+# "does not match the SHA-256 recorded in manifest.json", which sent the author looking for an
+# edit that never happened. Hex is case-insensitive now. Lower case applies (the control).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
-todo() { # DESC REASON CMD...: a check of a known bug (TAP TODO: does not fail the suite)
-    local desc=$1 why=$2
-    shift 2
-    T=$((T + 1))
-    if "$@"; then echo "ok $T - $desc # TODO $why"; else echo "not ok $T - $desc # TODO $why"; fi
-}
 pg_start
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
 trap 'rm -rf "$WORK"; pg_stop' EXIT
@@ -35,6 +28,6 @@ is "$rc" 0 "lower-case digests: migrate applies"
 rt_db hexupper
 manifest "tr a-f A-F"
 out=$($STRAV migrate 2>&1); rc=$?
-todo "upper-case digests of the same bytes: migrate applies too" "migset.c compares the hex digests case-sensitively" test "$rc" = 0
+check "upper-case digests of the same bytes: migrate applies too" test "$rc" = 0
 grep -q 'does not match' <<<"$out" && echo "#   $(grep -m1 'does not match' <<<"$out")"
 done_testing
