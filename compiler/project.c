@@ -135,7 +135,7 @@ const char **project_domain_files(Arena *a, const char *schemas_dir, const char 
     return names;
 }
 
-static bool valid_domain_name(const char *s)
+bool project_valid_domain_name(const char *s)
 {
     if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
         return false;
@@ -262,7 +262,7 @@ bool project_load(
     size_t nd = 0;
     bool ok = true;
     for (size_t i = 0; i < nall; i++) {
-        if (valid_domain_name(all[i])) {
+        if (project_valid_domain_name(all[i])) {
             doms[nd++] = all[i];
         } else {
             diag_global(d, DIAG_ERROR,

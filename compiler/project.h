@@ -28,6 +28,8 @@ void project_release(ProjectLoad *pl);
 /* The domain names found under schemas_dir (public first, then sorted), or NULL on error.
  * Arena-owned. */
 const char **project_domains(Arena *a, const char *schemas_dir, size_t *n);
+/* Whether s is a valid domain (folder) name: ^[a-z_][a-z0-9_]*$. */
+bool project_valid_domain_name(const char *s);
 
 /* The *.strav file names of schemas_dir/domain, sorted, by the loader's rule: a symbolic link
  * is read only when it resolves to a regular file inside schemas_dir; any other entry that is

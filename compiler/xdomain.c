@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "migdir.h"
+#include "project.h"
 #include "sqlquote.h"
 #include "strbuf.h"
 
@@ -159,16 +160,6 @@ static const char *broken(Arena *a, const Use *u, const Model *p, bool follow_wa
     return NULL;
 }
 
-static bool valid_domain_dir(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
 size_t xdomain_find(const XdSet *s, const char *domain)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -194,7 +185,7 @@ void xdomain_load(XdSet *s, Arena *a, const char *migrations, const char *schema
             continue; /* no migrations yet; a missing schemas folder failed earlier */
         struct dirent *de;
         while ((de = readdir(dir))) {
-            if (!valid_domain_dir(de->d_name) || xdomain_find(s, de->d_name) < s->n)
+            if (!project_valid_domain_name(de->d_name) || xdomain_find(s, de->d_name) < s->n)
                 continue;
             char *path = arena_printf(a, "%s/%s", root ? schemas : migrations, de->d_name);
             DIR *sub = opendir(path);

@@ -966,11 +966,9 @@ static bool record_applied(PgConn *c, const MigSet *set, size_t upto, const char
     sb_adds(&sql, "BEGIN; CREATE SCHEMA IF NOT EXISTS ");
     pg_quote_ident(c, &sql, schema);
     sb_adds(&sql, "; ");
-    StrBuf ix = SB_INIT, qix = SB_INIT;
-    ledger_index_name(&ix, table.buf);
-    pg_quote_ident(c, &qix, ix.buf);
+    StrBuf qix = SB_INIT;
+    ledger_index_name(c, &qix, table.buf);
     ledger_table_sql(&sql, qt.buf, qix.buf, true);
-    sb_release(&ix);
     sb_release(&qix);
     ok = ok && exec_or(c, sql.buf, err);
     sb_reset(&sql);

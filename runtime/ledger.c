@@ -83,9 +83,12 @@ static void upgrade_sql(StrBuf *out, const char *qtable, const char *qindex)
             qtable);
 }
 
-void ledger_index_name(StrBuf *out, const char *table)
+void ledger_index_name(PgConn *conn, StrBuf *out, const char *table)
 {
-    sb_addf(out, "%s_version_key", table); /* PostgreSQL's own name for the UNIQUE below */
+    StrBuf name = SB_INIT;
+    sb_addf(&name, "%s_version_key", table); /* PostgreSQL's own name for the UNIQUE below */
+    pg_quote_ident(conn, out, name.buf);
+    sb_release(&name);
 }
 
 void ledger_table_sql(StrBuf *out, const char *qtable, const char *qindex, bool if_not_exists)
@@ -381,11 +384,9 @@ int ledger_ensure(Ctx *c, PgError *e)
         return 0;
     StrBuf q = SB_INIT;
     if (c->have_table) {
-        StrBuf ix = SB_INIT, qix = SB_INIT;
-        ledger_index_name(&ix, c->table);
-        pg_quote_ident(c->conn, &qix, ix.buf);
+        StrBuf qix = SB_INIT;
+        ledger_index_name(c->conn, &qix, c->table);
         upgrade_sql(&q, c->qtable.buf, qix.buf);
-        sb_release(&ix);
         sb_release(&qix);
     } else {
         PgResult *r = NULL;

@@ -12,8 +12,9 @@
 const char *ledger_table_name(StrBuf *out, const char *domain);
 /* The advisory lock key of <schema>.<table> (appended to out). */
 void ledger_lock_key(StrBuf *out, const char *schema, const char *table);
-/* The name of the unique index on version of table (appended to out, unquoted). */
-void ledger_index_name(StrBuf *out, const char *table);
+/* The name of the unique index on version of table, quoted (appended to out). */
+struct PgConn;
+void ledger_index_name(struct PgConn *conn, StrBuf *out, const char *table);
 /* Its CREATE TABLE statement (no ';'), qtable quoted and qualified already; with if_not_exists
  * also the statements that bring an existing older table (an older strav's, or the original
  * TypeScript Strav's) to this shape, qindex being the quoted ledger_index_name. */
