@@ -12,15 +12,16 @@
 #             not wait for other processes' dirty pages: no syncfs, only its own fdatasync)
 # OLD=path/to/old/stravc adds that binary to every case, side by side.
 # Usage: [RUNS=5] [OLD=...] bench/generate.sh [SIZES...]   (default 1000 10000). Build first.
-# The initial migration creates ~30,000 inodes at 10,000 tables: on ext4 without a journal (this
-# VM) inode allocation right after a mass delete (the previous run's cleanup) costs several times
-# more system time; compare cases within one run, not across machines or moments.
+# The initial migration creates ~30,000 inodes at 10,000 tables. Nothing is deleted between the
+# timed runs: outputs are moved aside (bench_trash, bench/lib.sh says why) and deleted at exit.
+# Other processes deleting many files (a test suite) still slow inode creation for minutes:
+# compare cases within one run, and at rest.
 set -eu
 cd "$(dirname "$0")/.."
 stravc=${STRAVC:-$PWD/build/stravc}
 old=${OLD:-}
 . bench/lib.sh
-tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$BENCH_TMP"' EXIT
+tmp=$(mktemp -d); trap 'bench_empty_trash; rm -rf "$tmp" "$BENCH_TMP"' EXIT
 
 # one project per binary: schemas + a migrations folder holding the initial migration
 prepare() { # DIR SIZE
@@ -35,14 +36,14 @@ ten_percent() { # DIR: every tenth table gets a column
         awk '/^entity item/ { n = substr($2, 5) + 0 } { print } /^  title/ && n % 10 == 0 { print "  extra      text?" }' "$f" >"$f.new" && mv "$f.new" "$f"
     done
 }
-# generate -m init in DIR, its migrations folder emptied first (not timed)
-gen_initial() { rm -rf "$1/database/migrations"; in_dir "$1" "$2" generate -m init; }
+# generate -m init in DIR, its migrations folder moved aside first (not timed)
+gen_initial() { bench_trash "$1/database/migrations"; in_dir "$1" "$2" generate -m init; }
 # DIR holds the initial migration and the 10% edit; remove any later migration first
 drop_later() {
     local first
     first=$(ls "$1/database/migrations/public" | sort | head -1)
     for v in $(ls "$1/database/migrations/public"); do
-        [ "$v" = "$first" ] || rm -rf "$1/database/migrations/public/$v"
+        [ "$v" = "$first" ] || bench_trash "$1/database/migrations/public/$v"
     done
 }
 # new and old binary in turn, the first of the pair alternating between runs
@@ -66,17 +67,17 @@ for size in ${*:-1000 10000}; do
         bench_one "stravc check (floor)" "$stravc" check --schemas "$P/database/schemas"
         for who in $(order "$r"); do
             if [ "$who" = new ]; then
-                rm -rf "$P/database/migrations"
+                bench_trash "$P/database/migrations"
                 bench_one "generate: initial" -C "$P" "$stravc" generate -m init
-                rm -rf "$tmp/copy"
+                bench_trash "$tmp/copy"
                 bench_one "cp -r of the directory it wrote (floor)" cp -r "$P/database/migrations" "$tmp/copy"
             else
-                rm -rf "$O/database/migrations"
+                bench_trash "$O/database/migrations"
                 bench_one "  old: generate: initial" -C "$O" "$old" generate -m init
             fi
         done
     done
-    rm -rf "$tmp/copy"
+    bench_trash "$tmp/copy"
     files=$(find "$P/database/migrations" -type f | wc -l)
     ten_percent "$P"
     [ -z "$old" ] || ten_percent "$O"
@@ -107,5 +108,5 @@ for size in ${*:-1000 10000}; do
     bench_row "generate: 10% change beside dd of 2 GB" "stravc check (floor)"
     [ -z "$old" ] || bench_row "  old: generate: 10% change beside dd of 2 GB" "stravc check (floor)"
     bench_row "stravc check (floor)"
-    rm -rf "$P" "$O"
+    bench_trash "$P" "$O"
 done

@@ -15,6 +15,14 @@
 #   bench_median LABEL          prints LABEL's median in ms
 #   bench_ratio LABEL FLOOR     prints median(LABEL) / median(FLOOR), e.g. 1.05x
 #   bench_reset                 forgets every sample
+#   bench_trash PATH...         moves each PATH that exists (under TMPDIR) into a trash folder
+#                               instead of deleting it; bench_empty_trash (call it
+#                               from the EXIT trap) deletes the trash once, after the timings.
+# Why not rm -rf between runs: on ext4 without a journal (this VM), the kernel will not reuse an
+# inode deleted in the last minutes (fs/ext4/ialloc.c, recently_deleted()), and every new inode
+# then scans past them: after deleting a 30,000-file migration, creating the next one took
+# 1 ms per inode instead of ~40 us (perf: find_inode_bit -> recently_deleted). A bench that
+# deletes its previous output measures that, not the command.
 # Alternate the cases inside one loop over the runs (old binary, new binary, floor, ...), so
 # that a change of load hits them alike and the ratio stays meaningful.
 RUNS=${RUNS:-5}
@@ -23,6 +31,18 @@ declare -A BENCH_T BENCH_M BENCH_C
 BENCH_TMP=$(mktemp "${TMPDIR:-/tmp}/strav-bench-time.XXXXXX")
 
 bench_reset() { BENCH_T=(); BENCH_M=(); BENCH_C=(); }
+
+BENCH_TRASH= BENCH_TRASH_N=0
+bench_trash() {
+    local p
+    [ -n "$BENCH_TRASH" ] || BENCH_TRASH=$(mktemp -d "${TMPDIR:-/tmp}/strav-bench-trash.XXXXXX")
+    for p in "$@"; do
+        [ -e "$p" ] || continue
+        BENCH_TRASH_N=$((BENCH_TRASH_N + 1))
+        mv "$p" "$BENCH_TRASH/$BENCH_TRASH_N" # same file system as TMPDIR: a rename
+    done
+}
+bench_empty_trash() { [ -z "$BENCH_TRASH" ] || rm -rf "$BENCH_TRASH"; }
 
 bench_load() { cut -d' ' -f1-3 /proc/loadavg; }
 
