@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "fleet.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,32 @@ static bool parse_long(const char *s, long *out)
     return true;
 }
 
+/* A value PostgreSQL takes for lock_timeout / statement_timeout: a number of milliseconds
+ * (0 or more, a fraction allowed) with an optional unit, e.g. 500, 2s, 1.5min. Checked here so
+ * that a typo is a usage error before anything connects, not a server error mid-batch. */
+static bool valid_duration(const char *s)
+{
+    static const char *const units[] = { "", "us", "ms", "s", "min", "h", "d" };
+    while (*s == ' ')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || v < 0 || v > 2147483647.0 * 1000.0)
+        return false;
+    while (*end == ' ')
+        end++;
+    size_t n = strlen(end);
+    while (n && end[n - 1] == ' ')
+        n--;
+    for (size_t k = 0; k < ARRAY_LEN(units); k++)
+        if (strlen(units[k]) == n && !strncmp(end, units[k], n))
+            return true;
+    return false;
+}
+
 /* Returns -1 when parsed, else the exit status (0 for --help, 2 for usage errors). */
 int opts_parse(Opts *o, int argc, char **argv)
 {
@@ -195,10 +222,15 @@ int opts_parse(Opts *o, int argc, char **argv)
             o->lock_wait = v;
         } else if (!strcmp(name, "--verbose"))
             o->verbose = true;
-        else if (!strcmp(name, "--lock-timeout"))
-            o->lock_timeout = val;
-        else if (!strcmp(name, "--statement-timeout"))
-            o->statement_timeout = val;
+        else if (!strcmp(name, "--lock-timeout") || !strcmp(name, "--statement-timeout")) {
+            if (!valid_duration(val))
+                return usage(o, "%s needs a duration such as 500ms, 5s or 2min, not '%s'", name,
+                             val);
+            if (name[2] == 'l')
+                o->lock_timeout = val;
+            else
+                o->statement_timeout = val;
+        }
         else if (!strcmp(name, "--force") || !strcmp(name, "-f"))
             o->force = true;
         else if (!strcmp(name, "--json"))
