@@ -39,32 +39,95 @@ bool confirm_fresh(Ctx *c)
     return true;
 }
 
-/* Foreign keys of other schemas that point into the domain's schema: dropping would silently
- * change another domain, so fresh refuses. */
-static int check_incoming_fks(Ctx *c)
+/* Objects of other schemas that depend on the domain's objects (pg_depend, normal and auto
+ * dependencies): a foreign key into one of its tables, a view over one, a column, domain or
+ * composite of one of its types, a function, default, trigger, index or policy that uses one
+ * of its routines, a sequence owned by one of its columns. The drop (DROP SCHEMA ... CASCADE,
+ * or each object of public CASCADE) would silently take them, i.e. change another domain, so
+ * fresh refuses and lists them. In public, objects an extension owns are not the domain's and
+ * are not dropped (the extensions are handled by drop_domain_extensions). A dependent whose
+ * kind has no schema (a cast, say) counts as outside. */
+static const char q_outside_dependents[] =
+    "WITH s AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1), "
+    "mine AS ("
+    " SELECT 'pg_catalog.pg_class'::regclass AS cl, c.oid FROM pg_catalog.pg_class c, s"
+    "  WHERE c.relnamespace = s.oid"
+    " UNION ALL SELECT 'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t, s"
+    "  WHERE t.typnamespace = s.oid"
+    " UNION ALL SELECT 'pg_catalog.pg_proc'::regclass, p.oid FROM pg_catalog.pg_proc p, s"
+    "  WHERE p.pronamespace = s.oid"
+    " UNION ALL SELECT 'pg_catalog.pg_namespace'::regclass, s.oid FROM s WHERE $1 <> 'public'), "
+    "owned AS (SELECT m.cl, m.oid FROM mine m WHERE $1 <> 'public' OR NOT EXISTS ("
+    " SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = m.cl AND e.objid = m.oid"
+    "  AND e.deptype = 'e')), "
+    "dep AS ("
+    " SELECT DISTINCT d.classid, d.objid, d.objsubid, d.refclassid, d.refobjid, d.refobjsubid,"
+    "  CASE d.classid"
+    "   WHEN 'pg_catalog.pg_class'::regclass THEN (SELECT relnamespace FROM pg_catalog.pg_class"
+    "    WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_type'::regclass THEN (SELECT typnamespace FROM pg_catalog.pg_type"
+    "    WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_proc'::regclass THEN (SELECT pronamespace FROM pg_catalog.pg_proc"
+    "    WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_constraint'::regclass THEN (SELECT connamespace FROM"
+    "    pg_catalog.pg_constraint WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM"
+    "    pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
+    "    WHERE w.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM"
+    "    pg_catalog.pg_attrdef a JOIN pg_catalog.pg_class c ON c.oid = a.adrelid"
+    "    WHERE a.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_trigger'::regclass THEN (SELECT c.relnamespace FROM"
+    "    pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
+    "    WHERE g.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_policy'::regclass THEN (SELECT c.relnamespace FROM"
+    "    pg_catalog.pg_policy y JOIN pg_catalog.pg_class c ON c.oid = y.polrelid"
+    "    WHERE y.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_extension'::regclass THEN (SELECT extnamespace FROM"
+    "    pg_catalog.pg_extension WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_collation'::regclass THEN (SELECT collnamespace FROM"
+    "    pg_catalog.pg_collation WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_operator'::regclass THEN (SELECT oprnamespace FROM"
+    "    pg_catalog.pg_operator WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_opclass'::regclass THEN (SELECT opcnamespace FROM"
+    "    pg_catalog.pg_opclass WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_opfamily'::regclass THEN (SELECT opfnamespace FROM"
+    "    pg_catalog.pg_opfamily WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_amop'::regclass THEN (SELECT f.opfnamespace FROM"
+    "    pg_catalog.pg_amop o JOIN pg_catalog.pg_opfamily f ON f.oid = o.amopfamily"
+    "    WHERE o.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_amproc'::regclass THEN (SELECT f.opfnamespace FROM"
+    "    pg_catalog.pg_amproc o JOIN pg_catalog.pg_opfamily f ON f.oid = o.amprocfamily"
+    "    WHERE o.oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_statistic_ext'::regclass THEN (SELECT stxnamespace FROM"
+    "    pg_catalog.pg_statistic_ext WHERE oid = d.objid)"
+    "   WHEN 'pg_catalog.pg_ts_config'::regclass THEN (SELECT cfgnamespace FROM"
+    "    pg_catalog.pg_ts_config WHERE oid = d.objid)"
+    "  END AS ns"
+    " FROM pg_catalog.pg_depend d JOIN owned o ON d.refclassid = o.cl AND d.refobjid = o.oid"
+    " WHERE d.deptype IN ('n', 'a')) "
+    "SELECT DISTINCT CASE WHEN dep.classid = 'pg_catalog.pg_rewrite'::regclass THEN" /* a view */
+    " pg_catalog.pg_describe_object('pg_catalog.pg_class'::regclass, (SELECT ev_class FROM"
+    " pg_catalog.pg_rewrite WHERE oid = dep.objid), 0) ELSE"
+    " pg_catalog.pg_describe_object(dep.classid, dep.objid, dep.objsubid) END,"
+    " pg_catalog.pg_describe_object(dep.refclassid, dep.refobjid, dep.refobjsubid)"
+    " FROM dep, s WHERE dep.ns IS DISTINCT FROM s.oid ORDER BY 1, 2";
+
+static int check_outside_dependents(Ctx *c)
 {
     PgError e = PG_ERROR_INIT;
     PgResult *r = NULL;
     const char *p[] = { c->schema };
     int rc = -1;
-    if (pg_query(c->conn, &r,
-                 "SELECT con.conrelid::regclass::text, con.conname, con.confrelid::regclass::text "
-                 "FROM pg_catalog.pg_constraint con "
-                 "JOIN pg_catalog.pg_class t ON t.oid = con.confrelid "
-                 "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
-                 "JOIN pg_catalog.pg_class s ON s.oid = con.conrelid "
-                 "WHERE con.contype = 'f' AND n.nspname = $1 AND s.relnamespace <> t.relnamespace "
-                 "ORDER BY 1, 2",
-                 1, p, &e) != 0) {
-        out_pg_error(c, &e, "cannot inspect foreign keys");
+    if (pg_query(c->conn, &r, q_outside_dependents, 1, p, &e) != 0) {
+        out_pg_error(c, &e, "cannot inspect what depends on the domain's objects");
         goto out;
     }
     if (pg_nrows(r) > 0) {
         out_fail(c, "fresh would drop objects that other domains reference; drop or roll back "
                     "these first:");
-        for (int i = 0; i < pg_nrows(r); i++)
-            fprintf(stderr, "  %s (%s) -> %s\n", pg_value(r, i, 0), pg_value(r, i, 1),
-                    pg_value(r, i, 2));
+        for (int i = 0; i < pg_nrows(r) && !c->o->json; i++)
+            fprintf(stderr, "  %s (uses %s)\n", pg_value(r, i, 0), pg_value(r, i, 1));
         goto out;
     }
     rc = 0;
@@ -273,7 +336,7 @@ int cmd_fresh(Ctx *c)
                      c->set.v[i].problem);
             return 1;
         }
-    if (check_incoming_fks(c) != 0)
+    if (check_outside_dependents(c) != 0)
         return 1;
     {
         const Migration **all = xcalloc(c->set.n + 1, sizeof *all);
