@@ -1,8 +1,8 @@
 /*
  * lsp_project.c - load the domain an open file belongs to for the LSP server (lsp_project.h):
  * list the folder's *.strav files (the project loader's listing, project.h), take open buffers
- * in place of disk contents, parse every file, run sema like project.c (public first when the
- * domain is another one).
+ * in place of disk contents, parse every file, run sema like project.c (public and the domains
+ * the domain uses first, in use order).
  */
 #include "lsp_project.h"
 
@@ -13,6 +13,7 @@
 #include "names.h"
 #include "parse.h"
 #include "project.h"
+#include "project_order.h"
 #include "sema.h"
 #include "strbuf.h"
 
@@ -122,6 +123,20 @@ static AstFile **unit_asts(Arena *a, const LspUnit *u, size_t n)
     return v;
 }
 
+/* The folder <schemas>/<dom>, malloc'd. */
+static char *domain_dir_of(const char *schemas, const char *dom)
+{
+    char *d = xmalloc(strlen(schemas) + strlen(dom) + 2);
+    sprintf(d, "%s/%s", schemas, dom);
+    return d;
+}
+
+/* Load the analysed domain and the domains it needs the way project.c's check_in_order does:
+ * parse the wanted domains (the analysed one, public beside a non-public one, and what each
+ * uses, transitively: project_domain_uses), order them by use (project_order: a cycle is an
+ * error), check each other domain after the ones it uses with a Diag of its own (its errors
+ * belong to its files, not the ones open here: a domain with errors is one line here), and the
+ * analysed domain last, with every checked other domain to resolve dom.Name. */
 void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nbufs)
 {
     memset(p, 0, sizeof(*p));
@@ -132,43 +147,116 @@ void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nb
     char *schemas = lspp_dir_of(p->domain_dir);
     const char *base = strrchr(p->domain_dir, '/');
     p->domain = arena_strdup(&p->arena, base ? base + 1 : p->domain_dir);
-    bool is_public = !strcmp(p->domain, "public");
-    size_t ndoms = 0;
-    const char **doms = project_domains(&p->arena, schemas, &ndoms);
-    if (!doms) {
-        doms = ARENA_ARRAY(&p->arena, const char *, 2);
-        doms[0] = p->domain;
-        ndoms = 1;
+    size_t nall = 0;
+    const char **all = project_domains(&p->arena, schemas, &nall);
+    /* the domain list, with the analysed domain (a folder not yet listed) and public in it */
+    const char **doms = ARENA_ARRAY(&p->arena, const char *, nall + 3);
+    size_t nd = 0, self = SIZE_MAX, pub = SIZE_MAX;
+    for (size_t i = 0; all && i < nall; i++)
+        doms[nd++] = all[i];
+    for (size_t i = 0; i < nd; i++) {
+        if (!strcmp(doms[i], p->domain))
+            self = i;
+        if (!strcmp(doms[i], "public"))
+            pub = i;
     }
-    bool ok = load_units(p, p->domain_dir, bufs, nbufs, &p->units, &p->nunits);
-    const Model *pubm = NULL;
-    if (!is_public && ok) {
-        /* public is checked with its own Diag: its errors belong to its files, not these */
-        char *pdir = xmalloc(strlen(schemas) + 8);
-        sprintf(pdir, "%s/public", schemas);
-        Diag saved = p->diag;
-        diag_init(&p->diag);
-        bool pok = load_units(p, pdir, bufs, nbufs, &p->pub, &p->npub);
-        if (pok) {
-            SemaInput in = { "public", unit_asts(&p->arena, p->pub, p->npub), p->npub, NULL,
-                             doms, ndoms, NULL, 0 };
-            pok = sema_domain(&p->pub_model, &p->arena, &in, &p->diag);
+    if (self == SIZE_MAX)
+        doms[self = nd++] = p->domain;
+    if (!strcmp(p->domain, "public"))
+        pub = self;
+    else if (pub == SIZE_MAX)
+        doms[pub = nd++] = "public";
+    LspUnit **units = ARENA_ARRAY(&p->arena, LspUnit *, nd + 1);
+    size_t *nunits = ARENA_ARRAY(&p->arena, size_t, nd + 1);
+    bool *want = ARENA_ARRAY(&p->arena, bool, nd + 1), *parsed = ARENA_ARRAY(&p->arena, bool, nd + 1);
+    bool *bad = ARENA_ARRAY(&p->arena, bool, nd + 1), *have = ARENA_ARRAY(&p->arena, bool, nd + 1);
+    bool *uses = ARENA_ARRAY(&p->arena, bool, nd * nd + 1);
+    Model *models = ARENA_ARRAY(&p->arena, Model, nd + 1);
+    want[self] = true;
+    if (self != pub)
+        want[pub] = true;
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < nd; i++) {
+            if (!want[i] || parsed[i])
+                continue;
+            parsed[i] = true;
+            char *dir = i == self ? xstrdup(p->domain_dir) : domain_dir_of(schemas, doms[i]);
+            Diag saved = p->diag;
+            if (i != self)
+                diag_init(&p->diag);
+            bad[i] = !load_units(p, dir, bufs, nbufs, &units[i], &nunits[i]);
+            if (i != self) {
+                diag_release(&p->diag);
+                p->diag = saved;
+            }
+            free(dir);
+            project_domain_uses(unit_asts(&p->arena, units[i], nunits[i]), nunits[i], doms, nd, i,
+                                &uses[i * nd]);
+            for (size_t j = 0; j < nd; j++)
+                if (uses[i * nd + j] && !want[j])
+                    want[j] = more = true;
         }
-        diag_release(&p->diag);
-        p->diag = saved;
-        pubm = pok ? &p->pub_model : NULL;
-        ok = pok;
-        if (!pok)
+    }
+    size_t *order = ARENA_ARRAY(&p->arena, size_t, nd + 1);
+    size_t no = project_order(&p->arena, doms, nd, uses, want, order, &p->diag);
+    p->others = ARENA_ARRAY(&p->arena, LspOther, nd + 1);
+    const Model **checked = ARENA_ARRAY(&p->arena, const Model *, nd + 1);
+    size_t nchecked = 0;
+    for (size_t k = 0; k < no; k++) {
+        size_t i = order[k];
+        if (i == self)
+            continue;
+        bool ok = !bad[i];
+        for (size_t j = 0; j < nd && ok; j++)
+            ok = !uses[i * nd + j] || have[j];
+        if (ok) {
+            Diag saved = p->diag;
+            diag_init(&p->diag);
+            const Model **mine = ARENA_ARRAY(&p->arena, const Model *, nd + 1);
+            size_t nmine = 0;
+            for (size_t j = 0; j < nd; j++)
+                if (uses[i * nd + j])
+                    mine[nmine++] = &models[j];
+            SemaInput in = { doms[i], unit_asts(&p->arena, units[i], nunits[i]), nunits[i], NULL,
+                             doms, nd, mine, nmine };
+            ok = sema_domain(&models[i], &p->arena, &in, &p->diag) &&
+                 !diag_count_errors(&p->diag);
+            diag_release(&p->diag);
+            p->diag = saved;
+        }
+        have[i] = ok;
+        LspOther *o = &p->others[p->nothers++];
+        *o = (LspOther){ doms[i], units[i], nunits[i], models[i], ok };
+        if (i == pub) {
+            p->pub = units[i];
+            p->npub = nunits[i];
+            p->pub_model = models[i];
+        }
+        if (ok)
+            checked[nchecked++] = &models[i];
+        else if (i == pub)
             diag_global(&p->diag, DIAG_ERROR,
                         "the public domain has errors; run 'stravc check' to see them");
-        free(pdir);
+        else if (uses[self * nd + i])
+            diag_global(&p->diag, DIAG_ERROR,
+                        "domain '%s' has errors; run 'stravc check' to see them", doms[i]);
     }
-    if (ok) {
-        SemaInput in = { p->domain, unit_asts(&p->arena, p->units, p->nunits), p->nunits, pubm,
-                         doms, ndoms, NULL, 0 };
+    /* the analysed domain: not in the order when it is in a cycle (reported above) */
+    bool self_ordered = false;
+    for (size_t k = 0; k < no; k++)
+        self_ordered = self_ordered || order[k] == self;
+    bool deps_ok = self_ordered && !bad[self] && (self == pub || have[pub]);
+    for (size_t j = 0; j < nd && deps_ok; j++)
+        deps_ok = !uses[self * nd + j] || have[j];
+    if (deps_ok) {
+        SemaInput in = { p->domain, unit_asts(&p->arena, units[self], nunits[self]),
+                         nunits[self], NULL, doms, nd, checked, nchecked };
         sema_domain(&p->model, &p->arena, &in, &p->diag);
         p->checked = true;
     }
+    p->units = units[self];
+    p->nunits = nunits[self];
     free(schemas);
 }
 
@@ -176,10 +264,12 @@ void lspp_release(LspProject *p)
 {
     for (size_t i = 0; i < p->nunits; i++)
         source_free(p->units[i].src);
-    for (size_t i = 0; i < p->npub; i++)
-        source_free(p->pub[i].src);
+    for (size_t k = 0; k < p->nothers; k++) {
+        for (size_t i = 0; i < p->others[k].nunits; i++)
+            source_free(p->others[k].units[i].src);
+        free(p->others[k].units);
+    }
     free(p->units);
-    free(p->pub);
     free(p->domain_dir);
     diag_release(&p->diag);
     arena_free(&p->arena);
@@ -226,11 +316,13 @@ const AstDecl *lspp_find_decl(LspProject *p, const AstTerm *term, bool want_enum
         return NULL;
     const char *key = key_of(&p->arena, term);
     if (term->kind == TERM_QUALIFIED) {
-        if (strcmp(term->qual, "public") != 0)
-            return NULL;
-        if (!strcmp(p->domain, "public"))
+        if (!strcmp(term->qual, p->domain))
             return find_in(&p->arena, p->units, p->nunits, key, want_enum);
-        return find_in(&p->arena, p->pub, p->npub, key, want_enum);
+        for (size_t k = 0; k < p->nothers; k++)
+            if (!strcmp(p->others[k].name, term->qual))
+                return find_in(&p->arena, p->others[k].units, p->others[k].nunits, key,
+                               want_enum);
+        return NULL;
     }
     return find_in(&p->arena, p->units, p->nunits, key, want_enum);
 }

@@ -2,8 +2,8 @@
  * lsp_project.h - what the LSP server knows about the domain an open file sits in: every
  * *.strav file of its folder (database/schemas/<domain>/), with the editor's open buffers in
  * place of the files on disk (and open buffers not yet saved added), parsed, and checked by
- * sema when no file has a syntax error (as project.c does), against the public domain's
- * model when the domain is not public. Stage: buffers + files -> parse -> sema -> LspProject.
+ * sema when no file has a syntax error (as project.c does), against the models of public and
+ * of the domains it uses (dom.Name), loaded the same way and checked first, in use order. Stage: buffers + files -> parse -> sema -> LspProject.
  */
 #ifndef STRAV_LSP_PROJECT_H
 #define STRAV_LSP_PROJECT_H
@@ -28,14 +28,26 @@ typedef struct LspUnit {
     bool open;   /* from an editor buffer */
 } LspUnit;
 
+/* Another domain loaded beside the one analysed: public, and every domain it uses. */
+typedef struct LspOther {
+    const char *name;
+    LspUnit *units; /* its files, path order (open buffers in place of the disk) */
+    size_t nunits;
+    Model model;
+    bool checked;   /* sema ran on it without an error */
+} LspOther;
+
 typedef struct LspProject {
     Arena arena;
     char *domain_dir; /* the folder analysed (malloc'd); the cache key */
     const char *domain;
     LspUnit *units;   /* the domain's files, path order */
     size_t nunits;
-    LspUnit *pub;     /* the public domain's files when domain is not public */
+    LspUnit *pub;     /* the public domain's files when domain is not public (in others) */
     size_t npub;
+    LspOther *others; /* the other domains loaded: public (when domain is not public) and
+                         those domain uses (dom.Name), transitively, as project.c loads them */
+    size_t nothers;
     Model model, pub_model;
     bool checked;     /* sema ran on the domain: model is meaningful */
     Diag diag;        /* everything reported for the domain's files */
@@ -51,8 +63,8 @@ char *lspp_dir_of(const char *path);
 /* The unit of path, or NULL. */
 const LspUnit *lspp_unit(const LspProject *p, const char *path);
 
-/* The declaration named like term (a name, or public.name for the public domain), looking
- * in the domain's files (and public's for a qualified or a public name). */
+/* The declaration named like term (a name, or dom.name for another domain), looking in the
+ * domain's files (and the named domain's for a qualified name). */
 const AstDecl *lspp_find_decl(LspProject *p, const AstTerm *term, bool want_enum);
 
 /* The model table or enum built from decl (matched by span), or NULL. */

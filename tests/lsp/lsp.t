@@ -6,6 +6,8 @@
 # type's range, in UTF-16 units after a non-BMP character; didChange fixing it -> an empty
 # list; three syntax errors -> exactly three diagnostics; a missing '}' -> one at the '{'; an unsaved buffer overriding the file on disk; formatting -> the canonical text;
 # definition of a ref target, an enum type, a parent and a public.x target in another domain;
+# a non-public domain using another (crm.customer, crm.status): clean, definitions into crm,
+# a broken crm buffer as one diagnostic, an unknown crm.x where it is written;
 # hover on a field (column name, SQL type, constraints) and on an archetype keyword (its
 # implicit columns); completion of types, attributes, tables, enums; the outline
 # (documentSymbol); malformed messages get
@@ -217,6 +219,44 @@ try:
     ok(c.diagnostics(uri(proj_path)) == [], "a tenant-domain file that references public is clean")
     r = definition(proj_path, 1, 22)  # ref(public.u|ser)
     ok(r == {"uri": uri(user_path), "range": rng(2, 7, 2, 11)}, "definition of public.user from another domain", r)
+    # a non-public domain using another non-public one (crm.X): loaded like project.c does
+    crm = os.path.join(tmp, "database", "schemas", "crm")
+    bil = os.path.join(tmp, "database", "schemas", "billing")
+    os.makedirs(crm)
+    os.makedirs(bil)
+    cust_path = os.path.join(crm, "customer.strav")
+    with open(cust_path, "w") as f:
+        f.write("enum status { lead, won }\n\nentity customer {\n  name string(100)\n}\n")
+    inv_path = os.path.join(bil, "invoice.strav")
+    itext = "entity invoice {\n  customer ref(crm.customer)\n  state    crm.status = 'lead'\n}\n"
+    with open(inv_path, "w") as f:
+        f.write(itext)
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(inv_path), "languageId": "strav",
+                                                       "version": 1, "text": itext}})
+    d = c.diagnostics(uri(inv_path))
+    ok(d == [], "a billing file using crm.customer and crm.status is clean", d)
+    r = definition(inv_path, 1, 20)  # ref(crm.c|ustomer)
+    ok(r == {"uri": uri(cust_path), "range": rng(2, 7, 2, 15)}, "definition of crm.customer from billing", r)
+    r = definition(inv_path, 2, 16)  # crm.s|tatus
+    ok(r == {"uri": uri(cust_path), "range": rng(0, 5, 0, 11)}, "definition of crm.status from billing", r)
+    # an unsaved edit of crm that breaks it: billing says so in one line, on no file of billing's
+    c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(cust_path), "languageId": "strav",
+                                                       "version": 1, "text": "entity customer {\n  name nosuchtype\n}\n"}})
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(inv_path), "version": 2},
+                                        "contentChanges": [{"text": itext + "\n"}]})
+    d = c.diagnostics(uri(inv_path))
+    ok(len(d) == 1 and "domain 'crm' has errors" in d[0].get("message", ""),
+       "a broken crm (open buffer) is one diagnostic in billing", d)
+    c.notify("textDocument/didClose", {"textDocument": {"uri": uri(cust_path)}})
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(inv_path), "version": 3},
+                                        "contentChanges": [{"text": itext.replace("crm.status", "crm.nosuch")}]})
+    d = c.diagnostics(uri(inv_path))
+    ok(len(d) == 1 and "nosuch" in d[0].get("message", "") and d[0]["range"]["start"]["line"] == 2,
+       "an unknown crm.nosuch is reported where it is written", d)
+    c.notify("textDocument/didChange", {"textDocument": {"uri": uri(inv_path), "version": 4},
+                                        "contentChanges": [{"text": itext}]})
+    d = c.diagnostics(uri(inv_path))
+    ok(d == [], "and clean again", d)
     r = definition(post_path, 2, 20)  # on the field name 'title': nothing to go to
     ok(r is None, "definition elsewhere is null", r)
 
