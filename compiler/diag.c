@@ -36,6 +36,48 @@ void diag_release(Diag *d)
     d->max_errors = max;
 }
 
+/* A message quotes what was written ('name'); a name of a megabyte (hostile or generated
+ * input) would make the message a megabyte. Every run of more than LONG_WORD bytes without a
+ * blank keeps its first and last bytes around an ellipsis that says how much was left out,
+ * cut at UTF-8 character boundaries. Returns msg or a new string (msg freed). */
+enum { LONG_WORD = 512, WORD_HEAD = 200, WORD_TAIL = 100 }; /* paths stay whole */
+
+static char *shorten_long_words(char *msg)
+{
+    size_t len = strlen(msg), i = 0;
+    bool any = false;
+    for (size_t j = 0; j <= len; j++)
+        if (msg[j] == ' ' || msg[j] == '\n' || msg[j] == '\0') {
+            any = any || j - i > LONG_WORD;
+            i = j + 1;
+        }
+    if (!any)
+        return msg;
+    StrBuf sb = SB_INIT;
+    i = 0;
+    for (size_t j = 0; j <= len; j++) {
+        if (msg[j] != ' ' && msg[j] != '\n' && msg[j] != '\0')
+            continue;
+        if (j - i > LONG_WORD) {
+            size_t head = i + WORD_HEAD, tail = j - WORD_TAIL;
+            while (head > i && ((unsigned char)msg[head] & 0xC0) == 0x80)
+                head--;
+            while (tail < j && ((unsigned char)msg[tail] & 0xC0) == 0x80)
+                tail++;
+            sb_add(&sb, msg + i, head - i);
+            sb_addf(&sb, "...(%zu more bytes)...", tail - head);
+            sb_add(&sb, msg + tail, j - tail);
+        } else {
+            sb_add(&sb, msg + i, j - i);
+        }
+        if (j < len)
+            sb_addch(&sb, msg[j]);
+        i = j + 1;
+    }
+    free(msg);
+    return sb_detach(&sb);
+}
+
 PRINTF_LIKE(5, 0)
 static void add(Diag *d, DiagLevel level, Span span, bool located, const char *fmt, va_list ap)
 {
@@ -61,7 +103,7 @@ static void add(Diag *d, DiagLevel level, Span span, bool located, const char *f
     it->level = level;
     it->span = span;
     it->located = located && span.src != NULL;
-    it->msg = sb_detach(&sb);
+    it->msg = shorten_long_words(sb_detach(&sb));
     it->seq = d->n;
     if (level == DIAG_NOTE) {
         size_t p = d->n - 1;
@@ -182,6 +224,10 @@ static void print_caret(FILE *out, const DiagItem *it, bool color)
     if (linelen > 200) {
         from = at > 80 ? at - 80 : 0;
         to = from + 200 < linelen ? from + 200 : linelen;
+        while (from > 0 && ((unsigned char)line[from] & 0xC0) == 0x80) /* whole characters */
+            from--;
+        while (to < linelen && ((unsigned char)line[to] & 0xC0) == 0x80)
+            to--;
     }
     fprintf(out, "%5u | ", lno);
     for (size_t i = from; i < to; i++) {
