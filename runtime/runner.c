@@ -24,6 +24,8 @@
 #include "runctx.h"
 #include "xdomain_run.h"
 
+json_t *runner_json_runs;
+
 /* ---- domains ----------------------------------------------------------------------------- */
 
 int runner_check_scope(const char *scope, const char *migrations_root, const char *schemas_root)
@@ -243,9 +245,13 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
 out:
     if (o.json) {
         json_object_set_new(c.out, "ok", json_boolean(rc == 0));
-        char *s = json_dumps(c.out, JSON_INDENT(2));
-        printf("%s\n", s);
-        free(s);
+        if (runner_json_runs) {
+            json_array_append(runner_json_runs, c.out);
+        } else {
+            char *s = json_dumps(c.out, JSON_INDENT(2));
+            printf("%s\n", s);
+            free(s);
+        }
     }
     json_decref(c.out);
     pg_result_free(c.applied);

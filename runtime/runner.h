@@ -17,6 +17,11 @@ typedef enum RunCmd { CMD_MIGRATE, CMD_ROLLBACK, CMD_FRESH, CMD_STATUS, CMD_STOP
  * --help name it). Returns the exit status. */
 int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **argv);
 
+/* When not NULL (a jansson array), each run's --json document is appended to it instead of
+ * printed: `--all-domains --json` prints the runs as one object (xdomain_run.c). */
+struct json_t;
+extern struct json_t *runner_json_runs;
+
 /* The domain list check shared with `strav generate:migration`: 0 when scope is a known
  * domain, else prints the seed's "Error: Invalid domain: ..." and returns 1. */
 int runner_check_scope(const char *scope, const char *migrations_root, const char *schemas_root);

@@ -289,6 +289,8 @@ int xdomain_run_all(const char *prog, const char *word, RunCmd cmd, int argc, ch
     bool quiet = false; /* --json: the runs' documents only, no headers */
     for (int i = 0; i < argc; i++)
         quiet |= !strcmp(argv[i], "--json");
+    if (quiet)
+        runner_json_runs = json_array();
     for (int pass = 0; pass < 2 && !rc; pass++) {
         bool loose_pass = pass == (down ? 1 : 0); /* unrelated ones first on migrate */
         if (loose_pass) {
@@ -321,6 +323,20 @@ int xdomain_run_all(const char *prog, const char *word, RunCmd cmd, int argc, ch
             }
             k0 = k1;
         }
+    }
+    if (quiet) { /* one object (docs/cli.md, "--json"): the runs' documents in order */
+        json_t *all = json_object();
+        json_object_set_new(all, "command", json_string(cmd_name(cmd)));
+        json_object_set_new(all, "allDomains", json_true());
+        json_object_set_new(all, "runs", runner_json_runs);
+        json_object_set_new(all, "ok", json_boolean(rc == 0));
+        runner_json_runs = NULL;
+        if (rc != 2) { /* a usage error prints no object */
+            char *s = json_dumps(all, JSON_INDENT(2));
+            printf("%s\n", s);
+            free(s);
+        }
+        json_decref(all);
     }
     free(argv2);
     for (size_t d = 0; d < nd; d++)

@@ -124,8 +124,14 @@ ok '[ "$RC" = 0 ] && [ "$(latest crm)" -lt "$(latest billing)" ]' "generated tog
 run "$STRAV" migrate --all-domains
 ok '[ "$RC" = 0 ] && [ "$(q "select count(*) from billing._strav_billing_migrations")" = 2 ]' "migrate --all-domains applies the pair in order"
 
-run "$STRAV" rollback --all-domains
+nbill=$(q "select count(*) from billing._strav_billing_migrations")
+js=$("$STRAV" rollback --all-domains --json 2>/dev/null); RC=$?
+nbill=$((nbill - $(q "select count(*) from billing._strav_billing_migrations")))
 ok '[ "$RC" = 0 ]' "rollback --all-domains reverts every domain's latest batch, users first"
+is "$(jq -s length <<<"$js")" "1" "  --json prints one document for all the runs (docs/cli.md)"
+is "$(jq -r '[.command, .allDomains, .ok, (.runs | map(.domain) | index("billing") < index("crm"))] | join(" ")' <<<"$js")" \
+   "rollback true true true" "  command, allDomains, ok, and billing's run before crm's"
+is "$(jq -r '[.runs[] | select(.domain == "billing") | .rolledBack | length] | add' <<<"$js")" "$nbill" "  each run's own document inside (billing's rolledBack: the rows it removed)"
 run "$STRAV" rollback --all-domains
 ok '[ "$RC" = 0 ]' "and the batch before"
 is "$(q "select count(*) from pg_tables where schemaname in ('crm', 'billing', 'shop_a', 'shop_b') and tablename not like '\_strav%'")" "0" "every domain's tables are gone"
