@@ -69,7 +69,8 @@ static const char diff_usage[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 nothing to do, 3 there are changes (so CI can fail on a forgotten\n"
-    "generate), 1 errors reported, 2 usage error.\n";
+    "generate), 1 errors reported (also a change generate would refuse because another\n"
+    "domain uses what it drops or changes), 2 usage error.\n";
 
 static int parse_opts(int argc, char **argv, Opts *o, const char *usage, bool generate)
 {
@@ -459,6 +460,14 @@ static int run(int argc, char **argv, bool generate)
     if (!ok)
         goto release;
     if (!generate) {
+        /* what generate would refuse for the other domains' sake, diff reports too */
+        if (loaded && any) {
+            XdSet xs;
+            size_t *xo = ARENA_ARRAY(&a, size_t, nwork + 1), nxo = 0;
+            if (!xdomain_prepare(&xs, &a, o.migrations, o.schemas, work, nwork, plans, xo, &nxo,
+                                 &d))
+                goto release;
+        }
         if (o.json) {
             json_t *arr = json_array();
             for (size_t i = 0; i < nwork; i++)

@@ -68,6 +68,10 @@ S
 run "$STRAVC" generate -m drop -s crm --allow-destructive
 want="domain crm would break domain billing: after this change it has no table 'customer', which domain billing's latest migration uses (billing.invoice: foreign key"
 ok '[ "$RC" = 1 ] && [[ "$OUT" == *"$want"* ]]' "generate -s crm dropping a table billing uses is refused"
+run "$STRAVC" diff -s crm
+ok '[ "$RC" = 1 ] && [[ "$OUT" == *"$want"* ]]' "diff -s crm reports the same refusal (exit 1, not 3)"
+js=$("$STRAVC" diff -s crm --json 2>/dev/null)
+ok '[[ "$(jq -r ".diagnostics[0].message" <<<"$js")" == *"would break domain billing"* ]]' "  and in --json, among the diagnostics"
 schema crm customer <<'S'
 enum status { lead, active }
 table customer {
