@@ -401,6 +401,35 @@ static void say_outcome(Exec *x, json_t *done, const char *how)
     sb_release(&sum);
 }
 
+
+/* An online step's lock timeout that will be retried (docs/online.md): a note on stderr, or
+ * with --json an element of the document's "lockRetries" (stderr carries only errors then). */
+static void note_lock_retry(Ctx *c, const Migration *m, const MigFile *f, const char *why,
+                            bool whole_tx, int attempt, long wait_ms)
+{
+    if (c->o->json) {
+        json_t *arr = json_object_get(c->out, "lockRetries");
+        if (!arr) {
+            arr = json_array();
+            json_object_set_new(c->out, "lockRetries", arr);
+        }
+        json_t *r = json_object();
+        json_object_set_new(r, "version", json_string(m->version));
+        json_object_set_new(r, "file", json_string(f->rel));
+        json_object_set_new(r, "lockTimeoutMs", json_integer(m->lock_timeout_ms));
+        json_object_set_new(r, "message", json_string(why));
+        json_object_set_new(r, "transactionRolledBack", json_boolean(whole_tx));
+        json_object_set_new(r, "attempt", json_integer(attempt));
+        json_object_set_new(r, "of", json_integer(m->retries));
+        json_object_set_new(r, "waitMs", json_integer(wait_ms));
+        json_array_append_new(arr, r);
+        return;
+    }
+    fprintf(stderr, "note: %s/%s: lock not granted within %d ms (%s); %sretry %d of %d in %ld ms\n",
+            m->version, f->rel, m->lock_timeout_ms, why,
+            whole_tx ? "transaction rolled back, " : "", attempt, m->retries, wait_ms);
+}
+
 /* One step of a non-transactional file, outside any transaction, statement by statement. An
  * online migration (manifest "online") runs it under a short lock_timeout: a statement that
  * cannot get its lock in time (55P03) gives the lock back to the queue behind it, and the whole
@@ -448,10 +477,7 @@ static int run_nontx_stmt(Exec *x, const Migration *m, const MigFile *f, const S
         if (!timed_out)
             break;
         long ms = backoff_delay_ms(attempt + 1);
-        fprintf(stderr,
-                "note: %s/%s: lock not granted within %d ms (%s); retry %d of %d in %ld ms\n",
-                m->version, f->rel, m->lock_timeout_ms, e->message ? e->message : "lock timeout",
-                attempt + 1, m->retries, ms);
+        note_lock_retry(c, m, f, e->message ? e->message : "lock timeout", false, attempt + 1, ms);
         pg_error_release(e);
         backoff_sleep_ms(ms);
     }
@@ -765,11 +791,7 @@ fail_tx:
         long ms = backoff_delay_ms(++x.tx_attempt);
         fflush(stdout);
         progress_clear();
-        fprintf(stderr,
-                "note: %s/%s: lock not granted within %d ms (%s); transaction rolled back, "
-                "retry %d of %d in %ld ms\n",
-                x.retry_m->version, x.retry_f->rel, x.retry_m->lock_timeout_ms,
-                x.retry_msg.buf, x.tx_attempt, x.retry_m->retries, ms);
+        note_lock_retry(c, x.retry_m, x.retry_f, x.retry_msg.buf, true, x.tx_attempt, ms);
         x.retry_m = NULL;
         pg_error_release(&e);
         backoff_sleep_ms(ms);

@@ -81,6 +81,19 @@ check "it retried the rollback's transaction" grep -q "lock not granted within 1
 is "$(cols)" "id,old,gone" "the columns are back"
 is "$(rows)" "1|applied " "only the base is left"
 
+# --json: the retries are in the document, and stderr carries only errors (docs/runtime.md)
+psql -q -c "BEGIN; LOCK item IN ACCESS SHARE MODE; SELECT pg_sleep(2); COMMIT;" >/dev/null 2>&1 &
+holder=$!
+sleep 0.5
+js=$($STRAV_RUN migrate --json 2>$WORK/err); rc=$?
+wait $holder
+is "$rc $(jq -r .ok <<<"$js")" "0 true" "migrate --json succeeds behind the lock"
+is "$(jq -r '.lockRetries[0] | [.version, .file, .lockTimeoutMs, .transactionRolledBack, .attempt, .of] | join(" ")' <<<"$js")" \
+   "$(basename $v) tables/item/up.sql 1000 true 1 8" "  its lockRetries name the step, the timeout and the attempt"
+check "  and stderr has no note" bash -c '! grep -q "lock not granted" "$1"' _ "$WORK/err"
+$STRAV_RUN rollback >/dev/null 2>&1
+is "$(rows)" "1|applied " "  (rolled back again)"
+
 # retries used up: the manifest allows one, the lock is held for 4 s
 jq '.online.retries = 1' $v/manifest.json > $WORK/m.json && mv $WORK/m.json $v/manifest.json
 psql -q -c "BEGIN; LOCK item IN ACCESS SHARE MODE; SELECT pg_sleep(4); COMMIT;" >/dev/null 2>&1 &
