@@ -8,7 +8,9 @@
  */
 #include "adopt.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +47,8 @@ static const char pull_usage[] =
     "[--database URL] [-s DOMAIN] [--out DIR] [--schemas DIR] [--pg-schema NAME]\n"
     "            [--force] [--json] [-q|--quiet]\n"
     "Write .strav files (one per table and per enum) for the live schema of DOMAIN's\n"
-    "PostgreSQL schema into DIR (default <schemas>/<domain>); --force overwrites files;\n"
+    "PostgreSQL schema into DIR (default <schemas>/<domain>); --force replaces the files\n"
+    "whose text changed (other .strav files in DIR are named in a warning, left in place);\n"
     "--json prints one JSON object (docs/cli.md); on a terminal a progress line is shown on\n"
     "stderr unless --quiet.\n";
 static const char drift_usage[] =
@@ -161,41 +164,112 @@ static bool mkdirs(const char *path)
     return ok;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names in dir, sorted (one readdir instead of a stat per file: pull checks each file it
+ * writes against this list). Arena-owned; *n = 0 when dir cannot be read. */
+static const char **dir_names(Arena *a, const char *dir, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    size_t cap = 64;
+    const char **v = xmalloc(cap * sizeof *v);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (*n == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[(*n)++] = arena_strdup(a, e->d_name);
+    }
+    closedir(d);
+    const char **out = ARENA_ARRAY(a, const char *, *n ? *n : 1);
+    memcpy(out, v, *n * sizeof *v);
+    free(v);
+    qsort(out, *n, sizeof *out, cmp_name);
+    return out;
+}
+
+static bool has_name(const char **names, size_t n, const char *name)
+{
+    return n && bsearch(&name, names, n, sizeof *names, cmp_name) != NULL;
+}
+
+/* Does the open file fd hold exactly text (len bytes)? */
+static bool same_bytes(int fd, const char *text, size_t len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+        return false;
+    char *old = xmalloc(len + 1);
+    size_t got = 0;
+    ssize_t k;
+    while (got <= len && (k = read(fd, old + got, len + 1 - got)) > 0)
+        got += (size_t)k;
+    bool same = got == len && memcmp(old, text, len) == 0;
+    free(old);
+    return same;
+}
+
+static bool write_all(int fd, const char *text, size_t len)
+{
+    while (len) {
+        ssize_t k = write(fd, text, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        text += k;
+        len -= (size_t)k;
+    }
+    return true;
+}
+
 /* Write text to path unless the file already holds exactly that (git, editors and file
  * watchers then see only real changes, and an unchanged pull costs no writes). A changed file
- * is written beside it and renamed over it, so a reader never sees half a file. *changed says
- * whether it was written. */
-static bool write_file(const char *path, const char *text, bool *changed)
+ * is written beside it and renamed over it, so a reader never sees half a file; a new one
+ * (exists false: not in the directory's listing) is created in place, nobody can be reading
+ * it. *changed says whether it was written. */
+static bool write_file(const char *path, const char *text, bool exists, bool *changed)
 {
     size_t len = strlen(text);
     *changed = true;
-    struct stat st;
-    bool exists = stat(path, &st) == 0;
-    if (exists && S_ISREG(st.st_mode) && (size_t)st.st_size == len) {
-        FILE *f = fopen(path, "rb");
-        char *old = f ? malloc(len + 1) : NULL;
-        bool same = old && fread(old, 1, len + 1, f) == len && memcmp(old, text, len) == 0;
-        free(old);
-        if (f)
-            fclose(f);
+    int fd = -1;
+    if (!exists) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            return false;
+        exists = fd < 0; /* created since the listing: compare and replace it */
+    }
+    if (exists) {
+        int old = open(path, O_RDONLY | O_CLOEXEC);
+        bool same = old >= 0 && same_bytes(old, text, len);
+        if (old >= 0)
+            close(old);
         if (same) {
             *changed = false;
             return true;
         }
     }
-    StrBuf tmp = SB_INIT; /* a new file is written in place: nobody can be reading it */
+    StrBuf tmp = SB_INIT;
     sb_adds(&tmp, path);
-    if (exists)
+    if (exists) {
         sb_addf(&tmp, ".tmp-%ld", (long)getpid());
-    FILE *f = fopen(tmp.buf, "wb");
-    bool ok = f && fwrite(text, 1, len, f) == len;
-    if (f)
-        ok = fclose(f) == 0 && ok;
+        fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    }
+    bool ok = fd >= 0 && write_all(fd, text, len);
+    if (fd >= 0)
+        ok = close(fd) == 0 && ok;
     if (ok && exists)
         ok = rename(tmp.buf, path) == 0;
     if (!ok) {
         int e = errno;
-        unlink(tmp.buf);
+        if (exists || fd >= 0)
+            unlink(tmp.buf);
         errno = e;
     }
     sb_release(&tmp);
@@ -245,27 +319,42 @@ int adopt_pull_main(int argc, char **argv)
         all[n++] = (ModelStravFile){"_domain.strav", dom};
         files = all;
     }
+    size_t nold;
+    const char **old = dir_names(&a, dir, &nold);
     for (size_t i = 0; i < n && !o.force; i++) {
-        sb_reset(&path);
-        sb_addf(&path, "%s/%s", dir, files[i].name);
-        if (access(path.buf, F_OK) == 0) {
-            fprintf(stderr, "error: %s exists; nothing was written (use --force to overwrite)\n",
-                    path.buf);
+        if (has_name(old, nold, files[i].name)) {
+            fprintf(stderr, "error: %s/%s exists; nothing was written (use --force to overwrite)\n",
+                    dir, files[i].name);
             goto out;
         }
     }
     size_t nwritten = 0;
+    const char **mine = ARENA_ARRAY(&a, const char *, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         sb_reset(&path);
         sb_addf(&path, "%s/%s", dir, files[i].name);
         bool changed;
-        if (!write_file(path.buf, files[i].text, &changed)) {
+        if (!write_file(path.buf, files[i].text, has_name(old, nold, files[i].name), &changed)) {
             fprintf(stderr, "error: cannot write %s: %s\n", path.buf, strerror(errno));
             goto out;
         }
         nwritten += changed;
+        mine[i] = files[i].name;
     }
     print_warnings(&info);
+    /* A .strav file this pull did not write (a table dropped since the previous pull, or a
+     * file written by hand) is left alone and named: removing it is the author's call. */
+    qsort(mine, n, sizeof *mine, cmp_name);
+    size_t nstale = 0;
+    for (size_t i = 0; i < nold; i++) {
+        size_t len = strlen(old[i]);
+        if (len < 6 || strcmp(old[i] + len - 6, ".strav") || has_name(mine, n, old[i]))
+            continue;
+        fprintf(stderr, "warning: %s/%s: no object of schema %s is written to it (dropped "
+                        "since it was pulled?); left as it is\n", dir, old[i], schema);
+        cli_json_push("stale", json_string(old[i]));
+        nstale++;
+    }
     size_t nwarn = info.nwarnings;
     for (const char *p = sb_str(&warn); *p; nwarn++) {
         const char *nl = strchr(p, '\n');
@@ -284,6 +373,9 @@ int adopt_pull_main(int argc, char **argv)
     cli_json_set("written", json_integer((json_int_t)nwritten));
     if (nwarn)
         printf("%zu objects or details could not be expressed: see the warnings above\n", nwarn);
+    if (nstale)
+        printf("%zu other .strav %s in %s left as %s (see the warnings above)\n", nstale,
+               nstale == 1 ? "file" : "files", dir, nstale == 1 ? "it is" : "they are");
     rc = 0;
 out:
     sb_release(&err);

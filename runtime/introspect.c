@@ -39,11 +39,31 @@ void warnf(Ctx *x, const char *fmt, ...)
     x->warn[x->nwarn++] = msg;
 }
 
+/* STRAV_INTROSPECT_SQL=FILE (bench/introspect.sh's floor): append each introspection query to
+ * FILE as a psql script, PREPAREd with the schema as its $1 and EXECUTEd with psql's variable
+ * :'schema', so psql can send the same SQL and fetch the same rows. */
+void introspect_dump_sql(const char *sql)
+{
+    static int nth;
+    const char *path = getenv("STRAV_INTROSPECT_SQL");
+    FILE *f = path && *path ? fopen(path, "a") : NULL;
+    if (!f)
+        return;
+    nth++;
+    if (!strchr(sql, '$'))
+        fprintf(f, "%s;\n", sql);
+    else
+        fprintf(f, "PREPARE strav_q%d(text) AS %s;\nEXECUTE strav_q%d(:'schema');\n"
+                   "DEALLOCATE strav_q%d;\n", nth, sql, nth, nth);
+    fclose(f);
+}
+
 /* Run one query with $1 = the schema name. NULL (and err set) on failure. */
 PgResult *query(Ctx *x, const char *sql)
 {
     const char *params[1] = {x->schema};
     x->nq++;
+    introspect_dump_sql(sql);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     PgResult *r = NULL;
@@ -276,7 +296,11 @@ static bool load_relations(Ctx *x)
 
 static const char q_columns[] =
     "SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attidentity, a.attgenerated,"
-    "       a.attndims, pg_get_expr(ad.adbin, ad.adrelid, true), ds.description,"
+    /* a default cannot refer to a column, so it is printed without the table (a relid
+     * makes pg_get_expr open and lock the table); a generated column's expression can */
+    "       a.attndims,"
+    "       pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END, true),"
+    "       ds.description,"
     "       format_type(a.atttypid, a.atttypmod), t.typtype, t.typname,"
     "       e.typname, en.nspname, e.typtype, b.typcategory = 'A',"
     "       CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
@@ -285,14 +309,9 @@ static const char q_columns[] =
      * which the column inherits, is the domain's detail, not the column's) */
     "            (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END,"
     /* 18 (adopt2): the options of the column's own sequence (identity or serial) */
-    "       (SELECT s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' || s.seqmax"
-    "               || ' ' || s.seqcache || ' ' || s.seqcycle || ' ' || format_type(s.seqtypid, NULL)"
-    "          FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
-    "         WHERE d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid"
-    "           AND d.refclassid = 'pg_class'::regclass"
-    "           AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i') LIMIT 1),"
+    "       sq.opts,"
     /* 19, types branch: the schema of the column's own type (a domain of this schema) */
-    "       (SELECT tn.nspname FROM pg_namespace tn WHERE tn.oid = t.typnamespace)"
+    "       tn.nspname"
     "  FROM pg_attribute a"
     "  JOIN pg_class c ON c.oid = a.attrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -301,6 +320,19 @@ static const char q_columns[] =
     "  JOIN pg_type e ON e.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0"
     "                                 THEN b.typelem ELSE b.oid END"
     "  JOIN pg_namespace en ON en.oid = e.typnamespace"
+    "  JOIN pg_namespace tn ON tn.oid = t.typnamespace"
+    /* one join, not a subquery per column (10,000 tables: 40,000 index look-ups) */
+    "  LEFT JOIN (SELECT DISTINCT ON (d.refobjid, d.refobjsubid) d.refobjid, d.refobjsubid,"
+    "                    s.seqstart || ' ' || s.seqincrement || ' ' || s.seqmin || ' ' ||"
+    "                    s.seqmax || ' ' || s.seqcache || ' ' || s.seqcycle || ' ' ||"
+    "                    format_type(s.seqtypid, NULL) AS opts"
+    "               FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid"
+    "               JOIN pg_class oc ON oc.oid = d.refobjid"
+    "               JOIN pg_namespace on_ ON on_.oid = oc.relnamespace"
+    "              WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass"
+    "                AND d.deptype IN ('a', 'i') AND on_.nspname = $1"
+    "              ORDER BY d.refobjid, d.refobjsubid, d.objid) sq"
+    "         ON sq.refobjid = a.attrelid AND sq.refobjsubid = a.attnum"
     "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
     "  LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = a.attnum"
@@ -477,9 +509,12 @@ static bool load_columns(Ctx *x)
         if (t)
             t->ncolumns++;
     }
+    x->attnums = ARENA_ARRAY(x->a, int *, x->m->ntables ? x->m->ntables : 1);
     for (size_t k = 0; k < x->m->ntables + x->nctabs; k++) {
         Table *t = k < x->m->ntables ? &x->m->tables[k] : &x->ctabs[k - x->m->ntables];
         t->columns = ARENA_ARRAY(x->a, Column, t->ncolumns);
+        if (k < x->m->ntables)
+            x->attnums[k] = ARENA_ARRAY(x->a, int, t->ncolumns ? t->ncolumns : 1);
         t->ncolumns = 0;
     }
     for (int i = 0; i < n; i++) {
@@ -487,6 +522,8 @@ static bool load_columns(Ctx *x)
         Table *t = table_of(x, rel);
         if (!t)
             continue;
+        if (t >= x->m->tables && t < x->m->tables + x->m->ntables)
+            x->attnums[t - x->m->tables][t->ncolumns] = (int)num(r, i, 1);
         Column *col = &t->columns[t->ncolumns++];
         col->name = val(x, r, i, 2);
         col->nullable = !flag(r, i, 3);
@@ -500,24 +537,28 @@ static bool load_columns(Ctx *x)
 
 /* ---- constraints ------------------------------------------------------------------------ */
 
+/* Column 3, the key, is attnums, named from the columns already read (key_names): a subquery
+ * per constraint was two thirds of this query's time at 10,000 tables. A foreign key's
+ * referenced columns (4) are named here: the referenced table may be in another schema. */
 static const char q_constraints[] =
-    "SELECT co.conrelid, co.conname, co.contype,"
-    "       ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY u(k, o)"
-    "               JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = u.k"
-    "              ORDER BY u.o)::text[],"
+    "SELECT co.conrelid, co.conname, co.contype, co.conkey,"
+    "       CASE WHEN co.contype = 'f' THEN"
     "       ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY u(k, o)"
     "               JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = u.k"
-    "              ORDER BY u.o)::text[],"
+    "              ORDER BY u.o)::text[] END,"
     "       rc.relname, rn.nspname, co.confdeltype, co.confupdtype, co.confmatchtype,"
     "       co.condeferrable, co.convalidated,"
     "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
-    "       co.condeferred, obj_description(co.oid, 'pg_constraint'),"
+    "       co.condeferred, ds.description,"
     "       (SELECT ci.indnullsnotdistinct FROM pg_index ci WHERE ci.indexrelid = co.conindid)"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_class rc ON rc.oid = co.confrelid"
     "  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+    /* a join, not obj_description (an SQL function run once per row) */
+    "  LEFT JOIN pg_description ds ON ds.objoid = co.oid"
+    "        AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0"
     " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.contype IN ('p', 'u', 'f', 'c', 'x')"
     " ORDER BY co.conrelid, co.conname COLLATE \"C\"";
 
@@ -556,6 +597,33 @@ static bool name_array(Ctx *x, PgResult *r, int i, int col, const char ***out, s
     return true;
 }
 
+/* Column col of row i, a key's attnums ("{2,1}"), as the names of t's columns. */
+static bool key_names(Ctx *x, PgResult *r, int i, int col, Table *t, const char ***out,
+                      size_t *n)
+{
+    const char *s = pg_value(r, i, col);
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == ',';
+    *out = ARENA_ARRAY(x->a, const char *, cap);
+    *n = 0;
+    const int *att = x->attnums[t - x->m->tables];
+    for (const char *p = *s == '{' ? s + 1 : s; *p && *p != '}'; p += *p == ',') {
+        char *end;
+        long k = strtol(p, &end, 10);
+        size_t j = 0;
+        while (j < t->ncolumns && att[j] != k)
+            j++;
+        if (end == p || *n == cap || j == t->ncolumns) {
+            sb_addf(x->err, "introspection: table %s: cannot read the key %s", t->name, s);
+            return false;
+        }
+        (*out)[(*n)++] = t->columns[j].name;
+        p = end;
+    }
+    return true;
+}
+
 static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
 {
     const char *name = val(x, r, i, 1);
@@ -570,14 +638,14 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         t->pk.comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL; /* adopt2 */
         t->pk.deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         t->pk.name = name;
-        return name_array(x, r, i, 3, &t->pk.cols, &t->pk.ncols);
+        return key_names(x, r, i, 3, t, &t->pk.cols, &t->pk.ncols);
     case 'u': {
         Unique *u = &t->uniques[t->nuniques++];
         u->name = name;
         u->comment = raw(r, i, 15) ? val(x, r, i, 15) : NULL;
         u->nulls_not_distinct = raw(r, i, 16) && flag(r, i, 16);
         u->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
-        return name_array(x, r, i, 3, &u->cols, &u->ncols);
+        return key_names(x, r, i, 3, t, &u->cols, &u->ncols);
     }
     case 'f': {
         ForeignKey *fk = &t->fks[t->nfks++];
@@ -594,7 +662,7 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         fk->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         fk->not_valid = !flag(r, i, 11);
         size_t nref;
-        return name_array(x, r, i, 3, &fk->cols, &fk->ncols) &&
+        return key_names(x, r, i, 3, t, &fk->cols, &fk->ncols) &&
                name_array(x, r, i, 4, &fk->ref_cols, &nref);
     }
     case 'c': {
@@ -656,7 +724,7 @@ static const char q_indexes[] =
     "       i.indnatts > i.indnkeyatts,"
     /* 11 (adopt2): a non-default operator class */
     "       CASE WHEN NOT coalesce(opc.opcdefault, true) THEN opc.opcname END, i.indisvalid,"
-    "       i.indnullsnotdistinct, obj_description(i.indexrelid, 'pg_class'),"
+    "       i.indnullsnotdistinct, ds.description,"
     /* 15 (adopt2): the element's collation when it is not the one it would have */
     "       CASE WHEN i.indcollation[k.n - 1] <> 0 AND i.indcollation[k.n - 1] <>"
     "                 coalesce(a.attcollation, ia.attcollation_default) THEN"
@@ -673,14 +741,20 @@ static const char q_indexes[] =
     "  JOIN pg_class c ON c.oid = i.indrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  JOIN pg_am am ON am.oid = ic.relam"
-    "  CROSS JOIN LATERAL generate_series(1, i.indnkeyatts) k(n)"
+    /* unnest, not generate_series(1, indnkeyatts): the planner takes a set-returning
+     * function of a column for 1,000 rows and unnest for 10, so generate_series made it
+     * plan hash joins of millions of rows that spilled to disk (10,000 tables: 1.3 s) */
+    "  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY k(att, n)"
     "  LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.n - 1]"
     "  LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.n - 1]"
+    "  LEFT JOIN pg_description ds ON ds.objoid = i.indexrelid"
+    "        AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0"
     "  LEFT JOIN LATERAL (SELECT ty.typcollation AS attcollation_default FROM pg_attribute ixa"
     "         JOIN pg_type ty ON ty.oid = ixa.atttypid"
     "        WHERE ixa.attrelid = i.indexrelid AND ixa.attnum = k.n) ia ON true"
-    "  LEFT JOIN pg_constraint co ON co.conindid = i.indexrelid AND co.contype IN ('p', 'u', 'x')"
-    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND co.oid IS NULL"
+    " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND k.n <= i.indnkeyatts"
+    "   AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = i.indexrelid"
+    "                     AND co.contype IN ('p', 'u', 'x'))"
     " ORDER BY i.indrelid, ic.relname COLLATE \"C\", k.n";
 
 static void fill_index(Ctx *x, PgResult *r, int first, int nrows, Table *t)
@@ -902,6 +976,7 @@ static bool load_others(Ctx *x)
 static bool exec_simple(Ctx *x, const char *sql)
 {
     x->nq++;
+    introspect_dump_sql(sql);
     PgError e = PG_ERROR_INIT;
     if (pg_exec(x->conn, sql, &e) == 0)
         return true;
@@ -921,6 +996,12 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* JIT off for the transaction: the catalog joins are estimated at millions of rows, so with
+ * PostgreSQL's default jit = on the server spent more time compiling them than running them
+ * (1.3 s of the index query at 10,000 tables). And sorts in memory: the default work_mem
+ * (4 MB) sent the 40,000 rows of the columns query at 10,000 tables to temporary files. */
+#define NO_JIT "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+
 static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model *out,
                 IntrospectInfo *info, StrBuf *err, bool own_tx)
 {
@@ -936,7 +1017,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
         const char *p[] = {schema, also};
         PgError e = PG_ERROR_INIT;
         if (pg_query(c, &r, "SELECT set_config('search_path', quote_ident($1) || ', ' ||"
-                            " quote_ident($2), true)", 2, p, &e) != 0) {
+                            " quote_ident($2), true), " NO_JIT, 2, p, &e) != 0) {
             sb_addf(err, "introspection query failed: %s", e.message ? e.message : "?");
             pg_error_release(&e);
             pg_result_free(r);
@@ -947,7 +1028,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
         r = query(&x, "SELECT set_config('search_path', quote_ident($1), true),"
                       " (SELECT ds.description FROM pg_description ds JOIN pg_namespace n"
                       "     ON n.oid = ds.objoid WHERE n.nspname = $1"
-                      "    AND ds.classoid = 'pg_namespace'::regclass)");
+                      "    AND ds.classoid = 'pg_namespace'::regclass), " NO_JIT);
         if (r && pg_nrows(r) == 1)
             out->comment = val(&x, r, 0, 1);
         /* the comment initdb gives public is PostgreSQL's, not the author's (pg_dump skips it) */

@@ -37,4 +37,8 @@ bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, Intr
 bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
                              Model *out, IntrospectInfo *info, struct StrBuf *err);
 
+/* bench/introspect.sh: with STRAV_INTROSPECT_SQL=FILE set, append sql to FILE as a psql script
+ * (PREPARE ... EXECUTE with :'schema' as $1), so psql can run the same queries as a floor. */
+void introspect_dump_sql(const char *sql);
+
 #endif

@@ -32,6 +32,8 @@ typedef struct Ctx {
     size_t nrefs;
     OwnedSeq *seqs; /* sequences owned by a column (serial), sorted by rel, attnum */
     size_t nseqs;
+    int **attnums; /* per Model.tables entry: its columns' attnums (load_columns), so that
+                    * constraint keys come back as numbers and are named here */
     Table *ctabs; /* types branch: composite types, read like tables (their attributes are
                    * columns), turned into Model.ctypes by load_ctypes */
     size_t nctabs;

@@ -11,11 +11,13 @@
  */
 #include "introspect_objects.h"
 
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "introspect.h"
 #include "sqlnorm.h"
 #include "strbuf.h"
 
@@ -49,6 +51,7 @@ static PgResult *q(OCtx *x, const char *sql)
     PgResult *r = NULL;
     PgError e = PG_ERROR_INIT;
     (*x->nq)++;
+    introspect_dump_sql(sql);
     if (pg_query(x->c, &r, sql, 1, p, &e) != 0) {
         sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
         pg_error_release(&e);
