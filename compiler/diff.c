@@ -41,9 +41,15 @@ typedef struct Ctx {
     StrBuf what;
 } Ctx;
 
+/* Pointer first: an old table taken from the new model (model_json_reuse) shares its strings. */
 static bool str_eq(const char *a, const char *b)
 {
-    return (!a && !b) || (a && b && !strcmp(a, b));
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool name_eq(const char *a, const char *b)
+{
+    return a == b || !strcmp(a, b);
 }
 
 static size_t table_index(const Model *m, const Table *t)
@@ -69,7 +75,7 @@ static const char *map_col(const TPair *tp, const char *old_col)
     if (!tp || !tp->o)
         return old_col;
     for (size_t i = 0; i < tp->o->ncolumns; i++)
-        if (!strcmp(tp->o->columns[i].name, old_col))
+        if (name_eq(tp->o->columns[i].name, old_col))
             return tp->colmap[i] ? tp->colmap[i] : "";
     return old_col;
 }
@@ -77,7 +83,7 @@ static const char *map_col(const TPair *tp, const char *old_col)
 static bool cols_equal(const TPair *tp, const char *const *oc, const char *const *nc, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(map_col(tp, oc[i]), nc[i]))
+        if (!name_eq(map_col(tp, oc[i]), nc[i]))
             return false;
     return true;
 }
@@ -206,7 +212,7 @@ static void pair_tables(Ctx *c)
 static const Column *old_column_of(const TPair *tp, const char *new_col)
 {
     for (size_t i = 0; i < tp->o->ncolumns; i++)
-        if (tp->colmap[i] && !strcmp(tp->colmap[i], new_col))
+        if (tp->colmap[i] && name_eq(tp->colmap[i], new_col))
             return &tp->o->columns[i];
     return NULL;
 }
@@ -788,7 +794,7 @@ static bool index_equal(const TPair *tp, const Index *a, const Index *b)
         if (x->desc != y->desc || x->nulls != y->nulls || !str_eq(x->expr, y->expr) ||
             !str_eq(x->collation, y->collation) || !str_eq(x->opclass, y->opclass))
             return false;
-        if (!x->column != !y->column || (x->column && strcmp(map_col(tp, x->column), y->column)))
+        if (!x->column != !y->column || (x->column && !name_eq(map_col(tp, x->column), y->column)))
             return false;
     }
     return true;

@@ -40,7 +40,36 @@ typedef struct JW {
     bool first[64]; /* nothing written yet at this depth */
     bool after_key; /* the next value completes a "key": */
     int flat;       /* containers deeper than this are written on one line, without spaces */
+    size_t *toff, *tlen; /* model_json_write_compact_index */
 } JW;
+
+/* Appends for the writer: the buffer is grown once for a whole snapshot, so these are mostly
+ * a bounds check and a copy (sb_add's call per byte was a tenth of generate's writing). */
+static inline void put(StrBuf *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        sb_add(o, s, n);
+        return;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+
+static inline void put_ch(StrBuf *o, char c)
+{
+    if (o->len + 2 > o->cap) {
+        sb_addch(o, c);
+        return;
+    }
+    o->buf[o->len++] = c;
+    o->buf[o->len] = '\0';
+}
+
+static inline void put_s(StrBuf *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
 
 static void jw_newline(JW *w, int depth)
 {
@@ -61,7 +90,7 @@ static void jw_item(JW *w)
     if (w->depth == 0)
         return;
     if (!w->first[w->depth])
-        sb_addch(w->out, ',');
+        put_ch(w->out, ',');
     w->first[w->depth] = false;
     if (w->depth <= w->flat)
         jw_newline(w, w->depth);
@@ -70,7 +99,7 @@ static void jw_item(JW *w)
 static void jw_open(JW *w, char c)
 {
     jw_item(w);
-    sb_addch(w->out, c);
+    put_ch(w->out, c);
     if (++w->depth >= (int)ARRAY_LEN(w->first))
         BUG("JSON nesting too deep");
     w->first[w->depth] = true;
@@ -82,43 +111,43 @@ static void jw_close(JW *w, char c)
     w->depth--;
     if (!empty && w->depth < w->flat)
         jw_newline(w, w->depth);
-    sb_addch(w->out, c);
+    put_ch(w->out, c);
 }
 
 static void jw_quoted(StrBuf *out, const char *s)
 {
-    sb_addch(out, '"');
+    put_ch(out, '"');
     const char *run = s;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        sb_add(out, run, (size_t)(s - run));
+        put(out, run, (size_t)(s - run));
         run = s + 1;
         switch (c) {
-        case '"': sb_add(out, "\\\"", 2); break;
-        case '\\': sb_add(out, "\\\\", 2); break;
-        case '\b': sb_add(out, "\\b", 2); break;
-        case '\f': sb_add(out, "\\f", 2); break;
-        case '\n': sb_add(out, "\\n", 2); break;
-        case '\r': sb_add(out, "\\r", 2); break;
-        case '\t': sb_add(out, "\\t", 2); break;
+        case '"': put(out, "\\\"", 2); break;
+        case '\\': put(out, "\\\\", 2); break;
+        case '\b': put(out, "\\b", 2); break;
+        case '\f': put(out, "\\f", 2); break;
+        case '\n': put(out, "\\n", 2); break;
+        case '\r': put(out, "\\r", 2); break;
+        case '\t': put(out, "\\t", 2); break;
         default: sb_addf(out, "\\u%04X", c); break;
         }
     }
-    sb_add(out, run, (size_t)(s - run));
-    sb_addch(out, '"');
+    put(out, run, (size_t)(s - run));
+    put_ch(out, '"');
 }
 
 static void key(JW *w, const char *k)
 {
     jw_item(w);
-    sb_addch(w->out, '"');
-    sb_adds(w->out, k);
+    put_ch(w->out, '"');
+    put_s(w->out, k);
     if (w->depth <= w->flat)
-        sb_add(w->out, "\": ", 3);
+        put(w->out, "\": ", 3);
     else
-        sb_add(w->out, "\":", 2);
+        put(w->out, "\":", 2);
     w->after_key = true;
 }
 
@@ -131,13 +160,20 @@ static void v_str(JW *w, const char *s)
 static void v_lit(JW *w, const char *lit)
 {
     jw_item(w);
-    sb_adds(w->out, lit);
+    put_s(w->out, lit);
 }
 
 static void v_int(JW *w, long long v)
 {
     jw_item(w);
-    sb_addf(w->out, "%lld", v);
+    char buf[24], *e = buf + sizeof buf, *q = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--q = '-';
+    put(w->out, q, (size_t)(e - q));
 }
 
 static void set_str(JW *w, const char *k, const char *s)
@@ -531,8 +567,16 @@ static void model_json(JW *w, const Model *m)
     }
     key(w, "tables");
     jw_open(w, '[');
-    for (size_t i = 0; i < m->ntables; i++)
+    for (size_t i = 0; i < m->ntables; i++) {
+        size_t at = w->out->len;
         table_json(w, &m->tables[i]);
+        if (w->toff) { /* past the separator and the indent */
+            while (w->out->buf[at] != '{')
+                at++;
+            w->toff[i] = at;
+            w->tlen[i] = w->out->len - at;
+        }
+    }
     jw_close(w, ']');
     if (m->nobjects) { /* objects (issue 14): model_json_objects.c */
         key(w, "objects");
@@ -546,14 +590,21 @@ void model_json_write(StrBuf *out, const Model *m)
 {
     JW w = {.out = out, .flat = INT_MAX};
     model_json(&w, m);
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 void model_json_write_compact(StrBuf *out, const Model *m)
 {
-    JW w = {.out = out, .flat = 2}; /* root members and the items of "enums"/"tables" */
+    model_json_write_compact_index(out, m, NULL, NULL);
+}
+
+void model_json_write_compact_index(StrBuf *out, const Model *m, size_t *off, size_t *len)
+{
+    JW w = {.out = out, .flat = 2, .toff = off, .tlen = len}; /* root members and the items
+                                                                 of "enums"/"tables" */
+    sb_grow(out, 4096 + m->ntables * 2048); /* a table is a line of about 1.6 kB: no copies */
     model_json(&w, m);
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 void project_json_write(StrBuf *out, const Project *p)
@@ -566,7 +617,7 @@ void project_json_write(StrBuf *out, const Project *p)
         model_json(&w, &p->domains[i]);
     jw_close(&w, ']');
     jw_close(&w, '}');
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -574,7 +625,10 @@ void project_json_write(StrBuf *out, const Project *p)
 /* A parsed JSON value. Strings are NUL-terminated copies in the caller's arena (the model keeps
  * them); object keys point into the input when they hold no escape. Containers are arrays of
  * values (objects: of members) in a scratch arena dropped after reading. */
-typedef enum JType { J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT } JType;
+typedef enum JType {
+    J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT,
+    J_REUSED /* a table's text equal to the new model's table u.i (model_json_reuse) */
+} JType;
 typedef struct JMember JMember;
 typedef struct JV {
     JType type;
@@ -601,7 +655,16 @@ typedef struct JParser {
     JMember *mstack;
     size_t nstack, capstack, nmstack, capmstack;
     int depth;
+    const ModelJsonReuse *reuse;
+    bool in_tables; /* parsing the value of the root's "tables" */
 } JParser;
+
+static _Thread_local const ModelJsonReuse *reuse_set; /* model_json_reuse */
+
+void model_json_reuse(const ModelJsonReuse *r)
+{
+    reuse_set = r;
+}
 
 static void jerr(JParser *jp, const char *msg)
 {
@@ -791,6 +854,38 @@ static void *jgrow(void *v, size_t *cap, size_t need, size_t size)
 
 static bool jvalue(JParser *jp, JV *v);
 
+/* An element of the root's "tables" at jp->p: when its bytes are exactly the new model's text
+ * of the table it names, take that table (J_REUSED) and skip the bytes. The text is a whole
+ * JSON object, so a prefix match is the element itself. */
+static bool jreuse(JParser *jp, JV *v)
+{
+    static const char pre[] = "{\"name\":\"";
+    const size_t npre = sizeof pre - 1;
+    const ModelJsonReuse *r = jp->reuse;
+    const char *q = jp->p;
+    if (!r || (size_t)(jp->end - q) < npre || memcmp(q, pre, npre))
+        return false;
+    const char *name = q + npre, *e = name;
+    while (e < jp->end && *e != '"' && *e != '\\' && e - name < 255)
+        e++;
+    if (e >= jp->end || *e != '"')
+        return false;
+    char buf[256];
+    memcpy(buf, name, (size_t)(e - name));
+    buf[e - name] = '\0';
+    const Table *t = model_find_table(r->m, buf);
+    if (!t)
+        return false;
+    size_t k = (size_t)(t - r->m->tables), len = r->len[k];
+    if ((size_t)(jp->end - q) < len || memcmp(q, r->json + r->off[k], len))
+        return false;
+    memset(v, 0, sizeof *v);
+    v->type = J_REUSED;
+    v->u.i = (long long)k;
+    jp->p = q + len;
+    return true;
+}
+
 static bool jarray(JParser *jp, JV *v)
 {
     jp->p++;
@@ -799,9 +894,11 @@ static bool jarray(JParser *jp, JV *v)
     if (jp->p < jp->end && *jp->p == ']') {
         jp->p++;
     } else {
+        bool tables = jp->in_tables && jp->depth == 2;
         for (;;) {
             JV item;
-            if (!jvalue(jp, &item))
+            jskip_ws(jp);
+            if (!(tables && jreuse(jp, &item)) && !jvalue(jp, &item))
                 return false;
             jp->stack = jgrow(jp->stack, &jp->capstack, jp->nstack + 1, sizeof(JV));
             jp->stack[jp->nstack++] = item;
@@ -858,7 +955,12 @@ static bool jobject(JParser *jp, JV *v)
                 return false;
             }
             jp->p++;
-            if (!jvalue(jp, &m.val))
+            if (jp->depth == 1)
+                jp->in_tables = m.klen == 6 && !memcmp(m.key, "tables", 6);
+            bool ok = jvalue(jp, &m.val);
+            if (jp->depth == 1)
+                jp->in_tables = false;
+            if (!ok)
                 return false;
             jp->mstack = jgrow(jp->mstack, &jp->capmstack, jp->nmstack + 1, sizeof(JMember));
             jp->mstack[jp->nmstack++] = m;
@@ -1002,6 +1104,7 @@ typedef struct Reader {
     const char *path;
     Diag *d;
     bool failed;
+    const ModelJsonReuse *reuse;
 } Reader;
 
 static void fail(Reader *r, const char *where, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -1256,6 +1359,13 @@ static void read_column(Reader *r, const JV *o, Column *c, const char *table)
 
 static void read_table(Reader *r, const JV *o, Table *t)
 {
+    if (o && o->type == J_REUSED) { /* what reading the bytes gives: no span, no lint_ignore */
+        *t = r->reuse->m->tables[o->u.i];
+        t->span = (Span){0};
+        t->lint_ignores = NULL;
+        t->nlint_ignores = 0;
+        return;
+    }
     if (!jv_is_object(o)) {
         fail(r, "tables", "a table must be an object");
         return;
@@ -1407,6 +1517,7 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                          where);
         x->comment = get_str(r, xo, "comment", false, where);
     }
+    model_sort_table(t);
 }
 
 /* types branch: a composite type */
@@ -1496,11 +1607,12 @@ static void read_enum(Reader *r, const JV *o, Enum *e)
 bool model_json_read(Arena *a, const char *text, size_t len, const char *path, Model *out,
                      Diag *d)
 {
-    Reader r = {a, path, d, false};
+    Reader r = {a, path, d, false, reuse_set};
     memset(out, 0, sizeof *out);
     Arena nodes;
     arena_init(&nodes);
-    JParser jp = {.strings = a, .nodes = &nodes, .p = text, .start = text, .end = text + len};
+    JParser jp = {.strings = a, .nodes = &nodes, .p = text, .start = text, .end = text + len,
+                  .reuse = reuse_set};
     JV rootv;
     const JV *root = &rootv;
     if (jvalue(&jp, &rootv)) {
@@ -1572,6 +1684,6 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     arena_free(&nodes);
     if (r.failed)
         return false;
-    model_sort(out);
+    model_sort_outer(out); /* each table's own arrays: read_table (a reused one is sorted) */
     return true;
 }
