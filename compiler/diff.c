@@ -23,6 +23,7 @@ typedef struct TPair {
     const Table *o, *n; /* both set for a kept table; one NULL for a drop/create */
     const char **colmap; /* per old column: its new name, NULL when dropped */
     bool *typechg;       /* per new column: its type changes */
+    bool any_typechg;    /* some typechg[j] */
     bool key_changed;    /* primary key or a unique dropped/changed: FKs to it are rebuilt */
     bool modified;
 } TPair;
@@ -63,10 +64,10 @@ static TPair *pair_of_old_name(Ctx *c, const char *old_table)
     return t ? c->by_old[table_index(c->om, t)] : NULL;
 }
 
-/* The name an old table has in the new model (itself when dropped or unknown). */
-static const char *new_table_name(Ctx *c, const char *old_table)
+/* The name an old table of pair tp (NULL: unknown) has in the new model (itself when dropped
+ * or unknown). */
+static const char *new_name_of(const TPair *tp, const char *old_table)
 {
-    TPair *tp = pair_of_old_name(c, old_table);
     return tp && tp->n ? tp->n->name : old_table;
 }
 
@@ -74,8 +75,11 @@ static const char *map_col(const TPair *tp, const char *old_col)
 {
     if (!tp || !tp->o)
         return old_col;
+    for (size_t i = 0; i < tp->o->ncolumns; i++) /* a reused table: the same string */
+        if (tp->o->columns[i].name == old_col)
+            return tp->colmap[i] ? tp->colmap[i] : "";
     for (size_t i = 0; i < tp->o->ncolumns; i++)
-        if (name_eq(tp->o->columns[i].name, old_col))
+        if (!strcmp(tp->o->columns[i].name, old_col))
             return tp->colmap[i] ? tp->colmap[i] : "";
     return old_col;
 }
@@ -211,8 +215,11 @@ static void pair_tables(Ctx *c)
 
 static const Column *old_column_of(const TPair *tp, const char *new_col)
 {
+    for (size_t i = 0; i < tp->o->ncolumns; i++) /* a reused table: the same string */
+        if (tp->colmap[i] == new_col)
+            return &tp->o->columns[i];
     for (size_t i = 0; i < tp->o->ncolumns; i++)
-        if (tp->colmap[i] && name_eq(tp->colmap[i], new_col))
+        if (tp->colmap[i] && !strcmp(tp->colmap[i], new_col))
             return &tp->o->columns[i];
     return NULL;
 }
@@ -802,7 +809,7 @@ static bool index_equal(const TPair *tp, const Index *a, const Index *b)
 
 static bool col_typechg(const TPair *tp, const char *new_col)
 {
-    if (!tp || !tp->n || !tp->o)
+    if (!tp || !tp->n || !tp->o || !tp->any_typechg)
         return false;
     for (size_t j = 0; j < tp->n->ncolumns; j++)
         if (!strcmp(tp->n->columns[j].name, new_col))
@@ -831,9 +838,9 @@ static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const Foreign
                         * follows the rename, nothing to do here */
         return (!strcmp(a->ref_table, b->ref_table) || fk_target_was(b, a->ref_table)) &&
                cols_equal(NULL, a->ref_cols, b->ref_cols, a->ncols);
-    if (strcmp(new_table_name(c, a->ref_table), b->ref_table))
-        return false;
     TPair *rp = pair_of_old_name(c, a->ref_table);
+    if (!name_eq(new_name_of(rp, a->ref_table), b->ref_table))
+        return false;
     if (!cols_equal(rp, a->ref_cols, b->ref_cols, a->ncols))
         return false;
     /* rebuilt when the key it points at or a column's type changes */
@@ -932,7 +939,7 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     bool same = on == nn;
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
-        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
+        same = name_eq(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
                str_eq(obj_comment(k, o), obj_comment(k, n)) &&
                obj_not_valid(k, o) == obj_not_valid(k, n);
     }
@@ -1160,6 +1167,7 @@ static void mark_type_changes(Ctx *c, TPair *tp)
         SqlType ot = map_type(c, &oc->type);
         SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
         tp->typechg[j] = !type_equal(&os, &ns) || !str_eq(oc->generated, nc->generated);
+        tp->any_typechg = tp->any_typechg || tp->typechg[j];
     }
 }
 
