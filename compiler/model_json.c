@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -41,6 +42,7 @@ typedef struct JW {
     bool after_key; /* the next value completes a "key": */
     int flat;       /* containers deeper than this are written on one line, without spaces */
     size_t *toff, *tlen; /* model_json_write_compact_index */
+    struct TableRun *run; /* the tables from run->from on are written by another thread */
 } JW;
 
 /* Appends for the writer: the buffer is grown once for a whole snapshot, so these are mostly
@@ -519,6 +521,56 @@ static void enum_json(JW *w, const Enum *e)
     jw_close(w, '}');
 }
 
+/* Tables [from, to) of m, noting where each one's text lies when asked (w->toff). */
+static void tables_json(JW *w, const Model *m, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        size_t at = w->out->len;
+        table_json(w, &m->tables[i]);
+        if (w->toff) { /* past the separator and the indent */
+            while (w->out->buf[at] != '{')
+                at++;
+            w->toff[i] = at;
+            w->tlen[i] = w->out->len - at;
+        }
+    }
+}
+
+/* The second half of a big snapshot's tables, written on a second thread into its own buffer
+ * exactly as they follow the first half (each after its ",\n    "), then appended. */
+typedef struct TableRun {
+    const Model *m;
+    size_t from;
+    StrBuf out;
+    size_t *off, *len; /* the caller's arrays, offsets into out until appended */
+    pthread_t th;
+    bool started;
+} TableRun;
+
+static void *run_main(void *arg)
+{
+    TableRun *r = arg;
+    JW w = {.out = &r->out, .depth = 2, .flat = 2, .toff = r->off, .tlen = r->len};
+    w.first[2] = false; /* inside the root object and "tables", after the first table */
+    sb_grow(&r->out, 2048 * (r->m->ntables - r->from));
+    tables_json(&w, r->m, r->from, r->m->ntables);
+    return NULL;
+}
+
+static void run_append(JW *w, TableRun *r)
+{
+    if (r->started)
+        pthread_join(r->th, NULL);
+    else
+        run_main(r);
+    size_t base = w->out->len;
+    put(w->out, r->out.buf ? r->out.buf : "", r->out.len);
+    for (size_t i = r->from; i < r->m->ntables; i++)
+        r->off[i] += base;
+    sb_release(&r->out);
+    w->first[w->depth] = false;
+}
+
 static void model_json(JW *w, const Model *m)
 {
     jw_open(w, '{');
@@ -567,16 +619,10 @@ static void model_json(JW *w, const Model *m)
     }
     key(w, "tables");
     jw_open(w, '[');
-    for (size_t i = 0; i < m->ntables; i++) {
-        size_t at = w->out->len;
-        table_json(w, &m->tables[i]);
-        if (w->toff) { /* past the separator and the indent */
-            while (w->out->buf[at] != '{')
-                at++;
-            w->toff[i] = at;
-            w->tlen[i] = w->out->len - at;
-        }
-    }
+    size_t upto = w->run ? w->run->from : m->ntables;
+    tables_json(w, m, 0, upto);
+    if (w->run)
+        run_append(w, w->run);
     jw_close(w, ']');
     if (m->nobjects) { /* objects (issue 14): model_json_objects.c */
         key(w, "objects");
@@ -603,6 +649,11 @@ void model_json_write_compact_index(StrBuf *out, const Model *m, size_t *off, si
     JW w = {.out = out, .flat = 2, .toff = off, .tlen = len}; /* root members and the items
                                                                  of "enums"/"tables" */
     sb_grow(out, 4096 + m->ntables * 2048); /* a table is a line of about 1.6 kB: no copies */
+    TableRun run = {.m = m, .from = m->ntables / 2, .out = SB_INIT, .off = off, .len = len};
+    if (off && m->ntables >= 1000) { /* the other half on a second thread */
+        run.started = pthread_create(&run.th, NULL, run_main, &run) == 0;
+        w.run = &run;
+    }
     model_json(&w, m);
     put_ch(out, '\n');
 }
