@@ -118,27 +118,39 @@ static void jw_close(JW *w, char c)
 
 static void jw_quoted(StrBuf *out, const char *s)
 {
-    put_ch(out, '"');
-    const char *run = s;
+    /* one pass copying into room for the worst case (every byte a 6-byte \u escape) */
+    size_t n = strlen(s);
+    if (out->len + 6 * n + 3 > out->cap)
+        sb_grow(out, 6 * n + 3);
+    char *o = out->buf + out->len;
+    *o++ = '"';
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
             continue;
-        put(out, run, (size_t)(s - run));
-        run = s + 1;
+        }
+        *o++ = '\\';
         switch (c) {
-        case '"': put(out, "\\\"", 2); break;
-        case '\\': put(out, "\\\\", 2); break;
-        case '\b': put(out, "\\b", 2); break;
-        case '\f': put(out, "\\f", 2); break;
-        case '\n': put(out, "\\n", 2); break;
-        case '\r': put(out, "\\r", 2); break;
-        case '\t': put(out, "\\t", 2); break;
-        default: sb_addf(out, "\\u%04X", c); break;
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = "0123456789ABCDEF"[c >> 4];
+            *o++ = "0123456789ABCDEF"[c & 15];
+            break;
         }
     }
-    put(out, run, (size_t)(s - run));
-    put_ch(out, '"');
+    *o++ = '"';
+    *o = '\0';
+    out->len = (size_t)(o - out->buf);
 }
 
 static void key(JW *w, const char *k)
