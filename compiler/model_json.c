@@ -118,13 +118,19 @@ static void jw_close(JW *w, char c)
 
 static void jw_quoted(StrBuf *out, const char *s)
 {
-    /* one pass copying into room for the worst case (every byte a 6-byte \u escape) */
-    size_t n = strlen(s);
-    if (out->len + 6 * n + 3 > out->cap)
-        sb_grow(out, 6 * n + 3);
-    char *o = out->buf + out->len;
+    /* one pass copying, while at least 8 bytes are left (an escape is 6, then '"' and the
+     * NUL); growing is rare, the snapshot's buffer is sized up front */
+    if (out->cap - out->len < 16 || !out->buf)
+        sb_grow(out, 16);
+    char *o = out->buf + out->len, *lim = out->buf + out->cap - 8;
     *o++ = '"';
     for (; *s; s++) {
+        if (o >= lim) {
+            out->len = (size_t)(o - out->buf);
+            sb_grow(out, 6 * strlen(s) + 8);
+            o = out->buf + out->len;
+            lim = out->buf + out->cap - 8;
+        }
         unsigned char c = (unsigned char)*s;
         if (c >= 0x20 && c != '"' && c != '\\') {
             *o++ = (char)c;
@@ -153,7 +159,7 @@ static void jw_quoted(StrBuf *out, const char *s)
     out->len = (size_t)(o - out->buf);
 }
 
-static void key(JW *w, const char *k)
+static inline void key(JW *w, const char *k)
 {
     jw_item(w);
     put_ch(w->out, '"');
@@ -190,19 +196,19 @@ static void v_int(JW *w, long long v)
     put(w->out, q, (size_t)(e - q));
 }
 
-static void set_str(JW *w, const char *k, const char *s)
+static inline void set_str(JW *w, const char *k, const char *s)
 {
     key(w, k);
     v_str(w, s);
 }
 
-static void set_str_opt(JW *w, const char *k, const char *s)
+static inline void set_str_opt(JW *w, const char *k, const char *s)
 {
     if (s)
         set_str(w, k, s);
 }
 
-static void set_lit(JW *w, const char *k, const char *lit)
+static inline void set_lit(JW *w, const char *k, const char *lit)
 {
     key(w, k);
     v_lit(w, lit);

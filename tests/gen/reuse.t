@@ -39,4 +39,25 @@ for d in tests/golden/diff/*/; do
         sed 's/^/# /' "$m/diff.err" | head -5
     fi
 done
+# hostile: the first table's line is byte-identical to the new model's text but followed by
+# garbage; reuse skips the matched object, so the parser must still stop at the garbage, at the
+# same place a full parse stops (line and column of the 'x' in the file)
+n=$((n + 1))
+m=$tmp/hostile
+mkdir -p "$m"
+(cd "$m" && "$stravc" generate -m base --new-json "$root/tests/golden/diff/add_column/old.json" \
+    --migrations mig >/dev/null 2>&1)
+snap=$(ls "$m"/mig/public/*/snapshot.json)
+line=$(grep -n '^    {"name":"posts"' "$snap" | cut -d: -f1)
+sed -i "${line}s/}]},\$/}]}x,/" "$snap"
+col=$(sed -n "${line}p" "$snap" | awk '{ print index($0, "}]}x") + 3 }')
+err=$(cd "$m" && "$stravc" diff --new-json "$root/tests/golden/diff/add_column/new.json" \
+      --migrations mig 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" = 1 ] && [ -n "$line" ] && [[ "$err" == *"snapshot.json:$line:$col: ',' or ']' expected"* ]]; then
+    echo "ok $n - reuse: garbage after a reused table is an error at its place"
+else
+    echo "not ok $n - reuse: garbage after a reused table (exit $rc, line $line col $col)"
+    printf '%s\n' "$err" | sed 's/^/# /' | head -5
+fi
 echo "1..$n"
