@@ -1586,7 +1586,8 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                          where);
         x->comment = get_str(r, xo, "comment", false, where);
     }
-    model_sort_table(t);
+    if (!r->failed) /* a member missing (a NULL name) makes the model unused anyway */
+        model_sort_table(t);
 }
 
 /* types branch: a composite type */

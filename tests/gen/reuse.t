@@ -60,4 +60,26 @@ else
     echo "not ok $n - reuse: garbage after a reused table (exit $rc, line $line col $col)"
     printf '%s\n' "$err" | sed 's/^/# /' | head -5
 fi
+# hostile: a hand-edited snapshot whose second foreign key lost its name. Each table's own
+# arrays are now sorted as the table is read: that sort must not run on a table that failed
+# (it compared the NULL name: a crash), and the message is the reader's.
+n=$((n + 1))
+cat >"$tmp/badfk.json" <<'J'
+{"domain":"public","schema":"public","tenants":null,"enums":[],
+ "tables":[
+  {"name":"a","archetype":"table","columns":[{"name":"id","type":{"kind":"integer"},"nullable":false},
+   {"name":"b1","type":{"kind":"integer"},"nullable":true},{"name":"b2","type":{"kind":"integer"},"nullable":true}],
+   "primaryKey":{"name":"a_pkey","columns":["id"]},
+   "foreignKeys":[{"name":"fk_z","columns":["b1"],"refTable":"a","refColumns":["id"],"onDelete":"noAction","onUpdate":"noAction"},
+                  {"columns":["b2"],"refTable":"a","refColumns":["id"],"onDelete":"noAction","onUpdate":"noAction"}]}
+ ]}
+J
+err=$("$stravc" diff --old-json "$tmp/badfk.json" --new-json "$tmp/badfk.json" 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" = 1 ] && [[ "$err" == *"badfk.json: table 'a': missing string member 'name'"* ]]; then
+    echo "ok $n - a foreign key without a name is an error, not a crash"
+else
+    echo "not ok $n - a foreign key without a name (exit $rc)"
+    printf '%s\n' "$err" | sed 's/^/# /' | head -5
+fi
 echo "1..$n"
