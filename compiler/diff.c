@@ -23,6 +23,7 @@ typedef struct TPair {
     const Table *o, *n; /* both set for a kept table; one NULL for a drop/create */
     const char **colmap; /* per old column: its new name, NULL when dropped */
     bool *typechg;       /* per new column: its type changes */
+    bool any_typechg;    /* some typechg[j] */
     bool key_changed;    /* primary key or a unique dropped/changed: FKs to it are rebuilt */
     bool modified;
 } TPair;
@@ -41,9 +42,15 @@ typedef struct Ctx {
     StrBuf what;
 } Ctx;
 
+/* Pointer first: an old table taken from the new model (model_json_reuse) shares its strings. */
 static bool str_eq(const char *a, const char *b)
 {
-    return (!a && !b) || (a && b && !strcmp(a, b));
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool name_eq(const char *a, const char *b)
+{
+    return a == b || !strcmp(a, b);
 }
 
 static size_t table_index(const Model *m, const Table *t)
@@ -57,10 +64,10 @@ static TPair *pair_of_old_name(Ctx *c, const char *old_table)
     return t ? c->by_old[table_index(c->om, t)] : NULL;
 }
 
-/* The name an old table has in the new model (itself when dropped or unknown). */
-static const char *new_table_name(Ctx *c, const char *old_table)
+/* The name an old table of pair tp (NULL: unknown) has in the new model (itself when dropped
+ * or unknown). */
+static const char *new_name_of(const TPair *tp, const char *old_table)
 {
-    TPair *tp = pair_of_old_name(c, old_table);
     return tp && tp->n ? tp->n->name : old_table;
 }
 
@@ -68,6 +75,9 @@ static const char *map_col(const TPair *tp, const char *old_col)
 {
     if (!tp || !tp->o)
         return old_col;
+    for (size_t i = 0; i < tp->o->ncolumns; i++) /* a reused table: the same string */
+        if (tp->o->columns[i].name == old_col)
+            return tp->colmap[i] ? tp->colmap[i] : "";
     for (size_t i = 0; i < tp->o->ncolumns; i++)
         if (!strcmp(tp->o->columns[i].name, old_col))
             return tp->colmap[i] ? tp->colmap[i] : "";
@@ -77,7 +87,7 @@ static const char *map_col(const TPair *tp, const char *old_col)
 static bool cols_equal(const TPair *tp, const char *const *oc, const char *const *nc, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(map_col(tp, oc[i]), nc[i]))
+        if (!name_eq(map_col(tp, oc[i]), nc[i]))
             return false;
     return true;
 }
@@ -205,6 +215,9 @@ static void pair_tables(Ctx *c)
 
 static const Column *old_column_of(const TPair *tp, const char *new_col)
 {
+    for (size_t i = 0; i < tp->o->ncolumns; i++) /* a reused table: the same string */
+        if (tp->colmap[i] == new_col)
+            return &tp->o->columns[i];
     for (size_t i = 0; i < tp->o->ncolumns; i++)
         if (tp->colmap[i] && !strcmp(tp->colmap[i], new_col))
             return &tp->o->columns[i];
@@ -788,7 +801,7 @@ static bool index_equal(const TPair *tp, const Index *a, const Index *b)
         if (x->desc != y->desc || x->nulls != y->nulls || !str_eq(x->expr, y->expr) ||
             !str_eq(x->collation, y->collation) || !str_eq(x->opclass, y->opclass))
             return false;
-        if (!x->column != !y->column || (x->column && strcmp(map_col(tp, x->column), y->column)))
+        if (!x->column != !y->column || (x->column && !name_eq(map_col(tp, x->column), y->column)))
             return false;
     }
     return true;
@@ -796,7 +809,7 @@ static bool index_equal(const TPair *tp, const Index *a, const Index *b)
 
 static bool col_typechg(const TPair *tp, const char *new_col)
 {
-    if (!tp || !tp->n || !tp->o)
+    if (!tp || !tp->n || !tp->o || !tp->any_typechg)
         return false;
     for (size_t j = 0; j < tp->n->ncolumns; j++)
         if (!strcmp(tp->n->columns[j].name, new_col))
@@ -825,9 +838,9 @@ static bool fk_equal(Ctx *c, const TPair *tp, const ForeignKey *a, const Foreign
                         * follows the rename, nothing to do here */
         return (!strcmp(a->ref_table, b->ref_table) || fk_target_was(b, a->ref_table)) &&
                cols_equal(NULL, a->ref_cols, b->ref_cols, a->ncols);
-    if (strcmp(new_table_name(c, a->ref_table), b->ref_table))
-        return false;
     TPair *rp = pair_of_old_name(c, a->ref_table);
+    if (!name_eq(new_name_of(rp, a->ref_table), b->ref_table))
+        return false;
     if (!cols_equal(rp, a->ref_cols, b->ref_cols, a->ncols))
         return false;
     /* rebuilt when the key it points at or a column's type changes */
@@ -926,7 +939,7 @@ static bool diff_objs(Ctx *c, TPair *tp, ObjKind k, const void *ov, size_t on, c
     bool same = on == nn;
     for (size_t i = 0; same && i < on; i++) {
         const void *o = (const char *)ov + i * size, *n = (const char *)nv + i * size;
-        same = !strcmp(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
+        same = name_eq(obj_name(k, o), obj_name(k, n)) && eq(c, tp, o, n) &&
                str_eq(obj_comment(k, o), obj_comment(k, n)) &&
                obj_not_valid(k, o) == obj_not_valid(k, n);
     }
@@ -1154,6 +1167,7 @@ static void mark_type_changes(Ctx *c, TPair *tp)
         SqlType ot = map_type(c, &oc->type);
         SqlType os = type_for_reference(&ot), ns = type_for_reference(&nc->type);
         tp->typechg[j] = !type_equal(&os, &ns) || !str_eq(oc->generated, nc->generated);
+        tp->any_typechg = tp->any_typechg || tp->typechg[j];
     }
 }
 

@@ -108,7 +108,7 @@ bool type_kind_from_name(const char *name, TypeKind *out)
 
 static bool str_eq(const char *a, const char *b)
 {
-    return (a == NULL && b == NULL) || (a && b && !strcmp(a, b));
+    return a == b || (a && b && !strcmp(a, b)); /* pointer first: shared strings */
 }
 
 bool type_equal(const SqlType *a, const SqlType *b)
@@ -254,7 +254,21 @@ CMP_BY_NAME(cmp_check, Check)
 CMP_BY_NAME(cmp_index, Index)
 #undef CMP_BY_NAME
 
-void model_sort(Model *m)
+void model_sort_table(Table *t)
+{
+    if (t->nfks)
+        qsort(t->fks, t->nfks, sizeof(ForeignKey), cmp_fk);
+    if (t->nuniques)
+        qsort(t->uniques, t->nuniques, sizeof(Unique), cmp_unique);
+    if (t->nchecks)
+        qsort(t->checks, t->nchecks, sizeof(Check), cmp_check);
+    if (t->nindexes)
+        qsort(t->indexes, t->nindexes, sizeof(Index), cmp_index);
+    if (t->nexcludes) /* types branch */
+        qsort(t->excludes, t->nexcludes, sizeof(Exclusion), cmp_exclusion);
+}
+
+void model_sort_outer(Model *m)
 {
     if (m->ntables)
         qsort(m->tables, m->ntables, sizeof(Table), cmp_table);
@@ -268,25 +282,19 @@ void model_sort(Model *m)
         if (m->dtypes[i].nchecks)
             qsort(m->dtypes[i].checks, m->dtypes[i].nchecks, sizeof(Check), cmp_check);
     model_sort_sequences(m); /* adopt2 */
-    for (size_t i = 0; i < m->ntables; i++) {
-        Table *t = &m->tables[i];
-        if (t->nfks)
-            qsort(t->fks, t->nfks, sizeof(ForeignKey), cmp_fk);
-        if (t->nuniques)
-            qsort(t->uniques, t->nuniques, sizeof(Unique), cmp_unique);
-        if (t->nchecks)
-            qsort(t->checks, t->nchecks, sizeof(Check), cmp_check);
-        if (t->nindexes)
-            qsort(t->indexes, t->nindexes, sizeof(Index), cmp_index);
-        if (t->nexcludes) /* types branch */
-            qsort(t->excludes, t->nexcludes, sizeof(Exclusion), cmp_exclusion);
-    }
     /* objects (issue 14): kind, table, name; a materialized view's indexes by name */
     if (m->nobjects)
         qsort(m->objects, m->nobjects, sizeof(DbObject), dbo_cmp);
     for (size_t i = 0; i < m->nobjects; i++)
         if (m->objects[i].nindexes)
             qsort(m->objects[i].indexes, m->objects[i].nindexes, sizeof(Index), cmp_index);
+}
+
+void model_sort(Model *m)
+{
+    model_sort_outer(m);
+    for (size_t i = 0; i < m->ntables; i++)
+        model_sort_table(&m->tables[i]);
 }
 
 const Table *model_find_table(const Model *m, const char *name)
@@ -355,7 +363,8 @@ const Enum *model_find_enum(const Model *m, const char *name)
 const Column *table_find_column(const Table *t, const char *name)
 {
     for (size_t i = 0; i < t->ncolumns; i++) /* first byte first: most columns differ there */
-        if (t->columns[i].name[0] == name[0] && !strcmp(t->columns[i].name, name))
+        if (t->columns[i].name == name ||
+            (t->columns[i].name[0] == name[0] && !strcmp(t->columns[i].name, name)))
             return &t->columns[i];
     return NULL;
 }

@@ -413,7 +413,11 @@ void model_sort_sequences(Model *m);
 const char *fk_action_sql(FkAction a); /* "NO ACTION", "RESTRICT", "CASCADE", ... */
 const char *archetype_name(Archetype a);
 
-/* Sort helpers: call after building a model by hand (tests, introspection). */
+/* Sort helpers: call after building a model by hand (tests, introspection). model_sort is
+ * model_sort_outer (every array of the model but a table's own) plus model_sort_table of each
+ * table (its keys, checks, indexes and exclusions). */
 void model_sort(Model *m);
+void model_sort_outer(Model *m);
+void model_sort_table(Table *t);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -40,7 +41,37 @@ typedef struct JW {
     bool first[64]; /* nothing written yet at this depth */
     bool after_key; /* the next value completes a "key": */
     int flat;       /* containers deeper than this are written on one line, without spaces */
+    size_t *toff, *tlen; /* model_json_write_compact_index */
+    struct TableRun *run; /* the tables from run->from on are written by another thread */
 } JW;
+
+/* Appends for the writer: the buffer is grown once for a whole snapshot, so these are mostly
+ * a bounds check and a copy (sb_add's call per byte was a tenth of generate's writing). */
+static inline void put(StrBuf *o, const char *s, size_t n)
+{
+    if (o->len + n + 1 > o->cap) {
+        sb_add(o, s, n);
+        return;
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+
+static inline void put_ch(StrBuf *o, char c)
+{
+    if (o->len + 2 > o->cap) {
+        sb_addch(o, c);
+        return;
+    }
+    o->buf[o->len++] = c;
+    o->buf[o->len] = '\0';
+}
+
+static inline void put_s(StrBuf *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
 
 static void jw_newline(JW *w, int depth)
 {
@@ -61,7 +92,7 @@ static void jw_item(JW *w)
     if (w->depth == 0)
         return;
     if (!w->first[w->depth])
-        sb_addch(w->out, ',');
+        put_ch(w->out, ',');
     w->first[w->depth] = false;
     if (w->depth <= w->flat)
         jw_newline(w, w->depth);
@@ -70,7 +101,7 @@ static void jw_item(JW *w)
 static void jw_open(JW *w, char c)
 {
     jw_item(w);
-    sb_addch(w->out, c);
+    put_ch(w->out, c);
     if (++w->depth >= (int)ARRAY_LEN(w->first))
         BUG("JSON nesting too deep");
     w->first[w->depth] = true;
@@ -82,43 +113,61 @@ static void jw_close(JW *w, char c)
     w->depth--;
     if (!empty && w->depth < w->flat)
         jw_newline(w, w->depth);
-    sb_addch(w->out, c);
+    put_ch(w->out, c);
 }
 
 static void jw_quoted(StrBuf *out, const char *s)
 {
-    sb_addch(out, '"');
-    const char *run = s;
+    /* one pass copying, while at least 8 bytes are left (an escape is 6, then '"' and the
+     * NUL); growing is rare, the snapshot's buffer is sized up front */
+    if (out->cap - out->len < 16 || !out->buf)
+        sb_grow(out, 16);
+    char *o = out->buf + out->len, *lim = out->buf + out->cap - 8;
+    *o++ = '"';
     for (; *s; s++) {
+        if (o >= lim) {
+            out->len = (size_t)(o - out->buf);
+            sb_grow(out, 6 * strlen(s) + 8);
+            o = out->buf + out->len;
+            lim = out->buf + out->cap - 8;
+        }
         unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
             continue;
-        sb_add(out, run, (size_t)(s - run));
-        run = s + 1;
+        }
+        *o++ = '\\';
         switch (c) {
-        case '"': sb_add(out, "\\\"", 2); break;
-        case '\\': sb_add(out, "\\\\", 2); break;
-        case '\b': sb_add(out, "\\b", 2); break;
-        case '\f': sb_add(out, "\\f", 2); break;
-        case '\n': sb_add(out, "\\n", 2); break;
-        case '\r': sb_add(out, "\\r", 2); break;
-        case '\t': sb_add(out, "\\t", 2); break;
-        default: sb_addf(out, "\\u%04X", c); break;
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = "0123456789ABCDEF"[c >> 4];
+            *o++ = "0123456789ABCDEF"[c & 15];
+            break;
         }
     }
-    sb_add(out, run, (size_t)(s - run));
-    sb_addch(out, '"');
+    *o++ = '"';
+    *o = '\0';
+    out->len = (size_t)(o - out->buf);
 }
 
-static void key(JW *w, const char *k)
+static inline void key(JW *w, const char *k)
 {
     jw_item(w);
-    sb_addch(w->out, '"');
-    sb_adds(w->out, k);
+    put_ch(w->out, '"');
+    put_s(w->out, k);
     if (w->depth <= w->flat)
-        sb_add(w->out, "\": ", 3);
+        put(w->out, "\": ", 3);
     else
-        sb_add(w->out, "\":", 2);
+        put(w->out, "\":", 2);
     w->after_key = true;
 }
 
@@ -131,28 +180,35 @@ static void v_str(JW *w, const char *s)
 static void v_lit(JW *w, const char *lit)
 {
     jw_item(w);
-    sb_adds(w->out, lit);
+    put_s(w->out, lit);
 }
 
 static void v_int(JW *w, long long v)
 {
     jw_item(w);
-    sb_addf(w->out, "%lld", v);
+    char buf[24], *e = buf + sizeof buf, *q = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--q = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--q = '-';
+    put(w->out, q, (size_t)(e - q));
 }
 
-static void set_str(JW *w, const char *k, const char *s)
+static inline void set_str(JW *w, const char *k, const char *s)
 {
     key(w, k);
     v_str(w, s);
 }
 
-static void set_str_opt(JW *w, const char *k, const char *s)
+static inline void set_str_opt(JW *w, const char *k, const char *s)
 {
     if (s)
         set_str(w, k, s);
 }
 
-static void set_lit(JW *w, const char *k, const char *lit)
+static inline void set_lit(JW *w, const char *k, const char *lit)
 {
     key(w, k);
     v_lit(w, lit);
@@ -483,6 +539,56 @@ static void enum_json(JW *w, const Enum *e)
     jw_close(w, '}');
 }
 
+/* Tables [from, to) of m, noting where each one's text lies when asked (w->toff). */
+static void tables_json(JW *w, const Model *m, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        size_t at = w->out->len;
+        table_json(w, &m->tables[i]);
+        if (w->toff) { /* past the separator and the indent */
+            while (w->out->buf[at] != '{')
+                at++;
+            w->toff[i] = at;
+            w->tlen[i] = w->out->len - at;
+        }
+    }
+}
+
+/* The second half of a big snapshot's tables, written on a second thread into its own buffer
+ * exactly as they follow the first half (each after its ",\n    "), then appended. */
+typedef struct TableRun {
+    const Model *m;
+    size_t from;
+    StrBuf out;
+    size_t *off, *len; /* the caller's arrays, offsets into out until appended */
+    pthread_t th;
+    bool started;
+} TableRun;
+
+static void *run_main(void *arg)
+{
+    TableRun *r = arg;
+    JW w = {.out = &r->out, .depth = 2, .flat = 2, .toff = r->off, .tlen = r->len};
+    w.first[2] = false; /* inside the root object and "tables", after the first table */
+    sb_grow(&r->out, 2048 * (r->m->ntables - r->from));
+    tables_json(&w, r->m, r->from, r->m->ntables);
+    return NULL;
+}
+
+static void run_append(JW *w, TableRun *r)
+{
+    if (r->started)
+        pthread_join(r->th, NULL);
+    else
+        run_main(r);
+    size_t base = w->out->len;
+    put(w->out, r->out.buf ? r->out.buf : "", r->out.len);
+    for (size_t i = r->from; i < r->m->ntables; i++)
+        r->off[i] += base;
+    sb_release(&r->out);
+    w->first[w->depth] = false;
+}
+
 static void model_json(JW *w, const Model *m)
 {
     jw_open(w, '{');
@@ -531,8 +637,10 @@ static void model_json(JW *w, const Model *m)
     }
     key(w, "tables");
     jw_open(w, '[');
-    for (size_t i = 0; i < m->ntables; i++)
-        table_json(w, &m->tables[i]);
+    size_t upto = w->run ? w->run->from : m->ntables;
+    tables_json(w, m, 0, upto);
+    if (w->run)
+        run_append(w, w->run);
     jw_close(w, ']');
     if (m->nobjects) { /* objects (issue 14): model_json_objects.c */
         key(w, "objects");
@@ -546,14 +654,26 @@ void model_json_write(StrBuf *out, const Model *m)
 {
     JW w = {.out = out, .flat = INT_MAX};
     model_json(&w, m);
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 void model_json_write_compact(StrBuf *out, const Model *m)
 {
-    JW w = {.out = out, .flat = 2}; /* root members and the items of "enums"/"tables" */
+    model_json_write_compact_index(out, m, NULL, NULL);
+}
+
+void model_json_write_compact_index(StrBuf *out, const Model *m, size_t *off, size_t *len)
+{
+    JW w = {.out = out, .flat = 2, .toff = off, .tlen = len}; /* root members and the items
+                                                                 of "enums"/"tables" */
+    sb_grow(out, 4096 + m->ntables * 2048); /* a table is a line of about 1.6 kB: no copies */
+    TableRun run = {.m = m, .from = m->ntables / 2, .out = SB_INIT, .off = off, .len = len};
+    if (off && m->ntables >= 1000) { /* the other half on a second thread */
+        run.started = pthread_create(&run.th, NULL, run_main, &run) == 0;
+        w.run = &run;
+    }
     model_json(&w, m);
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 void project_json_write(StrBuf *out, const Project *p)
@@ -566,7 +686,7 @@ void project_json_write(StrBuf *out, const Project *p)
         model_json(&w, &p->domains[i]);
     jw_close(&w, ']');
     jw_close(&w, '}');
-    sb_addch(out, '\n');
+    put_ch(out, '\n');
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -574,7 +694,10 @@ void project_json_write(StrBuf *out, const Project *p)
 /* A parsed JSON value. Strings are NUL-terminated copies in the caller's arena (the model keeps
  * them); object keys point into the input when they hold no escape. Containers are arrays of
  * values (objects: of members) in a scratch arena dropped after reading. */
-typedef enum JType { J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT } JType;
+typedef enum JType {
+    J_NULL, J_FALSE, J_TRUE, J_INT, J_REAL, J_STRING, J_ARRAY, J_OBJECT,
+    J_REUSED /* a table's text equal to the new model's table u.i (model_json_reuse) */
+} JType;
 typedef struct JMember JMember;
 typedef struct JV {
     JType type;
@@ -601,7 +724,16 @@ typedef struct JParser {
     JMember *mstack;
     size_t nstack, capstack, nmstack, capmstack;
     int depth;
+    const ModelJsonReuse *reuse;
+    bool in_tables; /* parsing the value of the root's "tables" */
 } JParser;
+
+static _Thread_local const ModelJsonReuse *reuse_set; /* model_json_reuse */
+
+void model_json_reuse(const ModelJsonReuse *r)
+{
+    reuse_set = r;
+}
 
 static void jerr(JParser *jp, const char *msg)
 {
@@ -791,6 +923,38 @@ static void *jgrow(void *v, size_t *cap, size_t need, size_t size)
 
 static bool jvalue(JParser *jp, JV *v);
 
+/* An element of the root's "tables" at jp->p: when its bytes are exactly the new model's text
+ * of the table it names, take that table (J_REUSED) and skip the bytes. The text is a whole
+ * JSON object, so a prefix match is the element itself. */
+static bool jreuse(JParser *jp, JV *v)
+{
+    static const char pre[] = "{\"name\":\"";
+    const size_t npre = sizeof pre - 1;
+    const ModelJsonReuse *r = jp->reuse;
+    const char *q = jp->p;
+    if (!r || (size_t)(jp->end - q) < npre || memcmp(q, pre, npre))
+        return false;
+    const char *name = q + npre, *e = name;
+    while (e < jp->end && *e != '"' && *e != '\\' && e - name < 255)
+        e++;
+    if (e >= jp->end || *e != '"')
+        return false;
+    char buf[256];
+    memcpy(buf, name, (size_t)(e - name));
+    buf[e - name] = '\0';
+    const Table *t = model_find_table(r->m, buf);
+    if (!t)
+        return false;
+    size_t k = (size_t)(t - r->m->tables), len = r->len[k];
+    if ((size_t)(jp->end - q) < len || memcmp(q, r->json + r->off[k], len))
+        return false;
+    memset(v, 0, sizeof *v);
+    v->type = J_REUSED;
+    v->u.i = (long long)k;
+    jp->p = q + len;
+    return true;
+}
+
 static bool jarray(JParser *jp, JV *v)
 {
     jp->p++;
@@ -799,9 +963,11 @@ static bool jarray(JParser *jp, JV *v)
     if (jp->p < jp->end && *jp->p == ']') {
         jp->p++;
     } else {
+        bool tables = jp->in_tables && jp->depth == 2;
         for (;;) {
             JV item;
-            if (!jvalue(jp, &item))
+            jskip_ws(jp);
+            if (!(tables && jreuse(jp, &item)) && !jvalue(jp, &item))
                 return false;
             jp->stack = jgrow(jp->stack, &jp->capstack, jp->nstack + 1, sizeof(JV));
             jp->stack[jp->nstack++] = item;
@@ -858,7 +1024,12 @@ static bool jobject(JParser *jp, JV *v)
                 return false;
             }
             jp->p++;
-            if (!jvalue(jp, &m.val))
+            if (jp->depth == 1)
+                jp->in_tables = m.klen == 6 && !memcmp(m.key, "tables", 6);
+            bool ok = jvalue(jp, &m.val);
+            if (jp->depth == 1)
+                jp->in_tables = false;
+            if (!ok)
                 return false;
             jp->mstack = jgrow(jp->mstack, &jp->capmstack, jp->nmstack + 1, sizeof(JMember));
             jp->mstack[jp->nmstack++] = m;
@@ -1002,6 +1173,7 @@ typedef struct Reader {
     const char *path;
     Diag *d;
     bool failed;
+    const ModelJsonReuse *reuse;
 } Reader;
 
 static void fail(Reader *r, const char *where, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -1256,6 +1428,13 @@ static void read_column(Reader *r, const JV *o, Column *c, const char *table)
 
 static void read_table(Reader *r, const JV *o, Table *t)
 {
+    if (o && o->type == J_REUSED) { /* what reading the bytes gives: no span, no lint_ignore */
+        *t = r->reuse->m->tables[o->u.i];
+        t->span = (Span){0};
+        t->lint_ignores = NULL;
+        t->nlint_ignores = 0;
+        return;
+    }
     if (!jv_is_object(o)) {
         fail(r, "tables", "a table must be an object");
         return;
@@ -1407,6 +1586,8 @@ static void read_table(Reader *r, const JV *o, Table *t)
                                          where);
         x->comment = get_str(r, xo, "comment", false, where);
     }
+    if (!r->failed) /* a member missing (a NULL name) makes the model unused anyway */
+        model_sort_table(t);
 }
 
 /* types branch: a composite type */
@@ -1496,11 +1677,12 @@ static void read_enum(Reader *r, const JV *o, Enum *e)
 bool model_json_read(Arena *a, const char *text, size_t len, const char *path, Model *out,
                      Diag *d)
 {
-    Reader r = {a, path, d, false};
+    Reader r = {a, path, d, false, reuse_set};
     memset(out, 0, sizeof *out);
     Arena nodes;
     arena_init(&nodes);
-    JParser jp = {.strings = a, .nodes = &nodes, .p = text, .start = text, .end = text + len};
+    JParser jp = {.strings = a, .nodes = &nodes, .p = text, .start = text, .end = text + len,
+                  .reuse = reuse_set};
     JV rootv;
     const JV *root = &rootv;
     if (jvalue(&jp, &rootv)) {
@@ -1572,6 +1754,6 @@ bool model_json_read(Arena *a, const char *text, size_t len, const char *path, M
     arena_free(&nodes);
     if (r.failed)
         return false;
-    model_sort(out);
+    model_sort_outer(out); /* each table's own arrays: read_table (a reused one is sorted) */
     return true;
 }

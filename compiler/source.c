@@ -17,14 +17,13 @@ static void build_lines(Source *src)
     size_t cap = 64, n = 0;
     uint32_t *ls = xmalloc(cap * sizeof(*ls));
     ls[n++] = 0;
-    for (size_t i = 0; i < src->len; i++) {
-        if (src->buf[i] == '\n') {
-            if (n == cap) {
-                cap *= 2;
-                ls = xrealloc(ls, cap * sizeof(*ls));
-            }
-            ls[n++] = (uint32_t)(i + 1);
+    const char *p = src->buf, *end = src->buf + src->len;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) { /* a 16 MB snapshot: fast */
+        if (n == cap) {
+            cap *= 2;
+            ls = xrealloc(ls, cap * sizeof(*ls));
         }
+        ls[n++] = (uint32_t)(++p - src->buf);
     }
     src->line_start = ls;
     src->nlines = (uint32_t)n;
