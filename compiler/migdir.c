@@ -2,7 +2,6 @@
  * migdir.c - read the latest snapshot of a domain and write migration directories
  * (migdir.h, docs/migration-format.md).
  */
-#define _GNU_SOURCE /* sync_file_range */
 #include "migdir.h"
 
 #include <dirent.h>
@@ -18,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirwrite.h"
 #include "emit_sql.h"
 #include "model_json.h"
 #include "sha256.h"
@@ -319,128 +319,50 @@ static void remove_stale_tmp(const char *domdir)
     closedir(dir);
 }
 
-/* Files are created relative to the temporary directory's descriptor; directories are made
- * once (files come grouped by directory), parents only when missing. */
-typedef struct Writer {
-    int root;
-    const char *root_path;
-    StrBuf lastdir;
-    Diag *d;
-} Writer;
+/* The files of a version directory as dirwrite jobs: job 0 snapshot.json (the largest, so it
+ * starts first), then the SQL files in plan order (job 1 + 2 * file + down), each hashed on
+ * the thread that makes it. */
+typedef struct Jobs {
+    const Plan *p;
+    const Model *m;
+    char (*hashes)[65];      /* per SQL file, as manifest_text takes them */
+    const StrBuf *snap_json; /* made already (migdir_prepared_snapshot), or NULL: job 0 */
+    StrBuf own_json;         /* makes it here */
+    char snap_sha[65];
+} Jobs;
 
-static bool mkdir_rel(Writer *w, char *rel)
+static void make_job(void *ctx, size_t i, StrBuf *scratch, DirFile *f)
 {
-    if (!mkdirat(w->root, rel, 0777) || errno == EEXIST)
-        return true;
-    char *slash = strrchr(rel, '/');
-    if (errno == ENOENT && slash) {
-        *slash = '\0';
-        bool ok = mkdir_rel(w, rel);
-        *slash = '/';
-        if (ok && (!mkdirat(w->root, rel, 0777) || errno == EEXIST))
-            return true;
-        if (!ok)
-            return false;
-    }
-    diag_global(w->d, DIAG_ERROR, "cannot create '%s/%s': %s", w->root_path, rel,
-                strerror(errno));
-    return false;
-}
-
-/* Write one file of the tree. early: start its writeback now (our pages only, no waiting),
- * for snapshot.json, the big file sync_rel waits for at the end. Every other file's writeback
- * is left to the kernel: starting it per file cost 20,000 system calls for an initial
- * migration of 10,000 tables and bought no guarantee. */
-static bool write_rel_early(Writer *w, const char *rel, const StrBuf *data, bool early)
-{
-    const char *slash = strrchr(rel, '/');
-    if (slash) {
-        size_t dl = (size_t)(slash - rel);
-        if (w->lastdir.len != dl || memcmp(w->lastdir.buf, rel, dl)) {
-            sb_reset(&w->lastdir);
-            sb_add(&w->lastdir, rel, dl);
-            if (!mkdir_rel(w, w->lastdir.buf)) {
-                sb_reset(&w->lastdir);
-                return false;
-            }
+    Jobs *j = ctx;
+    if (i == 0) {
+        const StrBuf *json = j->snap_json;
+        if (!json) {
+            model_json_write_compact(&j->own_json, j->m);
+            sha256_buf(&j->own_json, j->snap_sha);
+            json = &j->own_json;
         }
+        *f = (DirFile){"snapshot.json", json->buf, json->len};
+        return;
     }
-    int fd = openat(w->root, rel, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    bool ok = fd >= 0;
-    const char *buf = data->buf;
-    for (size_t off = 0; ok && off < data->len;) {
-        ssize_t n = write(fd, buf + off, data->len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        ok = n > 0;
-        off += ok ? (size_t)n : 0;
-    }
-#ifdef __linux__
-    if (ok && early)
-        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-    (void)early;
-#endif
-    if (fd >= 0)
-        ok = close(fd) == 0 && ok;
-    if (!ok)
-        diag_global(w->d, DIAG_ERROR, "cannot write '%s/%s': %s", w->root_path, rel,
-                    strerror(errno));
-    return ok;
+    size_t k = i - 1;
+    const PlanFile *pf = &j->p->files[k / 2];
+    emit_plan_file(scratch, j->p, pf, k % 2);
+    sha256_buf(scratch, j->hashes[k]);
+    *f = (DirFile){k % 2 ? pf->down_path : pf->up_path, scratch->buf, scratch->len};
 }
 
-static bool write_rel(Writer *w, const char *rel, const StrBuf *data)
+/* Wait until the files the other commands trust to describe the rest are on disk:
+ * snapshot.json and manifest.json, then the staging directory's own entries. */
+static bool sync_rel(int root, const char *root_path, const char *rel, Diag *d)
 {
-    return write_rel_early(w, rel, data, false);
-}
-
-/* Wait until one written file is on disk: the files the other commands trust to describe the
- * rest (snapshot.json, manifest.json). */
-static bool sync_rel(Writer *w, const char *rel)
-{
-    int fd = openat(w->root, rel, O_RDONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && fdatasync(fd) == 0;
+    int fd = rel ? openat(root, rel, O_RDONLY | O_CLOEXEC) : root;
+    bool ok = fd >= 0 && (rel ? fdatasync(fd) : fsync(fd)) == 0;
     if (!ok)
-        diag_global(w->d, DIAG_ERROR, "cannot sync '%s/%s': %s", w->root_path, rel,
-                    strerror(errno));
-    if (fd >= 0)
+        diag_global(d, DIAG_ERROR, "cannot sync '%s%s%s': %s", root_path, rel ? "/" : "",
+                    rel ? rel : "", strerror(errno));
+    if (fd >= 0 && rel)
         close(fd);
     return ok;
-}
-
-/* The SQL files [from, to) of the plan (index 2 * file + down): text, SHA-256, write. */
-typedef struct FileRange {
-    Writer *w;
-    const Plan *p;
-    char (*hashes)[65];
-    size_t from, to;
-    bool ok;
-} FileRange;
-
-static void *write_range(void *arg)
-{
-    FileRange *r = arg;
-    StrBuf buf = SB_INIT;
-    r->ok = true;
-    for (size_t i = r->from; r->ok && i < r->to; i++) {
-        const PlanFile *f = &r->p->files[i / 2];
-        sb_reset(&buf);
-        emit_plan_file(&buf, r->p, f, i % 2);
-        sha256_buf(&buf, r->hashes[i]);
-        r->ok = write_rel(r->w, i % 2 ? f->down_path : f->up_path, &buf);
-    }
-    sb_release(&buf);
-    return NULL;
-}
-
-/* Every SQL file, in plan order. (Two threads, each writing half, were tried: with the
- * kernel's inode allocation the larger share, they cost more CPU time and showed no steady
- * gain in wall time on the shared 2-core machine.) */
-static bool write_files(Writer *w, const Plan *p, char (*hashes)[65])
-{
-    FileRange r = {w, p, hashes, 0, 2 * p->nfiles, true};
-    write_range(&r);
-    return r.ok;
 }
 
 static char written_manifest[65]; /* migdir_written_manifest */
@@ -470,9 +392,9 @@ static bool write_dir(const char *parent_dir, const char *name, const Model *m, 
     sb_adds(&domdir, parent_dir);
     sb_addf(&tmp, "%s/.tmp-%s.%ld", domdir.buf, name, (long)getpid());
     sb_addf(&final, "%s/%s", domdir.buf, name);
-    char(*hashes)[65] = xcalloc(2 * p->nfiles + 1, sizeof *hashes);
-    char snap[65];
-    Writer w = {.root = -1, .root_path = tmp.buf, .lastdir = SB_INIT, .d = d};
+    Jobs j = {.p = p, .m = m, .own_json = SB_INIT};
+    j.hashes = xcalloc(2 * p->nfiles + 1, sizeof *j.hashes);
+    int root = -1;
     bool ok = mkdirs(domdir.buf, d);
     if (ok) {
         remove_stale_tmp(domdir.buf);
@@ -480,28 +402,34 @@ static bool write_dir(const char *parent_dir, const char *name, const Model *m, 
         ok = mkdirs(tmp.buf, d);
     }
     if (ok) {
-        w.root = open(tmp.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        ok = w.root >= 0;
+        root = open(tmp.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok = root >= 0;
         if (!ok)
             diag_global(d, DIAG_ERROR, "cannot open '%s': %s", tmp.buf, strerror(errno));
     }
     if (ok && prepared_model == m && prepared_json) { /* serialised on another thread */
-        memcpy(snap, prepared_sha, 65);
-        ok = write_rel_early(&w, "snapshot.json", prepared_json, true);
-    } else if (ok) { /* the largest file first */
-        model_json_write_compact(&buf, m);
-        sha256_buf(&buf, snap);
-        ok = write_rel_early(&w, "snapshot.json", &buf, true);
+        j.snap_json = prepared_json;
+        memcpy(j.snap_sha, prepared_sha, 65);
     }
-    if (ok)
-        ok = write_files(&w, p, hashes);
     if (ok) {
-        sb_reset(&buf);
-        manifest_text(&buf, p, m, version, message, now_ms, parent, hashes, snap, extra);
-        sha256_buf(&buf, written_manifest);
-        ok = write_rel(&w, "manifest.json", &buf) && sync_rel(&w, "snapshot.json") &&
-             sync_rel(&w, "manifest.json");
+        size_t n = 1 + 2 * p->nfiles;
+        char err[1024];
+        ok = dirwrite_files(root, tmp.buf, n, make_job, &j, dirwrite_threads(n), err,
+                            sizeof err);
+        if (!ok)
+            diag_global(d, DIAG_ERROR, "%s", err);
     }
+    if (ok) {
+        manifest_text(&buf, p, m, version, message, now_ms, parent, j.hashes, j.snap_sha,
+                      extra);
+        sha256_buf(&buf, written_manifest);
+        ok = dirwrite_one(root, "manifest.json", buf.buf, buf.len);
+        if (!ok)
+            diag_global(d, DIAG_ERROR, "cannot write '%s/manifest.json': %s", tmp.buf,
+                        strerror(errno));
+    }
+    ok = ok && sync_rel(root, tmp.buf, "snapshot.json", d) &&
+         sync_rel(root, tmp.buf, "manifest.json", d) && sync_rel(root, tmp.buf, NULL, d);
     if (ok) {
         /* Durability without waiting for anyone else's writes (a syncfs waited for every
          * process's dirty pages on the file system): the snapshot and the manifest were
@@ -523,12 +451,12 @@ static bool write_dir(const char *parent_dir, const char *name, const Model *m, 
             }
         }
     }
-    if (w.root >= 0)
-        close(w.root);
+    if (root >= 0)
+        close(root);
     if (!ok)
         remove_tree(tmp.buf);
-    free(hashes);
-    sb_release(&w.lastdir);
+    free(j.hashes);
+    sb_release(&j.own_json);
     sb_release(&domdir);
     sb_release(&tmp);
     sb_release(&final);
