@@ -35,6 +35,13 @@ uint64_t migdir_next_version(uint64_t now_ms, const char *parent);
 void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
                      const char *message, uint64_t now_ms, const char *parent);
 
+/* migdir_manifest with extra members after the standard ones (JSON object text, as
+ * migdir_write_checkpoint adds "checkpoint"; NULL: none), written directly or, reference, by
+ * jansson: the text the direct writer must equal byte for byte (tests/unit/test_manifest.c). */
+void migdir_manifest_test(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
+                          const char *message, uint64_t now_ms, const char *parent,
+                          const char *extra_json, bool reference);
+
 /* The manifest's "lint" value (JSON text: the suppressed lint findings) for the next
  * migdir_manifest / migdir_write; NULL: no "lint" key. The caller keeps the text alive. */
 void migdir_manifest_lint(const char *json);
