@@ -72,7 +72,8 @@ static bool write_all(int fd, const char *data, size_t len)
 }
 
 /* One file; lastdir (may be NULL) is the directory this thread made last, skipped. */
-static bool write_file(int root, const char *rel, const char *data, size_t len, StrBuf *lastdir)
+static bool write_file(int root, const char *rel, const char *data, size_t len, bool flush,
+                       StrBuf *lastdir)
 {
     const char *slash = strrchr(rel, '/');
     if (slash) {
@@ -90,6 +91,12 @@ static bool write_file(int root, const char *rel, const char *data, size_t len, 
     if (fd < 0)
         return false;
     bool ok = write_all(fd, data, len);
+#ifdef __linux__
+    if (ok && flush)
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)flush;
+#endif
     int err = errno;
     if (close(fd) && ok) {
         ok = false;
@@ -101,7 +108,7 @@ static bool write_file(int root, const char *rel, const char *data, size_t len, 
 
 bool dirwrite_one(int root, const char *rel, const char *data, size_t len)
 {
-    return write_file(root, rel, data, len, NULL);
+    return write_file(root, rel, data, len, false, NULL);
 }
 
 typedef struct Shared {
@@ -131,7 +138,7 @@ static void *worker(void *arg)
             DirFile f = {0};
             sb_reset(&scratch);
             s->make(s->ctx, i, &scratch, &f);
-            if (write_file(s->root, f.rel, f.data ? f.data : "", f.len, &lastdir))
+            if (write_file(s->root, f.rel, f.data ? f.data : "", f.len, f.flush, &lastdir))
                 continue;
             int err = errno;
             pthread_mutex_lock(&s->mu);

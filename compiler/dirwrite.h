@@ -19,11 +19,14 @@ struct StrBuf;
 #define DIRWRITE_CHUNK (256u * 1024)
 
 /* One file to write: its path relative to the root directory ("a/b/c": missing parents are
- * made) and its bytes (not NUL-terminated). */
+ * made) and its bytes (not NUL-terminated). flush: start its writeback at once (Linux
+ * sync_file_range, no waiting), for a big file the caller will fdatasync: the wait is then
+ * short. */
 typedef struct DirFile {
     const char *rel;
     const char *data;
     size_t len;
+    bool flush;
 } DirFile;
 
 /* Job i of n: set *f to the file to write. scratch is the calling thread's buffer, empty on
@@ -44,8 +47,8 @@ unsigned dirwrite_threads(size_t n);
 bool dirwrite_files(int root, const char *root_path, size_t n, DirMake make, void *ctx,
                     unsigned threads, char *err, size_t errsz);
 
-/* One file, as dirwrite_files writes it (parents made, O_EXCL, chunked); false with errno
- * set on failure. */
+/* One file, as dirwrite_files writes it (parents made, O_EXCL, chunked, not flushed); false
+ * with errno set on failure. */
 bool dirwrite_one(int root, const char *rel, const char *data, size_t len);
 
 #endif

@@ -55,7 +55,7 @@ static void make(void *ctx, size_t i, StrBuf *scratch, DirFile *f)
 {
     Ctx *c = ctx;
     if (i == 0 && c->big) {
-        *f = (DirFile){"big.bin", c->big, c->biglen};
+        *f = (DirFile){"big.bin", c->big, c->biglen, true};
         return;
     }
     if (i && i == c->slow_job)
@@ -64,7 +64,7 @@ static void make(void *ctx, size_t i, StrBuf *scratch, DirFile *f)
         sb_addf(scratch, "file %zu\n", i);
     static __thread char rel[64];
     snprintf(rel, sizeof rel, "d%zu/sub/f%zu.txt", i / 2, i);
-    *f = (DirFile){rel, scratch->buf, scratch->len};
+    *f = (DirFile){rel, scratch->buf, scratch->len, false};
 }
 
 static int count_files(const char *path)
