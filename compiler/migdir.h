@@ -1,9 +1,9 @@
 /*
  * migdir.h - migration directories of the generator (docs/migration-format.md): find a
  * domain's latest version and its snapshot, and write a new version directory atomically
- * (a ".tmp-<version>.<pid>" sibling, manifest and snapshot synced, rename; leftovers of dead
- * runs are removed).
- * The only compiler module that writes files.
+ * (a ".tmp-<version>.<pid>" sibling filled by dirwrite.c on several threads, manifest and
+ * snapshot synced, rename; leftovers of dead runs are removed).
+ * The only compiler module that writes migration files (dirwrite.c does the system calls).
  * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
  */
 #ifndef STRAV_MIGDIR_H
