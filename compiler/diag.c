@@ -252,6 +252,15 @@ static void print_caret(FILE *out, const DiagItem *it, bool color)
 
 void diag_flush(Diag *d, FILE *out, bool color)
 {
+    /* Rendered in memory and written at once: stderr is unbuffered, and a caret line put out
+     * character by character cost ~40 write calls per diagnostic (41,000 for the 1,000
+     * warnings of bench/generate.sh's 10% change). */
+    char *text = NULL;
+    size_t textlen = 0;
+    FILE *mem = d->n ? open_memstream(&text, &textlen) : NULL;
+    FILE *real = out;
+    if (mem)
+        out = mem;
     sort_items = d->items;
     /* parent indexes refer to positions before sorting; sort a copy and look parents up in
      * the original array. */
@@ -283,4 +292,9 @@ void diag_flush(Diag *d, FILE *out, bool color)
     free(sorted);
     sort_items = NULL;
     diag_release(d);
+    if (mem && !fclose(mem)) {
+        fwrite(text, 1, textlen, real);
+        fflush(real);
+    }
+    free(text);
 }

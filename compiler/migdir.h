@@ -1,9 +1,9 @@
 /*
  * migdir.h - migration directories of the generator (docs/migration-format.md): find a
  * domain's latest version and its snapshot, and write a new version directory atomically
- * (a ".tmp-<version>.<pid>" sibling, manifest and snapshot synced, rename; leftovers of dead
- * runs are removed).
- * The only compiler module that writes files.
+ * (a ".tmp-<version>.<pid>" sibling filled by dirwrite.c on several threads, manifest and
+ * snapshot synced, rename; leftovers of dead runs are removed).
+ * The only compiler module that writes migration files (dirwrite.c does the system calls).
  * Stage: Plan + new Model -> database/migrations/<domain>/<version>/.
  */
 #ifndef STRAV_MIGDIR_H
@@ -34,6 +34,13 @@ uint64_t migdir_next_version(uint64_t now_ms, const char *parent);
 /* The manifest text (deterministic for given inputs). */
 void migdir_manifest(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
                      const char *message, uint64_t now_ms, const char *parent);
+
+/* migdir_manifest with extra members after the standard ones (JSON object text, as
+ * migdir_write_checkpoint adds "checkpoint"; NULL: none), written directly or, reference, by
+ * jansson: the text the direct writer must equal byte for byte (tests/unit/test_manifest.c). */
+void migdir_manifest_test(struct StrBuf *out, const Plan *p, const Model *m, const char *version,
+                          const char *message, uint64_t now_ms, const char *parent,
+                          const char *extra_json, bool reference);
 
 /* The manifest's "lint" value (JSON text: the suppressed lint findings) for the next
  * migdir_manifest / migdir_write; NULL: no "lint" key. The caller keeps the text alive. */
