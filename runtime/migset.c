@@ -954,9 +954,35 @@ static bool from_cache(Migration *m, const char **fld, const size_t *len, int ro
         return false;
     memcpy(m->checksum, fld[2], 64);
     m->checksum[64] = '\0';
+    return true; /* schema and message: cached_strings, on the loading thread */
+}
+
+/* The 8 tab-separated fields of a cache line; how many tabs were seen (7 when well-formed). */
+static size_t cache_fields(const char *line, const char **fld, size_t *len)
+{
+    size_t k = 0;
+    const char *p = line;
+    for (; k < 8; k++) {
+        const char *t = strchr(p, '\t');
+        fld[k] = p;
+        len[k] = t ? (size_t)(t - p) : strlen(p);
+        if (!t)
+            break;
+        p = t + 1;
+    }
+    return k;
+}
+
+/* The schema and message of a version taken from its cache line. Done after the workers, on
+ * one thread: a malloc on each worker thread grows its own arena a page at a time (hundreds
+ * of mprotect calls for 10,000 versions). */
+static void cached_strings(Migration *m, const char *line)
+{
+    const char *fld[8];
+    size_t len[8];
+    cache_fields(line, fld, len);
     m->schema = (len[3] == 1 && fld[3][0] == '-') ? NULL : dec(fld[3], len[3]);
     m->message = dec(fld[4], len[4]);
-    return true;
 }
 
 typedef struct CacheIndex {
@@ -1039,17 +1065,8 @@ static void *load_worker(void *arg)
         const char *line = job->line[i];
         if (line) {
             const char *fld[8];
-            size_t len[8], k = 0;
-            const char *p = line;
-            for (; k < 8; k++) {
-                const char *t = strchr(p, '\t');
-                fld[k] = p;
-                len[k] = t ? (size_t)(t - p) : strlen(p);
-                if (!t)
-                    break;
-                p = t + 1;
-            }
-            if (k == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+            size_t len[8];
+            if (cache_fields(line, fld, len) == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
                 job->hit[i] = HIT_CACHED;
                 continue;
             }
@@ -1191,6 +1208,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
             continue;
         }
         if (job.hit[i] == HIT_CACHED) {
+            cached_strings(m, job.line[i]);
             hits++;
             sb_adds(&nc, job.line[i]);
             sb_addch(&nc, '\n');
