@@ -162,6 +162,15 @@ out:
     return nout;
 }
 
+/* s, then spaces up to width bytes (printf's "%-<width>s"). */
+static void add_padded(StrBuf *sb, const char *s, size_t width)
+{
+    size_t n = strlen(s);
+    sb_add(sb, s, n);
+    for (; n < width; n++)
+        sb_addch(sb, ' ');
+}
+
 int cmd_status(Ctx *c)
 {
     json_t *arr = json_array();
@@ -175,7 +184,7 @@ int cmd_status(Ctx *c)
     int counts[7] = { 0 }; /* applied, pending, modified, missing, invalid, partial, baselined */
     size_t i = 0;
     int j = 0, na = ledger_napplied(c);
-    StrBuf notes = SB_INIT, line = SB_INIT;
+    StrBuf notes = SB_INIT, line = SB_INIT, text = SB_INIT; /* text: the table, one write */
     while (i < c->set.n || j < na) {
         const Migration *m = NULL;
         int row = -1;
@@ -230,12 +239,28 @@ int cmd_status(Ctx *c)
             const char *sc = idx == 0 ? GREEN : idx == 6 ? CYAN : idx == 1 || idx == 5 ? YELLOW : RED;
             sb_reset(&line);
             out_one_line(&line, msg); /* a message's control bytes never reach the terminal */
-            printf("  %-15s %s%-9s%s %-6s %-21s %s\n", version, out_col(c->o, sc), idx == 5 ? stbuf : st,
-                   out_col(c->o, RESET), batch, at, sb_str(&line));
+            /* "  %-15s %s%-9s%s %-6s %-21s %s\n" without printf's per-call cost: 10,000
+             * versions are 10,000 lines */
+            sb_add(&text, "  ", 2);
+            add_padded(&text, version, 15);
+            sb_addch(&text, ' ');
+            sb_adds(&text, out_col(c->o, sc));
+            add_padded(&text, idx == 5 ? stbuf : st, 9);
+            sb_adds(&text, out_col(c->o, RESET));
+            sb_addch(&text, ' ');
+            add_padded(&text, batch, 6);
+            sb_addch(&text, ' ');
+            add_padded(&text, at, 21);
+            sb_addch(&text, ' ');
+            sb_add(&text, line.buf ? line.buf : "", line.len);
+            sb_addch(&text, '\n');
             if (m && m->problem)
                 sb_addf(&notes, "  %s: %s\n", m->version, m->problem);
         }
     }
+    if (text.len)
+        fwrite(text.buf, 1, text.len, stdout);
+    sb_release(&text);
     if (!c->o->json) {
         if (i == 0 && na == 0)
             printf("  (no migrations)\n");

@@ -17,22 +17,23 @@
 
 /* ---- connection, lock, tracking table ---------------------------------------------------- */
 
+int ledger_connect_quiet(Ctx *c, StrBuf *err)
+{
+    StrBuf info = SB_INIT;
+    int rc = -1;
+    if (embedded_resolve(c->o->database, &info, err) == 0 &&
+        (c->conn = pg_connect(sb_str(&info), err)) != NULL)
+        rc = 0;
+    sb_release(&info);
+    return rc;
+}
+
 int ledger_connect(Ctx *c)
 {
-    StrBuf info = SB_INIT, err = SB_INIT;
-    int rc = -1;
-    if (embedded_resolve(c->o->database, &info, &err) != 0) {
+    StrBuf err = SB_INIT;
+    int rc = ledger_connect_quiet(c, &err);
+    if (rc != 0)
         out_fail(c, "%s", sb_str(&err));
-        goto out;
-    }
-    c->conn = pg_connect(sb_str(&info), &err);
-    if (!c->conn) {
-        out_fail(c, "%s", sb_str(&err));
-        goto out;
-    }
-    rc = 0;
-out:
-    sb_release(&info);
     sb_release(&err);
     return rc;
 }

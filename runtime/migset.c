@@ -233,122 +233,254 @@ static int line_of(const char *text, size_t off)
 
 /* The checks every file's bytes get, whether or not they are kept: no NUL (the server would cut
  * the statement there) and no statement that takes the transaction or the session away from
- * the runtime (sqlsplit_session_control), named by file:line. */
-static void check_sql(Migration *m, const char *rel, const char *data, size_t len)
+ * the runtime (sqlsplit_session_control), named by file:line. The finding (malloc'd), or NULL. */
+static char *sql_problem(const char *dir, const char *rel, const char *data, size_t len)
 {
-    if (memchr(data, '\0', len)) {
-        set_problem(m, "file %s/%s contains a NUL byte", m->dir, rel);
-        return;
-    }
+    StrBuf sb = SB_INIT;
     char why[160];
     size_t off = 0;
-    if (sqlsplit_session_control(data, &off, why, sizeof why))
-        set_problem(m, "%s/%s:%d: %s: the runtime owns the transaction and the session settings "
-                       "(it commits or rolls back the batch, and sets search_path); remove it",
-                    m->dir, rel, line_of(data, off), why);
+    if (memchr(data, '\0', len))
+        sb_addf(&sb, "file %s/%s contains a NUL byte", dir, rel);
+    else if (sqlsplit_session_control(data, &off, why, sizeof why))
+        sb_addf(&sb, "%s/%s:%d: %s: the runtime owns the transaction and the session settings "
+                     "(it commits or rolls back the batch, and sets search_path); remove it",
+                dir, rel, line_of(data, off), why);
+    return sb.len ? sb_detach(&sb) : NULL;
 }
 
-/* Read executionOrder.<key> and the files map; verify and (optionally) keep each file. With no
- * files map (the seed's manifest format), each file's SHA-256 is appended to seedsum instead,
- * for the migration's checksum. */
-static void load_files(Migration *m, int vfd, json_t *manifest, const char *key, MigFile **out,
-                       size_t *n, bool keep_sql, StrBuf *seedsum)
+/* ---- the files of a version: read and hashed on up to MAX_FILE_THREADS threads ------------
+ * A version is verified in three passes: the names of executionOrder and of the files map are
+ * collected (no file touched), every file is read, hashed and checked on its own (in parallel
+ * for a version with many files: the initial migration of a big project has 10,000 and more),
+ * then the results are taken in the order a one-by-one reading would meet them, so the problem
+ * reported (the first, set_problem) and every list are the same whatever the threads did. */
+
+typedef struct FileTask {
+    const char *rel;   /* the MigFile's name, or the files map's key */
+    bool sql;          /* an executionOrder file: check_sql's checks apply */
+    bool keep;         /* keep the contents (MigFile.sql) */
+    bool ok;           /* read; got holds its SHA-256 */
+    char got[65];
+    char *data;        /* contents when kept */
+    char *why;         /* why it could not be read ("is missing", ...) */
+    char *sqlwhy;      /* sql_problem's finding */
+} FileTask;
+
+typedef struct FileJob {
+    int vfd;
+    const char *dir;
+    FileTask *t;
+    size_t n, first, step;
+} FileJob;
+
+static void *file_worker(void *arg)
 {
-    json_t *order = json_object_get(json_object_get(manifest, "executionOrder"), key);
-    json_t *files = json_object_get(manifest, "files");
-    json_t *nontx = json_object_get(manifest, "nonTransactional");
-    if (!json_is_array(order)) {
-        set_problem(m, "manifest.json: executionOrder.%s is missing or not an array", key);
+    FileJob *j = arg;
+    for (size_t i = j->first; i < j->n; i += j->step) {
+        FileTask *t = &j->t[i];
+        size_t len = 0;
+        StrBuf why = SB_INIT;
+        char *data = read_regular(j->vfd, j->dir, t->rel, &len, &why);
+        if (!data) {
+            t->why = sb_detach(&why);
+            continue;
+        }
+        sb_release(&why);
+        t->ok = true;
+        sha256_hex(data, len, t->got);
+        if (t->sql)
+            t->sqlwhy = sql_problem(j->dir, t->rel, data, len);
+        if (t->keep)
+            t->data = data;
+        else
+            free(data);
+    }
+    return NULL;
+}
+
+/* Below this many files a version is read on the calling thread (a thread costs more). */
+#define PARALLEL_FILES 128
+#define MAX_FILE_THREADS 4
+
+static size_t file_threads(void)
+{
+    static size_t n;
+    if (!n) { /* racy but idempotent: every thread computes the same value */
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c < 1 ? 1 : c > MAX_FILE_THREADS ? MAX_FILE_THREADS : (size_t)c;
+    }
+    return n;
+}
+
+static void run_file_tasks(int vfd, const char *dir, FileTask *t, size_t n)
+{
+    size_t nt = n >= PARALLEL_FILES ? file_threads() : 1, started = 1;
+    FileJob jobs[MAX_FILE_THREADS];
+    pthread_t th[MAX_FILE_THREADS];
+    for (size_t k = 0; k < nt; k++)
+        jobs[k] = (FileJob){ vfd, dir, t, n, k, nt };
+    for (size_t k = 1; k < nt; k++, started++)
+        if (pthread_create(&th[k], NULL, file_worker, &jobs[k]) != 0)
+            break;
+    for (size_t k = started; k < nt; k++) /* thread creation failed: their share here */
+        file_worker(&jobs[k]);
+    file_worker(&jobs[0]);
+    for (size_t k = 1; k < started; k++)
+        pthread_join(th[k], NULL);
+}
+
+static void task_release(FileTask *t)
+{
+    free(t->data);
+    free(t->why);
+    free(t->sqlwhy);
+}
+
+/* One direction of executionOrder after the first pass: its files (rel set), how many are to
+ * be read (the names before the first invalid one), and why the list stops there. */
+typedef struct DirFiles {
+    const char *key;
+    json_t *order;
+    MigFile *f;
+    size_t cnt;        /* names collected, each with a task */
+    bool not_array;    /* executionOrder.<key> is not an array */
+    bool bad_name;     /* the name after the cnt-th is invalid */
+} DirFiles;
+
+static void collect_dir(DirFiles *d, json_t *manifest, json_t *nontx)
+{
+    d->order = json_object_get(json_object_get(manifest, "executionOrder"), d->key);
+    if (!json_is_array(d->order)) {
+        d->not_array = true;
         return;
     }
-    size_t cnt = json_array_size(order);
-    *out = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
-    *n = 0;
+    size_t cnt = json_array_size(d->order);
+    d->f = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
     for (size_t i = 0; i < cnt; i++) {
-        const char *rel = json_string_value(json_array_get(order, i));
+        const char *rel = json_string_value(json_array_get(d->order, i));
         if (!rel_valid(rel)) {
-            set_problem(m, "manifest.json: executionOrder.%s holds an invalid file name", key);
+            d->bad_name = true;
             return;
         }
-        MigFile *f = &(*out)[(*n)++];
+        MigFile *f = &d->f[d->cnt++];
         f->rel = xstrdup(rel);
         for (size_t j = 0; j < json_array_size(nontx); j++) {
             const char *nt = json_string_value(json_array_get(nontx, j));
             if (nt && strcmp(nt, rel) == 0)
                 f->nontx = true;
         }
-        size_t len = 0;
-        StrBuf why = SB_INIT;
-        char *data = read_regular(vfd, m->dir, rel, &len, &why);
-        if (!data) {
-            set_problem(m, "file %s/%s listed in executionOrder %s", m->dir, rel, why.buf);
-            sb_release(&why);
+    }
+}
+
+/* The third pass for one direction: problems in file order, the list as far as a one-by-one
+ * reading would have filled it. With no files map (the seed's manifest format), each file's
+ * SHA-256 is appended to seedsum instead, for the migration's checksum. */
+static void take_dir(Migration *m, DirFiles *d, FileTask *t, json_t *files, MigFile **out,
+                     size_t *n, StrBuf *seedsum)
+{
+    *out = d->f;
+    *n = 0;
+    if (d->not_array) {
+        set_problem(m, "manifest.json: executionOrder.%s is missing or not an array", d->key);
+        return;
+    }
+    for (size_t i = 0; i < d->cnt; i++) {
+        MigFile *f = &d->f[(*n)++];
+        const char *rel = f->rel;
+        if (!t[i].ok) {
+            set_problem(m, "file %s/%s listed in executionOrder %s", m->dir, rel, t[i].why);
+            for (size_t j = i + 1; j < d->cnt; j++) /* names a one-by-one reading never met */
+                free(d->f[j].rel);
             return;
         }
-        sb_release(&why);
-        char got[65];
-        sha256_hex(data, len, got);
         const char *want = files ? json_string_value(json_object_get(files, rel)) : NULL;
         if (files && !want)
             set_problem(m, "manifest.json: no SHA-256 for %s in the files map", rel);
-        else if (want && strcasecmp(got, want) != 0) /* hex in either case */
+        else if (want && strcasecmp(t[i].got, want) != 0) /* hex in either case */
             set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
                         m->dir, rel);
         else if (!files)
-            sb_addf(seedsum, "%s\t%s\t%s\n", key, got, rel);
-        check_sql(m, rel, data, len);
-        if (keep_sql)
-            f->sql = data;
-        else
-            free(data);
+            sb_addf(seedsum, "%s\t%s\t%s\n", d->key, t[i].got, rel);
+        if (t[i].sqlwhy)
+            set_problem(m, "%s", t[i].sqlwhy);
+        f->sql = t[i].data;
+        t[i].data = NULL;
     }
+    if (d->bad_name)
+        set_problem(m, "manifest.json: executionOrder.%s holds an invalid file name", d->key);
 }
 
-static bool in_files(const MigFile *f, size_t n, const char *rel)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(f[i].rel, rel) == 0)
-            return true;
-    return false;
-}
+static int cmp_str_ptr(const void *a, const void *b);
 
-/* The entries of the files map that executionOrder does not list (snapshot.json): never run,
- * but verified like the others, so a hand-edited snapshot is a modified version too. */
-static void load_extra(Migration *m, int vfd, json_t *manifest)
+/* Read and verify the files of executionOrder.up, .down and the other entries of the files map
+ * (snapshot.json: never run, but verified like the others, so a hand-edited snapshot is a
+ * modified version too); keep the SQL when keep_sql. */
+static void load_all_files(Migration *m, int vfd, json_t *manifest, bool keep_sql,
+                           StrBuf *seedsum)
 {
     json_t *files = json_object_get(manifest, "files");
-    if (!json_is_object(files) || m->problem)
-        return;
-    size_t cnt = json_object_size(files);
-    m->extra = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
+    json_t *nontx = json_object_get(manifest, "nonTransactional");
+    DirFiles d[2] = { { .key = "up" }, { .key = "down" } };
+    collect_dir(&d[0], manifest, nontx);
+    collect_dir(&d[1], manifest, nontx);
+    /* the files map's other entries, as far as the first invalid one */
+    size_t nsel = d[0].cnt + d[1].cnt, nx = 0;
+    const char **sel = xcalloc(nsel + 1, sizeof *sel);
+    for (size_t k = 0, i = 0; k < 2; k++)
+        for (size_t j = 0; j < d[k].cnt; j++)
+            sel[i++] = d[k].f[j].rel;
+    qsort(sel, nsel, sizeof *sel, cmp_str_ptr);
+    size_t cnt = json_is_object(files) ? json_object_size(files) : 0;
+    const char **xrel = xcalloc(cnt + 1, sizeof *xrel);
+    const char *bad_extra = NULL;
     const char *rel;
     json_t *val;
-    json_object_foreach(files, rel, val) {
-        if (in_files(m->up, m->nup, rel) || in_files(m->down, m->ndown, rel))
-            continue;
-        const char *want = json_string_value(val);
-        if (!rel_valid(rel) || !want) {
-            set_problem(m, "manifest.json: the files map holds an invalid entry \"%s\"", rel);
-            return;
+    if (cnt)
+        json_object_foreach(files, rel, val) {
+            if (bsearch(&rel, sel, nsel, sizeof *sel, cmp_str_ptr))
+                continue;
+            if (!rel_valid(rel) || !json_string_value(val)) {
+                bad_extra = rel;
+                break;
+            }
+            xrel[nx++] = rel;
         }
-        size_t len = 0;
-        StrBuf why = SB_INIT;
-        char *data = read_regular(vfd, m->dir, rel, &len, &why);
-        if (!data) {
-            set_problem(m, "file %s/%s listed in the manifest's files map %s", m->dir, rel,
-                        why.buf);
-            sb_release(&why);
-            return;
+    free(sel);
+    size_t nt = d[0].cnt + d[1].cnt + nx;
+    FileTask *t = xcalloc(nt + 1, sizeof *t);
+    for (size_t k = 0, i = 0; k < 2; k++)
+        for (size_t j = 0; j < d[k].cnt; j++)
+            t[i++] = (FileTask){ .rel = d[k].f[j].rel, .sql = true, .keep = keep_sql };
+    for (size_t i = 0; i < nx; i++)
+        t[d[0].cnt + d[1].cnt + i] = (FileTask){ .rel = xrel[i] };
+    run_file_tasks(vfd, m->dir, t, nt);
+    take_dir(m, &d[0], t, files, &m->up, &m->nup, seedsum);
+    take_dir(m, &d[1], t + d[0].cnt, files, &m->down, &m->ndown, seedsum);
+    if (json_is_object(files) && !m->problem) {
+        m->extra = xcalloc(cnt ? cnt : 1, sizeof(MigFile));
+        FileTask *xt = t + d[0].cnt + d[1].cnt;
+        bool stopped = false;
+        for (size_t i = 0; i < nx && !stopped; i++) {
+            if (!xt[i].ok) {
+                set_problem(m, "file %s/%s listed in the manifest's files map %s", m->dir,
+                            xrel[i], xt[i].why);
+                stopped = true;
+                break;
+            }
+            const char *want = json_string_value(json_object_get(files, xrel[i]));
+            if (strcasecmp(xt[i].got, want) != 0)
+                set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
+                            m->dir, xrel[i]);
+            m->extra[m->nextra++].rel = xstrdup(xrel[i]);
         }
-        sb_release(&why);
-        char got[65];
-        sha256_hex(data, len, got);
-        if (strcasecmp(got, want) != 0)
-            set_problem(m, "file %s/%s does not match the SHA-256 recorded in manifest.json",
-                        m->dir, rel);
-        free(data);
-        m->extra[m->nextra++].rel = xstrdup(rel);
+        if (bad_extra && !stopped)
+            set_problem(m, "manifest.json: the files map holds an invalid entry \"%s\"",
+                        bad_extra);
     }
+    for (size_t i = 0; i < nt; i++)
+        task_release(&t[i]);
+    free(t);
+    free(xrel);
 }
 
 static const char *json_kind(const json_t *v)
@@ -529,9 +661,7 @@ static void load_version(Migration *m, bool keep_sql)
     bool seed = !json_object_get(j, "files");
     if (seed) /* the seed's format: the checksum covers the manifest and every file */
         sb_addf(&seedsum, "strav seed-format checksum 1\nmanifest.json\t%s\n", m->checksum);
-    load_files(m, vfd, j, "up", &m->up, &m->nup, keep_sql, &seedsum);
-    load_files(m, vfd, j, "down", &m->down, &m->ndown, keep_sql, &seedsum);
-    load_extra(m, vfd, j);
+    load_all_files(m, vfd, j, keep_sql, &seedsum);
     if (seed && !m->problem)
         sha256_hex(seedsum.buf, seedsum.len, m->checksum);
 out:
@@ -587,23 +717,45 @@ static void fnv(uint64_t *h, const void *p, size_t n)
 /* now_ns: when the scan started; a file whose times are within RACY_NS of it is not trusted. */
 #define RACY_NS 1000000000LL
 
-static void digest_file(StatDigest *d, int rootfd, const char *version, const char *rel,
-                        int64_t now_ns)
+/* The stat data a digest covers, of version/rel below rootfd; false when it cannot be had. */
+static bool stat_file(int rootfd, const char *version, const char *rel, int64_t v[5])
 {
     char path[4096];
+    size_t vl = strlen(version), rl = strlen(rel);
     struct stat st;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", version, rel) >= sizeof path ||
-        fstatat(rootfd, path, &st, 0) != 0) {
+    if (vl + 1 + rl >= sizeof path)
+        return false;
+    memcpy(path, version, vl);
+    path[vl] = '/';
+    memcpy(path + vl + 1, rel, rl + 1);
+    if (fstatat(rootfd, path, &st, 0) != 0)
+        return false;
+    v[0] = (int64_t)st.st_dev;
+    v[1] = (int64_t)st.st_ino;
+    v[2] = (int64_t)st.st_size;
+    v[3] = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    v[4] = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+    return true;
+}
+
+static void digest_add(StatDigest *d, const char *rel, bool ok, const int64_t v[5],
+                       int64_t now_ns)
+{
+    if (!ok) {
         d->failed = true;
         return;
     }
-    int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    int64_t ct = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
-    int64_t v[5] = { (int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size, mt, ct };
     fnv(&d->h, rel, strlen(rel) + 1);
-    fnv(&d->h, v, sizeof v);
-    if (mt >= now_ns - RACY_NS || ct >= now_ns - RACY_NS)
+    fnv(&d->h, v, 5 * sizeof *v);
+    if (v[3] >= now_ns - RACY_NS || v[4] >= now_ns - RACY_NS)
         d->racy = true;
+}
+
+static void digest_file(StatDigest *d, int rootfd, const char *version, const char *rel,
+                        int64_t now_ns)
+{
+    int64_t v[5];
+    digest_add(d, rel, stat_file(rootfd, version, rel, v), v, now_ns);
 }
 
 static void enc(StrBuf *sb, const char *s)
@@ -633,11 +785,33 @@ static char *dec(const char *s, size_t n)
     return out;
 }
 
+/* One file of a big version to stat (stat_many), on any thread. */
+typedef struct StatTask {
+    const char *rel;
+    bool ok;
+    int64_t v[5];
+} StatTask;
+static void stat_many(int rootfd, const char *version, StatTask *t, size_t n);
+
 static void digest_version(StatDigest *d, int rootfd, const Migration *m, int64_t now_ns)
 {
     d->h = 14695981039346656037ULL;
     d->racy = d->failed = false;
     digest_file(d, rootfd, m->version, "manifest.json", now_ns);
+    size_t n = m->nup + m->ndown + m->nextra;
+    if (n >= PARALLEL_FILES) { /* the stat calls on several threads, the digest in order */
+        StatTask *t = xcalloc(n, sizeof *t);
+        const MigFile *lists[3] = { m->up, m->down, m->extra };
+        size_t counts[3] = { m->nup, m->ndown, m->nextra }, k = 0;
+        for (int l = 0; l < 3; l++)
+            for (size_t i = 0; i < counts[l]; i++)
+                t[k++].rel = lists[l][i].rel;
+        stat_many(rootfd, m->version, t, n);
+        for (size_t i = 0; i < n && !d->failed; i++)
+            digest_add(d, t[i].rel, t[i].ok, t[i].v, now_ns);
+        free(t);
+        return;
+    }
     for (size_t i = 0; i < m->nup; i++)
         digest_file(d, rootfd, m->version, m->up[i].rel, now_ns);
     for (size_t i = 0; i < m->ndown; i++)
@@ -657,11 +831,22 @@ static void enc_files(StrBuf *sb, const MigFile *f, size_t n)
     }
 }
 
-/* Add the files of an encoded cache field (see enc_files) to the digest, decoding each name
+/* Where the names of an encoded cache field go: each is stat'ed into the digest at once, or
+ * (names set) collected, NUL-separated, to be stat'ed in parallel (stat_many). */
+typedef struct NameSink {
+    StatDigest *d;
+    int rootfd;
+    const char *version;
+    int64_t now_ns;
+    StrBuf *names;
+    size_t count;
+} NameSink;
+
+/* Add the files of an encoded cache field (see enc_files) to the sink, decoding each name
  * into a stack buffer: a cached version costs its fstatat calls and no allocation. */
-static void digest_field(StatDigest *d, int rootfd, const char *version, const char *s, size_t n,
-                         int64_t now_ns)
+static void digest_field(NameSink *k_, const char *s, size_t n)
 {
+    StatDigest *d = k_->d;
     char rel[1024];
     size_t k = 0;
     for (size_t i = 0; i <= n && !d->failed; i++) {
@@ -682,9 +867,61 @@ static void digest_field(StatDigest *d, int rootfd, const char *version, const c
         if (k == 0) /* empty list */
             continue;
         rel[k] = '\0';
-        digest_file(d, rootfd, version, rel, now_ns);
+        if (k_->names) {
+            sb_add(k_->names, rel, k + 1);
+            k_->count++;
+        } else {
+            digest_file(d, k_->rootfd, k_->version, rel, k_->now_ns);
+        }
         k = 0;
     }
+}
+
+/* ---- a big version's stat calls on several threads (the digest is then taken in order) */
+
+typedef struct StatJob {
+    int rootfd;
+    const char *version;
+    StatTask *t;
+    size_t n, first, step;
+} StatJob;
+
+static void *stat_worker(void *arg)
+{
+    StatJob *j = arg;
+    for (size_t i = j->first; i < j->n; i += j->step)
+        j->t[i].ok = stat_file(j->rootfd, j->version, j->t[i].rel, j->t[i].v);
+    return NULL;
+}
+
+static void stat_many(int rootfd, const char *version, StatTask *t, size_t n)
+{
+    size_t nt = file_threads(), started = 1;
+    StatJob jobs[MAX_FILE_THREADS];
+    pthread_t th[MAX_FILE_THREADS];
+    for (size_t k = 0; k < nt; k++)
+        jobs[k] = (StatJob){ rootfd, version, t, n, k, nt };
+    for (size_t k = 1; k < nt; k++, started++)
+        if (pthread_create(&th[k], NULL, stat_worker, &jobs[k]) != 0)
+            break;
+    for (size_t k = started; k < nt; k++)
+        stat_worker(&jobs[k]);
+    stat_worker(&jobs[0]);
+    for (size_t k = 1; k < started; k++)
+        pthread_join(th[k], NULL);
+}
+
+/* The number of names in encoded fields 5..7 of a cache line, at most (one per '|', plus one
+ * per non-empty field). */
+static size_t field_names(const char **fld, const size_t *len)
+{
+    size_t n = 0;
+    for (int f = 5; f <= 7; f++) {
+        n += len[f] > 0;
+        for (size_t i = 0; i < len[f]; i++)
+            n += fld[f][i] == '|';
+    }
+    return n;
 }
 
 /* Fill m from a cache line (fields split already) when the stat digest still matches. The
@@ -693,19 +930,59 @@ static bool from_cache(Migration *m, const char **fld, const size_t *len, int ro
                        int64_t now_ns)
 {
     StatDigest d = { 14695981039346656037ULL, false, false };
+    StrBuf names = SB_INIT;
+    bool many = field_names(fld, len) >= PARALLEL_FILES;
+    NameSink sink = { &d, rootfd, m->version, now_ns, many ? &names : NULL, 0 };
     digest_file(&d, rootfd, m->version, "manifest.json", now_ns);
-    digest_field(&d, rootfd, m->version, fld[5], len[5], now_ns);
-    digest_field(&d, rootfd, m->version, fld[6], len[6], now_ns);
-    digest_field(&d, rootfd, m->version, fld[7], len[7], now_ns);
+    digest_field(&sink, fld[5], len[5]);
+    digest_field(&sink, fld[6], len[6]);
+    digest_field(&sink, fld[7], len[7]);
+    if (many && !d.failed) {
+        StatTask *t = xcalloc(sink.count + 1, sizeof *t);
+        const char *p = names.buf;
+        for (size_t i = 0; i < sink.count; i++, p += strlen(p) + 1)
+            t[i].rel = p;
+        stat_many(rootfd, m->version, t, sink.count);
+        for (size_t i = 0; i < sink.count && !d.failed; i++)
+            digest_add(&d, t[i].rel, t[i].ok, t[i].v, now_ns);
+        free(t);
+    }
+    sb_release(&names);
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)d.h);
     if (d.failed || d.racy || len[1] != 16 || memcmp(fld[1], hex, 16) != 0 || len[2] != 64)
         return false;
     memcpy(m->checksum, fld[2], 64);
     m->checksum[64] = '\0';
+    return true; /* schema and message: cached_strings, on the loading thread */
+}
+
+/* The 8 tab-separated fields of a cache line; how many tabs were seen (7 when well-formed). */
+static size_t cache_fields(const char *line, const char **fld, size_t *len)
+{
+    size_t k = 0;
+    const char *p = line;
+    for (; k < 8; k++) {
+        const char *t = strchr(p, '\t');
+        fld[k] = p;
+        len[k] = t ? (size_t)(t - p) : strlen(p);
+        if (!t)
+            break;
+        p = t + 1;
+    }
+    return k;
+}
+
+/* The schema and message of a version taken from its cache line. Done after the workers, on
+ * one thread: a malloc on each worker thread grows its own arena a page at a time (hundreds
+ * of mprotect calls for 10,000 versions). */
+static void cached_strings(Migration *m, const char *line)
+{
+    const char *fld[8];
+    size_t len[8];
+    cache_fields(line, fld, len);
     m->schema = (len[3] == 1 && fld[3][0] == '-') ? NULL : dec(fld[3], len[3]);
     m->message = dec(fld[4], len[4]);
-    return true;
 }
 
 typedef struct CacheIndex {
@@ -788,17 +1065,8 @@ static void *load_worker(void *arg)
         const char *line = job->line[i];
         if (line) {
             const char *fld[8];
-            size_t len[8], k = 0;
-            const char *p = line;
-            for (; k < 8; k++) {
-                const char *t = strchr(p, '\t');
-                fld[k] = p;
-                len[k] = t ? (size_t)(t - p) : strlen(p);
-                if (!t)
-                    break;
-                p = t + 1;
-            }
-            if (k == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+            size_t len[8];
+            if (cache_fields(line, fld, len) == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
                 job->hit[i] = HIT_CACHED;
                 continue;
             }
@@ -940,6 +1208,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
             continue;
         }
         if (job.hit[i] == HIT_CACHED) {
+            cached_strings(m, job.line[i]);
             hits++;
             sb_adds(&nc, job.line[i]);
             sb_addch(&nc, '\n');

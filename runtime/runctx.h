@@ -81,6 +81,9 @@ enum { LC_VERSION, LC_BATCH, LC_CHECKSUM, LC_AT, LC_MESSAGE, LC_DURATION, LC_STA
 
 /* ---- tracking table, lock, transactions (ledger.c); 0 or -1 after reporting */
 int ledger_connect(Ctx *c);
+/* The same without reporting: the reason in err (the caller reports it, or drops it when the
+ * connection turned out not to be needed). */
+int ledger_connect_quiet(Ctx *c, StrBuf *err);
 int ledger_lock(Ctx *c);
 int ledger_read(Ctx *c);
 int ledger_napplied(const Ctx *c);

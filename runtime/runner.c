@@ -135,6 +135,18 @@ static int run_plain(const Opts *o)
     return rc == 0 ? 0 : 1;
 }
 
+/* Take the domain's lock (not for status) and read the tracking table on c->conn. 0 or -1
+ * after reporting. */
+static int db_ready(Ctx *c)
+{
+    pg_quote_ident(c->conn, &c->qschema, c->schema);
+    sb_addf(&c->qtable, "%s.", c->qschema.buf);
+    pg_quote_ident(c->conn, &c->qtable, c->table);
+    if (c->o->cmd != CMD_STATUS && ledger_lock(c) != 0)
+        return -1;
+    return ledger_read(c);
+}
+
 /* Connect, take the domain's lock (not for status) and read the tracking table; the result
  * goes to c->db_rc. Runs on its own thread while runner_run verifies the directories. */
 void *db_prepare(void *arg)
@@ -143,15 +155,48 @@ void *db_prepare(void *arg)
     c->db_rc = -1;
     if (ledger_connect(c) != 0)
         return NULL;
-    pg_quote_ident(c->conn, &c->qschema, c->schema);
-    sb_addf(&c->qtable, "%s.", c->qschema.buf);
-    pg_quote_ident(c->conn, &c->qtable, c->table);
-    if (c->o->cmd != CMD_STATUS && ledger_lock(c) != 0)
-        return NULL;
-    if (ledger_read(c) != 0)
-        return NULL;
-    c->db_rc = 0;
+    if (db_ready(c) == 0)
+        c->db_rc = 0;
     return NULL;
+}
+
+/* db_prepare started before the directories are even listed: the server forks and
+ * authenticates while the client scans them, and the tracking table is read once the
+ * schema is known (the newest manifest names it: early_go). Nothing is reported before then,
+ * so a connection that turns out not to be needed (a per-tenant domain) is closed unsaid. */
+typedef struct EarlyDb {
+    Ctx *c;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int go; /* 0: wait; 1: c->schema and c->table are set, go on; -1: not needed */
+} EarlyDb;
+
+static void *db_early(void *arg)
+{
+    EarlyDb *e = arg;
+    Ctx *c = e->c;
+    StrBuf err = SB_INIT;
+    int crc = ledger_connect_quiet(c, &err);
+    pthread_mutex_lock(&e->mu);
+    while (!e->go)
+        pthread_cond_wait(&e->cv, &e->mu);
+    int go = e->go;
+    pthread_mutex_unlock(&e->mu);
+    c->db_rc = -1;
+    if (go > 0 && crc != 0)
+        out_fail(c, "%s", sb_str(&err));
+    else if (go > 0 && db_ready(c) == 0)
+        c->db_rc = 0;
+    sb_release(&err);
+    return NULL;
+}
+
+static void early_go(EarlyDb *e, int go)
+{
+    pthread_mutex_lock(&e->mu);
+    e->go = go;
+    pthread_cond_broadcast(&e->cv);
+    pthread_mutex_unlock(&e->mu);
 }
 
 int run_command(Ctx *c)
@@ -203,15 +248,27 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
     int rc = 1;
     StrBuf err = SB_INIT;
     MigScan scan = { 0 };
+    EarlyDb early = { &c, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+    pthread_t th;
+    bool threaded = false, waiting = false; /* waiting: the thread waits for early_go */
     if (runner_check_scope(o.scope, o.migrations_root, o.schemas_root) != 0) {
         json_object_set_new(c.out, "error", json_string("invalid domain"));
         goto out;
     }
+    /* connect while the directories are listed (not for fresh, which asks first) */
+    threaded = waiting = cmd != CMD_FRESH && pthread_create(&th, NULL, db_early, &early) == 0;
     /* the newest manifest's schema and tenants are the ones in force */
     char *tenants = NULL;
     migset_scan(&scan, o.migrations_root, o.scope);
     c.schema = migset_newest_schema(o.migrations_root, o.scope, &scan, &tenants);
     if (tenants) {
+        if (threaded) { /* every tenant gets its own connection (fanout.c) */
+            early_go(&early, -1);
+            pthread_join(th, NULL);
+            threaded = waiting = false;
+            pg_close(c.conn);
+            c.conn = NULL;
+        }
         rc = run_tenants(&c, tenants, &scan);
         free(tenants);
         goto out;
@@ -226,15 +283,20 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
         goto out;
     /* connect, lock and read the tracking table while the directories are verified: the two
      * are independent until the command compares them, and nothing runs before both are done */
-    pthread_t th;
-    bool threaded = pthread_create(&th, NULL, db_prepare, &c) == 0;
-    if (!threaded)
-        db_prepare(&c);
+    if (waiting) {
+        early_go(&early, 1);
+        waiting = false;
+    } else {
+        threaded = pthread_create(&th, NULL, db_prepare, &c) == 0;
+        if (!threaded)
+            db_prepare(&c);
+    }
     char *cache = verify_cache_path(o.scope);
     int lrc = migset_load_scanned(&c.set, &scan, o.migrations_root, o.scope, cache, &err);
     free(cache);
     if (threaded)
         pthread_join(th, NULL);
+    threaded = false;
     if (lrc != 0) {
         out_fail(&c, "%s", sb_str(&err));
         goto out;
@@ -243,6 +305,10 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
         goto out;
     rc = run_command(&c);
 out:
+    if (waiting)
+        early_go(&early, -1);
+    if (threaded)
+        pthread_join(th, NULL);
     if (o.json) {
         json_object_set_new(c.out, "ok", json_boolean(rc == 0));
         if (runner_json_runs) {
