@@ -131,6 +131,37 @@ static char *domain_dir_of(const char *schemas, const char *dom)
     return d;
 }
 
+/* project_load_wanted's loader for lspp_load: domain i's files with the open buffers; another
+ * domain's errors go to a Diag of its own (they belong to its files, not the ones open here). */
+typedef struct LspLoader {
+    LspProject *p;
+    const char *schemas;
+    const char *const *doms;
+    const LspBuffer *bufs;
+    size_t nbufs, self;
+    LspUnit **units;
+    size_t *nunits;
+    bool *bad;
+} LspLoader;
+
+static AstFile *const *load_wanted_domain(void *ctx, size_t i, size_t *nfiles, bool *bad)
+{
+    LspLoader *l = ctx;
+    LspProject *p = l->p;
+    char *dir = i == l->self ? xstrdup(p->domain_dir) : domain_dir_of(l->schemas, l->doms[i]);
+    Diag saved = p->diag;
+    if (i != l->self)
+        diag_init(&p->diag);
+    *bad = l->bad[i] = !load_units(p, dir, l->bufs, l->nbufs, &l->units[i], &l->nunits[i]);
+    if (i != l->self) {
+        diag_release(&p->diag);
+        p->diag = saved;
+    }
+    free(dir);
+    *nfiles = l->nunits[i];
+    return unit_asts(&p->arena, l->units[i], l->nunits[i]);
+}
+
 /* Load the analysed domain and the domains it needs the way project.c's check_in_order does:
  * parse the wanted domains (the analysed one, public beside a non-public one, and what each
  * uses, transitively: project_domain_uses), order them by use (project_order: a cycle is an
@@ -168,36 +199,15 @@ void lspp_load(LspProject *p, const char *path, const LspBuffer *bufs, size_t nb
         doms[pub = nd++] = "public";
     LspUnit **units = ARENA_ARRAY(&p->arena, LspUnit *, nd + 1);
     size_t *nunits = ARENA_ARRAY(&p->arena, size_t, nd + 1);
-    bool *want = ARENA_ARRAY(&p->arena, bool, nd + 1), *parsed = ARENA_ARRAY(&p->arena, bool, nd + 1);
+    bool *want = ARENA_ARRAY(&p->arena, bool, nd + 1);
     bool *bad = ARENA_ARRAY(&p->arena, bool, nd + 1), *have = ARENA_ARRAY(&p->arena, bool, nd + 1);
     bool *uses = ARENA_ARRAY(&p->arena, bool, nd * nd + 1);
     Model *models = ARENA_ARRAY(&p->arena, Model, nd + 1);
     want[self] = true;
     if (self != pub)
         want[pub] = true;
-    for (bool more = true; more;) {
-        more = false;
-        for (size_t i = 0; i < nd; i++) {
-            if (!want[i] || parsed[i])
-                continue;
-            parsed[i] = true;
-            char *dir = i == self ? xstrdup(p->domain_dir) : domain_dir_of(schemas, doms[i]);
-            Diag saved = p->diag;
-            if (i != self)
-                diag_init(&p->diag);
-            bad[i] = !load_units(p, dir, bufs, nbufs, &units[i], &nunits[i]);
-            if (i != self) {
-                diag_release(&p->diag);
-                p->diag = saved;
-            }
-            free(dir);
-            project_domain_uses(unit_asts(&p->arena, units[i], nunits[i]), nunits[i], doms, nd, i,
-                                &uses[i * nd]);
-            for (size_t j = 0; j < nd; j++)
-                if (uses[i * nd + j] && !want[j])
-                    want[j] = more = true;
-        }
-    }
+    LspLoader ld = { p, schemas, doms, bufs, nbufs, self, units, nunits, bad };
+    project_load_wanted(doms, nd, want, uses, load_wanted_domain, &ld);
     size_t *order = ARENA_ARRAY(&p->arena, size_t, nd + 1);
     size_t no = project_order(&p->arena, doms, nd, uses, want, order, &p->diag);
     p->others = ARENA_ARRAY(&p->arena, LspOther, nd + 1);

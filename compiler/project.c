@@ -175,6 +175,27 @@ static bool load_domain(ProjectLoad *pl,
     return diag_count_errors(d) == before;
 }
 
+/* project_load_wanted's loader for check_in_order: domain i's files from disk. */
+typedef struct DomainLoader {
+    ProjectLoad *out;
+    Arena *a;
+    const char *dir;
+    const char *const *doms;
+    AstFile ***files;
+    size_t *nfiles;
+    bool *bad;
+    Diag *d;
+} DomainLoader;
+
+static AstFile *const *load_wanted_domain(void *ctx, size_t i, size_t *nfiles, bool *bad)
+{
+    DomainLoader *l = ctx;
+    *bad = l->bad[i] = !load_domain(l->out, l->a, l->dir, l->doms[i], &l->files[i],
+                                    &l->nfiles[i], l->d);
+    *nfiles = l->nfiles[i];
+    return l->files[i];
+}
+
 /* Parse the domains wanted (all, or only_domain and the domains it uses, transitively), order
  * them by use (project_order.h: a cycle is an error) and check each after the ones it uses,
  * with their models to resolve dom.Name. A domain whose files do not parse, or that uses one
@@ -190,27 +211,16 @@ static bool check_in_order(ProjectLoad *out,
 {
     AstFile ***files = ARENA_ARRAY(a, AstFile **, nd + 1);
     size_t *nfiles = ARENA_ARRAY(a, size_t, nd + 1);
-    bool *want = ARENA_ARRAY(a, bool, nd + 1), *parsed = ARENA_ARRAY(a, bool, nd + 1);
+    bool *want = ARENA_ARRAY(a, bool, nd + 1);
     bool *bad = ARENA_ARRAY(a, bool, nd + 1), *have = ARENA_ARRAY(a, bool, nd + 1);
     bool *uses = ARENA_ARRAY(a, bool, nd * nd + 1);
     bool ok = true;
     size_t nwant = 0;
     for (size_t i = 0; i < nd; i++)
         want[i] = !only_domain || !strcmp(doms[i], only_domain);
-    for (bool more = true; more;) {
-        more = false;
-        for (size_t i = 0; i < nd; i++) {
-            if (!want[i] || parsed[i])
-                continue;
-            parsed[i] = true;
-            if (!load_domain(out, a, dir, doms[i], &files[i], &nfiles[i], d))
-                ok = false, bad[i] = true;
-            project_domain_uses(files[i], nfiles[i], doms, nd, i, &uses[i * nd]);
-            for (size_t j = 0; j < nd; j++)
-                if (uses[i * nd + j] && !want[j])
-                    want[j] = more = true;
-        }
-    }
+    DomainLoader ld = { out, a, dir, doms, files, nfiles, bad, d };
+    if (!project_load_wanted(doms, nd, want, uses, load_wanted_domain, &ld))
+        ok = false;
     for (size_t i = 0; i < nd; i++)
         nwant += want[i];
     size_t *order = ARENA_ARRAY(a, size_t, nd + 1);

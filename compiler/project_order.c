@@ -124,3 +124,28 @@ size_t project_order(Arena *a, const char *const *doms, size_t nd, const bool *u
         report_cycle(doms, nd, uses, left, d);
     return n;
 }
+
+bool project_load_wanted(const char *const *doms, size_t nd, bool *want, bool *uses,
+                         ProjectLoadDomain load, void *ctx)
+{
+    bool ok = true;
+    bool *loaded = xcalloc(nd + 1, sizeof *loaded);
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < nd; i++) {
+            if (!want[i] || loaded[i])
+                continue;
+            loaded[i] = true;
+            size_t nfiles = 0;
+            bool bad = false;
+            AstFile *const *files = load(ctx, i, &nfiles, &bad);
+            ok = ok && !bad;
+            project_domain_uses(files, nfiles, doms, nd, i, &uses[i * nd]);
+            for (size_t j = 0; j < nd; j++)
+                if (uses[i * nd + j] && !want[j])
+                    want[j] = more = true;
+        }
+    }
+    free(loaded);
+    return ok;
+}

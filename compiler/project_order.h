@@ -17,6 +17,14 @@
 void project_domain_uses(AstFile *const *files, size_t nfiles, const char *const *doms,
                          size_t nd, size_t self, bool *uses);
 
+/* Load what the wanted domains need: every domain with want[i] set is loaded once by
+ * load(ctx, i, &nfiles) (its parsed files, NULL with nfiles 0 when none; *bad set when its
+ * files did not load), its uses recorded in row i of uses (nd*nd), and each domain it uses is
+ * wanted and loaded in turn, until nothing new is wanted. Returns false when some load was bad. */
+typedef AstFile *const *(*ProjectLoadDomain)(void *ctx, size_t i, size_t *nfiles, bool *bad);
+bool project_load_wanted(const char *const *doms, size_t nd, bool *want, bool *uses,
+                         ProjectLoadDomain load, void *ctx);
+
 /* Order the domains with want[i] set so that each comes after those it uses (uses: nd*nd,
  * row i = the domains doms[i] uses); ties keep the given order (public first, then by name).
  * Writes the indices to order and returns how many; a cycle is reported (naming it, e.g.
