@@ -342,7 +342,7 @@ int cmd_fresh(Ctx *c)
         const Migration **all = xcalloc(c->set.n + 1, sizeof *all);
         for (size_t i = 0; i < c->set.n; i++)
             all[i] = &c->set.v[i];
-        int lrc = load_sql(c, all, c->set.n);
+        int lrc = load_sql(c, all, c->set.n, true);
         free(all);
         if (lrc != 0)
             return 1;

@@ -83,7 +83,7 @@ int cmd_migrate(Ctx *c)
     if (!batch)
         batch = ledger_max_batch(c) + 1;
     json_object_set_new(c->out, "batch", json_integer(batch));
-    if (load_sql(c, list, np) != 0)
+    if (load_sql(c, list, np, true) != 0)
         goto out;
     /* status's drift mark and drift record (driftmark.h, adopt.h): a first batch that starts
      * from an empty schema leaves the schema exactly as its snapshot says, so both are written

@@ -119,7 +119,7 @@ int cmd_rollback(Ctx *c)
     if (!c->o->step)
         json_object_set_new(c->out, "batch", json_integer(batch));
     int napplied0 = ledger_napplied(c); /* adopt2 */
-    if (load_sql(c, list, n) != 0 || apply_run(c, true, jobs, n, 0, done, NULL) != 0)
+    if (load_sql(c, list, n, false) != 0 || apply_run(c, true, jobs, n, 0, done, NULL) != 0)
         goto out;
     if (c->o->step)
         out_say(c, "\n%sRolled back %zu migration(s):%s\n", out_col(c->o, GREEN), n, out_col(c->o, RESET));

@@ -689,6 +689,101 @@ int migset_load_sql(Migration *m)
     return m->problem ? -1 : 0;
 }
 
+/* ---- SQL files a manifest does not list ---------------------------------------------------
+ * A hand-written version whose manifest forgets a file would otherwise be applied without it
+ * (an empty executionOrder is a valid, empty migration) and recorded as done. */
+
+#define UNLISTED_DEPTH 8 /* generated layouts are two deep (tables/<name>/up.sql) */
+
+typedef struct Unlisted {
+    const char **listed; /* sorted */
+    size_t nlisted;
+    char **found;
+    size_t nfound, cap;
+} Unlisted;
+
+static bool ends_with_sql(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
+}
+
+/* Every *.sql below the directory dfd (rel: its path in the version, "" at the top) that the
+ * manifest does not list, into u->found. Symbolic links are not followed (the runtime never
+ * reads through one out of the version). */
+static void unlisted_walk(Unlisted *u, int dfd, const char *rel, int depth)
+{
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        StrBuf path = SB_INIT;
+        sb_addf(&path, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type == DT_DIR && depth < UNLISTED_DEPTH) {
+            int sub = openat(dirfd(d), e->d_name,
+                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                unlisted_walk(u, sub, path.buf, depth + 1);
+        } else if (type != DT_DIR && ends_with_sql(e->d_name)) {
+            const char *key = path.buf;
+            if (!bsearch(&key, u->listed, u->nlisted, sizeof *u->listed, cmp_str_ptr)) {
+                if (u->nfound == u->cap) {
+                    u->cap = u->cap ? 2 * u->cap : 8;
+                    u->found = xrealloc(u->found, u->cap * sizeof *u->found);
+                }
+                u->found[u->nfound++] = sb_detach(&path);
+                continue;
+            }
+        }
+        sb_release(&path);
+    }
+    closedir(d);
+}
+
+char *migset_unlisted_sql(const Migration *m)
+{
+    int vfd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (vfd < 0)
+        return NULL; /* loading the version has reported it */
+    Unlisted u = { 0 };
+    u.listed = xcalloc(m->nup + m->ndown + m->nextra + 1, sizeof *u.listed);
+    const MigFile *lists[3] = { m->up, m->down, m->extra };
+    size_t ns[3] = { m->nup, m->ndown, m->nextra };
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < ns[k]; i++)
+            u.listed[u.nlisted++] = lists[k][i].rel;
+    qsort(u.listed, u.nlisted, sizeof *u.listed, cmp_str_ptr);
+    unlisted_walk(&u, vfd, "", 0);
+    char *msg = NULL;
+    if (u.nfound) {
+        qsort(u.found, u.nfound, sizeof *u.found, cmp_str_ptr);
+        StrBuf sb = SB_INIT;
+        sb_addf(&sb, "%s/%s is not listed in manifest.json's executionOrder, so it would never "
+                     "run", m->dir, u.found[0]);
+        if (u.nfound > 1)
+            sb_addf(&sb, " (nor %zu more .sql file%s)", u.nfound - 1, u.nfound > 2 ? "s" : "");
+        sb_addf(&sb, ": list it in executionOrder.up or .down (with its SHA-256 in the files "
+                     "map, when the manifest has one), or remove it");
+        msg = sb_detach(&sb);
+    }
+    for (size_t i = 0; i < u.nfound; i++)
+        free(u.found[i]);
+    free(u.found);
+    free(u.listed);
+    return msg;
+}
+
 /* ---- verification cache ------------------------------------------------------------------
  * One line per verified version: version, stat digest, manifest SHA-256, schema, message, up
  * files, down files, the other files of the files map (snapshot.json) (fields separated by tabs; names percent-encoded; '!' marks a

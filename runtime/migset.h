@@ -71,6 +71,10 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
 /* Read (and verify again) the files of one version for execution: fills every MigFile.sql.
  * 0, or -1 with m->problem set. */
 int migset_load_sql(Migration *m);
+/* Why m's directory holds SQL its manifest never runs: the first *.sql file (below the
+ * version directory, symbolic links not followed) that neither executionOrder nor the files
+ * map lists, and how many more; NULL when there is none. Caller frees. */
+char *migset_unlisted_sql(const Migration *m);
 void migset_release(MigSet *s);
 /* The "schema" of the newest scanned version's manifest (the one in force), or NULL; its
  * "tenants" (compact JSON, NULL when null) in *tenants. Caller frees both. Read on its own so

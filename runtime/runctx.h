@@ -142,8 +142,9 @@ const char *cmd_name(RunCmd cmd);
 /* Applied rows whose directory is gone or whose manifest checksum differs; prints each unless
  * quiet and returns how many. */
 int check_applied(Ctx *c, bool quiet);
-/* Read the SQL of the versions about to run (and verify it once more). 0 or -1 reported. */
-int load_sql(Ctx *c, const Migration **list, size_t n);
+/* Read the SQL of the versions about to run (and verify it once more); up: refuse a version
+ * whose directory holds *.sql its manifest does not list. 0 or -1 reported. */
+int load_sql(Ctx *c, const Migration **list, size_t n, bool up);
 char *verify_cache_path(const char *domain);
 /* Connect, lock (not for status) and read the tracking table; result in c->db_rc. */
 void *db_prepare(void *arg);

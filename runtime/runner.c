@@ -73,14 +73,23 @@ int check_applied(Ctx *c, bool quiet)
     return bad;
 }
 
-/* Read the SQL of the versions about to run (and verify it once more). */
-int load_sql(Ctx *c, const Migration **list, size_t n)
+/* Read the SQL of the versions about to run (and verify it once more). Going up, a version
+ * holding SQL its manifest does not list is refused: it would be recorded as applied without
+ * it. */
+int load_sql(Ctx *c, const Migration **list, size_t n, bool up)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (migset_load_sql(&c->set.v[list[i] - c->set.v]) != 0) {
             out_fail(c, "Migration %s cannot be applied: %s", list[i]->version, list[i]->problem);
             return -1;
         }
+        char *why = up ? migset_unlisted_sql(list[i]) : NULL;
+        if (why) {
+            out_fail(c, "Migration %s cannot be applied: %s", list[i]->version, why);
+            free(why);
+            return -1;
+        }
+    }
     return 0;
 }
 
