@@ -550,7 +550,8 @@ static const char q_constraints[] =
     "       co.condeferrable, co.convalidated,"
     "       CASE WHEN co.contype = 'c' THEN pg_get_constraintdef(co.oid, true) END, co.connoinherit,"
     "       co.condeferred, ds.description,"
-    "       (SELECT ci.indnullsnotdistinct FROM pg_index ci WHERE ci.indexrelid = co.conindid)"
+    "       (SELECT ci.indnullsnotdistinct FROM pg_index ci WHERE ci.indexrelid = co.conindid),"
+    "       cardinality(co.confdelsetcols)"
     "  FROM pg_constraint co"
     "  JOIN pg_class c ON c.oid = co.conrelid"
     "  JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -659,6 +660,10 @@ static bool add_constraint(Ctx *x, PgResult *r, int i, Table *t)
         fk->match_full = pg_value(r, i, 9)[0] == 'f';
         if (pg_value(r, i, 9)[0] == 'p')
             warnf(x, "foreign key %s.%s: MATCH PARTIAL is not in the model", t->name, name);
+        if (raw(r, i, 17) && atoi(pg_value(r, i, 17)) > 0)
+            warnf(x, "foreign key %s.%s: the column list of ON DELETE %s (...) is not in the "
+                     "model; the model sets every column of the key",
+                  t->name, name, fk->on_delete == FK_SET_DEFAULT ? "SET DEFAULT" : "SET NULL");
         fk->deferral = !flag(r, i, 10) ? DEFER_NONE : flag(r, i, 14) ? DEFER_DEFERRED : DEFER_IMMEDIATE;
         fk->not_valid = !flag(r, i, 11);
         size_t nref;
