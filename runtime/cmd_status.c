@@ -191,8 +191,12 @@ int cmd_status(Ctx *c)
         int k = (i >= c->set.n) ? 1 : (j >= na) ? -1
                                                 : migdir_version_cmp(c->set.v[i].version,
                                                               ledger_value(c, j, 0));
-        if (k <= 0)
-            m = &c->set.v[i++];
+        if (k <= 0) {
+            Migration *mv = &c->set.v[i++];
+            if (k < 0 && !mv->problem) /* pending: migrate would refuse SQL it does not list */
+                mv->problem = migset_unlisted_sql(mv);
+            m = mv;
+        }
         if (k >= 0)
             row = j++;
         const char *st = state_name(c, m, row);

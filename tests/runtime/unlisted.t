@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # unlisted.t - a version directory holding *.sql its manifest does not list (docs/runtime.md,
 # "Verification"). Written by hand the way people do: the seed's manifest with an empty
-# executionOrder beside the files, or a file added after the manifest was written. migrate
-# and fresh refuse it before anything runs (it would be recorded as applied without that SQL);
-# other files (notes, a README) are not SQL; rollback of an applied version is not blocked.
+# executionOrder beside the files, or a file added after the manifest was written. migrate and
+# fresh refuse it before anything runs (it would be recorded as applied without that SQL), and
+# status shows it invalid; other files (notes, a README) are not SQL; rollback of an applied
+# version is not blocked.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
@@ -30,6 +31,10 @@ check "  naming the first unlisted file" grep -qF "$P/$v1/tables/users/down.sql 
 check "  and how many more" grep -qF "(nor 1 more .sql file)" <<<"$out"
 check "  and not the README" bash -c '! grep -q README <<<"$1"' _ "$out"
 is "$(rt_snapshot)" "$before" "  nothing ran and nothing was recorded"
+out=$("$STRAV" migration:status 2>&1); rc=$?
+is "$rc" 1 "status: exit 1"
+check "  the version is invalid" grep -qE "$v1 +invalid" <<<"$out"
+check "  with the reason" grep -qF "$v1: $P/$v1/tables/users/down.sql is not listed" <<<"$out"
 out=$("$STRAV" fresh --force 2>&1); rc=$?
 is "$rc" 1 "fresh refuses it too"
 check "  with the same reason" grep -qF "tables/users/down.sql is not listed" <<<"$out"
