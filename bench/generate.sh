@@ -54,7 +54,8 @@ writer_start() {
     sleep 0.5
 }
 writer_stop() {
-    kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null || true
+    kill "$writer_pid" 2>/dev/null || true   # it may have finished: 2 GB in under a second at rest
+    wait "$writer_pid" 2>/dev/null || true
     rm -f "$tmp/writer.bin"
 }
 
