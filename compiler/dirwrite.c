@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "threads.h"
 
 #define DW_RUN 16         /* jobs taken at a time */
 #define DW_MAX_THREADS 8u /* beyond the CPUs of a laptop the per-directory locks win */
@@ -32,8 +33,7 @@ unsigned dirwrite_threads(size_t n)
     }
     if (n < 256)
         return 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1u : cpus > (long)DW_MAX_THREADS ? DW_MAX_THREADS : (unsigned)cpus;
+    return threads_cpus(DW_MAX_THREADS);
 }
 
 /* mkdir rel (len bytes of it) below root, and its missing parents */
@@ -167,13 +167,10 @@ bool dirwrite_files(int root, const char *root_path, size_t n, DirMake make, voi
         threads = 1;
     if (threads > DW_MAX_THREADS)
         threads = DW_MAX_THREADS;
-    pthread_t th[DW_MAX_THREADS];
-    unsigned started = 0;
-    while (started + 1 < threads && pthread_create(&th[started], NULL, worker, &s) == 0)
-        started++; /* a thread that cannot start leaves its share to the others */
-    worker(&s);
-    for (unsigned k = 0; k < started; k++)
-        pthread_join(th[k], NULL);
+    void *args[DW_MAX_THREADS];
+    for (unsigned k = 0; k < threads; k++)
+        args[k] = &s; /* the threads share one counter of jobs */
+    threads_run(threads, worker, args);
     pthread_mutex_destroy(&s.mu);
     if (atomic_load(&s.fail_job) == SIZE_MAX)
         return true;

@@ -6,7 +6,6 @@
 #include "migset.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "migdir.h"
 #include "sha256.h"
 #include "sqlsplit.h"
+#include "threads.h"
 
 /* ---- reading: regular files only, bounded by their size ----------------------------------- */
 
@@ -305,28 +305,21 @@ static void *file_worker(void *arg)
 static size_t file_threads(void)
 {
     static size_t n;
-    if (!n) { /* racy but idempotent: every thread computes the same value */
-        long c = sysconf(_SC_NPROCESSORS_ONLN);
-        n = c < 1 ? 1 : c > MAX_FILE_THREADS ? MAX_FILE_THREADS : (size_t)c;
-    }
+    if (!n) /* racy but idempotent: every thread computes the same value */
+        n = threads_cpus(MAX_FILE_THREADS);
     return n;
 }
 
 static void run_file_tasks(int vfd, const char *dir, FileTask *t, size_t n)
 {
-    size_t nt = n >= PARALLEL_FILES ? file_threads() : 1, started = 1;
+    size_t nt = n >= PARALLEL_FILES ? file_threads() : 1;
     FileJob jobs[MAX_FILE_THREADS];
-    pthread_t th[MAX_FILE_THREADS];
-    for (size_t k = 0; k < nt; k++)
+    void *args[MAX_FILE_THREADS];
+    for (size_t k = 0; k < nt; k++) {
         jobs[k] = (FileJob){ vfd, dir, t, n, k, nt };
-    for (size_t k = 1; k < nt; k++, started++)
-        if (pthread_create(&th[k], NULL, file_worker, &jobs[k]) != 0)
-            break;
-    for (size_t k = started; k < nt; k++) /* thread creation failed: their share here */
-        file_worker(&jobs[k]);
-    file_worker(&jobs[0]);
-    for (size_t k = 1; k < started; k++)
-        pthread_join(th[k], NULL);
+        args[k] = &jobs[k];
+    }
+    threads_run(nt, file_worker, args);
 }
 
 static void task_release(FileTask *t)
@@ -991,19 +984,14 @@ static void *stat_worker(void *arg)
 
 static void stat_many(int rootfd, const char *version, StatTask *t, size_t n)
 {
-    size_t nt = file_threads(), started = 1;
+    size_t nt = file_threads();
     StatJob jobs[MAX_FILE_THREADS];
-    pthread_t th[MAX_FILE_THREADS];
-    for (size_t k = 0; k < nt; k++)
+    void *args[MAX_FILE_THREADS];
+    for (size_t k = 0; k < nt; k++) {
         jobs[k] = (StatJob){ rootfd, version, t, n, k, nt };
-    for (size_t k = 1; k < nt; k++, started++)
-        if (pthread_create(&th[k], NULL, stat_worker, &jobs[k]) != 0)
-            break;
-    for (size_t k = started; k < nt; k++)
-        stat_worker(&jobs[k]);
-    stat_worker(&jobs[0]);
-    for (size_t k = 1; k < started; k++)
-        pthread_join(th[k], NULL);
+        args[k] = &jobs[k];
+    }
+    threads_run(nt, stat_worker, args);
 }
 
 /* The number of names in encoded fields 5..7 of a cache line, at most (one per '|', plus one
@@ -1276,19 +1264,14 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
      * over two threads (the third, db_prepare, mostly waits for the server). Four measured no
      * better on two cores */
     enum { MAX_WORKERS = 2 };
-    pthread_t th[MAX_WORKERS];
     LoadWorker w[MAX_WORKERS];
-    size_t nw = n >= 64 ? MAX_WORKERS : 1, started = 1;
-    for (size_t k = 0; k < nw; k++)
+    void *args[MAX_WORKERS];
+    size_t nw = n >= 64 ? MAX_WORKERS : 1;
+    for (size_t k = 0; k < nw; k++) {
         w[k] = (LoadWorker){ &job, k, nw };
-    for (size_t k = 1; k < nw; k++, started++)
-        if (pthread_create(&th[k], NULL, load_worker, &w[k]) != 0)
-            break;
-    for (size_t k = started; k < nw; k++) /* thread creation failed: do their share here */
-        load_worker(&w[k]);
-    load_worker(&w[0]);
-    for (size_t k = 1; k < started; k++)
-        pthread_join(th[k], NULL);
+        args[k] = &w[k];
+    }
+    threads_run(nw, load_worker, args);
 
     /* drop entries that turned out not to be version directories; build the new cache */
     bool changed = false;
