@@ -723,6 +723,12 @@ static void unlisted_walk(Unlisted *u, int dfd, const char *rel, int depth)
             if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
         }
+        /* a squashed version's checkpoint has its own manifest, and is walked when used */
+        bool checkpoint = type == DT_DIR && depth == 0 && !strcmp(e->d_name, MIGDIR_CHECKPOINT);
+        if (checkpoint) {
+            sb_release(&path);
+            continue;
+        }
         if (type == DT_DIR && depth < UNLISTED_DEPTH) {
             int sub = openat(dirfd(d), e->d_name,
                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
