@@ -684,16 +684,38 @@ int migset_load_sql(Migration *m)
 
 /* ---- SQL files a manifest does not list ---------------------------------------------------
  * A hand-written version whose manifest forgets a file would otherwise be applied without it
- * (an empty executionOrder is a valid, empty migration) and recorded as done. */
+ * (an empty executionOrder is a valid, empty migration) and recorded as done. The names come
+ * from manifest.json itself: a version verified from the cache has no file lists. */
 
 #define UNLISTED_DEPTH 8 /* generated layouts are two deep (tables/<name>/up.sql) */
+
+typedef struct StrList {
+    char **v;
+    size_t n, cap;
+} StrList;
 
 typedef struct Unlisted {
     const char **listed; /* sorted */
     size_t nlisted;
-    char **found;
-    size_t nfound, cap;
+    StrList found;       /* *.sql not listed */
+    StrList links;       /* listed names that are symbolic links */
 } Unlisted;
+
+static void strlist_push(StrList *l, char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = s;
+}
+
+static void strlist_free(StrList *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
 
 static bool ends_with_sql(const char *name)
 {
@@ -701,9 +723,14 @@ static bool ends_with_sql(const char *name)
     return n > 4 && strcasecmp(name + n - 4, ".sql") == 0;
 }
 
+static bool listed(const Unlisted *u, const char *rel)
+{
+    return bsearch(&rel, u->listed, u->nlisted, sizeof *u->listed, cmp_str_ptr) != NULL;
+}
+
 /* Every *.sql below the directory dfd (rel: its path in the version, "" at the top) that the
- * manifest does not list, into u->found. Symbolic links are not followed (the runtime never
- * reads through one out of the version). */
+ * manifest does not list, into u->found, and the listed symbolic links into u->links. Links
+ * are not followed. */
 static void unlisted_walk(Unlisted *u, int dfd, const char *rel, int depth)
 {
     DIR *d = fdopendir(dfd);
@@ -721,33 +748,56 @@ static void unlisted_walk(Unlisted *u, int dfd, const char *rel, int depth)
         if (type == DT_UNKNOWN) {
             struct stat st;
             if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+                type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
         }
         /* a squashed version's checkpoint has its own manifest, and is walked when used */
         bool checkpoint = type == DT_DIR && depth == 0 && !strcmp(e->d_name, MIGDIR_CHECKPOINT);
-        if (checkpoint) {
-            sb_release(&path);
-            continue;
-        }
-        if (type == DT_DIR && depth < UNLISTED_DEPTH) {
+        if (type == DT_DIR && !checkpoint && depth < UNLISTED_DEPTH) {
             int sub = openat(dirfd(d), e->d_name,
                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub >= 0)
                 unlisted_walk(u, sub, path.buf, depth + 1);
-        } else if (type != DT_DIR && ends_with_sql(e->d_name)) {
-            const char *key = path.buf;
-            if (!bsearch(&key, u->listed, u->nlisted, sizeof *u->listed, cmp_str_ptr)) {
-                if (u->nfound == u->cap) {
-                    u->cap = u->cap ? 2 * u->cap : 8;
-                    u->found = xrealloc(u->found, u->cap * sizeof *u->found);
-                }
-                u->found[u->nfound++] = sb_detach(&path);
+        } else if (type != DT_DIR && listed(u, path.buf)) {
+            if (type == DT_LNK) {
+                strlist_push(&u->links, sb_detach(&path));
                 continue;
             }
+        } else if (type != DT_DIR && ends_with_sql(e->d_name)) {
+            strlist_push(&u->found, sb_detach(&path));
+            continue;
         }
         sb_release(&path);
     }
     closedir(d);
+}
+
+/* Drop from u->found the files a listed symbolic link leads to (a link that stays inside the
+ * version is read as its target: migset.c's open_beneath). */
+static void drop_link_targets(Unlisted *u, const char *dir)
+{
+    char *rdir = u->links.n && u->found.n ? realpath(dir, NULL) : NULL;
+    if (!rdir)
+        return;
+    size_t dl = strlen(rdir);
+    for (size_t i = 0; i < u->links.n; i++) {
+        StrBuf p = SB_INIT;
+        sb_addf(&p, "%s/%s", dir, u->links.v[i]);
+        char *real = realpath(p.buf, NULL);
+        sb_release(&p);
+        if (real && strncmp(real, rdir, dl) == 0 && real[dl] == '/')
+            for (size_t k = 0; k < u->found.n; k++)
+                if (u->found.v[k] && !strcmp(u->found.v[k], real + dl + 1)) {
+                    free(u->found.v[k]);
+                    u->found.v[k] = NULL;
+                }
+        free(real);
+    }
+    free(rdir);
+    size_t k = 0;
+    for (size_t i = 0; i < u->found.n; i++)
+        if (u->found.v[i])
+            u->found.v[k++] = u->found.v[i];
+    u->found.n = k;
 }
 
 char *migset_unlisted_sql(const Migration *m)
@@ -755,31 +805,50 @@ char *migset_unlisted_sql(const Migration *m)
     int vfd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (vfd < 0)
         return NULL; /* loading the version has reported it */
+    size_t len = 0;
+    StrBuf why = SB_INIT;
+    char *bytes = read_regular(vfd, m->dir, "manifest.json", &len, &why);
+    sb_release(&why);
+    json_t *j = bytes ? json_loadb(bytes, len, 0, NULL) : NULL;
+    free(bytes);
+    if (!json_is_object(j)) { /* loading the version has reported it */
+        json_decref(j);
+        close(vfd);
+        return NULL;
+    }
+    json_t *eo = json_object_get(j, "executionOrder"), *files = json_object_get(j, "files");
+    json_t *up = json_object_get(eo, "up"), *down = json_object_get(eo, "down");
     Unlisted u = { 0 };
-    u.listed = xcalloc(m->nup + m->ndown + m->nextra + 1, sizeof *u.listed);
-    const MigFile *lists[3] = { m->up, m->down, m->extra };
-    size_t ns[3] = { m->nup, m->ndown, m->nextra };
-    for (int k = 0; k < 3; k++)
-        for (size_t i = 0; i < ns[k]; i++)
-            u.listed[u.nlisted++] = lists[k][i].rel;
+    u.listed = xcalloc(json_array_size(up) + json_array_size(down) + json_object_size(files) + 1,
+                       sizeof *u.listed);
+    json_t *lists[2] = { up, down };
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < json_array_size(lists[k]); i++)
+            if (json_string_value(json_array_get(lists[k], i)))
+                u.listed[u.nlisted++] = json_string_value(json_array_get(lists[k], i));
+    const char *key;
+    json_t *val;
+    if (json_is_object(files))
+        json_object_foreach(files, key, val) { u.listed[u.nlisted++] = key; }
     qsort(u.listed, u.nlisted, sizeof *u.listed, cmp_str_ptr);
-    unlisted_walk(&u, vfd, "", 0);
+    unlisted_walk(&u, vfd, "", 0); /* closes vfd */
+    drop_link_targets(&u, m->dir);
     char *msg = NULL;
-    if (u.nfound) {
-        qsort(u.found, u.nfound, sizeof *u.found, cmp_str_ptr);
+    if (u.found.n) {
+        qsort(u.found.v, u.found.n, sizeof *u.found.v, cmp_str_ptr);
         StrBuf sb = SB_INIT;
         sb_addf(&sb, "%s/%s is not listed in manifest.json's executionOrder, so it would never "
-                     "run", m->dir, u.found[0]);
-        if (u.nfound > 1)
-            sb_addf(&sb, " (nor %zu more .sql file%s)", u.nfound - 1, u.nfound > 2 ? "s" : "");
+                     "run", m->dir, u.found.v[0]);
+        if (u.found.n > 1)
+            sb_addf(&sb, " (nor %zu more .sql file%s)", u.found.n - 1, u.found.n > 2 ? "s" : "");
         sb_addf(&sb, ": list it in executionOrder.up or .down (with its SHA-256 in the files "
                      "map, when the manifest has one), or remove it");
         msg = sb_detach(&sb);
     }
-    for (size_t i = 0; i < u.nfound; i++)
-        free(u.found[i]);
-    free(u.found);
+    strlist_free(&u.found);
+    strlist_free(&u.links);
     free(u.listed);
+    json_decref(j);
     return msg;
 }
 
