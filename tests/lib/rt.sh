@@ -2,6 +2,7 @@
 # a throwaway project directory holding a copy of a fixture under database/migrations.
 #   . tests/lib/rt.sh        (after cd to the repository root)
 #   rt_project NAME          WORK=<temp dir>, database/migrations = tests/fixtures/migrations/NAME
+#   rt_empty_project [DOMAIN] WORK = an empty project (cwd), P = its migrations folder
 #   rt_db NAME               create a fresh database and point PGDATABASE at it
 #   is GOT EXPECTED DESC     ok when equal, else a diff as TAP comments
 #   check DESC CMD...        ok when CMD succeeds
@@ -41,6 +42,16 @@ rt_project() {
     local d
     for d in "$WORK"/database/migrations/*/; do mkdir -p "$WORK/database/schemas/$(basename "$d")"; done
     trap 'rm -rf "$WORK"; pg_stop' EXIT
+}
+
+# An empty project for hand-written migrations: WORK=<temp dir> (the current directory from
+# then on, removed at exit with the server), database/schemas/DOMAIN, P=database/migrations/DOMAIN.
+rt_empty_project() {
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
+    trap 'rm -rf "$WORK"; pg_stop' EXIT
+    cd "$WORK" || exit 1
+    mkdir -p "database/schemas/${1:-public}"
+    P=database/migrations/${1:-public}
 }
 
 rt_db() {

@@ -9,11 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
 pg_start
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
-trap 'rm -rf "$WORK"; pg_stop' EXIT
-cd "$WORK" || exit 1
-mkdir -p database/schemas/public
-P=database/migrations/public
+rt_empty_project
 rt_db unlisted
 v1=1704067200000
 mkdir -p $P/$v1/tables/users
