@@ -21,8 +21,11 @@ typedef struct OwnedSeq {
     int attnum;   /* owning column */
 } OwnedSeq;
 
+typedef struct Prefetch Prefetch; /* introspect_prefetch.c */
+
 typedef struct Ctx {
     PgConn *conn;
+    Prefetch *pf; /* a query running on a second connection, or NULL */
     const char *schema;
     Arena *a;
     StrBuf *err;
@@ -55,6 +58,21 @@ const char *check_expr(Ctx *x, const char *def);
 
 /* The table of a relation oid, NULL when not in the model (a partition, say). */
 Table *table_of(Ctx *x, unsigned oid);
+
+/* ---- Prefetch (introspect_prefetch.c): one query on a second connection in the same
+ * snapshot, run while the main connection runs the others. */
+/* pg_export_snapshot() in c's transaction (REPEATABLE READ, not a subtransaction), or NULL
+ * when the server refused: c's transaction is then aborted. */
+char *prefetch_export_snapshot(PgConn *c);
+/* Start running sql ($1 = schema) after setup ($1 = schema) on a connection like c, in
+ * snapshot; NULL when no thread could be started. c's transaction must stay open until
+ * prefetch_take or prefetch_end. */
+Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
+                         const char *sql);
+const char *prefetch_sql(const Prefetch *p); /* the query p runs, NULL for no p */
+/* Wait for the result: NULL when the helper failed (run the query on c then). */
+PgResult *prefetch_take(Prefetch *p);
+void prefetch_end(Prefetch *p); /* waits, frees any result not taken */
 
 /* introspect_types.c */
 bool load_dtypes(Ctx *x);

@@ -30,6 +30,7 @@ struct PgConn {
     bool pooled; /* the startup options did not reach the server (pg_pooled) */
     bool moved;  /* the guard saw another server session: every later call fails */
     char token[33];
+    char *conninfo; /* as given to pg_connect (pg_connect_again) */
 };
 
 static const char moved_message[] =
@@ -518,7 +519,13 @@ PgConn *pg_connect(const char *conninfo, StrBuf *err)
     c->pooled = pooled;
     c->moved = false;
     memcpy(c->token, token, sizeof c->token);
+    c->conninfo = xstrdup(info);
     return c;
+}
+
+PgConn *pg_connect_again(const PgConn *c, StrBuf *err)
+{
+    return pg_connect(c->conninfo, err);
 }
 
 bool pg_pooled(const PgConn *c)
@@ -568,6 +575,9 @@ void pg_close(PgConn *c)
 {
     if (c) {
         PQfinish(c->pq);
+        if (c->conninfo) /* may hold a password */
+            explicit_bzero(c->conninfo, strlen(c->conninfo));
+        free(c->conninfo);
         free(c);
     }
 }

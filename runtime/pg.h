@@ -31,6 +31,9 @@ typedef struct PgError {
  * when verbose (pg_set_verbose). Returns NULL and fills err on failure, with every password
  * masked (also in libpq's own text). */
 PgConn *pg_connect(const char *conninfo, StrBuf *err);
+/* A second connection made as c was (same conninfo, settings, environment), e.g. for a query
+ * to run beside c's; usable from another thread than c's. NULL and err filled on failure. */
+PgConn *pg_connect_again(const PgConn *c, StrBuf *err);
 void pg_close(PgConn *c);
 /* Whether a connection pooler stands between this client and the server: it refused or
  * dropped the startup options, so the settings were SET on the server session instead. Every

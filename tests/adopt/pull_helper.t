@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# pull_helper.t - the introspection's index query on a helper connection (runtime/
+# introspect_prefetch.c): it gives what the main connection gives, reads the main
+# transaction's snapshot (not a newer one), and costs nothing but time when it cannot connect.
+# The schema is written by hand (tests/adopt/fixtures/roundtrip.sql plus indexes of every
+# shape); STRAV_INTROSPECT_HELPER=0 uses the helper at any size, "off" never.
+cd "$(dirname "$0")/../.."
+. tests/e2e/lib.sh
+
+project pullhelper
+DSN="host=$PGHOST port=$PGPORT user=postgres dbname=pullhelper"
+psql -X -q -v ON_ERROR_STOP=1 -f "$ROOT/tests/adopt/fixtures/roundtrip.sql" >/dev/null ||
+    { echo "Bail out! fixture"; exit 1; }
+q "
+CREATE TABLE docs (id int PRIMARY KEY, title text NOT NULL, body text, lang text COLLATE \"C\",
+                   rank int, tags text[]);
+CREATE INDEX docs_expr ON docs (lower(title) text_pattern_ops, (rank * 2) DESC NULLS FIRST);
+CREATE INDEX docs_partial ON docs (rank) INCLUDE (title) WHERE body IS NOT NULL;
+CREATE UNIQUE INDEX docs_lang ON docs (lang COLLATE \"POSIX\", id) WITH (fillfactor = 70);
+COMMENT ON INDEX docs_partial IS 'ranked, with a body';
+CREATE TABLE other (id int PRIMARY KEY, code text NOT NULL);
+CREATE INDEX other_expr ON other (upper(code));
+" >/dev/null
+
+# the trace names the query the helper ran; its rows are the same as the main connection's
+pull_to() { # DIR [env...]: pull into DIR, OUT/RC set, the trace in DIR.trace
+    local d=$1; shift
+    rm -rf "$d"
+    OUT=$(env "$@" STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull --database "$DSN" --schemas "$d" 2>"$d.trace"); RC=$?
+}
+pull_to "$E2E_TMP/off" STRAV_INTROSPECT_HELPER=off
+ok '[ "$RC" = 0 ] && ! grep -q "helper connection" "$E2E_TMP/off.trace"' "helper off: pull works on the main connection alone"
+ok 'grep -q "docs_expr" "$E2E_TMP"/off/public/*.strav && grep -q "docs_partial" "$E2E_TMP"/off/public/*.strav' "  and writes the hand-made indexes"
+pull_to "$E2E_TMP/on" STRAV_INTROSPECT_HELPER=0
+ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/on.trace"' "helper on: the index query ran on the helper connection"
+ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/on" >/dev/null' "  and every file is byte-identical to the main connection's"
+run "$STRAVC" diff --database "$DSN"
+dflt=$OUT
+OUT=$(STRAV_INTROSPECT_HELPER=0 "$STRAVC" diff --database "$DSN" 2>&1)
+is "$OUT" "$dflt" "db drift through the helper says what it says without it"
+
+# a role that may hold one connection: the helper is refused, the main connection does it all
+q "CREATE ROLE onlyone LOGIN CONNECTION LIMIT 1" >/dev/null
+rm -rf "$E2E_TMP/one"
+OUT=$(STRAV_INTROSPECT_HELPER=0 STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull \
+      --database "host=$PGHOST port=$PGPORT user=onlyone dbname=pullhelper" --schemas "$E2E_TMP/one" 2>&1); RC=$?
+ok '[ "$RC" = 0 ] && [[ "$OUT" != *"helper connection"* ]]' "no second connection allowed: pull still works, without the helper"
+ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/one" >/dev/null' "  and writes the same files"
+
+# the helper reads the main transaction's snapshot: an index committed after the main
+# connection took its snapshot, and before the helper started, is not in this pull (as it would
+# not be on the main connection). The main connection is held between the two by a lock that
+# its relations query needs (pg_get_expr of a partition bound opens the partition).
+q "CREATE TABLE events (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+   CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" >/dev/null
+psql -X -q -d pullhelper -c "BEGIN; LOCK TABLE events_2024 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" \
+    >/dev/null 2>&1 &
+holder=$!
+for i in $(seq 1 100); do
+    [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = 'events_2024'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && break
+    sleep 0.1
+done
+rm -rf "$E2E_TMP/snap"
+STRAV_INTROSPECT_HELPER=0 STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull --database "$DSN" --schemas "$E2E_TMP/snap" >"$E2E_TMP/snap.out" 2>&1 &
+puller=$!
+waited=0
+for i in $(seq 1 300); do
+    [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'pullhelper' AND wait_event_type = 'Lock' AND application_name = 'strav-run'")" -ge 1 ] && { waited=1; break; }
+    sleep 0.1
+done
+ok '[ "$waited" = 1 ]' "pull's relations query waits for the lock on the partition"
+q "CREATE INDEX docs_late ON docs (body)" >/dev/null
+q "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = 'pullhelper' AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$holder"
+wait "$puller"; RC=$?
+ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/snap.out"' "pull finishes once the lock is gone, through the helper"
+ok '! grep -rq "docs_late" "$E2E_TMP/snap" && grep -rq "other_expr" "$E2E_TMP/snap"' "  without the index committed after its snapshot was taken"
+pull_to "$E2E_TMP/later" STRAV_INTROSPECT_HELPER=0
+ok '[ "$RC" = 0 ] && grep -rq "docs_late" "$E2E_TMP/later"' "the next pull has it"
+done_testing
