@@ -1040,8 +1040,11 @@ static bool helper_wanted(PgConn *c)
     return !pg_pooled(c) && pg_server_version(c) >= 100000 && helper_tables() >= 0;
 }
 
+/* helper: whether the index query may run on a helper connection (own_tx only); *refused is
+ * set when the server refused to export the snapshot, which aborted the transaction: the
+ * caller runs it all again without. */
 static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model *out,
-                IntrospectInfo *info, StrBuf *err, bool own_tx)
+                IntrospectInfo *info, StrBuf *err, bool own_tx, bool helper, bool *refused)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
     *out = (Model){0};
@@ -1049,13 +1052,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
     bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    /* a snapshot a helper connection can share (introspect_prefetch.c), exported first so
-     * that a server refusing it costs a new transaction, not the introspection */
     char *snapshot = NULL;
-    if (ok && own_tx && helper_wanted(c) && !(snapshot = prefetch_export_snapshot(c))) {
-        ok = exec_simple(&x, "ROLLBACK") &&
-             exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    }
     PgResult *r = NULL;
     if (ok && also) {
         /* a scratch copy: names of the real schema print unqualified, as they do there */
@@ -1084,9 +1081,18 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x);
-    /* the index query on a second connection when the schema is big enough to pay for one */
-    if (ok && snapshot && (long)x.m->ntables >= helper_tables())
-        x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, q_indexes);
+    /* the index query on a second connection, in this transaction's snapshot, when the schema
+     * is big enough to pay for one (exporting the snapshot writes a file on the server: 0.1 to
+     * 100 ms seen here) */
+    if (ok && own_tx && helper && (long)x.m->ntables >= helper_tables() && helper_wanted(c)) {
+        snapshot = prefetch_export_snapshot(c);
+        if (snapshot)
+            x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, q_indexes);
+        else {
+            *refused = true;
+            ok = false;
+        }
+    }
     ok = ok && load_columns(&x) && load_constraints(&x) &&
          load_indexes(&x) && load_types(&x) && load_dtypes(&x) && load_exclusions(&x) &&
          load_ctypes(&x) && load_others(&x) &&
@@ -1116,11 +1122,17 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
 bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        StrBuf *err)
 {
-    return run(c, schema, NULL, a, out, info, err, true);
+    bool refused = false;
+    if (run(c, schema, NULL, a, out, info, err, true, true, &refused))
+        return true;
+    if (!refused)
+        return false;
+    return run(c, schema, NULL, a, out, info, err, true, false, &refused);
 }
 
 bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
                              Model *out, IntrospectInfo *info, StrBuf *err)
 {
-    return run(c, schema, also, a, out, info, err, false);
+    bool refused = false;
+    return run(c, schema, also, a, out, info, err, false, false, &refused);
 }

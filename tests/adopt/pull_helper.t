@@ -47,6 +47,16 @@ OUT=$(STRAV_INTROSPECT_HELPER=0 STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull \
 ok '[ "$RC" = 0 ] && [[ "$OUT" != *"helper connection"* ]]' "no second connection allowed: pull still works, without the helper"
 ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/one" >/dev/null' "  and writes the same files"
 
+# a server where the role may not export snapshots (EXECUTE revoked): the introspection starts
+# again without the helper
+q "CREATE ROLE nosnap LOGIN; REVOKE EXECUTE ON FUNCTION pg_export_snapshot() FROM PUBLIC" >/dev/null
+rm -rf "$E2E_TMP/nosnap"
+OUT=$(STRAV_INTROSPECT_HELPER=0 STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull \
+      --database "host=$PGHOST port=$PGPORT user=nosnap dbname=pullhelper" --schemas "$E2E_TMP/nosnap" 2>&1); RC=$?
+ok '[ "$RC" = 0 ] && [[ "$OUT" != *"helper connection"* ]]' "pg_export_snapshot not allowed: pull works, without the helper"
+ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/nosnap" >/dev/null' "  and writes the same files"
+q "GRANT EXECUTE ON FUNCTION pg_export_snapshot() TO PUBLIC" >/dev/null
+
 # the helper reads the main transaction's snapshot: an index committed after the main
 # connection took its snapshot, and before the helper started, is not in this pull (as it would
 # not be on the main connection). The main connection is held between the two by a lock that
