@@ -67,6 +67,10 @@ typedef struct DriftRecords {
      * tables were created in a scratch schema for that */
     int by;
     size_t recreated;
+    /* in: when not NULL, gets the live schema's drift fingerprint (driftmark.h) read in the
+     * snapshot that was compared, so that a schema found in sync can be marked as exactly
+     * that state */
+    StrBuf *fingerprint;
 } DriftRecords;
 enum { DRIFT_BY_RECORD, DRIFT_BY_CHANGED_TABLES, DRIFT_BY_CACHE, DRIFT_BY_SNAPSHOT };
 int adopt_snapshot_drift_rec(PgConn *c, const char *dir, const char *schema,

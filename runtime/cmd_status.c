@@ -60,13 +60,15 @@ static size_t status_drift(Ctx *c)
      * version (the snapshot as the server made it, in the tracking table: adopt.h), else
      * against the snapshot re-created in a scratch schema, which then becomes the record; and
      * a mark when the schema is found in sync */
-    StrBuf fp = SB_INIT, mark = SB_INIT, rec = SB_INIT, newrec = SB_INIT;
+    StrBuf fp = SB_INIT, mark = SB_INIT, rec = SB_INIT, newrec = SB_INIT, seen = SB_INIT;
     const char *dbmark = ledger_value(c, na - 1, LC_MARK); /* the copy every machine sees */
-    bool have_fp = (cache || c->have_record) && driftmark_fingerprint(c->conn, c->schema, &fp);
-    bool marked = have_fp && !c->o->strict &&
-                  ((cache && driftmark_read(cache, c->schema, m->version, &mark) &&
-                    !strcmp(fp.buf, mark.buf)) ||
-                   !strcmp(fp.buf, dbmark));
+    bool can_mark = cache || c->have_record;
+    /* a fingerprint now only when there is a mark to compare it with (a batch after the first
+     * leaves none); the full check reads its own, in the snapshot it compares */
+    bool file_mark = cache && driftmark_read(cache, c->schema, m->version, &mark);
+    bool have_fp = can_mark && !c->o->strict && (file_mark || *dbmark) &&
+                   driftmark_fingerprint(c->conn, c->schema, &fp);
+    bool marked = have_fp && ((file_mark && !strcmp(fp.buf, mark.buf)) || !strcmp(fp.buf, dbmark));
     int rc = 0;
     const char *by = "mark";
     size_t recreated = 0;
@@ -76,7 +78,7 @@ static size_t status_drift(Ctx *c)
     if (!marked) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
         StrBuf recv = SB_INIT;
-        DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0 };
+        DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0, can_mark ? &seen : NULL };
         if (ledger_record_read(c, &recv, &rec)) {
             /* this version's record, or an older applied version's to start from */
             int row = ledger_find(c, recv.buf);
@@ -95,12 +97,15 @@ static size_t status_drift(Ctx *c)
         progress_clear();
         if ((rc == 0 || rc == 1) && newrec.len)
             ledger_record_write(c, m->version, newrec.buf);
-        StrBuf now = SB_INIT;
-        if (rc == 0 && have_fp && driftmark_write(c->conn, cache, c->schema, m->version, fp.buf,
-                                                  &now) && strcmp(now.buf, dbmark))
-            ledger_mark_write(c, m->version, now.buf);
-        sb_release(&now);
+        /* in sync: the fingerprint of the state just compared is this version's mark */
+        if (rc == 0 && seen.len) {
+            if (cache)
+                driftmark_store(cache, c->schema, m->version, seen.buf);
+            if (strcmp(seen.buf, dbmark))
+                ledger_mark_write(c, m->version, seen.buf);
+        }
     }
+    sb_release(&seen);
     sb_release(&fp);
     sb_release(&mark);
     sb_release(&rec);

@@ -65,6 +65,11 @@ static const char q_fingerprint[] =
     " SELECT pg_catalog.current_database() || ':' || count(*) || ':' || coalesce(sum(pg_catalog.hashint8extended(key * 32 + tag,"
     "        x::text::int8)::numeric), 0) FROM r";
 
+const char *driftmark_query(void)
+{
+    return q_fingerprint;
+}
+
 bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
 {
     PgResult *r = NULL;

@@ -32,6 +32,9 @@
 /* The fingerprint of schema's catalog into out ("<database>:0:0" for an empty schema). false
  * on error. */
 bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out);
+/* Its query ($1 = the schema; one row, one column), for a caller that runs it in its own
+ * transaction (introspect_schema_fp: the fingerprint of the snapshot it read). */
+const char *driftmark_query(void);
 /* The mark of version into out; false when there is none (or on error). */
 bool driftmark_read(const char *cache_dir, const char *schema, const char *version, StrBuf *out);
 /* Make the schema's current fingerprint the mark of version (replacing any other), but only

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "driftmark.h"
 #include "introspect_int.h"
 #include "introspect_objects.h" /* objects (issue 14) */
 #include "pg.h"
@@ -69,8 +70,8 @@ PgResult *query(Ctx *x, const char *sql)
     PgResult *r = NULL;
     PgError e = PG_ERROR_INIT;
     int rc = 0;
-    if (x->pf && prefetch_sql(x->pf) == sql)
-        r = prefetch_take(x->pf); /* NULL: the helper failed, so run it here */
+    if (prefetch_has(x->pf, sql))
+        r = prefetch_take(x->pf, sql); /* NULL: the helper failed, so run it here */
     bool helped = r != NULL;
     if (!r)
         rc = pg_query(x->conn, &r, sql, 1, params, &e);
@@ -1044,7 +1045,8 @@ static bool helper_wanted(PgConn *c)
  * set when the server refused to export the snapshot, which aborted the transaction: the
  * caller runs it all again without. */
 static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model *out,
-                IntrospectInfo *info, StrBuf *err, bool own_tx, bool helper, bool *refused)
+                IntrospectInfo *info, StrBuf *fp, StrBuf *err, bool own_tx, bool helper,
+                bool *refused)
 {
     Ctx x = {.conn = c, .schema = schema, .a = a, .err = err, .m = out};
     *out = (Model){0};
@@ -1086,8 +1088,9 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
      * 100 ms seen here) */
     if (ok && own_tx && helper && (long)x.m->ntables >= helper_tables() && helper_wanted(c)) {
         snapshot = prefetch_export_snapshot(c);
+        const char *sqls[] = { q_indexes, driftmark_query() };
         if (snapshot)
-            x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, q_indexes);
+            x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, sqls, fp ? 2 : 1);
         else {
             *refused = true;
             ok = false;
@@ -1098,6 +1101,13 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
          load_ctypes(&x) && load_others(&x) &&
          /* objects (issue 14) */
          introspect_objects(c, schema, a, out, obj_warn, &x, &x.nq, err);
+    if (ok && fp) { /* the fingerprint of this snapshot (in the same transaction) */
+        PgResult *f = query(&x, driftmark_query());
+        ok = f && pg_nrows(f) == 1;
+        if (ok)
+            sb_adds(fp, pg_value(f, 0, 0));
+        pg_result_free(f);
+    }
     prefetch_end(x.pf); /* before the transaction whose snapshot it imported ends */
     free(snapshot);
     if (own_tx)
@@ -1122,17 +1132,23 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
 bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, IntrospectInfo *info,
                        StrBuf *err)
 {
+    return introspect_schema_fp(c, schema, a, out, info, NULL, err);
+}
+
+bool introspect_schema_fp(PgConn *c, const char *schema, Arena *a, Model *out,
+                          IntrospectInfo *info, StrBuf *fp, StrBuf *err)
+{
     bool refused = false;
-    if (run(c, schema, NULL, a, out, info, err, true, true, &refused))
+    if (run(c, schema, NULL, a, out, info, fp, err, true, true, &refused))
         return true;
     if (!refused)
         return false;
-    return run(c, schema, NULL, a, out, info, err, true, false, &refused);
+    return run(c, schema, NULL, a, out, info, fp, err, true, false, &refused);
 }
 
 bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
                              Model *out, IntrospectInfo *info, StrBuf *err)
 {
     bool refused = false;
-    return run(c, schema, also, a, out, info, err, false, false, &refused);
+    return run(c, schema, also, a, out, info, NULL, err, false, false, &refused);
 }

@@ -64,14 +64,14 @@ Table *table_of(Ctx *x, unsigned oid);
 /* pg_export_snapshot() in c's transaction (REPEATABLE READ, not a subtransaction), or NULL
  * when the server refused: c's transaction is then aborted. */
 char *prefetch_export_snapshot(PgConn *c);
-/* Start running sql ($1 = schema) after setup ($1 = schema) on a connection like c, in
- * snapshot; NULL when no thread could be started. c's transaction must stay open until
- * prefetch_take or prefetch_end. */
+/* Start running sqls[0..n) (at most 4, in order, $1 = schema) after setup ($1 = schema) on a
+ * connection like c, in snapshot; NULL when no thread could be started. c's transaction must
+ * stay open until prefetch_end. */
 Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
-                         const char *sql);
-const char *prefetch_sql(const Prefetch *p); /* the query p runs, NULL for no p */
-/* Wait for the result: NULL when the helper failed (run the query on c then). */
-PgResult *prefetch_take(Prefetch *p);
+                         const char *const *sqls, size_t n);
+bool prefetch_has(const Prefetch *p, const char *sql); /* sql (the same pointer) is one of p's */
+/* Wait for sql's result: NULL when the helper failed (run the query on c then). */
+PgResult *prefetch_take(Prefetch *p, const char *sql);
 void prefetch_end(Prefetch *p); /* waits, frees any result not taken */
 
 /* introspect_types.c */

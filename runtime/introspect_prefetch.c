@@ -18,14 +18,19 @@
 #include "introspect_int.h"
 #include "sqlquote.h"
 
+enum { PREFETCH_MAX = 4 };
+
 struct Prefetch {
     pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
     PgConn *main;      /* read only by the helper (pg_connect_again) */
     char *snapshot;    /* pg_export_snapshot()'s id */
     char *schema;
     const char *setup; /* run first in the helper's transaction, $1 = the schema */
-    const char *sql;   /* the prefetched query, $1 = the schema */
-    PgResult *res;     /* its result, NULL when the helper failed */
+    const char *sql[PREFETCH_MAX]; /* the prefetched queries, in order, $1 = the schema */
+    PgResult *res[PREFETCH_MAX];   /* their results, NULL when one failed */
+    size_t n, done; /* queries; how many are finished (under mu) */
     bool joined;
 };
 
@@ -50,6 +55,16 @@ static bool helper_query(PgConn *c, const char *sql, const char *schema, PgResul
     return rc == 0;
 }
 
+/* Publish the result of query i (NULL: failed, and so are the ones after it). */
+static void publish(Prefetch *p, size_t i, PgResult *r)
+{
+    pthread_mutex_lock(&p->mu);
+    p->res[i] = r;
+    p->done = i + 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 static void *helper(void *arg)
 {
     Prefetch *p = arg;
@@ -58,10 +73,14 @@ static void *helper(void *arg)
     sb_adds(&set, "SET TRANSACTION SNAPSHOT ");
     sql_literal(&set, p->snapshot);
     PgResult *setup = NULL;
-    if (c && helper_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
-        helper_exec(c, set.buf) && helper_query(c, p->setup, p->schema, &setup))
-        helper_query(c, p->sql, p->schema, &p->res);
+    bool ok = c && helper_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
+              helper_exec(c, set.buf) && helper_query(c, p->setup, p->schema, &setup);
     pg_result_free(setup);
+    for (size_t i = 0; i < p->n; i++) {
+        PgResult *r = NULL;
+        ok = ok && helper_query(c, p->sql[i], p->schema, &r);
+        publish(p, i, r);
+    }
     if (c) /* read only: nothing to commit; closing ends the transaction */
         pg_close(c);
     sb_release(&err);
@@ -83,15 +102,21 @@ char *prefetch_export_snapshot(PgConn *c)
 }
 
 Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
-                         const char *sql)
+                         const char *const *sqls, size_t n)
 {
     Prefetch *p = xcalloc(1, sizeof *p);
     p->main = c;
     p->snapshot = xstrdup(snapshot);
     p->schema = xstrdup(schema);
     p->setup = setup;
-    p->sql = sql;
+    p->n = n < PREFETCH_MAX ? n : PREFETCH_MAX;
+    for (size_t i = 0; i < p->n; i++)
+        p->sql[i] = sqls[i];
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
     if (pthread_create(&p->th, NULL, helper, p) != 0) {
+        pthread_mutex_destroy(&p->mu);
+        pthread_cond_destroy(&p->cv);
         free(p->snapshot);
         free(p->schema);
         free(p);
@@ -100,19 +125,27 @@ Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, co
     return p;
 }
 
-const char *prefetch_sql(const Prefetch *p)
+bool prefetch_has(const Prefetch *p, const char *sql)
 {
-    return p ? p->sql : NULL;
+    for (size_t i = 0; p && i < p->n; i++)
+        if (p->sql[i] == sql)
+            return true;
+    return false;
 }
 
-PgResult *prefetch_take(Prefetch *p)
+PgResult *prefetch_take(Prefetch *p, const char *sql)
 {
-    if (!p->joined) {
-        pthread_join(p->th, NULL);
-        p->joined = true;
-    }
-    PgResult *r = p->res;
-    p->res = NULL;
+    size_t i = 0;
+    while (i < p->n && p->sql[i] != sql)
+        i++;
+    if (i == p->n)
+        return NULL;
+    pthread_mutex_lock(&p->mu);
+    while (p->done <= i)
+        pthread_cond_wait(&p->cv, &p->mu);
+    PgResult *r = p->res[i];
+    p->res[i] = NULL;
+    pthread_mutex_unlock(&p->mu);
     return r;
 }
 
@@ -120,7 +153,13 @@ void prefetch_end(Prefetch *p)
 {
     if (!p)
         return;
-    pg_result_free(prefetch_take(p));
+    if (!p->joined)
+        pthread_join(p->th, NULL);
+    p->joined = true;
+    for (size_t i = 0; i < p->n; i++)
+        pg_result_free(p->res[i]);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
     free(p->snapshot);
     free(p->schema);
     free(p);
