@@ -513,10 +513,10 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
 /* plan = what brings the live schema to norm (want as the server spells it). false on error
  * (message in err). */
 static bool compare_norm(PgConn *c, Arena *a, const Model *want, const Model *norm, Plan *plan,
-                         IntrospectInfo *info, StrBuf *fp, StrBuf *err)
+                         IntrospectInfo *info, StrBuf *fp, bool fp_helper_only, StrBuf *err)
 {
     Model live;
-    if (!introspect_schema_fp(c, want->schema, a, &live, info, fp, err))
+    if (!introspect_schema_fp(c, want->schema, a, &live, info, fp, fp_helper_only, err))
         return false;
     live.domain = want->domain;
     live.per_tenant = want->per_tenant;
@@ -537,7 +537,7 @@ static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, Intro
                        StrBuf *err)
 {
     Model norm;
-    return normalise(c, a, want, &norm, err) && compare_norm(c, a, want, &norm, plan, info, NULL, err);
+    return normalise(c, a, want, &norm, err) && compare_norm(c, a, want, &norm, plan, info, NULL, false, err);
 }
 
 /* normalise(), remembered in cache_dir (when not NULL): the server's spelling of a snapshot
@@ -912,7 +912,8 @@ int adopt_snapshot_drift_rec(PgConn *c, const char *dir, const char *schema,
         if (rec && rec->new_record)
             record_make(rec->new_record, key.buf, &norm);
     }
-    if (!compare_norm(c, &a, &snap, &norm, &plan, &info, rec ? rec->fingerprint : NULL, err))
+    if (!compare_norm(c, &a, &snap, &norm, &plan, &info, rec ? rec->fingerprint : NULL,
+                      rec && rec->fingerprint_helper_only, err))
         goto out;
     *noutside = info.nwarnings; /* adopt2: what the model cannot hold */
     for (size_t i = 0; outside && i < info.nwarnings; i++)

@@ -71,6 +71,7 @@ typedef struct DriftRecords {
      * snapshot that was compared, so that a schema found in sync can be marked as exactly
      * that state */
     StrBuf *fingerprint;
+    bool fingerprint_helper_only; /* only when it costs no time: read on the helper connection */
 } DriftRecords;
 enum { DRIFT_BY_RECORD, DRIFT_BY_CHANGED_TABLES, DRIFT_BY_CACHE, DRIFT_BY_SNAPSHOT };
 int adopt_snapshot_drift_rec(PgConn *c, const char *dir, const char *schema,

@@ -78,7 +78,10 @@ static size_t status_drift(Ctx *c)
     if (!marked) {
         progress_phase("status: drift check against the snapshot of %s", m->version);
         StrBuf recv = SB_INIT;
-        DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0, can_mark ? &seen : NULL };
+        /* the mark of the state it compares: read on the helper connection it costs no time;
+         * without one, and with a fingerprint taken already (a mark that did not match), it
+         * is taken again only if the check finds the schema in sync (below) */
+        DriftRecords dr = { NULL, NULL, NULL, &newrec, 0, 0, can_mark ? &seen : NULL, have_fp };
         if (ledger_record_read(c, &recv, &rec)) {
             /* this version's record, or an older applied version's to start from */
             int row = ledger_find(c, recv.buf);
@@ -103,6 +106,12 @@ static size_t status_drift(Ctx *c)
                 driftmark_store(cache, c->schema, m->version, seen.buf);
             if (strcmp(seen.buf, dbmark))
                 ledger_mark_write(c, m->version, seen.buf);
+        } else if (rc == 0 && have_fp) { /* again, and only if it did not change meanwhile */
+            StrBuf now = SB_INIT;
+            if (driftmark_write(c->conn, cache, c->schema, m->version, fp.buf, &now) &&
+                strcmp(now.buf, dbmark))
+                ledger_mark_write(c, m->version, now.buf);
+            sb_release(&now);
         }
     }
     sb_release(&seen);

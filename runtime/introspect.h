@@ -32,9 +32,11 @@ bool introspect_schema(PgConn *c, const char *schema, Arena *a, Model *out, Intr
 
 /* introspect_schema, and the schema's drift fingerprint (driftmark.h) read in the same
  * snapshot appended to fp: the mark of exactly the state that was read (on the helper
- * connection beside the other queries when there is one: introspect_prefetch.c). */
+ * connection beside the other queries when there is one: introspect_prefetch.c; with
+ * helper_only, only then, and fp is left empty otherwise). */
 bool introspect_schema_fp(PgConn *c, const char *schema, Arena *a, Model *out,
-                          IntrospectInfo *info, struct StrBuf *fp, struct StrBuf *err);
+                          IntrospectInfo *info, struct StrBuf *fp, bool helper_only,
+                          struct StrBuf *err);
 
 /* The same inside a transaction the caller already opened (the search_path change is local to
  * it): used to read back a scratch schema before rolling it back. `also` (or NULL) follows
