@@ -1102,17 +1102,23 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
          load_ctypes(&x) && load_others(&x) &&
          /* objects (issue 14) */
          introspect_objects(c, schema, a, out, obj_warn, &x, &x.nq, err);
-    if (ok && fp && (x.pf || !fp_helper_only)) { /* of this snapshot (the same transaction) */
-        PgResult *f = query(&x, driftmark_query());
-        ok = f && pg_nrows(f) == 1;
-        if (ok)
+    /* the fingerprint of this snapshot (the same transaction), last: a server that cannot
+     * compute it (PostgreSQL 10 has no hashint8extended) only leaves fp empty, the model is
+     * read by then (the read-only transaction then ends with a rollback) */
+    bool tx_ok = ok;
+    if (ok && fp && (x.pf || !fp_helper_only)) {
+        const char *fq = driftmark_query(), *params[1] = {schema};
+        PgResult *f = prefetch_has(x.pf, fq) ? prefetch_take(x.pf, fq) : NULL;
+        if (!f && pg_query(c, &f, fq, 1, params, NULL) != 0)
+            tx_ok = false;
+        if (f && pg_nrows(f) == 1)
             sb_adds(fp, pg_value(f, 0, 0));
         pg_result_free(f);
     }
     prefetch_end(x.pf); /* before the transaction whose snapshot it imported ends */
     free(snapshot);
     if (own_tx)
-        exec_simple(&x, ok ? "COMMIT" : "ROLLBACK");
+        exec_simple(&x, tx_ok ? "COMMIT" : "ROLLBACK");
     model_sort(out);
     if (x.nwarn)
         qsort(x.warn, x.nwarn, sizeof *x.warn, cmp_str);
