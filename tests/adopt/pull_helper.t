@@ -75,7 +75,7 @@ STRAV_INTROSPECT_HELPER=0 STRAV_INTROSPECT_TRACE=1 "$STRAVC" pull --database "$D
 puller=$!
 waited=0
 for i in $(seq 1 300); do
-    [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'pullhelper' AND wait_event_type = 'Lock' AND application_name = 'strav-run'")" -ge 1 ] && { waited=1; break; }
+    [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE datname = 'pullhelper' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")" -ge 1 ] && { waited=1; break; }
     sleep 0.1
 done
 ok '[ "$waited" = 1 ]' "pull's relations query waits for the lock on the partition"

@@ -61,7 +61,7 @@ S
     st=$!
     waited=0
     for i in $(seq 1 300); do
-        [ "$(psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'strav-run'")" -ge 1 ] && { waited=1; break; }
+        [ "$(psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")" -ge 1 ] && { waited=1; break; }
         sleep 0.1
     done
     check "  the check waits for the lock after taking its snapshot" test "$waited" = 1
