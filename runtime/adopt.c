@@ -537,7 +537,8 @@ static bool compare_to(PgConn *c, Arena *a, const Model *want, Plan *plan, Intro
                        StrBuf *err)
 {
     Model norm;
-    return normalise(c, a, want, &norm, err) && compare_norm(c, a, want, &norm, plan, info, NULL, false, err);
+    return normalise(c, a, want, &norm, err) &&
+           compare_norm(c, a, want, &norm, plan, info, NULL, false, err);
 }
 
 /* normalise(), remembered in cache_dir (when not NULL): the server's spelling of a snapshot

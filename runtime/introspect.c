@@ -67,11 +67,9 @@ PgResult *query(Ctx *x, const char *sql)
     introspect_dump_sql(sql);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    PgResult *r = NULL;
     PgError e = PG_ERROR_INIT;
     int rc = 0;
-    if (prefetch_has(x->pf, sql))
-        r = prefetch_take(x->pf, sql); /* NULL: the helper failed, so run it here */
+    PgResult *r = prefetch_take(x->pf, sql); /* NULL: not the helper's, or it failed: here */
     bool helped = r != NULL;
     if (!r)
         rc = pg_query(x->conn, &r, sql, 1, params, &e);
@@ -1108,7 +1106,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     bool tx_ok = ok;
     if (ok && fp && (x.pf || !fp_helper_only)) {
         const char *fq = driftmark_query(), *params[1] = {schema};
-        PgResult *f = prefetch_has(x.pf, fq) ? prefetch_take(x.pf, fq) : NULL;
+        PgResult *f = prefetch_take(x.pf, fq);
         if (!f && pg_query(c, &f, fq, 1, params, NULL) != 0)
             tx_ok = false;
         if (f && pg_nrows(f) == 1)

@@ -69,8 +69,8 @@ char *prefetch_export_snapshot(PgConn *c);
  * stay open until prefetch_end. */
 Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
                          const char *const *sqls, size_t n);
-bool prefetch_has(const Prefetch *p, const char *sql); /* sql (the same pointer) is one of p's */
-/* Wait for sql's result: NULL when the helper failed (run the query on c then). */
+/* Wait for sql's result (the same pointer as given to prefetch_start): NULL when p is NULL,
+ * does not run sql, or the helper failed (run the query on c then). */
 PgResult *prefetch_take(Prefetch *p, const char *sql);
 void prefetch_end(Prefetch *p); /* waits, frees any result not taken */
 

@@ -31,7 +31,6 @@ struct Prefetch {
     const char *sql[PREFETCH_MAX]; /* the prefetched queries, in order, $1 = the schema */
     PgResult *res[PREFETCH_MAX];   /* their results, NULL when one failed */
     size_t n, done; /* queries; how many are finished (under mu) */
-    bool joined;
 };
 
 static bool helper_exec(PgConn *c, const char *sql)
@@ -125,20 +124,12 @@ Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, co
     return p;
 }
 
-bool prefetch_has(const Prefetch *p, const char *sql)
-{
-    for (size_t i = 0; p && i < p->n; i++)
-        if (p->sql[i] == sql)
-            return true;
-    return false;
-}
-
 PgResult *prefetch_take(Prefetch *p, const char *sql)
 {
     size_t i = 0;
-    while (i < p->n && p->sql[i] != sql)
+    while (p && i < p->n && p->sql[i] != sql)
         i++;
-    if (i == p->n)
+    if (!p || i == p->n)
         return NULL;
     pthread_mutex_lock(&p->mu);
     while (p->done <= i)
@@ -153,9 +144,7 @@ void prefetch_end(Prefetch *p)
 {
     if (!p)
         return;
-    if (!p->joined)
-        pthread_join(p->th, NULL);
-    p->joined = true;
+    pthread_join(p->th, NULL);
     for (size_t i = 0; i < p->n; i++)
         pg_result_free(p->res[i]);
     pthread_mutex_destroy(&p->mu);
