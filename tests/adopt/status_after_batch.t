@@ -51,23 +51,14 @@ S
     # taken; meanwhile a column is added by hand
     rm -f .strav/driftmark-*
     psql -q -c "UPDATE _strav_migrations SET drift_mark = NULL"
-    psql -q -c "BEGIN; LOCK TABLE event_2024 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 &
-    holder=$!
-    for i in $(seq 1 100); do
-        [ "$(psql -Atc "SELECT count(*) FROM pg_locks WHERE relation = 'event_2024'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && break
-        sleep 0.1
-    done
+    pg_lock_hold event_2024
     $STRAV status --json >"$WORK/race_$helper.json" 2>/dev/null &
     st=$!
     waited=0
-    for i in $(seq 1 300); do
-        [ "$(psql -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")" -ge 1 ] && { waited=1; break; }
-        sleep 0.1
-    done
+    pg_lock_waited && waited=1
     check "  the check waits for the lock after taking its snapshot" test "$waited" = 1
     psql -q -c "ALTER TABLE customer ADD COLUMN nickname text"
-    psql -q -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
-    wait "$holder"
+    pg_lock_release
     wait "$st"
     is "$(jq -c '.drift.drifted' "$WORK/race_$helper.json")" 'false' "  that check saw the schema as it was (in sync)"
     js=$($STRAV status --json 2>/dev/null)

@@ -59,3 +59,35 @@ pg_newdb() {
     psql -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null || return 1
     echo "host=$PG_TMP port=5432 user=postgres dbname=$1"
 }
+
+# Hold a lock to stop another session at a known point (tests of what a command reads while it
+# waits). All in PGDATABASE:
+#   pg_lock_hold TABLE   a session takes ACCESS EXCLUSIVE on TABLE and keeps it (pg_sleep);
+#                        returns once the lock is granted
+#   pg_lock_waited       true once another backend waits for a lock (polls up to 30 s)
+#   pg_lock_release      cancel the holding session and wait for it
+pg_lock_hold() {
+    psql -X -q -c "BEGIN; LOCK TABLE $1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" \
+        >/dev/null 2>&1 &
+    PG_LOCK_HOLDER=$!
+    local i
+    for i in $(seq 1 100); do
+        [ "$(psql -X -Atc "SELECT count(*) FROM pg_locks WHERE relation = '$1'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+pg_lock_waited() {
+    local i
+    for i in $(seq 1 300); do
+        [ "$(psql -X -Atc "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")" -ge 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+pg_lock_release() {
+    psql -X -q -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+    wait "$PG_LOCK_HOLDER"
+}
