@@ -166,7 +166,8 @@ HistFork history_find_fork(const History *h)
         const char *p = h->v[i].parent;
         if (!p)
             continue;
-        size_t pi = find(h, p);
+        /* most parents are the version just before: no search for those */
+        size_t pi = i > 0 && !strcmp(h->v[i - 1].version, p) ? i - 1 : find(h, p);
         if (pi == SIZE_MAX) {
             f = (HistFork){ HIST_ORPHAN, i, i, p };
             break;
@@ -401,7 +402,12 @@ static void parse_lines(char *text, Lines *out)
         }
         p = nl ? nl + 1 : NULL;
     }
-    qsort(out->e, out->n, sizeof *out->e, cmp_lock);
+    /* the files are written in version order: sort only when one is not (edited by hand) */
+    for (size_t i = 1; i < out->n; i++)
+        if (cmp_lock(&out->e[i - 1], &out->e[i]) > 0) {
+            qsort(out->e, out->n, sizeof *out->e, cmp_lock);
+            break;
+        }
 }
 
 /* The parent of version v with manifest checksum ck from lines (merge walk: *j advances);

@@ -194,9 +194,77 @@ static int version_cmp_prefix(const char *line, const char *v)
     return migdir_version_cmp(buf, v);
 }
 
-static int cmp_version_ptr(const void *a, const void *b)
+/* A version name with what migdir_version_cmp compares precomputed: the digits after the
+ * leading zeros and their count (10,000 names: 130,000 comparisons in the sort). */
+typedef struct VersionKey {
+    char *name;
+    const char *digits;
+    size_t len;
+} VersionKey;
+
+static VersionKey version_key(char *name)
 {
-    return migdir_version_cmp(*(char *const *)a, *(char *const *)b);
+    const char *p = name;
+    while (*p == '0' && p[1])
+        p++;
+    return (VersionKey){ name, p, strlen(p) };
+}
+
+static int cmp_version_key(const void *a, const void *b)
+{
+    const VersionKey *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->digits, y->digits, x->len);
+}
+
+/* Sort keys as cmp_version_key does. Names of at most 19 significant digits (every timestamp
+ * version) are numbers that fit 64 bits: a radix sort on them, byte by byte, stable, is a
+ * tenth of qsort's time for 10,000 names; anything longer goes to qsort. */
+static void sort_version_keys(VersionKey *k, size_t n)
+{
+    bool fits = true;
+    for (size_t i = 0; i < n && fits; i++)
+        fits = k[i].len <= 19;
+    if (!fits || n < 64) {
+        if (n > 1)
+            qsort(k, n, sizeof *k, cmp_version_key);
+        return;
+    }
+    uint64_t *num = xmalloc(2 * n * sizeof *num);
+    VersionKey *tmp = xmalloc(n * sizeof *tmp);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v = 0;
+        for (size_t j = 0; j < k[i].len; j++)
+            v = v * 10 + (uint64_t)(k[i].digits[j] - '0');
+        num[i] = v;
+    }
+    uint64_t *nsrc = num, *ndst = num + n;
+    VersionKey *ksrc = k, *kdst = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            count[((nsrc[i] >> shift) & 0xff) + 1]++;
+        if (count[((nsrc[0] >> shift) & 0xff) + 1] == n)
+            continue; /* every key has this byte alike */
+        for (size_t b = 1; b < 257; b++)
+            count[b] += count[b - 1];
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(nsrc[i] >> shift) & 0xff]++;
+            ndst[at] = nsrc[i];
+            kdst[at] = ksrc[i];
+        }
+        uint64_t *nt = nsrc;
+        nsrc = ndst;
+        ndst = nt;
+        VersionKey *kt = ksrc;
+        ksrc = kdst;
+        kdst = kt;
+    }
+    if (ksrc != k)
+        memcpy(k, ksrc, n * sizeof *k);
+    free(num);
+    free(tmp);
 }
 
 static int cmp_str_ptr(const void *a, const void *b)
@@ -1248,6 +1316,37 @@ static void *load_worker(void *arg)
     return NULL;
 }
 
+/* The verification cache's text for the versions of s: a cached version's line as read, a
+ * freshly verified one's from its digest and lists, none for a version that is not cacheable. */
+static void cache_render(StrBuf *nc, const MigSet *s, const unsigned char *hit,
+                         const char **line)
+{
+    sb_addf(nc, "%s\t%s\n", CACHE_MAGIC, s->root);
+    for (size_t i = 0; i < s->n; i++) {
+        const Migration *m = &s->v[i];
+        if (hit[i] == HIT_CACHED) {
+            sb_adds(nc, line[i]);
+            sb_addch(nc, '\n');
+        } else if (hit[i] == HIT_FRESH) {
+            sb_addf(nc, "%s\t%016llx\t%s\t", m->version, (unsigned long long)m->digest,
+                    m->checksum);
+            if (m->schema)
+                enc(nc, m->schema);
+            else
+                sb_addch(nc, '-');
+            sb_addch(nc, '\t');
+            enc(nc, m->message);
+            sb_addch(nc, '\t');
+            enc_files(nc, m->up, m->nup);
+            sb_addch(nc, '\t');
+            enc_files(nc, m->down, m->ndown);
+            sb_addch(nc, '\t');
+            enc_files(nc, m->extra, m->nextra);
+            sb_addch(nc, '\n');
+        }
+    }
+}
+
 int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
 {
     memset(out, 0, sizeof *out);
@@ -1260,19 +1359,24 @@ int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
         return out->err ? -1 : 0;
     }
     size_t cap = 0;
+    VersionKey *keys = NULL;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         if (!migdir_version_name(de->d_name))
             continue;
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
-            out->names = xrealloc(out->names, cap * sizeof *out->names);
+            keys = xrealloc(keys, cap * sizeof *keys);
         }
-        out->names[out->n++] = xstrdup(de->d_name);
+        keys[out->n++] = version_key(xstrdup(de->d_name));
     }
     closedir(d);
-    if (out->n)
-        qsort(out->names, out->n, sizeof *out->names, cmp_version_ptr);
+    /* readdir's order is the file system's (ext4: a hash): sort by the number each names */
+    sort_version_keys(keys, out->n);
+    out->names = xmalloc((out->n ? out->n : 1) * sizeof *out->names);
+    for (size_t i = 0; i < out->n; i++)
+        out->names[i] = keys[i].name;
+    free(keys);
     return 0;
 }
 
@@ -1321,13 +1425,15 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     cache_read(&ci, cache_path, out->root);
     job.line = xcalloc(n ? n : 1, sizeof *job.line);
     job.hit = xcalloc(n ? n : 1, sizeof *job.hit);
-    size_t hint = 0;
+    size_t hint = 0, rl = strlen(out->root);
     for (size_t i = 0; i < n; i++) {
         Migration *m = &out->v[i];
         m->version = names[i];
-        StrBuf dir = SB_INIT;
-        sb_addf(&dir, "%s/%s", out->root, names[i]);
-        m->dir = sb_detach(&dir);
+        size_t vl = strlen(names[i]);
+        m->dir = xmalloc(rl + 1 + vl + 1);
+        memcpy(m->dir, out->root, rl);
+        m->dir[rl] = '/';
+        memcpy(m->dir + rl + 1, names[i], vl + 1);
         job.line[i] = ci.n ? cache_find(&ci, m->version, &hint) : NULL;
     }
     free(names);
@@ -1348,11 +1454,9 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     }
     threads_run(nw, load_worker, args);
 
-    /* drop entries that turned out not to be version directories; build the new cache */
+    /* drop entries that turned out not to be version directories */
     bool changed = false;
     size_t hits = 0, k = 0;
-    StrBuf nc = SB_INIT;
-    sb_addf(&nc, "%s\t%s\n", CACHE_MAGIC, out->root);
     for (size_t i = 0; i < n; i++) {
         Migration *m = &out->v[i];
         if (job.hit[i] == HIT_NOTDIR) {
@@ -1363,31 +1467,22 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
         if (job.hit[i] == HIT_CACHED) {
             cached_strings(m, job.line[i]);
             hits++;
-            sb_adds(&nc, job.line[i]);
-            sb_addch(&nc, '\n');
         } else if (job.hit[i] == HIT_FRESH) {
             changed = true;
-            sb_addf(&nc, "%s\t%016llx\t%s\t", m->version, (unsigned long long)m->digest,
-                    m->checksum);
-            if (m->schema)
-                enc(&nc, m->schema);
-            else
-                sb_addch(&nc, '-');
-            sb_addch(&nc, '\t');
-            enc(&nc, m->message);
-            sb_addch(&nc, '\t');
-            enc_files(&nc, m->up, m->nup);
-            sb_addch(&nc, '\t');
-            enc_files(&nc, m->down, m->ndown);
-            sb_addch(&nc, '\t');
-            enc_files(&nc, m->extra, m->nextra);
-            sb_addch(&nc, '\n');
         }
-        if (k != i)
+        if (k != i) {
             out->v[k] = *m;
+            job.hit[k] = job.hit[i];
+            job.line[k] = job.line[i];
+        }
         k++;
     }
     out->n = k;
+    /* the new cache, only when it differs from the one read: a cached line is kept as it is */
+    StrBuf nc = SB_INIT;
+    bool write_cache = cache_path && (changed || hits != ci.n);
+    if (write_cache)
+        cache_render(&nc, out, job.hit, job.line);
     /* a forked history (two versions with one parent, or a missing parent) is refused */
     const char **hv = xcalloc(k + 1, sizeof *hv), **hc = xcalloc(k + 1, sizeof *hc);
     for (size_t i = 0; i < k; i++) {
@@ -1397,7 +1492,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     int hrc = history_verify(migrations_root, domain, hv, hc, k, cache_path, err);
     free(hv);
     free(hc);
-    if (cache_path && (changed || hits != ci.n)) {
+    if (write_cache) {
         /* write the new cache atomically; a failure only costs speed next time */
         StrBuf tmp = SB_INIT;
         sb_addf(&tmp, "%s.%ld.tmp", cache_path, (long)getpid());
