@@ -13,7 +13,8 @@
 #   3. the 1,000-table initial migration (the seed's layout) / psql -1 -f and psql sending it as
 #      one query
 #   4. a small migration (one column) on a SMALL_TABLES-table project (default 1000) / psql -1 -f
-#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project;
+#      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project,
+#      from a checkout without .strav/ (a CI runner) and from one with its verification cache;
 #      then status right after it (the drift record of the first version, only the changed
 #      tables re-created: runtime/adopt.h) and once more (the drift mark it left)
 # OLD=DIR (a build directory of an older tree, e.g. main's) adds that tree's strav-run to every
@@ -189,23 +190,28 @@ sleep 0.01
 in_dir "$P" "$STRAVC" generate -m small >/dev/null
 SMALL=$(ls -d "$P"/database/migrations/public/*/ | tail -1)
 jq -r '.executionOrder.up[]' "$SMALL/manifest.json" | (cd "$SMALL" && xargs cat) > "$W/small.sql"
+cp -r "$P" "$P.cache" && mkdir -p "$P.cache/.strav"   # a developer's copy: the verification cache
+PGDATABASE=b_tmpl in_dir "$P.cache" "$RUN" status --no-drift-check >/dev/null
 bench_reset
 for r in $(seq 1 "$RUNS"); do
     psql -q -X -c "CREATE DATABASE m_s_$r TEMPLATE b_tmpl"
     PGDATABASE=m_s_$r bench_one "strav-run migrate (1 column)" -C "$P" "$RUN" migrate
     PGDATABASE=m_s_$r bench_one "status right after it (changed tables)" -C "$P" "$RUN" status
     PGDATABASE=m_s_$r bench_one "status again (drift mark)" -C "$P" "$RUN" status
+    psql -q -X -c "CREATE DATABASE m_c_$r TEMPLATE b_tmpl"
+    PGDATABASE=m_c_$r bench_one "strav-run migrate (1 column), .strav/ present" -C "$P.cache" "$RUN" migrate
     if [ -n "$OLDRUN" ]; then
         psql -q -X -c "CREATE DATABASE m_o_$r TEMPLATE b_tmpl"
         PGDATABASE=m_o_$r bench_one "  old: strav-run migrate (1 column)" -C "$P" "$OLDRUN" migrate
     fi
     psql -q -X -c "CREATE DATABASE m_p_$r TEMPLATE b_tmpl"
     bench_one "psql -1 -f of the same SQL (floor)" psql -q -X -1 -v ON_ERROR_STOP=1 -d m_p_$r -f "$W/small.sql"
-    psql -q -X -c "DROP DATABASE m_s_$r" -c "DROP DATABASE m_p_$r"
+    psql -q -X -c "DROP DATABASE m_s_$r" -c "DROP DATABASE m_p_$r" -c "DROP DATABASE m_c_$r"
     [ -z "$OLDRUN" ] || psql -q -X -c "DROP DATABASE m_o_$r"
 done
 bench_header "4. a small migration (one column) on a $N-table project (target: <= 1.10x the floor)"
 bench_row "strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
+bench_row "strav-run migrate (1 column), .strav/ present" "psql -1 -f of the same SQL (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 bench_row "psql -1 -f of the same SQL (floor)"
 bench_row "status right after it (changed tables)" "psql -1 -f of the same SQL (floor)"

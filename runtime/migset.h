@@ -68,8 +68,9 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain,
 /* The same from a scan already made; takes the names over (scan is left empty). */
 int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
                         const char *domain, const char *cache_path, StrBuf *err);
-/* Read (and verify again) the files of one version for execution: fills every MigFile.sql.
- * 0, or -1 with m->problem set. */
+/* Read (and verify again) the SQL files of one version for execution: fills every
+ * MigFile.sql. The files map's other entries (snapshot.json) are listed, not read again: the
+ * load verified them. 0, or -1 with m->problem set. */
 int migset_load_sql(Migration *m);
 /* Why m's directory holds SQL its manifest never runs: the first *.sql file (below the
  * version directory, symbolic links not followed) that neither executionOrder nor the files
