@@ -96,11 +96,21 @@ static char *read_regular(int dirfd, const char *dir, const char *rel, size_t *l
         sb_adds(why, "is too large");
         goto out;
     }
-    buf = xmalloc(size + 1);
+    /* one byte more than the size is asked for: a regular file that returns exactly its size
+     * to that is at its end, so the check that it did not grow costs no second read */
+    buf = xmalloc(size + 2);
+    bool at_end = false;
     while (got < size) {
-        ssize_t r = read(fd, buf + got, size - got);
+        ssize_t r = read(fd, buf + got, size + 1 - got);
         if (r < 0 && errno == EINTR)
             continue;
+        if (r > 0 && got + (size_t)r > size) {
+            sb_adds(why, "changed while it was read (it grew)");
+            free(buf);
+            buf = NULL;
+            goto out;
+        }
+        at_end = r > 0 && got + (size_t)r == size; /* asked for more than it gave */
         if (r <= 0) {
             if (r < 0)
                 sb_addf(why, "cannot be read: %s", strerror(errno));
@@ -113,8 +123,8 @@ static char *read_regular(int dirfd, const char *dir, const char *rel, size_t *l
         got += (size_t)r;
     }
     char extra;
-    ssize_t r;
-    while ((r = read(fd, &extra, 1)) < 0 && errno == EINTR)
+    ssize_t r = 0;
+    while (!at_end && (r = read(fd, &extra, 1)) < 0 && errno == EINTR)
         ;
     if (r > 0) {
         sb_adds(why, "changed while it was read (it grew)");
