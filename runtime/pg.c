@@ -665,6 +665,12 @@ static bool is_copy(PGresult *r)
     return st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH;
 }
 
+bool pg_in_transaction(PgConn *c)
+{
+    PGTransactionStatusType st = PQtransactionStatus(c->pq);
+    return st == PQTRANS_INTRANS || st == PQTRANS_INERROR || st == PQTRANS_ACTIVE;
+}
+
 int pg_exec(PgConn *c, const char *sql, PgError *e)
 {
     int rc = -1;

@@ -35,6 +35,8 @@ PgConn *pg_connect(const char *conninfo, StrBuf *err);
  * to run beside c's; usable from another thread than c's. NULL and err filled on failure. */
 PgConn *pg_connect_again(const PgConn *c, StrBuf *err);
 void pg_close(PgConn *c);
+/* Whether a transaction is open on c (in progress or failed). */
+bool pg_in_transaction(PgConn *c);
 /* Whether a connection pooler stands between this client and the server: it refused or
  * dropped the startup options, so the settings were SET on the server session instead. Every
  * command sent outside a transaction then first checks that the server session is still this
