@@ -1082,14 +1082,16 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x);
-    /* the index query on a second connection, in this transaction's snapshot, when the schema
+    /* the constraints and index queries on a second connection, in this transaction's snapshot
+     * (at 10,000 tables: relations and columns 0.85 s here, constraints 0.5 s and indexes
+     * 0.6 s there, where the indexes alone left the main connection 1.35 s), when the schema
      * is big enough to pay for one (exporting the snapshot writes a file on the server: 0.1 to
      * 100 ms seen here) */
     if (ok && own_tx && helper && (long)x.m->ntables >= helper_tables() && helper_wanted(c)) {
         snapshot = prefetch_export_snapshot(c);
-        const char *sqls[] = { q_indexes, driftmark_query() };
+        const char *sqls[] = { q_constraints, q_indexes, driftmark_query() };
         if (snapshot)
-            x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, sqls, fp ? 2 : 1);
+            x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, sqls, fp ? 3 : 2);
         else {
             *refused = true;
             ok = false;

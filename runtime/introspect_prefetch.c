@@ -1,12 +1,12 @@
 /*
- * introspect_prefetch.c - the introspection's heaviest query run beside the others, on a
+ * introspect_prefetch.c - the introspection's heaviest queries run beside the others, on a
  * second connection that reads the same snapshot (introspect_int.h, "Prefetch"), in the way
  * pg_dump --jobs does: the main transaction exports its snapshot, a helper thread connects as
  * the main connection did, imports the snapshot (SET TRANSACTION SNAPSHOT), sets the same
  * transaction settings (search_path = the schema, so pg_get_expr spells names the same way;
- * JIT off; work_mem) and runs the query; the main thread takes the result when it reaches that
- * query. At 10,000 tables the index query is a third of the server's time (pg_get_indexdef
- * builds a relation cache entry per table), so the two backends share it with the rest.
+ * JIT off; work_mem) and runs the queries; the main thread takes each result when it reaches
+ * that query. At 10,000 tables the constraints and index queries are half of the server's time
+ * (pg_get_indexdef builds a relation cache entry per table), so the two backends share it.
  * Anything that fails in the helper (no free connection slot, an old server, a cancelled
  * query) only costs the time: the main connection then runs the query itself, and reports its
  * error if it has one.

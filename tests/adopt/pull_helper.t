@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pull_helper.t - the introspection's index query on a helper connection (runtime/
+# pull_helper.t - the introspection's constraints and index queries on a helper connection (runtime/
 # introspect_prefetch.c): it gives what the main connection gives, reads the main
 # transaction's snapshot (not a newer one), and costs nothing but time when it cannot connect.
 # The schema is written by hand (tests/adopt/fixtures/roundtrip.sql plus indexes of every
@@ -32,7 +32,7 @@ pull_to "$E2E_TMP/off" STRAV_INTROSPECT_HELPER=off
 ok '[ "$RC" = 0 ] && ! grep -q "helper connection" "$E2E_TMP/off.trace"' "helper off: pull works on the main connection alone"
 ok 'grep -q "docs_expr" "$E2E_TMP"/off/public/*.strav && grep -q "docs_partial" "$E2E_TMP"/off/public/*.strav' "  and writes the hand-made indexes"
 pull_to "$E2E_TMP/on" STRAV_INTROSPECT_HELPER=0
-ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/on.trace"' "helper on: the index query ran on the helper connection"
+ok '[ "$RC" = 0 ] && [ "$(grep -c "(helper connection)" "$E2E_TMP/on.trace")" = 2 ]' "helper on: the constraints and index queries ran on the helper connection"
 ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/on" >/dev/null' "  and every file is byte-identical to the main connection's"
 run "$STRAVC" diff --database "$DSN"
 dflt=$OUT
@@ -61,8 +61,8 @@ ok '[ "$RC" = 0 ] && ! grep -q "helper connection" "$E2E_TMP/nosnap.trace"' "pg_
 ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/nosnap" >/dev/null' "  and writes the same files"
 q "GRANT EXECUTE ON FUNCTION pg_export_snapshot() TO PUBLIC" >/dev/null
 
-# the helper reads the main transaction's snapshot: an index committed after the main
-# connection took its snapshot, and before the helper started, is not in this pull (as it would
+# the helper reads the main transaction's snapshot: an index and a constraint committed after
+# the main connection took its snapshot, and before the helper started, are not in this pull (as it would
 # not be on the main connection). The main connection is held between the two by a lock that
 # its relations query needs (pg_get_expr of a partition bound opens the partition).
 q "CREATE TABLE events (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
@@ -74,11 +74,13 @@ puller=$!
 waited=0
 pg_lock_waited && waited=1
 ok '[ "$waited" = 1 ]' "pull's relations query waits for the lock on the partition"
-q "CREATE INDEX docs_late ON docs (body)" >/dev/null
+q "CREATE INDEX docs_late ON docs (body);
+   ALTER TABLE other ADD CONSTRAINT other_code_late CHECK (code <> '')" >/dev/null
 pg_lock_release
 wait "$puller"; RC=$?
 ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/snap.out"' "pull finishes once the lock is gone, through the helper"
 ok '! grep -rq "docs_late" "$E2E_TMP/snap" && grep -rq "other_expr" "$E2E_TMP/snap"' "  without the index committed after its snapshot was taken"
+ok '! grep -rq "other_code_late" "$E2E_TMP/snap" && grep -rq "other" "$E2E_TMP/snap"' "  nor the constraint"
 pull_to "$E2E_TMP/later" STRAV_INTROSPECT_HELPER=0
-ok '[ "$RC" = 0 ] && grep -rq "docs_late" "$E2E_TMP/later"' "the next pull has it"
+ok '[ "$RC" = 0 ] && grep -rq "docs_late" "$E2E_TMP/later" && grep -rq "other_code_late" "$E2E_TMP/later"' "the next pull has both"
 done_testing
