@@ -147,7 +147,10 @@ static const char q_relations[] =
     "       (SELECT d.refobjid::text || ' ' || d.refobjsubid || ' ' || d.deptype::text"
     "          FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid"
     "           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) END,"
-    "       ext.objid IS NOT NULL,"
+    /* an extension's member: one index probe per row (a join with every such pg_depend row
+     * scanned all of pg_depend, 18 ms at 10,000 tables even for a scratch schema of two) */
+    "       (SELECT true FROM pg_depend e WHERE e.classid = 'pg_class'::regclass"
+    "          AND e.objid = c.oid AND e.deptype = 'e' LIMIT 1) IS NOT NULL,"
     /* 9-12, types branch: a partition's parent, its schema and bound; a partition key */
     "       (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent"
     "         WHERE i.inhrelid = c.oid AND c.relispartition),"
@@ -167,8 +170,6 @@ static const char q_relations[] =
     "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
     "  LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
     "        AND ds.objsubid = 0"
-    "  LEFT JOIN (SELECT DISTINCT objid FROM pg_depend WHERE classid = 'pg_class'::regclass"
-    "               AND deptype = 'e') ext ON ext.objid = c.oid"
     " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'c')"
     "   AND c.relname NOT LIKE '\\_strav\\_%'"
     " ORDER BY c.relname COLLATE \"C\"";
