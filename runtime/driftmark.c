@@ -77,11 +77,16 @@ const char *driftmark_query(void)
 bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
 {
     bool in_tx = pg_in_transaction(c);
+    static const char undo_sp[] =
+        "ROLLBACK TO SAVEPOINT strav_fingerprint; RELEASE SAVEPOINT strav_fingerprint";
     if (pg_exec(c,
                 in_tx ? "SAVEPOINT strav_fingerprint; SET LOCAL jit = off"
                       : "BEGIN READ ONLY; SET LOCAL jit = off",
                 NULL) != 0) {
-        if (!in_tx && pg_in_transaction(c))
+        /* the SET failed (a server without jit, PostgreSQL 10): undo what the line began */
+        if (in_tx)
+            pg_exec(c, undo_sp, NULL);
+        else if (pg_in_transaction(c))
             pg_exec(c, "ROLLBACK", NULL);
         return false;
     }
@@ -92,10 +97,7 @@ bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
         sb_adds(out, pg_value(r, 0, 0));
     pg_result_free(r);
     /* a failure (hashint8extended is PostgreSQL 11's) leaves the caller's transaction usable */
-    pg_exec(c,
-            in_tx ? "ROLLBACK TO SAVEPOINT strav_fingerprint; RELEASE SAVEPOINT strav_fingerprint"
-                  : "ROLLBACK",
-            NULL);
+    pg_exec(c, in_tx ? undo_sp : "ROLLBACK", NULL);
     return ok;
 }
 

@@ -110,7 +110,9 @@ static char *read_regular(int dirfd, const char *dir, const char *rel, size_t *l
             buf = NULL;
             goto out;
         }
-        at_end = r > 0 && got + (size_t)r == size; /* asked for more than it gave */
+        /* asked for more than it gave; below read()'s cap (0x7ffff000 bytes on Linux), so a
+         * short count is the end */
+        at_end = r > 0 && got + (size_t)r == size && size + 1 - got < ((size_t)1 << 30);
         if (r <= 0) {
             if (r < 0)
                 sb_addf(why, "cannot be read: %s", strerror(errno));
@@ -483,10 +485,17 @@ static void take_dir(Migration *m, DirFiles *d, FileTask *t, json_t *files, MigF
 
 static int cmp_str_ptr(const void *a, const void *b);
 
+/* How a version's files are read (load_version). */
+enum {
+    LOAD_VERIFY,   /* read and verify every file, keep nothing */
+    LOAD_KEEP,     /* the same, keeping the SQL */
+    LOAD_RUN       /* keep the SQL; the files map's other entries only listed (see below) */
+};
+
 /* Read and verify the files of executionOrder.up, .down and the other entries of the files map
  * (snapshot.json: never run, but verified like the others, so a hand-edited snapshot is a
- * modified version too); keep the SQL when keep_sql, and then only list the other entries. */
-static void load_all_files(Migration *m, int vfd, json_t *manifest, bool keep_sql,
+ * modified version too); keep the SQL unless mode is LOAD_VERIFY. */
+static void load_all_files(Migration *m, int vfd, json_t *manifest, int mode,
                            StrBuf *seedsum)
 {
     json_t *files = json_object_get(manifest, "files");
@@ -521,13 +530,13 @@ static void load_all_files(Migration *m, int vfd, json_t *manifest, bool keep_sq
     FileTask *t = xcalloc(nt + 1, sizeof *t);
     for (size_t k = 0, i = 0; k < 2; k++)
         for (size_t j = 0; j < d[k].cnt; j++)
-            t[i++] = (FileTask){ .rel = d[k].f[j].rel, .sql = true, .keep = keep_sql };
+            t[i++] = (FileTask){ .rel = d[k].f[j].rel, .sql = true, .keep = mode != LOAD_VERIFY };
     for (size_t i = 0; i < nx; i++)
         t[d[0].cnt + d[1].cnt + i] = (FileTask){ .rel = xrel[i] };
-    /* for execution (keep_sql) the other entries are listed, not read again: they are never
-     * run, and the load verified them a moment ago (an 8 MB snapshot.json was a third of a
-     * small migrate's time on a 5,000-table project) */
-    run_file_tasks(vfd, m->dir, t, keep_sql ? d[0].cnt + d[1].cnt : nt);
+    /* LOAD_RUN: the other entries are listed, not read again: they are never run, and the
+     * load verified them a moment ago (an 8 MB snapshot.json was a third of a small migrate's
+     * time on a 5,000-table project) */
+    run_file_tasks(vfd, m->dir, t, mode == LOAD_RUN ? d[0].cnt + d[1].cnt : nt);
     take_dir(m, &d[0], t, files, &m->up, &m->nup, seedsum);
     take_dir(m, &d[1], t + d[0].cnt, files, &m->down, &m->ndown, seedsum);
     if (json_is_object(files) && !m->problem) {
@@ -535,7 +544,7 @@ static void load_all_files(Migration *m, int vfd, json_t *manifest, bool keep_sq
         FileTask *xt = t + d[0].cnt + d[1].cnt;
         bool stopped = false;
         for (size_t i = 0; i < nx && !stopped; i++) {
-            if (keep_sql) {
+            if (mode == LOAD_RUN) {
                 m->extra[m->nextra++].rel = xstrdup(xrel[i]);
                 continue;
             }
@@ -682,7 +691,7 @@ static void check_types(Migration *m, json_t *j)
 
 static void files_free(MigFile *f, size_t n);
 
-static void load_version(Migration *m, bool keep_sql)
+static void load_version(Migration *m, int mode)
 {
     size_t len = 0;
     json_t *j = NULL;
@@ -739,7 +748,7 @@ static void load_version(Migration *m, bool keep_sql)
     bool seed = !json_object_get(j, "files");
     if (seed) /* the seed's format: the checksum covers the manifest and every file */
         sb_addf(&seedsum, "strav seed-format checksum 1\nmanifest.json\t%s\n", m->checksum);
-    load_all_files(m, vfd, j, keep_sql, &seedsum);
+    load_all_files(m, vfd, j, mode, &seedsum);
     if (seed && !m->problem)
         sha256_hex(seedsum.buf, seedsum.len, m->checksum);
 out:
@@ -751,7 +760,7 @@ out:
     sb_release(&seedsum);
 }
 
-int migset_load_sql(Migration *m)
+static int load_again(Migration *m, int mode)
 {
     free(m->message);
     free(m->schema);
@@ -763,8 +772,18 @@ int migset_load_sql(Migration *m)
     m->message = m->schema = m->tenants = m->problem = NULL;
     m->up = m->down = m->extra = NULL;
     m->nup = m->ndown = m->nextra = 0;
-    load_version(m, true);
+    load_version(m, mode);
     return m->problem ? -1 : 0;
+}
+
+int migset_load_sql(Migration *m)
+{
+    return load_again(m, LOAD_KEEP);
+}
+
+int migset_load_run_sql(Migration *m)
+{
+    return load_again(m, LOAD_RUN);
 }
 
 /* ---- SQL files a manifest does not list ---------------------------------------------------
@@ -1319,7 +1338,7 @@ static void *load_worker(void *arg)
             job->hit[i] = HIT_NOTDIR;
             continue;
         }
-        load_version(m, false);
+        load_version(m, LOAD_VERIFY);
         job->hit[i] = HIT_NONE;
         if (m->problem || !job->caching || job->rootfd < 0)
             continue;

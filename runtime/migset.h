@@ -68,10 +68,13 @@ int migset_load(MigSet *out, const char *migrations_root, const char *domain,
 /* The same from a scan already made; takes the names over (scan is left empty). */
 int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
                         const char *domain, const char *cache_path, StrBuf *err);
-/* Read (and verify again) the SQL files of one version for execution: fills every
- * MigFile.sql. The files map's other entries (snapshot.json) are listed, not read again: the
- * load verified them. 0, or -1 with m->problem set. */
+/* Read and verify every file of one version for execution: fills every MigFile.sql. 0, or -1
+ * with m->problem set. For a version no load has verified (a checkpoint, checkpoint.c). */
 int migset_load_sql(Migration *m);
+/* The same for a version of a MigSet just loaded: the SQL is read and verified again (the
+ * bytes run are the bytes hashed), the files map's other entries (snapshot.json, never run)
+ * are only listed: the load verified them. */
+int migset_load_run_sql(Migration *m);
 /* Why m's directory holds SQL its manifest never runs: the first *.sql file (below the
  * version directory, symbolic links not followed) that neither executionOrder nor the files
  * map lists, and how many more; NULL when there is none. Caller frees. */

@@ -79,7 +79,7 @@ int check_applied(Ctx *c, bool quiet)
 int load_sql(Ctx *c, const Migration **list, size_t n, bool up)
 {
     for (size_t i = 0; i < n; i++) {
-        if (migset_load_sql(&c->set.v[list[i] - c->set.v]) != 0) {
+        if (migset_load_run_sql(&c->set.v[list[i] - c->set.v]) != 0) {
             out_fail(c, "Migration %s cannot be applied: %s", list[i]->version, list[i]->problem);
             return -1;
         }

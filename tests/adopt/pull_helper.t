@@ -32,7 +32,7 @@ pull_to "$E2E_TMP/off" STRAV_INTROSPECT_HELPER=off
 ok '[ "$RC" = 0 ] && ! grep -q "helper connection" "$E2E_TMP/off.trace"' "helper off: pull works on the main connection alone"
 ok 'grep -q "docs_expr" "$E2E_TMP"/off/public/*.strav && grep -q "docs_partial" "$E2E_TMP"/off/public/*.strav' "  and writes the hand-made indexes"
 pull_to "$E2E_TMP/on" STRAV_INTROSPECT_HELPER=0
-ok '[ "$RC" = 0 ] && [ "$(grep -c "(helper connection)" "$E2E_TMP/on.trace")" = 2 ]' "helper on: the constraints and index queries ran on the helper connection"
+ok '[ "$RC" = 0 ] && [ "$(grep -c "(helper connection)" "$E2E_TMP/on.trace")" -ge 2 ]' "helper on: the constraints and index queries ran on the helper connection"
 ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/on" >/dev/null' "  and every file is byte-identical to the main connection's"
 run "$STRAVC" diff --database "$DSN"
 dflt=$OUT
@@ -80,7 +80,7 @@ pg_lock_release
 wait "$puller"; RC=$?
 ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/snap.out"' "pull finishes once the lock is gone, through the helper"
 ok '! grep -rq "docs_late" "$E2E_TMP/snap" && grep -rq "other_expr" "$E2E_TMP/snap"' "  without the index committed after its snapshot was taken"
-ok '! grep -rq "other_code_late" "$E2E_TMP/snap" && grep -rq "other" "$E2E_TMP/snap"' "  nor the constraint"
+ok '! grep -rq "other_code_late" "$E2E_TMP/snap" && grep -rq "upper(code)" "$E2E_TMP/snap"' "  nor the constraint"
 pull_to "$E2E_TMP/later" STRAV_INTROSPECT_HELPER=0
 ok '[ "$RC" = 0 ] && grep -rq "docs_late" "$E2E_TMP/later" && grep -rq "other_code_late" "$E2E_TMP/later"' "the next pull has both"
 done_testing

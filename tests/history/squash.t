@@ -138,7 +138,15 @@ ok '[ "$RC" = 1 ] && grep -q "cannot roll back $(V 18)" <<<"$OUT"' "the old data
 mig squash_new
 is "$(PGDATABASE=squash_new dump)" "$d_old" "re-migrated after the rollback: still identical"
 
-# a tampered checkpoint is refused by a database that needs it
+# a tampered checkpoint is refused by a database that needs it: its snapshot.json (never run,
+# but read by the drift check and the drift record) as well as its SQL
+pg_newdb squash_badsnap >/dev/null
+cp "$CP/snapshot.json" "$E2E_TMP/cp-snapshot.json"
+echo " " >>"$CP/snapshot.json"
+mig squash_badsnap
+ok '[ "$RC" = 1 ] && grep -q "checkpoint $(V 18) cannot be used" <<<"$OUT"' "a new database refuses a checkpoint whose snapshot.json changed"
+is "$(PGDATABASE=squash_badsnap q "select count(*) from pg_tables where schemaname='public'")" 0 "  and applies nothing"
+cp "$E2E_TMP/cp-snapshot.json" "$CP/snapshot.json"
 pg_newdb squash_bad >/dev/null
 f=$(ls $CP/tables/*/up.sql | head -1); echo "-- edited" >>"$f"
 mig squash_bad

@@ -175,6 +175,48 @@ int main(void)
         free_names(v, 100);
     }
 
+    TEST("the 64-bit sort: leading zeros, 19-digit numbers past 2^63, every byte in play")
+    {
+        /* numbers whose order is known (sorted as integers here), some spelled with leading
+         * zeros, all of at most 19 significant digits so the radix path is the one taken */
+        enum { N = 120 };
+        unsigned long long num[N];
+        size_t k = 0;
+        const unsigned long long edge[] = { 0ULL, 7ULL, 255ULL, 256ULL, 65535ULL, 65536ULL,
+                                            1000000000000000000ULL, 9223372036854775807ULL,
+                                            9223372036854775808ULL, 9999999999999999999ULL,
+                                            18446744073709551ULL, 72057594037927935ULL,
+                                            72057594037927936ULL };
+        for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+            num[k++] = edge[i];
+        unsigned long long x = 12345;
+        while (k < N) { /* spread over every magnitude, no two alike */
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned long long v = x % 9999999999999999999ULL;
+            v >>= (x >> 58) % 60;
+            bool dup = false;
+            for (size_t i = 0; i < k && !dup; i++)
+                dup = num[i] == v;
+            if (!dup)
+                num[k++] = v;
+        }
+        for (size_t i = 1; i < N; i++) /* insertion sort: the expected order */
+            for (size_t j = i; j > 0 && num[j - 1] > num[j]; j--) {
+                unsigned long long t = num[j];
+                num[j] = num[j - 1];
+                num[j - 1] = t;
+            }
+        char **names = malloc(N * sizeof *names);
+        for (size_t i = 0; i < N; i++) {
+            char buf[48];
+            snprintf(buf, sizeof buf, "%s%llu", i % 3 == 1 ? "000" : "", num[i]);
+            names[i] = strdup(buf);
+        }
+        make_domain((const char *const *)names, N);
+        check_scan((const char *const *)names, N);
+        free_names(names, N);
+    }
+
     TEST("entries that are not version names are not listed; a small set is sorted too")
     {
         const char *names[] = { "20", "3", "abc", "1x", "100", ".hidden" };
