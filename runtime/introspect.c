@@ -1083,14 +1083,16 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     ok = r != NULL;
     pg_result_free(r);
     ok = ok && load_relations(&x);
-    /* the constraints and index queries on a second connection, in this transaction's snapshot
-     * (at 10,000 tables: relations and columns 0.85 s here, constraints 0.5 s and indexes
-     * 0.6 s there, where the indexes alone left the main connection 1.35 s), when the schema
+    /* the index query on a second connection, in this transaction's snapshot, then the
+     * constraints query if that connection is free before this one needs it (else this one
+     * runs it, prefetch_take), and the fingerprint: at 10,000 tables of bench/gen_schema.sh,
+     * relations and columns take 0.85 s here, indexes 0.6 s and constraints 0.5 s there,
+     * where the index query alone left this connection 1.35 s), when the schema
      * is big enough to pay for one (exporting the snapshot writes a file on the server: 0.1 to
      * 100 ms seen here) */
     if (ok && own_tx && helper && (long)x.m->ntables >= helper_tables() && helper_wanted(c)) {
         snapshot = prefetch_export_snapshot(c);
-        const char *sqls[] = { q_constraints, q_indexes, driftmark_query() };
+        const char *sqls[] = { q_indexes, q_constraints, driftmark_query() };
         if (snapshot)
             x.pf = prefetch_start(c, snapshot, schema, q_helper_setup, sqls, fp ? 3 : 2);
         else {

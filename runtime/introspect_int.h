@@ -59,8 +59,8 @@ const char *check_expr(Ctx *x, const char *def);
 /* The table of a relation oid, NULL when not in the model (a partition, say). */
 Table *table_of(Ctx *x, unsigned oid);
 
-/* ---- Prefetch (introspect_prefetch.c): one query on a second connection in the same
- * snapshot, run while the main connection runs the others. */
+/* ---- Prefetch (introspect_prefetch.c): queries on a second connection in the same snapshot,
+ * run while the main connection runs the others. */
 /* pg_export_snapshot() in c's transaction (REPEATABLE READ, not a subtransaction), or NULL
  * when the server refused: c's transaction is then aborted. */
 char *prefetch_export_snapshot(PgConn *c);
@@ -69,8 +69,9 @@ char *prefetch_export_snapshot(PgConn *c);
  * stay open until prefetch_end. */
 Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
                          const char *const *sqls, size_t n);
-/* Wait for sql's result (the same pointer as given to prefetch_start): NULL when p is NULL,
- * does not run sql, or the helper failed (run the query on c then). */
+/* sql's result (the same pointer as given to prefetch_start), waiting while the helper runs
+ * it: NULL when p is NULL, does not hold sql, the helper failed, or the helper has not started
+ * it (it then never will): run the query on c then. */
 PgResult *prefetch_take(Prefetch *p, const char *sql);
 void prefetch_end(Prefetch *p); /* waits, frees any result not taken */
 

@@ -4,9 +4,11 @@
  * pg_dump --jobs does: the main transaction exports its snapshot, a helper thread connects as
  * the main connection did, imports the snapshot (SET TRANSACTION SNAPSHOT), sets the same
  * transaction settings (search_path = the schema, so pg_get_expr spells names the same way;
- * JIT off; work_mem) and runs the queries; the main thread takes each result when it reaches
- * that query. At 10,000 tables the constraints and index queries are half of the server's time
- * (pg_get_indexdef builds a relation cache entry per table), so the two backends share it.
+ * JIT off; work_mem) and runs the queries in order, each unless the main thread came to it
+ * first and ran it itself; the main thread takes each result when it reaches that query. At
+ * 10,000 tables the index query is a third of the server's time (pg_get_indexdef builds a
+ * relation cache entry per table) and the constraints query a quarter: whichever connection
+ * is free takes the next one.
  * Anything that fails in the helper (no free connection slot, an old server, a cancelled
  * query) only costs the time: the main connection then runs the query itself, and reports its
  * error if it has one.
@@ -30,8 +32,13 @@ struct Prefetch {
     const char *setup; /* run first in the helper's transaction, $1 = the schema */
     const char *sql[PREFETCH_MAX]; /* the prefetched queries, in order, $1 = the schema */
     PgResult *res[PREFETCH_MAX];   /* their results, NULL when one failed */
-    size_t n, done; /* queries; how many are finished (under mu) */
+    unsigned char state[PREFETCH_MAX]; /* Q_* (under mu) */
+    size_t n;
 };
+
+/* A query of the list is run by whichever thread comes to it first: the helper in list order,
+ * the main thread when it needs the result and the helper has not started it. */
+enum { Q_PENDING, Q_HELPER, Q_DONE, Q_MAIN };
 
 static bool helper_exec(PgConn *c, const char *sql)
 {
@@ -54,14 +61,25 @@ static bool helper_query(PgConn *c, const char *sql, const char *schema, PgResul
     return rc == 0;
 }
 
-/* Publish the result of query i (NULL: failed, and so are the ones after it). */
+/* Publish the result of query i (NULL: it failed; the main thread then runs it itself). */
 static void publish(Prefetch *p, size_t i, PgResult *r)
 {
     pthread_mutex_lock(&p->mu);
     p->res[i] = r;
-    p->done = i + 1;
+    p->state[i] = Q_DONE;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
+}
+
+/* Take query i for the helper unless the main thread took it. */
+static bool claim(Prefetch *p, size_t i)
+{
+    pthread_mutex_lock(&p->mu);
+    bool mine = p->state[i] == Q_PENDING;
+    if (mine)
+        p->state[i] = Q_HELPER;
+    pthread_mutex_unlock(&p->mu);
+    return mine;
 }
 
 static void *helper(void *arg)
@@ -75,9 +93,12 @@ static void *helper(void *arg)
     bool ok = c && helper_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
               helper_exec(c, set.buf) && helper_query(c, p->setup, p->schema, &setup);
     pg_result_free(setup);
-    for (size_t i = 0; i < p->n; i++) {
+    /* after a failure the rest stay pending: the main thread runs them */
+    for (size_t i = 0; ok && i < p->n; i++) {
+        if (!claim(p, i))
+            continue;
         PgResult *r = NULL;
-        ok = ok && helper_query(c, p->sql[i], p->schema, &r);
+        ok = helper_query(c, p->sql[i], p->schema, &r);
         publish(p, i, r);
     }
     if (c) /* read only: nothing to commit; closing ends the transaction */
@@ -132,7 +153,9 @@ PgResult *prefetch_take(Prefetch *p, const char *sql)
     if (!p || i == p->n)
         return NULL;
     pthread_mutex_lock(&p->mu);
-    while (p->done <= i)
+    if (p->state[i] == Q_PENDING) /* not started: this thread runs it, now */
+        p->state[i] = Q_MAIN;
+    while (p->state[i] == Q_HELPER)
         pthread_cond_wait(&p->cv, &p->mu);
     PgResult *r = p->res[i];
     p->res[i] = NULL;

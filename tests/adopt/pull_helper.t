@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pull_helper.t - the introspection's constraints and index queries on a helper connection (runtime/
+# pull_helper.t - the introspection's index (and constraints) queries on a helper connection (runtime/
 # introspect_prefetch.c): it gives what the main connection gives, reads the main
 # transaction's snapshot (not a newer one), and costs nothing but time when it cannot connect.
 # The schema is written by hand (tests/adopt/fixtures/roundtrip.sql plus indexes of every
@@ -32,7 +32,7 @@ pull_to "$E2E_TMP/off" STRAV_INTROSPECT_HELPER=off
 ok '[ "$RC" = 0 ] && ! grep -q "helper connection" "$E2E_TMP/off.trace"' "helper off: pull works on the main connection alone"
 ok 'grep -q "docs_expr" "$E2E_TMP"/off/public/*.strav && grep -q "docs_partial" "$E2E_TMP"/off/public/*.strav' "  and writes the hand-made indexes"
 pull_to "$E2E_TMP/on" STRAV_INTROSPECT_HELPER=0
-ok '[ "$RC" = 0 ] && [ "$(grep -c "(helper connection)" "$E2E_TMP/on.trace")" -ge 2 ]' "helper on: the constraints and index queries ran on the helper connection"
+ok '[ "$RC" = 0 ] && grep -q "(helper connection)" "$E2E_TMP/on.trace"' "helper on: a query ran on the helper connection"
 ok 'diff -r "$E2E_TMP/off" "$E2E_TMP/on" >/dev/null' "  and every file is byte-identical to the main connection's"
 run "$STRAVC" diff --database "$DSN"
 dflt=$OUT
