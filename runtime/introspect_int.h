@@ -70,8 +70,9 @@ char *prefetch_export_snapshot(PgConn *c);
 Prefetch *prefetch_start(PgConn *c, const char *snapshot, const char *schema, const char *setup,
                          const char *const *sqls, size_t n);
 /* sql's result (the same pointer as given to prefetch_start), waiting while the helper runs
- * it: NULL when p is NULL, does not hold sql, the helper failed, or the helper has not started
- * it (it then never will): run the query on c then. */
+ * it (the first one: until the helper has run it): NULL when p is NULL, does not hold sql, the
+ * helper failed, or the helper has not started a later one (it then never will): run the
+ * query on c then. */
 PgResult *prefetch_take(Prefetch *p, const char *sql);
 void prefetch_end(Prefetch *p); /* waits, frees any result not taken */
 

@@ -36,8 +36,10 @@ struct Prefetch {
     size_t n;
 };
 
-/* A query of the list is run by whichever thread comes to it first: the helper in list order,
- * the main thread when it needs the result and the helper has not started it. */
+/* The first query of the list is the helper's (the main thread waits for it, even while the
+ * helper is still connecting); each later one is run by whichever thread comes to it first:
+ * the helper in list order, the main thread when it needs the result and the helper has not
+ * started it. */
 enum { Q_PENDING, Q_HELPER, Q_DONE, Q_MAIN };
 
 static bool helper_exec(PgConn *c, const char *sql)
@@ -93,13 +95,16 @@ static void *helper(void *arg)
     bool ok = c && helper_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
               helper_exec(c, set.buf) && helper_query(c, p->setup, p->schema, &setup);
     pg_result_free(setup);
-    /* after a failure the rest stay pending: the main thread runs them */
-    for (size_t i = 0; ok && i < p->n; i++) {
+    /* after a failure the first query is published failed (the main thread waits for it) and
+     * the rest stay pending: the main thread runs them */
+    for (size_t i = 0; i < p->n; i++) {
         if (!claim(p, i))
             continue;
         PgResult *r = NULL;
-        ok = helper_query(c, p->sql[i], p->schema, &r);
+        ok = ok && helper_query(c, p->sql[i], p->schema, &r);
         publish(p, i, r);
+        if (!ok)
+            break;
     }
     if (c) /* read only: nothing to commit; closing ends the transaction */
         pg_close(c);
@@ -153,9 +158,9 @@ PgResult *prefetch_take(Prefetch *p, const char *sql)
     if (!p || i == p->n)
         return NULL;
     pthread_mutex_lock(&p->mu);
-    if (p->state[i] == Q_PENDING) /* not started: this thread runs it, now */
+    if (i > 0 && p->state[i] == Q_PENDING) /* not started: this thread runs it, now */
         p->state[i] = Q_MAIN;
-    while (p->state[i] == Q_HELPER)
+    while (p->state[i] == Q_HELPER || p->state[i] == Q_PENDING) /* the first: the helper's */
         pthread_cond_wait(&p->cv, &p->mu);
     PgResult *r = p->res[i];
     p->res[i] = NULL;
