@@ -473,7 +473,7 @@ static bool normalise(PgConn *c, Arena *a, const Model *want, Model *out, StrBuf
         ok = false;
     else if (ok && sql.len && !exec_or(c, sql.buf, err))
         sb_adds(err, " (while creating the model in a scratch schema)"), ok = false;
-    if (ok)
+    else if (ok)
         ok = introspect_schema_in_tx(c, scratch, want->schema, a, out, NULL, err);
     pg_exec(c, "ROLLBACK", NULL);
     if (ok) /* what the server does not store: @backfill values and where each column is */

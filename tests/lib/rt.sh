@@ -6,6 +6,8 @@
 #   rt_db NAME               create a fresh database and point PGDATABASE at it
 #   is GOT EXPECTED DESC     ok when equal, else a diff as TAP comments
 #   check DESC CMD...        ok when CMD succeeds
+#   ms_now                   the time in milliseconds (for the kill tests' delays)
+#   sleep_ms MS              sleep MS milliseconds
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 STRAV=$ROOT/$BUILD/strav
@@ -30,6 +32,9 @@ check() {
     T=$((T + 1))
     if "$@"; then echo "ok $T - $desc"; else echo "not ok $T - $desc"; fi
 }
+
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 
 done_testing() {
     echo "1..$T"

@@ -76,7 +76,6 @@ catalog() {
                select c.relname, i.indisvalid from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 'item'::regclass order by 1"
 }
 before=$(state)
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 t0=$(ms_now); out=$($STRAV_RUN migrate 2>&1); rc=$?; up_ms=$(( $(ms_now) - t0 ))
 is "$rc" 0 "migrate applies the online migration ($up_ms ms)"
 [ "$rc" = 0 ] || sed 's/^/#   /' <<<"$out" | head -20
@@ -105,7 +104,6 @@ check "it retried with a note each time" grep -q 'lock not granted within 1000 m
 is "$(state)" "$applied" "same schema as the uninterrupted run"
 $STRAV_RUN rollback >/dev/null 2>&1
 
-sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 killrun() { # CMD MAX_MS: run CMD, SIGKILL it after a random delay; prints the delay
     local d=$(( (RANDOM * 32768 + RANDOM) % ($2 + 1) ))
     $STRAV_RUN "$1" >"$WORK/killed.out" 2>&1 &

@@ -78,7 +78,6 @@ state() {
     pg_dump --schema-only --no-owner "$PGDATABASE" | grep -v '^\\\(un\)\?restrict '
     psql -Atc "select version, batch, state, step, steps from _strav_migrations order by version" 2>/dev/null
 }
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # the uninterrupted run: the references and the durations the kills are spread over
 rt_db kill_ref
@@ -89,7 +88,6 @@ empty=$(state) # no objects left but the (empty) tracking table
 is "$rc1:$rc2:$(grep -c 'CREATE TABLE' <<<"$empty")" "0:0:1" "an uninterrupted migrate ($up_ms ms) and rollback ($down_ms ms) work"
 check "the reference batch has four versions" test "$(grep -c '|applied|' <<<"$applied")" = 4
 
-sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 # killrun CMD MAX_MS: run CMD, SIGKILL it after a random delay; prints the delay
 killrun() {
     local d=$(( RANDOM * 32768 + RANDOM )); d=$(( d % ($2 + $2 / 5 + 1) ))

@@ -41,18 +41,19 @@ reset_state() {
     psql -qAtX -c "UPDATE _strav_migrations m SET normalised = s.normalised, drift_mark = s.drift_mark FROM saved.rows s WHERE s.version = m.version" >/dev/null
     rm -f .strav/driftmark-* .strav/normalised-*
 }
-ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
-sleep_ms() { sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"; }
 verdict() { # the drift line of a status run's JSON: "drifted:N" or the error
     jq -r '.drift | if .error then "error: " + .error else "drifted:" + (.drifted | tostring) + ":" + (.differences | length | tostring) end' 2>/dev/null
 }
+backends() { # client backends on this database but psql's own
+    psql -qAtX -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'" 2>/dev/null
+}
 leftovers() { # what a killed run must not leave on the server
     psql -qAtX -c "SELECT count(*) FROM pg_namespace WHERE nspname LIKE '\\_strav\\_scratch%'" 2>/dev/null
-    psql -qAtX -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'" 2>/dev/null
+    backends
 }
 wait_backends() { # the killed run's backends notice the closed sockets; give them a moment
     for _ in $(seq 1 50); do
-        [ "$(psql -qAtX -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")" = 0 ] && return
+        [ "$(backends)" = 0 ] && return
         sleep 0.1
     done
 }
