@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <utf8proc.h>
 
+#include "sha256.h"
 #include "strbuf.h"
 
 bool name_utf8_valid(const char *s, size_t len)
@@ -147,15 +147,9 @@ const char *name_snake(Arena *a, const char *s)
 
 void name_hash8(char out[9], const char *s, size_t len)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 4)
-        BUG("SHA-256 failed");
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 4; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
+    char hex[65];
+    sha256_hex(s, len, hex); /* the algorithm fetched once (sha256.c) */
+    memcpy(out, hex, 8);
     out[8] = '\0';
 }
 

@@ -887,6 +887,16 @@ static size_t utf8_chars(const char *p)
 
 /* A default (or backfill) value checked against the column type. what: "default" or
  * "backfill". Returns false when reported. */
+/* ty in SQL, into buf (cut at size): the type a message names. */
+static const char *type_name_in(char *buf, size_t size, const SqlType *ty)
+{
+    StrBuf tb = SB_INIT;
+    type_to_sql(&tb, ty);
+    snprintf(buf, size, "%s", sb_str(&tb));
+    sb_release(&tb);
+    return buf;
+}
+
 bool sema_make_default(
     Sema *s, const AstTerm *t, const SqlType *ty, bool nullable, const char *what, Default *out)
 {
@@ -896,11 +906,7 @@ bool sema_make_default(
         sema_err(s, t->span, "a %s is a single value", what);
         return false;
     }
-    char tyname[64];
-    StrBuf tb = SB_INIT;
-    type_to_sql(&tb, ty);
-    snprintf(tyname, sizeof(tyname), "%s", sb_str(&tb));
-    sb_release(&tb);
+    char tyname[64]; /* the type a message names: type_name_in, only when one is reported */
     switch (t->kind) {
     case TERM_SQL:
         out->kind = DEF_EXPR;
@@ -917,7 +923,7 @@ bool sema_make_default(
     case TERM_TRUE:
     case TERM_FALSE:
         if (ty->kind != TY_BOOLEAN || ty->ndims) {
-            sema_err(s, t->span, "invalid %s for type %s: a boolean", what, tyname);
+            sema_err(s, t->span, "invalid %s for type %s: a boolean", what, type_name_in(tyname, sizeof tyname, ty));
             return false;
         }
         out->kind = DEF_BOOL;
@@ -925,11 +931,11 @@ bool sema_make_default(
         return true;
     case TERM_NUMBER:
         if (!is_num_kind(ty->kind) || ty->ndims) {
-            sema_err(s, t->span, "invalid %s for type %s: a number", what, tyname);
+            sema_err(s, t->span, "invalid %s for type %s: a number", what, type_name_in(tyname, sizeof tyname, ty));
             return false;
         }
         if (sema_is_int_kind(ty->kind) && strpbrk(t->text, ".eE")) {
-            sema_err(s, t->span, "invalid %s for type %s: '%s' is not an integer", what, tyname,
+            sema_err(s, t->span, "invalid %s for type %s: '%s' is not an integer", what, type_name_in(tyname, sizeof tyname, ty),
                      t->text);
             return false;
         }
@@ -946,7 +952,7 @@ bool sema_make_default(
         }
         if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN) &&
             !is_float_special(ty->kind, t->text)) {
-            sema_err(s, t->span, "invalid %s for type %s: a string", what, tyname);
+            sema_err(s, t->span, "invalid %s for type %s: a string", what, type_name_in(tyname, sizeof tyname, ty));
             sema_note(s, t->span, "write %s without quotes",
                       ty->kind == TY_BOOLEAN ? "true or false" : "the number");
             return false;
@@ -969,7 +975,7 @@ bool sema_make_default(
         }
         if (!ty->ndims && (ty->kind == TY_VARCHAR || ty->kind == TY_CHAR) && ty->length > 0 &&
             utf8_chars(t->text) > (size_t)ty->length) {
-            sema_err(s, t->span, "invalid %s: '%s' is longer than %s", what, t->text, tyname);
+            sema_err(s, t->span, "invalid %s: '%s' is longer than %s", what, t->text, type_name_in(tyname, sizeof tyname, ty));
             return false;
         }
         out->kind = DEF_STRING;
