@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filerepl.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -188,7 +189,7 @@ void gencache_put(GenCache *c, const char *key, const char *value)
 void gencache_close(GenCache *c)
 {
     if (c->enabled && c->dirty) {
-        StrBuf out = SB_INIT, tmp = SB_INIT;
+        StrBuf out = SB_INIT;
         sb_adds(&out, CACHE_MAGIC " ");
         build_id(&out);
         sb_addch(&out, '\n');
@@ -198,16 +199,8 @@ void gencache_close(GenCache *c)
         char sum[65];
         sha256_hex(out.buf, out.len, sum);
         sb_addf(&out, "end %s\n", sum);
-        sb_addf(&tmp, "%s.%ld.tmp", c->path, (long)getpid());
-        FILE *f = fopen(tmp.buf, "wb");
-        if (f) {
-            bool ok = fwrite(out.buf, 1, out.len, f) == out.len;
-            ok = fclose(f) == 0 && ok;
-            if (!ok || rename(tmp.buf, c->path) != 0)
-                unlink(tmp.buf);
-        }
+        file_replace(c->path, out.buf, out.len); /* a failure costs speed only */
         sb_release(&out);
-        sb_release(&tmp);
     }
     clear(c);
     free(c->path);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filerepl.h"
 #include "gencache.h"
 #include "migdir.h"
 #include "sha256.h"
@@ -264,23 +265,14 @@ void history_lock_text(StrBuf *out, const History *h)
 
 bool history_write_lock(const History *h, Diag *d)
 {
-    StrBuf text = SB_INIT, path = SB_INIT, tmp = SB_INIT;
+    StrBuf text = SB_INIT, path = SB_INIT;
     history_lock_text(&text, h);
     sb_addf(&path, "%s.lock", h->dir);
-    sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
-    FILE *f = fopen(tmp.buf, "wb");
-    bool ok = f && fwrite(text.buf, 1, text.len, f) == text.len;
-    if (f)
-        ok = fclose(f) == 0 && ok;
-    if (ok && rename(tmp.buf, path.buf) != 0)
-        ok = false;
-    if (!ok) {
+    bool ok = file_replace(path.buf, sb_str(&text), text.len);
+    if (!ok)
         diag_global(d, DIAG_ERROR, "cannot write '%s': %s", path.buf, strerror(errno));
-        unlink(tmp.buf);
-    }
     sb_release(&text);
     sb_release(&path);
-    sb_release(&tmp);
     return ok;
 }
 
@@ -458,21 +450,13 @@ int history_verify(const char *migrations_root, const char *domain, const char *
         nread++;
     }
     if (cache_path && nread) { /* rewrite the cache; failure costs speed only */
-        StrBuf out = SB_INIT, tmp = SB_INIT;
+        StrBuf out = SB_INIT;
         for (size_t i = 0; i < n; i++)
             if (checksums && checksums[i] && *checksums[i])
                 sb_addf(&out, "%s %s %s\n", h.v[i].version, h.v[i].parent ? h.v[i].parent : "-",
                         checksums[i]);
-        sb_addf(&tmp, "%s.%ld.tmp", cpath.buf, (long)getpid());
-        FILE *f = fopen(tmp.buf, "wb");
-        if (f) {
-            bool ok = fwrite(sb_str(&out), 1, out.len, f) == out.len;
-            ok = fclose(f) == 0 && ok;
-            if (!ok || rename(tmp.buf, cpath.buf) != 0)
-                unlink(tmp.buf);
-        }
+        file_replace(cpath.buf, sb_str(&out), out.len);
         sb_release(&out);
-        sb_release(&tmp);
     }
     HistFork f = history_find_fork(&h);
     int rc = 0;

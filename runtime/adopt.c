@@ -24,6 +24,7 @@
 #include "diff.h"
 #include "embedded.h"
 #include "emit_sql.h"
+#include "filerepl.h"
 #include "introspect.h"
 #include "ledger.h"
 #include "migdir.h"
@@ -578,16 +579,7 @@ static bool normalise_cached(PgConn *c, Arena *a, const char *cache_dir, const c
     } else if ((ok = normalise(c, a, want, out, err))) {
         sb_addf(&body, "%s\n", key.buf);
         model_json_write(&body, out);
-        StrBuf tmp = SB_INIT;
-        sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
-        FILE *f = fopen(tmp.buf, "wb");
-        if (f) { /* a failure only costs time next run */
-            bool wok = fwrite(body.buf, 1, body.len, f) == body.len;
-            wok = fclose(f) == 0 && wok;
-            if (!wok || rename(tmp.buf, path.buf) != 0)
-                unlink(tmp.buf);
-        }
-        sb_release(&tmp);
+        file_replace(path.buf, sb_str(&body), body.len); /* a failure costs time next run */
     }
     free(cached);
     sb_release(&key);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filerepl.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -143,18 +144,12 @@ bool driftmark_store(const char *cache_dir, const char *schema, const char *vers
 {
     if (!cache_dir || strchr(schema, '\n') || strchr(schema, '\t'))
         return false;
-    StrBuf path = SB_INIT, tmp = SB_INIT;
+    StrBuf path = SB_INIT, text = SB_INIT;
     mark_path(&path, cache_dir, schema);
-    sb_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
-    FILE *f = fopen(tmp.buf, "wb");
-    bool ok = f && fprintf(f, MARK_PREFIX "%s\t%s\t%s\n", version, schema, fp) > 0;
-    ok = f && fclose(f) == 0 && ok;
-    if (!ok || rename(tmp.buf, path.buf) != 0) {
-        unlink(tmp.buf);
-        ok = false;
-    }
+    sb_addf(&text, MARK_PREFIX "%s\t%s\t%s\n", version, schema, fp);
+    bool ok = file_replace(path.buf, text.buf, text.len);
     sb_release(&path);
-    sb_release(&tmp);
+    sb_release(&text);
     return ok;
 }
 

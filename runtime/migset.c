@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <linux/openat2.h>
 
+#include "filerepl.h"
 #include "history.h"
 #include "migdir.h"
 #include "sha256.h"
@@ -1527,16 +1528,7 @@ int migset_load_scanned(MigSet *out, MigScan *scan, const char *migrations_root,
     free(hc);
     if (write_cache) {
         /* write the new cache atomically; a failure only costs speed next time */
-        StrBuf tmp = SB_INIT;
-        sb_addf(&tmp, "%s.%ld.tmp", cache_path, (long)getpid());
-        FILE *f = fopen(tmp.buf, "wb");
-        if (f) {
-            bool ok = fwrite(nc.buf, 1, nc.len, f) == nc.len;
-            ok = (fclose(f) == 0) && ok;
-            if (!ok || rename(tmp.buf, cache_path) != 0)
-                unlink(tmp.buf);
-        }
-        sb_release(&tmp);
+        file_replace(cache_path, sb_str(&nc), nc.len);
     }
     if (job.rootfd >= 0)
         close(job.rootfd);

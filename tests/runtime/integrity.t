@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # integrity.t - tampering with an applied migration is reported by status and refused by
 # migrate and rollback; a vanished applied migration is reported; a corrupt or missing manifest
-# or a missing executionOrder file is a clear error before anything runs.
+# or a missing executionOrder file is a clear error before anything runs. The verification
+# cache never hides tampering, and the copies a killed writer of it left are cleaned up.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
@@ -21,6 +22,18 @@ check "status wrote the verification cache" test "$(grep -c '^17' .strav/verifie
 ino=$(stat -c %i .strav/verified-public)
 $STRAV status >/dev/null 2>&1
 is "$(stat -c %i .strav/verified-public)" "$ino" "an unchanged set does not rewrite the cache (the newest version is cached too)"
+
+# a status killed between writing the cache's copy and renaming it leaves the copy behind: the
+# next write of the cache deletes the copies a minute old, not a younger one (a live writer's)
+printf partial > .strav/verified-public.4000000.tmp
+touch -d '2 minutes ago' .strav/verified-public.4000000.tmp
+printf live > .strav/verified-public.4000001.tmp
+touch $P/1704067200000/manifest.json   # a version to verify again: the cache is rewritten
+$STRAV status >/dev/null 2>&1
+check "the cache was written again" test "$(stat -c %i .strav/verified-public)" != "$ino"
+check "a killed writer's copy a minute old is deleted" test ! -e .strav/verified-public.4000000.tmp
+check "a younger copy is left alone" test -e .strav/verified-public.4000001.tmp
+rm -f .strav/verified-public.4000001.tmp
 
 # same size, mtime put back: only the ctime tells (the cache must notice)
 f=$P/1704067200000/indexes/up.sql

@@ -10,7 +10,8 @@
 #     added by hand, that drift, never "in sync" from a mark a killed run left);
 #   - no scratch schema, no backend of the killed run, no exported snapshot left on the server.
 # (A kill between writing a .strav/ file's temporary copy and its rename can leave that copy,
-# named by the killed process's pid; it is never read. Not checked: the window is microseconds.)
+# named by the killed process's pid; it is never read, and the next write of that file deletes
+# it once a minute old: compiler/filerepl.h, tested in test_filerepl.c and integrity.t.)
 # KILL_TRIALS (default 10 per phase) and KILL_SEED (default 5) set the count and the delays.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
