@@ -569,13 +569,17 @@ static int run(int argc, char **argv, bool generate)
             !history_write_lock(&h, &d))
             goto release;
         printf("✓ Migration generated: %s\n", version);
-        json_t *jm = json_object();
-        json_object_set_new(jm, "domain", json_string(work[i].new_m->domain));
-        json_object_set_new(jm, "version", json_string(version));
-        json_object_set_new(jm, "dir", json_string(arena_printf(&a, "%s/%s/%s", o.migrations,
-                                                                 work[i].new_m->domain, version)));
-        json_object_set_new(jm, "plan", plan_json(&plans[i], work[i].new_m));
-        cli_json_push("migrations", jm);
+        if (cli_json_on()) { /* the plan's JSON holds every file's SQL again: only for --json */
+            json_t *jm = json_object();
+            json_object_set_new(jm, "domain", json_string(work[i].new_m->domain));
+            json_object_set_new(jm, "version", json_string(version));
+            json_object_set_new(jm, "dir", json_string(arena_printf(&a, "%s/%s/%s",
+                                                                     o.migrations,
+                                                                     work[i].new_m->domain,
+                                                                     version)));
+            json_object_set_new(jm, "plan", plan_json(&plans[i], work[i].new_m));
+            cli_json_push("migrations", jm);
+        }
         if (nwork > 1 || strcmp(work[i].new_m->domain, "public"))
             printf("  Domain: %s\n", work[i].new_m->domain);
         print_summary(stdout, &plans[i]);
