@@ -321,23 +321,40 @@ static void lint_op_online(const LStmt *st, const PlanOp *op)
 void lint_plan_ops(Lint *l, const Plan *p, const char *domain)
 {
     StrBuf sql = SB_INIT, name = SB_INIT;
+    size_t *op_of = NULL, cap = 0; /* per finding of the file: the index of its op in the file */
     for (size_t k = 0; k < p->nfiles; k++) {
         const PlanFile *f = &p->files[k];
         sb_reset(&name);
         sb_addf(&name, "(pending %s)/%s", domain, f->up_path);
         const char *file = arena_strdup(&l->a, name.buf);
-        /* each op's line in the file as written: where a finding without a .strav line points */
-        unsigned line = 1;
+        size_t first = l->n;
         for (size_t i = 0; i < f->nops; i++) {
-            const PlanOp *op = &p->ops[f->ops[i]];
-            LStmt st = {.l = l, .file = file, .line = line};
-            lint_op_online(&st, op);
-            sb_reset(&sql);
-            emit_op(&sql, op, false);
-            for (const char *s = sql.buf; s && *s; s++)
-                line += *s == '\n';
+            LStmt st = {.l = l, .file = file, .line = 1};
+            size_t before = l->n;
+            lint_op_online(&st, &p->ops[f->ops[i]]);
+            if (l->n - first > cap) {
+                cap = 2 * (l->n - first) + 16;
+                op_of = xrealloc(op_of, cap * sizeof *op_of);
+            }
+            for (size_t j = before; j < l->n; j++)
+                op_of[j - first] = i;
+        }
+        /* each finding's line in the file as written (where one without a .strav line points):
+         * the ops before its own emitted and their lines counted, only in a file that has one */
+        unsigned line = 1;
+        size_t j = first, done = 0;
+        while (j < l->n) {
+            for (; done < op_of[j - first]; done++) {
+                sb_reset(&sql);
+                emit_op(&sql, &p->ops[f->ops[done]], false);
+                for (const char *s = sql.buf; s && *s; s++)
+                    line += *s == '\n';
+            }
+            for (; j < l->n && op_of[j - first] == done; j++)
+                l->f[j].line = line;
         }
     }
+    free(op_of);
     sb_release(&sql);
     sb_release(&name);
 }
