@@ -26,6 +26,7 @@ typedef struct TPair {
     bool any_typechg;    /* some typechg[j] */
     bool key_changed;    /* primary key or a unique dropped/changed: FKs to it are rebuilt */
     bool modified;
+    bool same;           /* nothing of its own can change: same_table, and no enum renamed */
 } TPair;
 
 typedef struct Ctx {
@@ -150,6 +151,26 @@ static AddForm check_add_column(Ctx *c, const char *table, const Column *col)
 
 /* ---------------------------------------------------------------- pairing */
 
+/* The old side of a kept table is the new table itself: model_json_reuse read its unchanged
+ * text as the new model's table, so both share every string and array. Nothing of its own
+ * changes then; only its foreign keys still depend on other tables (a target's key or a
+ * referenced column's type may change), and its columns' types on enum renames (map_type),
+ * which pair_tables rules out before it sets TPair.same. A table equal in content but not
+ * shared is simply compared in full. */
+static bool same_table(const Table *o, const Table *n)
+{
+    const PrimaryKey *a = &o->pk, *b = &n->pk;
+    return o->name == n->name && o->comment == n->comment && o->columns == n->columns &&
+           o->ncolumns == n->ncolumns && a->name == b->name && a->cols == b->cols &&
+           a->ncols == b->ncols && a->deferral == b->deferral && a->comment == b->comment &&
+           o->fks == n->fks && o->nfks == n->nfks && o->uniques == n->uniques &&
+           o->nuniques == n->nuniques && o->checks == n->checks && o->nchecks == n->nchecks &&
+           o->indexes == n->indexes && o->nindexes == n->nindexes &&
+           o->partition_by == n->partition_by && o->partition_of == n->partition_of &&
+           o->partition_bound == n->partition_bound && o->excludes == n->excludes &&
+           o->nexcludes == n->nexcludes;
+}
+
 static void pair_tables(Ctx *c)
 {
     const Model *om = c->om, *nm = c->nm;
@@ -185,6 +206,12 @@ static void pair_tables(Ctx *c)
             continue;
         tp->colmap = ARENA_ARRAY(c->a, const char *, tp->o->ncolumns + 1);
         tp->typechg = ARENA_ARRAY(c->a, bool, tp->n->ncolumns + 1);
+        if (same_table(tp->o, tp->n)) { /* every column is itself */
+            for (size_t j = 0; j < tp->n->ncolumns; j++)
+                tp->colmap[j] = tp->n->columns[j].name;
+            tp->same = true;
+            continue;
+        }
         for (size_t j = 0; j < tp->n->ncolumns; j++) {
             const Column *nc = &tp->n->columns[j];
             const Column *oc = table_find_column(tp->o, nc->name);
@@ -211,6 +238,12 @@ static void pair_tables(Ctx *c)
         if (o)
             c->enum_new_name[o - om->enums] = n->name;
     }
+    /* an enum renamed changes the type of its old columns (map_type): compare them all */
+    bool renamed = false;
+    for (size_t i = 0; i < om->nenums && !renamed; i++)
+        renamed = c->enum_new_name[i] && strcmp(c->enum_new_name[i], om->enums[i].name);
+    for (size_t i = 0; renamed && i < c->npairs; i++)
+        c->pairs[i].same = false;
 }
 
 static const Column *old_column_of(const TPair *tp, const char *new_col)
@@ -1292,7 +1325,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     pair_tables(&c);
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (!tp->o)
+        if (!tp->o || tp->same)
             continue;
         mark_type_changes(&c, tp);
         if (!pk_equal(tp) || uniques_changed(&c, tp))
@@ -1326,7 +1359,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     /* kept tables: column changes, into their files */
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (tp->o) {
+        if (tp->o && !tp->same) {
             size_t before = p->nops;
             if (!diff_partition(tp->o, tp->n, p, d)) /* types branch */
                 c.ok = false;
@@ -1337,7 +1370,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     /* drops, dependents first: indexes; FKs; checks; uniques; primary keys */
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (tp->o)
+        if (tp->o && !tp->same)
             diff_objs(&c, tp, OK_INDEX, tp->o->indexes, tp->o->nindexes, tp->n->indexes,
                       tp->n->nindexes, sizeof(Index), eq_index, true);
     }
@@ -1361,7 +1394,7 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     }
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
-        if (!tp->o)
+        if (!tp->o || tp->same)
             continue;
         diff_objs(&c, tp, OK_CHECK, tp->o->checks, tp->o->nchecks, tp->n->checks, tp->n->nchecks,
                   sizeof(Check), eq_check, true);
@@ -1394,6 +1427,8 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
             diff_excludes(NULL, tp->n, p, false); /* types branch */
             continue;
         }
+        if (tp->same)
+            continue;
         pk_adds(&c, tp);
         diff_excludes(tp->o, tp->n, p, false); /* types branch */
         diff_objs(&c, tp, OK_UNIQUE, tp->o->uniques, tp->o->nuniques, tp->n->uniques,
@@ -1419,8 +1454,9 @@ bool diff_models(const Model *old_m, const Model *new_m, Plan *p, Diag *d)
     for (size_t i = 0; i < nnew; i++) {
         TPair *tp = c.by_new[i];
         if (tp->o) {
-            diff_objs(&c, tp, OK_INDEX, tp->o->indexes, tp->o->nindexes, tp->n->indexes,
-                      tp->n->nindexes, sizeof(Index), eq_index, false);
+            if (!tp->same)
+                diff_objs(&c, tp, OK_INDEX, tp->o->indexes, tp->o->nindexes, tp->n->indexes,
+                          tp->n->nindexes, sizeof(Index), eq_index, false);
             continue;
         }
         for (size_t k = 0; k < tp->n->nindexes; k++) {
