@@ -246,8 +246,8 @@ static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const c
  * The new snapshot is written first (model_json_write_compact_index): reading the previous
  * snapshot then takes, for every table whose text is byte-identical to the new one, the new
  * model's table instead of parsing it (model_json_reuse), so a 10% change parses 10% of the
- * old snapshot. Two threads: the history check runs beside the loading of the schemas, and the
- * new snapshot's SHA-256 beside the diff. The main thread takes the history check's result
+ * old snapshot. Two threads: the history check and the reading of the latest snapshot's bytes
+ * run beside the loading of the schemas, and the new snapshot's SHA-256 beside the diff. The main thread takes the history check's result
  * only when it had no diagnostic at all; anything else is done again on the main thread, so
  * output and messages never depend on the threads. */
 
@@ -257,6 +257,7 @@ typedef struct Prefetch {
     size_t n;
     Arena a; /* what the history checks allocate, kept until the end of the run */
     bool *hist_ok; /* linear history, without a diagnostic */
+    MigdirAhead *ahead; /* the latest snapshot's bytes (migdir_load_latest_ahead) */
     pthread_t th;
     bool started;
 } Prefetch;
@@ -270,6 +271,7 @@ static void *prefetch_main(void *arg)
         pf->hist_ok[i] = history_check(&pf->a, pf->migrations, pf->domains[i], false, &dd) &&
                          diag_size(&dd) == 0;
         diag_release(&dd);
+        migdir_read_ahead(&pf->a, pf->migrations, pf->domains[i], &pf->ahead[i]);
     }
     return NULL;
 }
@@ -291,6 +293,7 @@ static void prefetch_start(Prefetch *pf, Arena *a, const char *schemas, const ch
         if (!scope || !strcmp(all[i], scope))
             pf->domains[pf->n++] = all[i];
     pf->hist_ok = ARENA_ARRAY(a, bool, pf->n + 1);
+    pf->ahead = ARENA_ARRAY(a, MigdirAhead, pf->n + 1);
     json_object_seed(0); /* jansson's one global, set before two threads may create objects */
     pf->started = pf->n && pthread_create(&pf->th, NULL, prefetch_main, pf) == 0;
 }
@@ -310,6 +313,15 @@ static size_t prefetch_find(const Prefetch *pf, const char *domain)
         if (!strcmp(pf->domains[i], domain))
             return i;
     return SIZE_MAX;
+}
+
+static void prefetch_release(Prefetch *pf)
+{
+    size_t n = pf->n; /* a second join forgets it */
+    prefetch_join(pf);
+    for (size_t i = 0; i < n; i++)
+        migdir_ahead_release(&pf->ahead[i]);
+    arena_free(&pf->a);
 }
 
 /* The new snapshots' text, where each table lies in it, and its SHA-256 (made during the
@@ -380,8 +392,8 @@ static void snapshots_release(Snapshots *s)
 
 /* Write the new snapshots, then read each domain's latest snapshot taking from the new model
  * every table whose text is unchanged (model_json_reuse). */
-static bool load_old(Arena *a, const Opts *o, Snapshots *snaps, Work *work, size_t nwork,
-                     Diag *d)
+static bool load_old(Arena *a, const Opts *o, Prefetch *pf, Snapshots *snaps, Work *work,
+                     size_t nwork, Diag *d)
 {
     snapshots_write(snaps, work, nwork);
     for (size_t i = 0; i < nwork; i++) {
@@ -389,8 +401,10 @@ static bool load_old(Arena *a, const Opts *o, Snapshots *snaps, Work *work, size
         ModelJsonReuse reuse = {w->new_m, snaps->job[i].json.buf, snaps->job[i].off,
                                 snaps->job[i].len};
         model_json_reuse(&reuse);
-        bool ok = migdir_load_latest(a, o->migrations, w->new_m->domain, w->new_m, &w->old_m,
-                                     &w->parent, d);
+        size_t k = pf ? prefetch_find(pf, w->new_m->domain) : SIZE_MAX;
+        bool ok = migdir_load_latest_ahead(a, o->migrations, w->new_m->domain, w->new_m,
+                                           k == SIZE_MAX ? NULL : &pf->ahead[k], &w->old_m,
+                                           &w->parent, d);
         model_json_reuse(NULL);
         if (!ok)
             return false;
@@ -429,7 +443,7 @@ static int run(int argc, char **argv, bool generate)
         if (!read_model_file(&a, o.new_json, nm, &d) ||
             (o.old_json && !read_model_file(&a, o.old_json, &work[0].old_m, &d)))
             goto out;
-        if (!o.old_json && !load_old(&a, &o, &snaps, work, 1, &d))
+        if (!o.old_json && !load_old(&a, &o, NULL, &snaps, work, 1, &d))
             goto out;
     } else {
         loaded = true;
@@ -445,7 +459,7 @@ static int run(int argc, char **argv, bool generate)
                 continue; /* loaded only because the scope references it */
             work[nwork++].new_m = m;
         }
-        if (!load_old(&a, &o, &snaps, work, nwork, &d))
+        if (!load_old(&a, &o, &pf, &snaps, work, nwork, &d))
             goto out;
         for (size_t i = 0; i < nwork; i++)
             work[i].old_m.schema_absent = !work[i].parent; /* adopt2: an empty domain still
@@ -590,8 +604,7 @@ release:
         plan_release(&plans[i]);
 out:
     snapshots_release(&snaps);
-    prefetch_join(&pf);
-    arena_free(&pf.a);
+    prefetch_release(&pf);
     history_use_cache(NULL);
     gencache_close(&cache);
     cli_diag_flush(&d);

@@ -57,22 +57,16 @@ uint64_t migdir_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
-                        const Model *fallback, Model *old_out, const char **version, Diag *d)
+/* The largest version name in dirpath (arena a), NULL when there is none; *err = errno when
+ * the folder cannot be opened (0: it does not exist, which is no version either). */
+static const char *latest_name(Arena *a, const char *dirpath, int *err)
 {
-    memset(old_out, 0, sizeof *old_out);
-    old_out->domain = fallback->domain;
-    old_out->schema = fallback->schema;
-    old_out->per_tenant = fallback->per_tenant;
-    old_out->tenants = fallback->tenants;
-    *version = NULL;
-    char *dirpath = arena_printf(a, "%s/%s", migrations_dir, domain);
+    *err = 0;
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        if (errno == ENOENT)
-            return true;
-        diag_global(d, DIAG_ERROR, "cannot open '%s': %s", dirpath, strerror(errno));
-        return false;
+        if (errno != ENOENT)
+            *err = errno;
+        return NULL;
     }
     const char *best = NULL;
     struct dirent *de;
@@ -83,13 +77,91 @@ bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain
             best = arena_strdup(a, de->d_name);
     }
     closedir(dir);
+    return best;
+}
+
+/* The identity of a file as stat tells it: a replaced or rewritten file has another one. */
+static bool file_id(const char *path, int64_t id[4])
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return false;
+    id[0] = (int64_t)st.st_dev;
+    id[1] = (int64_t)st.st_ino;
+    id[2] = (int64_t)st.st_size;
+    id[3] = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    return true;
+}
+
+void migdir_read_ahead(Arena *a, const char *migrations_dir, const char *domain,
+                       MigdirAhead *out)
+{
+    memset(out, 0, sizeof *out);
+    int err;
+    const char *dirpath = arena_printf(a, "%s/%s", migrations_dir, domain);
+    const char *best = latest_name(a, dirpath, &err);
+    if (!best)
+        return;
+    char *snap = arena_printf(a, "%s/%s/snapshot.json", dirpath, best);
+    int64_t before[4], after[4];
+    if (!file_id(snap, before) || !(out->src = source_load(snap)))
+        return;
+    if (!file_id(snap, after) || memcmp(before, after, sizeof before)) {
+        source_free(out->src); /* changed while it was read */
+        out->src = NULL;
+        return;
+    }
+    out->version = best;
+    memcpy(out->id, before, sizeof before);
+}
+
+void migdir_ahead_release(MigdirAhead *ahead)
+{
+    if (ahead)
+        source_free(ahead->src);
+    if (ahead)
+        memset(ahead, 0, sizeof *ahead);
+}
+
+bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
+                        const Model *fallback, Model *old_out, const char **version, Diag *d)
+{
+    return migdir_load_latest_ahead(a, migrations_dir, domain, fallback, NULL, old_out, version,
+                                    d);
+}
+
+bool migdir_load_latest_ahead(Arena *a, const char *migrations_dir, const char *domain,
+                              const Model *fallback, MigdirAhead *ahead, Model *old_out,
+                              const char **version, Diag *d)
+{
+    memset(old_out, 0, sizeof *old_out);
+    old_out->domain = fallback->domain;
+    old_out->schema = fallback->schema;
+    old_out->per_tenant = fallback->per_tenant;
+    old_out->tenants = fallback->tenants;
+    *version = NULL;
+    char *dirpath = arena_printf(a, "%s/%s", migrations_dir, domain);
+    int err;
+    const char *best = latest_name(a, dirpath, &err);
+    if (err) {
+        diag_global(d, DIAG_ERROR, "cannot open '%s': %s", dirpath, strerror(err));
+        return false;
+    }
     if (!best)
         return true;
     *version = best;
     char *snap = arena_printf(a, "%s/%s/snapshot.json", dirpath, best);
-    Source *src = source_load(snap);
+    Source *src = NULL;
+    int64_t id[4];
+    if (ahead && ahead->src && !strcmp(ahead->version, best) && file_id(snap, id) &&
+        !memcmp(id, ahead->id, sizeof id)) {
+        src = ahead->src; /* the bytes read ahead are still the file's */
+        ahead->src = NULL;
+    } else {
+        src = source_load(snap);
+    }
     if (!src) {
-        int err = errno;
+        err = errno;
         diag_global(d, DIAG_ERROR, "cannot read '%s': %s", snap, strerror(err));
         if (err == ENOENT) /* a version written by hand or by the TypeScript Strav */
             diag_global(d, DIAG_NOTE,

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "model.h"
 #include "plan.h"
+#include "source.h"
 
 /* A version directory name: decimal digits only (epoch milliseconds). Anything else in a domain's
  * migrations folder is ignored by the generator and the runtime alike. */
@@ -27,6 +28,23 @@ uint64_t migdir_now_ms(void);
  * Returns false on a read error (reported). */
 bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
                         const Model *fallback, Model *old_out, const char **version, Diag *d);
+
+/* The latest version's snapshot.json read ahead, on a thread of its own (cmd_generate.c reads
+ * it while the schemas load): its bytes, the version and the file's identity when read. */
+typedef struct MigdirAhead {
+    const char *version; /* NULL: nothing read (no version, or unreadable: reported later) */
+    Source *src;
+    int64_t id[4];       /* device, inode, size, mtime */
+} MigdirAhead;
+/* Read domain's latest snapshot into out (strings from arena a, which this thread owns). */
+void migdir_read_ahead(Arena *a, const char *migrations_dir, const char *domain,
+                       MigdirAhead *out);
+void migdir_ahead_release(MigdirAhead *ahead);
+/* migdir_load_latest, taking ahead's bytes (then owned here) when they are still those of the
+ * latest version's file: same version, same identity; else the file is read again. */
+bool migdir_load_latest_ahead(Arena *a, const char *migrations_dir, const char *domain,
+                              const Model *fallback, MigdirAhead *ahead, Model *old_out,
+                              const char **version, Diag *d);
 
 /* The version to use: now_ms, or parent + 1 when that is not greater than the parent. */
 uint64_t migdir_next_version(uint64_t now_ms, const char *parent);
