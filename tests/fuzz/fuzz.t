@@ -20,7 +20,7 @@ if ! command -v clang >/dev/null || [ ! -f "$BUILD/gen/parser.c" ] || [ ! -f "$B
 fi
 bin=$tmp/fuzz_front
 srcs="tests/fuzz/fuzz_front.c compiler/parse*.c compiler/ast.c compiler/fmt.c compiler/source.c
-      compiler/diag.c compiler/arena.c compiler/strbuf.c compiler/sema*.c compiler/names.c
+      compiler/diag.c compiler/arena.c compiler/strbuf.c compiler/sema*.c compiler/names.c compiler/sha256.c
       compiler/model.c compiler/model_objects.c compiler/model_seq.c compiler/sqlnorm.c compiler/sqlquote.c
       $BUILD/gen/lexer.c $BUILD/gen/parser.c"
 [ -f compiler/base.c ] && srcs="$srcs compiler/base.c"
