@@ -247,9 +247,9 @@ static bool xdomain_prepare(XdSet *xs, Arena *a, const char *migrations, const c
  * snapshot then takes, for every table whose text is byte-identical to the new one, the new
  * model's table instead of parsing it (model_json_reuse), so a 10% change parses 10% of the
  * old snapshot. Two threads: the history check and the reading of the latest snapshot's bytes
- * run beside the loading of the schemas, and the new snapshot's SHA-256 beside the diff. The main thread takes the history check's result
- * only when it had no diagnostic at all; anything else is done again on the main thread, so
- * output and messages never depend on the threads. */
+ * run beside the loading of the schemas, and the new snapshot's SHA-256 beside the diff. The
+ * main thread takes the history check's result only when it had no diagnostic at all; anything
+ * else is done again on the main thread, so output and messages never depend on the threads. */
 
 typedef struct Prefetch {
     const char *migrations;

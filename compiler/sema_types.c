@@ -887,12 +887,12 @@ static size_t utf8_chars(const char *p)
 
 /* A default (or backfill) value checked against the column type. what: "default" or
  * "backfill". Returns false when reported. */
-/* ty in SQL, into buf (cut at size): the type a message names. */
-static const char *type_name_in(char *buf, size_t size, const SqlType *ty)
+/* ty in SQL, into buf (cut at 63 bytes): the type a message names. */
+static const char *type_name_in(char buf[64], const SqlType *ty)
 {
     StrBuf tb = SB_INIT;
     type_to_sql(&tb, ty);
-    snprintf(buf, size, "%s", sb_str(&tb));
+    snprintf(buf, 64, "%s", sb_str(&tb));
     sb_release(&tb);
     return buf;
 }
@@ -923,7 +923,8 @@ bool sema_make_default(
     case TERM_TRUE:
     case TERM_FALSE:
         if (ty->kind != TY_BOOLEAN || ty->ndims) {
-            sema_err(s, t->span, "invalid %s for type %s: a boolean", what, type_name_in(tyname, sizeof tyname, ty));
+            sema_err(s, t->span, "invalid %s for type %s: a boolean", what,
+                     type_name_in(tyname, ty));
             return false;
         }
         out->kind = DEF_BOOL;
@@ -931,12 +932,13 @@ bool sema_make_default(
         return true;
     case TERM_NUMBER:
         if (!is_num_kind(ty->kind) || ty->ndims) {
-            sema_err(s, t->span, "invalid %s for type %s: a number", what, type_name_in(tyname, sizeof tyname, ty));
+            sema_err(s, t->span, "invalid %s for type %s: a number", what,
+                     type_name_in(tyname, ty));
             return false;
         }
         if (sema_is_int_kind(ty->kind) && strpbrk(t->text, ".eE")) {
-            sema_err(s, t->span, "invalid %s for type %s: '%s' is not an integer", what, type_name_in(tyname, sizeof tyname, ty),
-                     t->text);
+            sema_err(s, t->span, "invalid %s for type %s: '%s' is not an integer", what,
+                     type_name_in(tyname, ty), t->text);
             return false;
         }
         if (!(out->text = sema_canon_number(s, t->text))) {
@@ -952,7 +954,8 @@ bool sema_make_default(
         }
         if (!ty->ndims && (is_num_kind(ty->kind) || ty->kind == TY_BOOLEAN) &&
             !is_float_special(ty->kind, t->text)) {
-            sema_err(s, t->span, "invalid %s for type %s: a string", what, type_name_in(tyname, sizeof tyname, ty));
+            sema_err(s, t->span, "invalid %s for type %s: a string", what,
+                     type_name_in(tyname, ty));
             sema_note(s, t->span, "write %s without quotes",
                       ty->kind == TY_BOOLEAN ? "true or false" : "the number");
             return false;
@@ -975,7 +978,8 @@ bool sema_make_default(
         }
         if (!ty->ndims && (ty->kind == TY_VARCHAR || ty->kind == TY_CHAR) && ty->length > 0 &&
             utf8_chars(t->text) > (size_t)ty->length) {
-            sema_err(s, t->span, "invalid %s: '%s' is longer than %s", what, t->text, type_name_in(tyname, sizeof tyname, ty));
+            sema_err(s, t->span, "invalid %s: '%s' is longer than %s", what, t->text,
+                     type_name_in(tyname, ty));
             return false;
         }
         out->kind = DEF_STRING;
