@@ -1320,33 +1320,44 @@ static void *load_worker(void *arg)
 {
     LoadWorker *w = arg;
     LoadJob *job = w->job;
+    /* a descriptor of its own for the same folder when there are several workers: fstatat
+     * through a shared one makes every call of both threads update that one open file's
+     * reference count, a cache line bouncing between the CPUs (30,000 stats on two threads in
+     * a bare loop: 26-28 -> 24-25 ms; status's scan at 10,000 versions: about 1 ms of 31) */
+    int ownfd = w->step > 1 && job->rootfd >= 0
+                    ? openat(job->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                    : -1;
+    int rootfd = ownfd >= 0 ? ownfd : job->rootfd;
     for (size_t i = w->first; i < job->set->n; i += w->step) {
         Migration *m = &job->set->v[i];
         const char *line = job->line[i];
         if (line) {
             const char *fld[8];
             size_t len[8];
-            if (cache_fields(line, fld, len) == 7 && job->rootfd >= 0 && from_cache(m, fld, len, job->rootfd, job->now_ns)) {
+            if (cache_fields(line, fld, len) == 7 && rootfd >= 0 &&
+                from_cache(m, fld, len, rootfd, job->now_ns)) {
                 job->hit[i] = HIT_CACHED;
                 continue;
             }
         }
         struct stat st;
-        if (fstatat(job->rootfd, m->version, &st, 0) != 0 || !S_ISDIR(st.st_mode)) {
+        if (fstatat(rootfd, m->version, &st, 0) != 0 || !S_ISDIR(st.st_mode)) {
             job->hit[i] = HIT_NOTDIR;
             continue;
         }
         load_version(m, LOAD_VERIFY);
         job->hit[i] = HIT_NONE;
-        if (m->problem || !job->caching || job->rootfd < 0)
+        if (m->problem || !job->caching || rootfd < 0)
             continue;
         StatDigest sd;
-        digest_version(&sd, job->rootfd, m, job->now_ns);
+        digest_version(&sd, rootfd, m, job->now_ns);
         if (!sd.failed && !sd.racy) {
             m->digest = sd.h;
             job->hit[i] = HIT_FRESH;
         }
     }
+    if (ownfd >= 0)
+        close(ownfd);
     return NULL;
 }
 
