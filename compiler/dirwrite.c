@@ -54,20 +54,12 @@ static bool mkdir_len(int root, const char *rel, size_t len)
     return !mkdirat(root, path, 0777) || errno == EEXIST;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
+/* data in writes of at most DIRWRITE_CHUNK (dirwrite.h) */
+static bool write_chunked(int fd, const char *data, size_t len)
 {
-    for (size_t off = 0; off < len;) {
-        size_t want = len - off < DIRWRITE_CHUNK ? len - off : DIRWRITE_CHUNK;
-        ssize_t n = write(fd, data + off, want);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO;
+    for (size_t off = 0; off < len; off += DIRWRITE_CHUNK)
+        if (!write_all(fd, data + off, len - off < DIRWRITE_CHUNK ? len - off : DIRWRITE_CHUNK))
             return false;
-        }
-        off += (size_t)n;
-    }
     return true;
 }
 
@@ -90,7 +82,7 @@ static bool write_file(int root, const char *rel, const char *data, size_t len, 
     int fd = openat(root, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0)
         return false;
-    bool ok = write_all(fd, data, len);
+    bool ok = write_chunked(fd, data, len);
 #ifdef __linux__
     if (ok && flush)
         sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);

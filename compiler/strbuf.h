@@ -28,6 +28,9 @@ void sb_release(StrBuf *sb);
  * set and out as it was; a max_len other than 0 makes a longer file fail with EFBIG. */
 int read_file(const char *path, StrBuf *out);
 int read_file_max(const char *path, StrBuf *out, size_t max_len);
+/* Write all of data[0..len) to fd, again after EINTR and short writes. false with errno set
+ * (EIO for a write that wrote nothing). */
+bool write_all(int fd, const void *data, size_t len);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

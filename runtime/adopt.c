@@ -216,20 +216,6 @@ static bool same_bytes(int fd, const char *text, size_t len)
     return same;
 }
 
-static bool write_all(int fd, const char *text, size_t len)
-{
-    while (len) {
-        ssize_t k = write(fd, text, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        text += k;
-        len -= (size_t)k;
-    }
-    return true;
-}
-
 /* Write text to path unless the file already holds exactly that (git, editors and file
  * watchers then see only real changes, and an unchanged pull costs no writes). A changed file
  * is written beside it and renamed over it, so a reader never sees half a file; a new one
