@@ -8,6 +8,8 @@
 #   check DESC CMD...        ok when CMD succeeds
 #   ms_now                   the time in milliseconds (for the kill tests' delays)
 #   sleep_ms MS              sleep MS milliseconds
+#   rt_two_batches DB N TABLE  a project after two batches, for the drift check (below)
+#   rt_batch_drift_back      the drift columns back to how the second batch left them
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 STRAV=$ROOT/$BUILD/strav
@@ -68,4 +70,32 @@ rt_db() {
 rt_snapshot() {
     pg_dump --schema-only --no-owner "$PGDATABASE" | grep -v '^\\\(un\)\?restrict '
     psql -Atc "select version, batch, checksum, message from ${1:-_strav_migrations} order by id" 2>/dev/null
+}
+
+# WORK = a new project (the current directory from then on, removed at exit with the server)
+# of bench/gen_schema.sh's N tables with a .strav/ folder, generated and migrated into database
+# DB, then a column added to TABLE, generated and migrated as a second batch. The tracking
+# table's drift columns as that batch left them (the first version's record; a check moves it
+# to the version it checked) are kept in saved.rows, outside the checked schema.
+rt_two_batches() {
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-rt.XXXXXX")
+    trap 'rm -rf "$WORK"; pg_stop' EXIT
+    cd "$WORK" || exit 1
+    local stravc=$ROOT/$BUILD/stravc f
+    "$ROOT/bench/gen_schema.sh" "$2" database/schemas >/dev/null
+    mkdir .strav
+    $stravc generate -m init >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
+    rt_db "$1"
+    $STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! migrate failed"; exit 1; }
+    f=$(grep -l "^entity $3 " database/schemas/public/*.strav)
+    awk -v t="$3" '$1 == "entity" && $2 == t { print; print "  note       text?"; next } { print }' \
+        "$f" >"$f.new" && mv "$f.new" "$f"
+    $stravc generate -m note >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
+    $STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! second migrate failed"; exit 1; }
+    psql -qAtX -c "CREATE SCHEMA saved; CREATE TABLE saved.rows AS SELECT version, normalised, drift_mark FROM _strav_migrations" >/dev/null
+}
+
+# rt_two_batches's drift columns put back: the tracking table as right after the second batch.
+rt_batch_drift_back() {
+    psql -qAtX -c "UPDATE _strav_migrations m SET normalised = s.normalised, drift_mark = s.drift_mark FROM saved.rows s WHERE s.version = m.version" >/dev/null
 }

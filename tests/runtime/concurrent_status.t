@@ -12,24 +12,11 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
 pg_start
-STRAVC=$ROOT/$BUILD/stravc
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-concst.XXXXXX")
-trap 'rm -rf "$WORK"; pg_stop' EXIT
-cd "$WORK" || exit 1
-"$ROOT/bench/gen_schema.sh" 60 database/schemas >/dev/null
-mkdir .strav
-$STRAVC generate -m init >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
-rt_db concurrent_status
-$STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! migrate failed"; exit 1; }
-f=database/schemas/public/part0000.strav
-awk '/^entity item30 / { print; print "  note       text?"; next } { print }' "$f" > "$f.new" && mv "$f.new" "$f"
-$STRAVC generate -m note >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
-$STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! second migrate failed"; exit 1; }
+rt_two_batches concurrent_status 60 item30
 find database -exec touch -d '1 minute ago' {} +   # older than the cache's racy window
-psql -qAtX -c "CREATE SCHEMA saved; CREATE TABLE saved.rows AS SELECT version, normalised, drift_mark FROM _strav_migrations" >/dev/null
 
 reset_state() { # right after the batch: its drift columns, nothing in .strav/
-    psql -qAtX -c "UPDATE _strav_migrations m SET normalised = s.normalised, drift_mark = s.drift_mark FROM saved.rows s WHERE s.version = m.version" >/dev/null
+    rt_batch_drift_back
     rm -rf .strav && mkdir .strav
 }
 answer() { # a status run's answer: the versions' states and the drift verdict

@@ -17,29 +17,14 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/pg.sh
 . tests/lib/rt.sh
 pg_start
-STRAVC=$ROOT/$BUILD/stravc
 trials=${KILL_TRIALS:-10}
 RANDOM=${KILL_SEED:-5}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/strav-killst.XXXXXX")
-trap 'rm -rf "$WORK"; pg_stop' EXIT
-cd "$WORK" || exit 1
-"$ROOT/bench/gen_schema.sh" 300 database/schemas >/dev/null
-mkdir .strav
-$STRAVC generate -m init >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
-rt_db kill_status
-$STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! migrate failed"; exit 1; }
-f=database/schemas/public/part0001.strav
-awk '/^entity item150 / { print; print "  note       text?"; next } { print }' "$f" > "$f.new" && mv "$f.new" "$f"
-$STRAVC generate -m note >/dev/null 2>&1 || { echo "Bail out! generate failed"; exit 1; }
-$STRAV_RUN migrate >/dev/null 2>&1 || { echo "Bail out! second migrate failed"; exit 1; }
+rt_two_batches kill_status 300 item150
 export STRAV_INTROSPECT_HELPER=0
-# the tracking table's drift columns as the batch left them (the first version's record; a
-# check moves it to the version it checked), kept outside the checked schema
-psql -qAtX -c "CREATE SCHEMA saved; CREATE TABLE saved.rows AS SELECT version, normalised, drift_mark FROM _strav_migrations" >/dev/null
 
-# back to "right after the batch": those columns, no mark or normalised copy in .strav/
+# back to "right after the batch": its drift columns, no mark or normalised copy in .strav/
 reset_state() {
-    psql -qAtX -c "UPDATE _strav_migrations m SET normalised = s.normalised, drift_mark = s.drift_mark FROM saved.rows s WHERE s.version = m.version" >/dev/null
+    rt_batch_drift_back
     rm -f .strav/driftmark-* .strav/normalised-*
 }
 verdict() { # the drift line of a status run's JSON: "drifted:N" or the error
