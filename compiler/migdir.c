@@ -117,10 +117,8 @@ void migdir_read_ahead(Arena *a, const char *migrations_dir, const char *domain,
 
 void migdir_ahead_release(MigdirAhead *ahead)
 {
-    if (ahead)
-        source_free(ahead->src);
-    if (ahead)
-        memset(ahead, 0, sizeof *ahead);
+    source_free(ahead->src);
+    memset(ahead, 0, sizeof *ahead);
 }
 
 bool migdir_load_latest(Arena *a, const char *migrations_dir, const char *domain,
