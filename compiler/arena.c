@@ -1,7 +1,8 @@
 /*
  * arena.c - bump allocator (see arena.h). Chunks start at 64 KiB and double;
  * an oversized request gets a chunk of its own. Chunks are calloc'ed, so allocations are zero
- * without a memset.
+ * without a memset. Once chunks of a megabyte or more are wanted, they come from the helper
+ * that faults their pages in ahead of use (prefault.h) whenever it has one ready.
  */
 #include "arena.h"
 
@@ -10,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prefault.h"
 #include "strbuf.h"
 
 struct ArenaChunk {
     ArenaChunk *next;
     size_t size;
+    bool prefaulted; /* from prefault_take: released with prefault_release */
     max_align_t data[]; /* payload */
 };
 
@@ -49,9 +52,19 @@ void *arena_alloc(Arena *a, size_t n)
             size = CHUNK_MIN * 64;
         if (size < n)
             size = n;
-        /* calloc: fresh pages come zeroed from the kernel, so the chunk is never memset and
-         * untouched space costs no page faults. Space is never reused, so it stays zero. */
-        ArenaChunk *c = xcalloc(1, sizeof(ArenaChunk) + size);
+        /* A big chunk whose pages a helper has already faulted in, when one is ready
+         * (prefault.h); the size is the pool's. */
+        ArenaChunk *c = NULL;
+        if (size >= PREFAULT_CHUNK / 2 && n <= PREFAULT_CHUNK - sizeof(ArenaChunk) &&
+            (c = prefault_take()) != NULL) {
+            size = PREFAULT_CHUNK - sizeof(ArenaChunk);
+            c->prefaulted = true;
+        } else {
+            /* calloc: fresh pages come zeroed from the kernel, so the chunk is never memset
+             * and untouched space costs no page faults. Space is never reused, so it stays
+             * zero. */
+            c = xcalloc(1, sizeof(ArenaChunk) + size);
+        }
         c->size = size;
         c->next = a->head;
         a->head = c;
@@ -98,7 +111,12 @@ void arena_free(Arena *a)
     ArenaChunk *c = a->head;
     while (c) {
         ArenaChunk *next = c->next;
-        free(c);
+#ifndef ARENA_DEBUG
+        if (c->prefaulted)
+            prefault_release(c);
+        else
+#endif
+            free(c);
         c = next;
     }
     arena_init(a);
