@@ -5,7 +5,8 @@
 # any generate must do) and, for the initial migration, a plain copy (cp -r) of the directory
 # it wrote (the kernel's share of writing ~3 files per table).
 #   initial   the first migration of SIZE tables, into an empty migrations folder
-#   10%       a second migration after a new nullable column in every tenth table
+#   10%       a second migration after a new nullable column in every tenth table, also against
+#             a plain copy (cp -r) of the migration folder it wrote: the kernel's share
 #   no cache  the 10% case with STRAV_NO_CACHE=1 (the projects have a .strav/ folder, so
 #             generate keeps its cache there: compiler/gencache.h)
 #   dd        the 10% case again while dd writes 2 GB to the same file system (generate must
@@ -46,6 +47,8 @@ drop_later() {
         [ "$v" = "$first" ] || bench_trash "$1/database/migrations/public/$v"
     done
 }
+# the newest version folder of DIR's public domain
+latest() { echo "$1/database/migrations/public/$(ls "$1/database/migrations/public" | sort | tail -1)"; }
 # new and old binary in turn, the first of the pair alternating between runs
 order() { if [ -z "$old" ]; then echo new; elif [ $(($1 % 2)) = 1 ]; then echo new old; else echo old new; fi; }
 writer_start() {
@@ -94,6 +97,8 @@ for size in ${*:-1000 10000}; do
                 [ "$dd" = no ] || writer_stop
             done
             if [ "$dd" = no ]; then
+                bench_trash "$tmp/copy10"
+                bench_one "cp -r of the 10% migration it wrote (floor)" cp -r "$(latest "$P")" "$tmp/copy10"
                 drop_later "$P"; sleep 0.01
                 bench_one "generate: 10% change, no cache" -C "$P" env STRAV_NO_CACHE=1 "$stravc" generate -m change
             fi
@@ -103,8 +108,9 @@ for size in ${*:-1000 10000}; do
     bench_row "generate: initial" "stravc check (floor)" "$(bench_ratio "generate: initial" "cp -r of the directory it wrote (floor)") of cp -r"
     [ -z "$old" ] || bench_row "  old: generate: initial" "stravc check (floor)" "$(bench_ratio "  old: generate: initial" "cp -r of the directory it wrote (floor)") of cp -r"
     bench_row "cp -r of the directory it wrote (floor)" "stravc check (floor)"
-    bench_row "generate: 10% change" "stravc check (floor)"
-    [ -z "$old" ] || bench_row "  old: generate: 10% change" "stravc check (floor)"
+    bench_row "generate: 10% change" "stravc check (floor)" "$(bench_ratio "generate: 10% change" "cp -r of the 10% migration it wrote (floor)") of cp -r"
+    [ -z "$old" ] || bench_row "  old: generate: 10% change" "stravc check (floor)" "$(bench_ratio "  old: generate: 10% change" "cp -r of the 10% migration it wrote (floor)") of cp -r"
+    bench_row "cp -r of the 10% migration it wrote (floor)" "stravc check (floor)"
     bench_row "generate: 10% change, no cache" "stravc check (floor)"
     bench_row "generate: 10% change beside dd of 2 GB" "stravc check (floor)"
     [ -z "$old" ] || bench_row "  old: generate: 10% change beside dd of 2 GB" "stravc check (floor)"
