@@ -30,7 +30,8 @@ PQ_INC  := $(shell pg_config --includedir 2>/dev/null)
 PQ_LIB  := $(shell pg_config --libdir 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -fno-common -MMD -MP -I compiler -I runtime -I tests -I $(BUILD)/gen \
            $(if $(PQ_INC),-I$(PQ_INC))
-LIBS     = $(if $(PQ_LIB),-L$(PQ_LIB)) -lpq -lutf8proc -ljansson -lcrypto
+LIBS_BASE = -lutf8proc -ljansson -lcrypto
+LIBS     = $(if $(PQ_LIB),-L$(PQ_LIB)) -lpq $(LIBS_BASE)
 
 ifneq ($(V),1)
 Q  = @
@@ -39,7 +40,7 @@ QLD = @printf '  LD      %s\n' $@;
 QGEN = @printf '  GEN     %s\n' $@;
 endif
 
-COMPILER_SRCS := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+COMPILER_SRCS := $(filter-out compiler/main.c compiler/pq_lazy.c,$(wildcard compiler/*.c))
 RUNTIME_SRCS  := $(filter-out runtime/main.c runtime/strav_main.c,$(wildcard runtime/*.c))
 GEN_SRCS      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 TEST_SRCS     := $(wildcard tests/unit/test_*.c)
@@ -81,8 +82,9 @@ $(BUILD)/obj/empty.o:
 	@mkdir -p $(@D)
 	$(Q)printf 'typedef int strav_empty_unit;\n' > $(BUILD)/obj/empty.c && $(CC) -c -o $@ $(BUILD)/obj/empty.c
 
-$(BUILD)/stravc: $(BUILD)/obj/compiler/main.o $(LIBSTRAVRUN) $(LIBSTRAVC)
-	$(QLD)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# stravc loads libpq only when a command connects (compiler/pq_lazy.c says why)
+$(BUILD)/stravc: $(BUILD)/obj/compiler/main.o $(LIBSTRAVRUN) $(LIBSTRAVC) $(BUILD)/obj/compiler/pq_lazy.o
+	$(QLD)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_BASE)
 
 $(BUILD)/strav-run: $(BUILD)/obj/runtime/main.o $(LIBSTRAVRUN) $(LIBSTRAVC)
 	$(QLD)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
