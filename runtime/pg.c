@@ -31,6 +31,7 @@ struct PgConn {
     bool moved;  /* the guard saw another server session: every later call fails */
     char token[33];
     char *conninfo; /* as given to pg_connect (pg_connect_again) */
+    char *lost;     /* the error after which the connection was closed, or NULL (note_lost) */
 };
 
 static const char moved_message[] =
@@ -514,7 +515,7 @@ PgConn *pg_connect(const char *conninfo, StrBuf *err)
         PQfinish(pq);
         return NULL;
     }
-    PgConn *c = xmalloc(sizeof *c);
+    PgConn *c = xcalloc(1, sizeof *c);
     c->pq = pq;
     c->pooled = pooled;
     c->moved = false;
@@ -578,6 +579,7 @@ void pg_close(PgConn *c)
         if (c->conninfo) /* may hold a password */
             explicit_bzero(c->conninfo, strlen(c->conninfo));
         free(c->conninfo);
+        free(c->lost);
         free(c);
     }
 }
@@ -602,21 +604,98 @@ void pg_error_set(PgError *e, const char *msg)
     e->message = dup_chomp(msg);
 }
 
+/* A connection closed by the other end fails every later command with libpq's "no
+ * connection to the server"; the reason is the server's (or the pooler's) message on the
+ * failure that closed it (a FATAL error). The first failure that finds the connection closed
+ * keeps that message, and the later failures say it. A pooler in statement pooling mode is the common case: it closes the
+ * connection on the first BEGIN ("transaction blocks not allowed in statement pooling mode"). */
+static const char statement_pooling_hint[] =
+    " (a connection pooler in statement pooling mode allows no transaction: connect to the "
+    "server directly, or through session or transaction pooling)";
+
+static bool is_fatal(const PGresult *res)
+{
+    const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    if (!sev) /* before PostgreSQL 9.6, and from poolers: the localised one, "FATAL" as a rule */
+        sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+    return sev && (!strcmp(sev, "FATAL") || !strcmp(sev, "PANIC"));
+}
+
+/* libpq's message of the connection, its password masked (it may echo a conninfo). */
+static char *conn_message(PgConn *c)
+{
+    char *raw = dup_chomp(PQerrorMessage(c->pq));
+    const char *pw = PQpass(c->pq);
+    Secrets sec = { { NULL }, 0 };
+    secret_add(&sec, pw ? pw : "", pw ? strlen(pw) : 0);
+    char *msg = redact_text(raw ? raw : "", &sec);
+    secrets_release(&sec);
+    free(raw);
+    return msg;
+}
+
+static void note_lost(PgConn *c, const PGresult *res)
+{
+    /* a FATAL error ends the session: libpq may not have seen the socket close yet */
+    bool bad = PQstatus(c->pq) == CONNECTION_BAD;
+    if (c->lost || (!bad && !(res && is_fatal(res))))
+        return;
+    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    char *why = primary ? dup_chomp(primary) : NULL;
+    if (!why) {
+        /* libpq's own result: the other end's message is the first line ("FATAL:  ...") of
+         * the connection's, when it sent one before closing; "server closed the connection
+         * unexpectedly" alone says nothing more than the later failures will */
+        char *all = conn_message(c);
+        const char *p = all ? all : "";
+        static const char *const sev[] = { "FATAL:  ", "PANIC:  ", "ERROR:  " };
+        for (size_t i = 0; i < sizeof sev / sizeof sev[0]; i++)
+            if (!strncmp(p, sev[i], strlen(sev[i]))) {
+                p += strlen(sev[i]);
+                size_t n = strcspn(p, "\n");
+                why = xmalloc(n + 1);
+                memcpy(why, p, n);
+                why[n] = '\0';
+                break;
+            }
+        free(all);
+    }
+    if (!why || !*why) {
+        free(why);
+        return;
+    }
+    StrBuf sb = SB_INIT;
+    sb_adds(&sb, why);
+    if (strstr(why, "statement pooling mode"))
+        sb_adds(&sb, statement_pooling_hint);
+    free(why);
+    c->lost = sb_detach(&sb);
+}
+
 /* Fill e from a failed result (or from the connection when res is NULL). */
 static void capture_error(PgConn *c, const PGresult *res, PgError *e)
 {
+    bool was_lost = c->lost != NULL;
+    note_lost(c, res);
     if (!e)
         return;
     pg_error_release(e);
+    if (was_lost) {
+        StrBuf sb = SB_INIT;
+        sb_addf(&sb, "the connection to the server was closed after an earlier error: %s",
+                c->lost);
+        e->message = sb_detach(&sb);
+        return;
+    }
+    if (c->lost) { /* this failure closed it: c->lost is its message, the hint added */
+        e->message = xstrdup(c->lost);
+        if (res)
+            e->sqlstate = dup_chomp(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+        return;
+    }
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
-        char *raw = dup_chomp(PQerrorMessage(c->pq));
-        const char *pw = PQpass(c->pq);
-        Secrets sec = { { NULL }, 0 };
-        secret_add(&sec, pw ? pw : "", pw ? strlen(pw) : 0);
-        e->message = redact_text(raw ? raw : "", &sec);
-        secrets_release(&sec);
-        free(raw);
+        e->message = conn_message(c);
         if (!e->message || !*e->message) {
             free(e->message);
             e->message = xstrdup("unknown error (connection lost?)");

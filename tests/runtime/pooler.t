@@ -8,7 +8,11 @@
 # database, a backslash default arrives as written). Under transaction pooling with a false
 # --session-pooler, two concurrent runners share one server connection: the guard notices the
 # server session changed hands and stops the runner that lost it, and the migrations still end
-# applied exactly once. Skipped when pgbouncer is not installed.
+# applied exactly once. Under statement pooling, which closes the connection on the first
+# BEGIN, status still lists the versions and its drift warning says why the check could not
+# run, and migrate --session-pooler fails saying the same and applies nothing (the first
+# failure's reason, not libpq's "no connection to the server" of the later ones). Skipped when
+# pgbouncer is not installed.
 cd "$(dirname "$0")/../.." || exit 1
 command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { echo "1..0 # SKIP pgbouncer not installed"; exit 0; }
 PGB=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
@@ -31,6 +35,7 @@ bouncer_start() {
     cat >"$BD/pgb.ini" <<EOF
 [databases]
 app = host=$PG_TMP port=5432 dbname=app
+stm = host=$PG_TMP port=5432 dbname=stm
 [pgbouncer]
 listen_addr =
 listen_port = 6432
@@ -123,4 +128,31 @@ out=$($STRAV migrate --database "$DIRECT" --lock-wait 10 2>&1); rc=$?
 is "$rc" 0 "a direct migrate afterwards finishes whatever is left"
 is "$(applied)" "1720000000001:applied 1720000000002:applied" "every migration is applied exactly once"
 is "$(q "select count(*) from public.t")" 1 "the first migration's row is there once"
+
+# ---- statement pooling: no transaction at all ---------------------------------------------
+# a generated migration (it has a snapshot, so status runs its drift check), applied directly
+pg_newdb stm >/dev/null || { echo "Bail out! cannot create database stm"; exit 1; }
+SDIRECT="host=$PG_TMP port=5432 user=postgres dbname=stm"
+SVIA="host=$BD port=6432 user=postgres dbname=stm"
+mkdir -p "$WORK/stm/database/schemas/public" "$WORK/stm/.strav"
+cd "$WORK/stm" || exit 1
+printf 'entity author {\n  name  string(100)\n}\n' >database/schemas/public/app.strav
+"$ROOT/$BUILD/stravc" generate -m init >/dev/null || { echo "Bail out! generate"; exit 1; }
+$STRAV migrate --database "$SDIRECT" >/dev/null 2>&1 || { echo "Bail out! direct migrate"; exit 1; }
+bouncer_start statement
+for cache in with without; do
+    [ "$cache" = with ] || rm -rf .strav
+    out=$($STRAV status --database "$SVIA" 2>&1); rc=$?
+    is "$rc" 0 "statement pooling, .strav/ $cache: status exits 0"
+    check "...lists the applied version" grep -q '1 applied, 0 pending' <<<"$out"
+    check "...and its drift warning names statement pooling as the reason" \
+        grep -q 'drift check against migration .* failed: .*transaction blocks not allowed in statement pooling mode (a connection pooler in statement pooling mode allows no transaction' <<<"$out"
+    check "...not libpq's 'no connection to the server'" eval '! grep -q "no connection to the server" <<<"$out"'
+done
+q2() { psql -d "$SDIRECT" -Atc "$1"; }
+q2 "DROP TABLE public.author; DROP TABLE public._strav_migrations" >/dev/null
+out=$($STRAV migrate --database "$SVIA" --session-pooler 2>&1); rc=$?
+is "$rc" 1 "statement pooling with --session-pooler: migrate fails"
+check "...saying statement pooling allows no transaction" grep -q 'statement pooling mode allows no transaction' <<<"$out"
+is "$(q2 "select count(*) from pg_tables where schemaname = 'public' and tablename = 'author'")" 0 "...and creates nothing"
 done_testing
