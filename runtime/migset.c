@@ -22,6 +22,7 @@
 #include <linux/openat2.h>
 
 #include "filerepl.h"
+#include "listcache.h"
 #include "history.h"
 #include "migdir.h"
 #include "sha256.h"
@@ -1394,13 +1395,32 @@ static void cache_render(StrBuf *nc, const MigSet *s, const unsigned char *hit,
 
 int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
 {
+    return migset_scan_cached(out, migrations_root, domain, NULL);
+}
+
+int migset_scan_cached(MigScan *out, const char *migrations_root, const char *domain,
+                       const char *list_cache)
+{
     memset(out, 0, sizeof *out);
     StrBuf root = SB_INIT;
     sb_addf(&root, "%s/%s", migrations_root, domain);
-    DIR *d = opendir(root.buf);
-    sb_release(&root);
+    /* the stat before the listing, of the very folder read (listcache.h says why) */
+    int fd = open(root.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    DIR *d = NULL;
+    if (fd >= 0 && fstat(fd, &st) == 0) {
+        if (listcache_get(list_cache, root.buf, &st, &out->names, &out->n)) {
+            close(fd);
+            sb_release(&root);
+            return 0;
+        }
+        d = fdopendir(fd);
+    }
     if (!d) {
         out->err = errno == ENOENT ? 0 : errno;
+        if (fd >= 0)
+            close(fd);
+        sb_release(&root);
         return out->err ? -1 : 0;
     }
     size_t cap = 0;
@@ -1422,6 +1442,13 @@ int migset_scan(MigScan *out, const char *migrations_root, const char *domain)
     for (size_t i = 0; i < out->n; i++)
         out->names[i] = keys[i].name;
     free(keys);
+    if (list_cache) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        listcache_put(list_cache, root.buf, &st, out->names, out->n,
+                      (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    }
+    sb_release(&root);
     return 0;
 }
 

@@ -53,6 +53,9 @@ typedef struct MigScan {
     int err;
 } MigScan;
 int migset_scan(MigScan *out, const char *migrations_root, const char *domain);
+/* The same, through the listing cache at list_cache (listcache.h; NULL: none): status's. */
+int migset_scan_cached(MigScan *out, const char *migrations_root, const char *domain,
+                       const char *list_cache);
 void migset_scan_release(MigScan *s);
 
 /* Read and verify every version directory under <migrations_root>/<domain> (a missing folder

@@ -93,13 +93,19 @@ int load_sql(Ctx *c, const Migration **list, size_t n, bool up)
     return 0;
 }
 
-char *verify_cache_path(const char *domain)
+/* .strav/<what>-<domain> when .strav/ is there and writable, else NULL. */
+static char *state_path(const char *what, const char *domain)
 {
     if (access(".strav", W_OK) != 0)
         return NULL;
     StrBuf sb = SB_INIT;
-    sb_addf(&sb, ".strav/verified-%s", domain);
+    sb_addf(&sb, ".strav/%s-%s", what, domain);
     return sb_detach(&sb);
+}
+
+char *verify_cache_path(const char *domain)
+{
+    return state_path("verified", domain);
 }
 
 /* ---- driver ------------------------------------------------------------------------------ */
@@ -268,7 +274,10 @@ int runner_run(const char *prog, const char *word, RunCmd cmd, int argc, char **
     threaded = waiting = cmd != CMD_FRESH && pthread_create(&th, NULL, db_early, &early) == 0;
     /* the newest manifest's schema and tenants are the ones in force */
     char *tenants = NULL;
-    migset_scan(&scan, o.migrations_root, o.scope);
+    /* status lists the folder through its listing cache (listcache.h), the others afresh */
+    char *list_cache = cmd == CMD_STATUS ? state_path("listing", o.scope) : NULL;
+    migset_scan_cached(&scan, o.migrations_root, o.scope, list_cache);
+    free(list_cache);
     c.schema = migset_newest_schema(o.migrations_root, o.scope, &scan, &tenants);
     if (tenants) {
         if (threaded) { /* every tenant gets its own connection (fanout.c) */
