@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "history.h"
 #include "model_json.h"
+#include "prefault.h"
 #include "project.h"
 #include "strbuf.h"
 
@@ -97,6 +98,7 @@ static int load(const Opts *o, Arena *a, ProjectLoad *pl, Diag *d)
 {
     diag_init(d);
     arena_init(a);
+    prefault_enable(); /* the model of a big project: its pages faulted in on the other core */
     bool ok = project_load(pl, a, o->schemas, o->domain, d);
     if (!ok || diag_count_errors(d) > 0) {
         cli_diag_flush(d);

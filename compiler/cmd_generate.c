@@ -23,6 +23,7 @@
 #include "model_json.h"
 #include "sha256.h"
 #include "plan_json.h"
+#include "prefault.h"
 #include "project.h"
 #include "source.h"
 #include "strbuf.h"
@@ -422,6 +423,7 @@ static int run(int argc, char **argv, bool generate)
         cli_json_begin(generate ? "generate" : "diff");
     Arena a;
     arena_init(&a);
+    prefault_enable(); /* the models of a big project: their pages faulted in on the other core */
     Diag d;
     diag_init(&d);
     ProjectLoad pl = {0};

@@ -18,6 +18,7 @@ static pthread_cond_t room = PTHREAD_COND_INITIALIZER;
 static void *ready[PREFAULT_AHEAD];
 static size_t nready;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static bool enabled; /* set before any thread starts, then only read */
 
 static void *fault_one(void)
 {
@@ -56,8 +57,15 @@ static void start(void)
         pthread_detach(th);
 }
 
+void prefault_enable(void)
+{
+    enabled = true;
+}
+
 void *prefault_take(void)
 {
+    if (!enabled)
+        return NULL;
     pthread_once(&once, start);
     void *p = NULL;
     pthread_mutex_lock(&mu);

@@ -73,6 +73,13 @@ static bool all_zero(const unsigned char *p, size_t n)
 
 int main(void)
 {
+    TEST("nothing is handed out before prefault_enable")
+    {
+        CHECK(prefault_take() == NULL);
+        sleep_ms(50);
+        CHECK(prefault_take() == NULL); /* and no helper was started by asking */
+    }
+    prefault_enable();
     TEST("a chunk is ready soon after the first request: zero, resident, writable")
     {
         unsigned char *p = take_waiting();
