@@ -25,8 +25,8 @@ if ! command -v clang >/dev/null || [ ! -f "$BUILD/gen/parser.c" ] || [ ! -f "$B
 fi
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fno-sanitize-recover=all
        -DARENA_DEBUG -I compiler -I runtime -I $BUILD/gen $(pg_config --includedir 2>/dev/null | sed 's/^/-I/')"
-srcs="$(ls compiler/*.c | grep -v '^compiler/main.c$') runtime/migset.c runtime/sqlsplit.c
-      $BUILD/gen/lexer.c $BUILD/gen/parser.c"
+srcs="$(ls compiler/*.c | grep -v -e '^compiler/main.c$' -e '^compiler/pq_lazy.c$')
+      runtime/migset.c runtime/listcache.c runtime/sqlsplit.c $BUILD/gen/lexer.c $BUILD/gen/parser.c"
 mkdir -p "$tmp/obj"
 # shellcheck disable=SC2086
 if ! printf '%s\n' $srcs | xargs -P 2 -I{} sh -c 'clang '"$(echo $flags)"' -fsanitize=fuzzer-no-link,address,undefined -c -o "'"$tmp"'/obj/$(echo {} | tr / _).o" {}' 2>"$tmp/cc"; then
