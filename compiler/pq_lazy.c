@@ -18,7 +18,7 @@
 #include <libpq-fe.h>
 
 /* X: name, return type, parameters, arguments; V: the same for a void function */
-#define PQ_FUNCS(X, V)                                                                               \
+#define PQ_FUNCS(X, V)                                                                             \
     V(PQclear, void, (PGresult * res), (res))                                                      \
     X(PQconnectdbParams, PGconn *,                                                                 \
       (const char *const *keywords, const char *const *values, int expand_dbname),                 \
@@ -82,25 +82,25 @@ static void load(void)
     if (!h)
         fail("");
     void *p;
-#define X(name, ret, params, args)                                                                 \
-    if (!(p = dlsym(h, #name)))                                                                    \
-        fail(" (" #name ")");                                                                      \
+#define X(name, ret, params, args) \
+    if (!(p = dlsym(h, #name)))    \
+        fail(" (" #name ")");      \
     memcpy(&real.name, &p, sizeof p); /* POSIX: a function's address through void * */
     PQ_FUNCS(X, X)
 #undef X
 }
 
-#define X(name, ret, params, args)                                                                 \
-    ret name params                                                                                \
-    {                                                                                              \
-        pthread_once(&once, load);                                                                 \
-        return real.name args;                                                                     \
+#define X(name, ret, params, args) \
+    ret name params                \
+    {                              \
+        pthread_once(&once, load); \
+        return real.name args;     \
     }
-#define V(name, ret, params, args)                                                                 \
-    ret name params                                                                                \
-    {                                                                                              \
-        pthread_once(&once, load);                                                                 \
-        real.name args;                                                                            \
+#define V(name, ret, params, args) \
+    ret name params                \
+    {                              \
+        pthread_once(&once, load); \
+        real.name args;            \
     }
 PQ_FUNCS(X, V)
 #undef X

@@ -22,8 +22,8 @@ static bool enabled; /* set before any thread starts, then only read */
 
 static void *fault_one(void)
 {
-    void *p = mmap(NULL, PREFAULT_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p =
+        mmap(NULL, PREFAULT_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     long pg = sysconf(_SC_PAGESIZE);

@@ -23,10 +23,9 @@ static int64_t ns_of(const struct timespec *t)
 static void stat_line(StrBuf *sb, const struct stat *st, size_t n)
 {
     sb_addf(sb, "%llu\t%llu\t%lld\t%llu\t%lld.%09ld\t%lld.%09ld\t%zu\n",
-            (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-            (long long)st->st_size, (unsigned long long)st->st_nlink,
-            (long long)st->st_mtim.tv_sec, (long)st->st_mtim.tv_nsec,
-            (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec, n);
+            (unsigned long long)st->st_dev, (unsigned long long)st->st_ino, (long long)st->st_size,
+            (unsigned long long)st->st_nlink, (long long)st->st_mtim.tv_sec,
+            (long)st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec, (long)st->st_ctim.tv_nsec, n);
 }
 
 /* The next line of text at *p (without its '\n'), or NULL when there is no complete one. */
@@ -40,8 +39,8 @@ static char *next_line(char **p, char *end)
     return s;
 }
 
-bool listcache_get(const char *path, const char *root, const struct stat *st, char ***names,
-                   size_t *n)
+bool listcache_get(
+    const char *path, const char *root, const struct stat *st, char ***names, size_t *n)
 {
     StrBuf f = SB_INIT, want = SB_INIT;
     char **v = NULL;
@@ -91,8 +90,12 @@ out:
     return ok;
 }
 
-void listcache_put(const char *path, const char *root, const struct stat *st,
-                   char *const *names, size_t n, int64_t now_ns)
+void listcache_put(const char *path,
+                   const char *root,
+                   const struct stat *st,
+                   char *const *names,
+                   size_t n,
+                   int64_t now_ns)
 {
     int64_t racy = (int64_t)LISTCACHE_RACY_S * 1000000000LL;
     if (!path || now_ns - ns_of(&st->st_mtim) < racy || now_ns - ns_of(&st->st_ctim) < racy)

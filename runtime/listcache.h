@@ -31,11 +31,15 @@
 /* The names recorded in the cache file at path for folder root with stat data st (taken
  * before anything was read from it): true and *names / *n set (malloc'd, the caller frees
  * each and the array) on a hit; false, nothing set, on a miss. */
-bool listcache_get(const char *path, const char *root, const struct stat *st, char ***names,
-                   size_t *n);
+bool listcache_get(
+    const char *path, const char *root, const struct stat *st, char ***names, size_t *n);
 /* Record names[0..n) (ascending) as root's listing for st, unless st is within the racy
  * window of now_ns (CLOCK_REALTIME). Failure costs speed only. */
-void listcache_put(const char *path, const char *root, const struct stat *st,
-                   char *const *names, size_t n, int64_t now_ns);
+void listcache_put(const char *path,
+                   const char *root,
+                   const struct stat *st,
+                   char *const *names,
+                   size_t n,
+                   int64_t now_ns);
 
 #endif

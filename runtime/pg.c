@@ -607,8 +607,9 @@ void pg_error_set(PgError *e, const char *msg)
 /* A connection closed by the other end fails every later command with libpq's "no
  * connection to the server"; the reason is the server's (or the pooler's) message on the
  * failure that closed it (a FATAL error). The first failure that finds the connection closed
- * keeps that message, and the later failures say it. A pooler in statement pooling mode is the common case: it closes the
- * connection on the first BEGIN ("transaction blocks not allowed in statement pooling mode"). */
+ * keeps that message, and the later failures say it. A pooler in statement pooling mode is
+ * the common case: it closes the connection on the first BEGIN ("transaction blocks not
+ * allowed in statement pooling mode"). */
 static const char statement_pooling_hint[] =
     " (a connection pooler in statement pooling mode allows no transaction: connect to the "
     "server directly, or through session or transaction pooling)";

@@ -100,8 +100,8 @@ int main(void)
         bool ok = true;
         for (int i = 0; i < 16 && ok; i++) {
             unsigned char *p = take_waiting();
-            ok = p && all_zero(p, PREFAULT_CHUNK) &&
-                 faults_writing(p, PREFAULT_CHUNK) <= FEW_FAULTS;
+            ok =
+                p && all_zero(p, PREFAULT_CHUNK) && faults_writing(p, PREFAULT_CHUNK) <= FEW_FAULTS;
             if (p)
                 prefault_release(p);
         }
