@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "filerepl.h"
 #include "migdir.h"
@@ -58,7 +59,7 @@ bool listcache_get(
     const char *tab = strrchr(l, '\t');
     char *e;
     unsigned long long c = tab ? strtoull(tab + 1, &e, 10) : 0;
-    if (!tab || *e || c > (unsigned long long)(end - p)) /* each name takes 2 bytes at least */
+    if (!tab || *e || c > (unsigned long long)(end - p) / 2) /* a name and '\n': 2 bytes */
         goto out;
     count = (size_t)c;
     sb_reset(&want);
@@ -90,15 +91,14 @@ out:
     return ok;
 }
 
-void listcache_put(const char *path,
-                   const char *root,
-                   const struct stat *st,
-                   char *const *names,
-                   size_t n,
-                   int64_t now_ns)
+void listcache_put(
+    const char *path, const char *root, const struct stat *st, char *const *names, size_t n)
 {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     int64_t racy = (int64_t)LISTCACHE_RACY_S * 1000000000LL;
-    if (!path || now_ns - ns_of(&st->st_mtim) < racy || now_ns - ns_of(&st->st_ctim) < racy)
+    if (!path || ns_of(&now) - ns_of(&st->st_mtim) < racy ||
+        ns_of(&now) - ns_of(&st->st_ctim) < racy)
         return;
     StrBuf sb = SB_INIT;
     sb_addf(&sb, "%s\t%s\n", LIST_MAGIC, root);

@@ -34,12 +34,8 @@
 bool listcache_get(
     const char *path, const char *root, const struct stat *st, char ***names, size_t *n);
 /* Record names[0..n) (ascending) as root's listing for st, unless st is within the racy
- * window of now_ns (CLOCK_REALTIME). Failure costs speed only. */
-void listcache_put(const char *path,
-                   const char *root,
-                   const struct stat *st,
-                   char *const *names,
-                   size_t n,
-                   int64_t now_ns);
+ * window of now. Failure costs speed only. */
+void listcache_put(
+    const char *path, const char *root, const struct stat *st, char *const *names, size_t n);
 
 #endif

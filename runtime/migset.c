@@ -1442,12 +1442,7 @@ int migset_scan_cached(MigScan *out, const char *migrations_root, const char *do
     for (size_t i = 0; i < out->n; i++)
         out->names[i] = keys[i].name;
     free(keys);
-    if (list_cache) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        listcache_put(list_cache, root.buf, &st, out->names, out->n,
-                      (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec);
-    }
+    listcache_put(list_cache, root.buf, &st, out->names, out->n);
     sb_release(&root);
     return 0;
 }

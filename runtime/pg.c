@@ -641,35 +641,28 @@ static void note_lost(PgConn *c, const PGresult *res)
     bool bad = PQstatus(c->pq) == CONNECTION_BAD;
     if (c->lost || (!bad && !(res && is_fatal(res))))
         return;
+    StrBuf sb = SB_INIT;
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    char *why = primary ? dup_chomp(primary) : NULL;
-    if (!why) {
+    char *text = primary ? dup_chomp(primary) : conn_message(c);
+    const char *p = text ? text : "";
+    if (!primary) {
         /* libpq's own result: the other end's message is the first line ("FATAL:  ...") of
          * the connection's, when it sent one before closing; "server closed the connection
          * unexpectedly" alone says nothing more than the later failures will */
-        char *all = conn_message(c);
-        const char *p = all ? all : "";
         static const char *const sev[] = { "FATAL:  ", "PANIC:  ", "ERROR:  " };
-        for (size_t i = 0; i < sizeof sev / sizeof sev[0]; i++)
-            if (!strncmp(p, sev[i], strlen(sev[i]))) {
-                p += strlen(sev[i]);
-                size_t n = strcspn(p, "\n");
-                why = xmalloc(n + 1);
-                memcpy(why, p, n);
-                why[n] = '\0';
-                break;
-            }
-        free(all);
+        size_t i = 0;
+        while (i < sizeof sev / sizeof sev[0] && strncmp(p, sev[i], strlen(sev[i])))
+            i++;
+        p = i < sizeof sev / sizeof sev[0] ? p + strlen(sev[i]) : "";
     }
-    if (!why || !*why) {
-        free(why);
+    sb_add(&sb, p, strcspn(p, "\n"));
+    free(text);
+    if (!sb.len) {
+        sb_release(&sb);
         return;
     }
-    StrBuf sb = SB_INIT;
-    sb_adds(&sb, why);
-    if (strstr(why, "statement pooling mode"))
+    if (strstr(sb.buf, "statement pooling mode"))
         sb_adds(&sb, statement_pooling_hint);
-    free(why);
     c->lost = sb_detach(&sb);
 }
 
@@ -688,22 +681,20 @@ static void capture_error(PgConn *c, const PGresult *res, PgError *e)
         e->message = sb_detach(&sb);
         return;
     }
-    if (c->lost) { /* this failure closed it: c->lost is its message, the hint added */
+    if (c->lost) /* this failure closed it: its message, the hint added */
         e->message = xstrdup(c->lost);
-        if (res)
-            e->sqlstate = dup_chomp(PQresultErrorField(res, PG_DIAG_SQLSTATE));
-        return;
-    }
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (!primary) {
-        e->message = conn_message(c);
+        if (!e->message)
+            e->message = conn_message(c);
         if (!e->message || !*e->message) {
             free(e->message);
             e->message = xstrdup("unknown error (connection lost?)");
         }
         return;
     }
-    e->message = dup_chomp(primary);
+    if (!e->message)
+        e->message = dup_chomp(primary);
     e->sqlstate = dup_chomp(PQresultErrorField(res, PG_DIAG_SQLSTATE));
     e->detail = dup_chomp(PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
     e->hint = dup_chomp(PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
