@@ -1059,6 +1059,7 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
     bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    ok = ok && exec_simple(&x, PG_PLANNER_DEFAULTS); /* whatever the database's planner settings */
     char *snapshot = NULL;
     PgResult *r = NULL;
     if (ok && also) {

@@ -72,4 +72,47 @@ bound=$((N * 100))
 ok '[ "$worst" -le "$bound" ]' "no join discards more than $bound rows (100 per table; worst: $worst)"
 [ "$worst" -le "$bound" ] || grep -B30 "Rows Removed by Join Filter: $worst\$" "$E2E_TMP/plans.txt" | sed 's/^/# /' | tail -40
 
+# A database configured for its application's queries, with the planner's join methods and
+# index scans off and the join order as written (ALTER DATABASE ... SET, which every session
+# of it gets): introspection's queries, with PostgreSQL's defaults back (pg.h,
+# PG_PLANNER_DEFAULTS), still get plans without per-row scans of a catalog. auto_explain
+# (session_preload_libraries) logs the plan of every query pull runs, with its row counts.
+q "CREATE DATABASE sabotaged TEMPLATE stalestats" >/dev/null
+for set in "enable_hashjoin = off" "enable_mergejoin = off" "enable_indexscan = off" \
+           "enable_bitmapscan = off" "join_collapse_limit = 1" "from_collapse_limit = 1" \
+           "geqo_threshold = 2" "session_preload_libraries = 'auto_explain'" \
+           "auto_explain.log_min_duration = 0" "auto_explain.log_analyze = on" \
+           "auto_explain.log_timing = off" "auto_explain.log_format = json"; do
+    q "ALTER DATABASE sabotaged SET $set" >/dev/null
+done
+log_from=$(wc -l <"$PG_TMP/server.log")
+run env STRAV_INTROSPECT_HELPER=0 "$STRAVC" pull \
+    --database "host=$PGHOST port=$PGPORT user=postgres dbname=sabotaged" --schemas "$E2E_TMP/sabotaged"
+ok '[ "$RC" = 0 ]' "pull from a database with hash and merge joins, index scans and join reordering off"
+ok 'diff -r "$E2E_TMP/pulled" "$E2E_TMP/sabotaged" >/dev/null' "  writes the same files as from the default one"
+# every logged plan: the rows its nodes read and threw away (per loop, times the loops)
+tail -n +$((log_from + 1)) "$PG_TMP/server.log" >"$E2E_TMP/sabotaged.log"
+cat >"$E2E_TMP/discarded.py" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+dec = json.JSONDecoder()
+plans, worst = 0, 0
+def walk(n):
+    loops = n.get("Actual Loops", 1)
+    own = (n.get("Rows Removed by Filter", 0) + n.get("Rows Removed by Join Filter", 0)) * loops
+    return own + sum(walk(c) for c in n.get("Plans", []))
+for m in re.finditer(r"plan:\s*", text):
+    try:
+        doc, _ = dec.raw_decode(text, m.end())
+    except ValueError:
+        continue
+    plans += 1
+    worst = max(worst, walk(doc["Plan"]))
+print(plans, worst)
+EOF
+read -r nplans worst < <(python3 "$E2E_TMP/discarded.py" "$E2E_TMP/sabotaged.log")
+ok '[ "${nplans:-0}" -ge 10 ]' "auto_explain logged the plans of pull's queries (${nplans:-0})"
+bound=$((100000 + N * 500))
+ok '[ "${worst:-0}" -le "$bound" ]' "no plan discards more than $bound of the rows it read (worst: ${worst:-?})"
+
 done_testing
