@@ -398,7 +398,7 @@ static bool exec_or(PgConn *c, const char *sql, StrBuf *err)
 static bool scratch_schema(PgConn *c, Arena *a, const char **name, StrBuf *err)
 {
     StrBuf q = SB_INIT;
-    sb_adds(&q, "BEGIN; SAVEPOINT scratch; CREATE SCHEMA ");
+    sb_adds(&q, "BEGIN; " PG_CATALOG_SETTINGS "; SAVEPOINT scratch; CREATE SCHEMA ");
     sql_ident(&q, *name);
     PgError e = PG_ERROR_INIT;
     bool ok = pg_exec(c, q.buf, &e) == 0;

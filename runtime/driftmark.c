@@ -81,8 +81,8 @@ bool driftmark_fingerprint(PgConn *c, const char *schema, StrBuf *out)
     static const char undo_sp[] =
         "ROLLBACK TO SAVEPOINT strav_fingerprint; RELEASE SAVEPOINT strav_fingerprint";
     if (pg_exec(c,
-                in_tx ? "SAVEPOINT strav_fingerprint; SET LOCAL jit = off; " PG_PLANNER_DEFAULTS
-                      : "BEGIN READ ONLY; SET LOCAL jit = off; " PG_PLANNER_DEFAULTS,
+                in_tx ? "SAVEPOINT strav_fingerprint; SET LOCAL jit = off; " PG_CATALOG_SETTINGS
+                      : "BEGIN READ ONLY; SET LOCAL jit = off; " PG_CATALOG_SETTINGS,
                 NULL) != 0) {
         /* the SET failed (a server without jit, PostgreSQL 10): undo what the line began */
         if (in_tx)

@@ -75,7 +75,8 @@ PgResult *query(Ctx *x, const char *sql)
         rc = pg_query(x->conn, &r, sql, 1, params, &e);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc != 0) {
-        sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
+        if (!x->err->len) /* the first failure is the cause: the rest follow from it */
+            sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
         pg_error_release(&e);
         pg_result_free(r);
         return NULL;
@@ -1011,7 +1012,8 @@ static bool exec_simple(Ctx *x, const char *sql)
     PgError e = PG_ERROR_INIT;
     if (pg_exec(x->conn, sql, &e) == 0)
         return true;
-    sb_addf(x->err, "introspection: %s", e.message ? e.message : "?");
+    if (!x->err->len) /* a ROLLBACK after the failure that is already said */
+        sb_addf(x->err, "introspection: %s", e.message ? e.message : "?");
     pg_error_release(&e);
     return false;
 }
@@ -1058,8 +1060,9 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     out->domain = out->schema = arena_strdup(a, schema);
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
-    bool ok = !own_tx || exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    ok = ok && exec_simple(&x, PG_PLANNER_DEFAULTS); /* whatever the database's planner settings */
+    bool ok = exec_simple(
+        &x, own_tx ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " PG_CATALOG_SETTINGS
+                   : PG_CATALOG_SETTINGS);
     char *snapshot = NULL;
     PgResult *r = NULL;
     if (ok && also) {

@@ -53,7 +53,8 @@ static PgResult *q(OCtx *x, const char *sql)
     (*x->nq)++;
     introspect_dump_sql(sql);
     if (pg_query(x->c, &r, sql, 1, p, &e) != 0) {
-        sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
+        if (!x->err->len) /* the first failure is the cause */
+            sb_addf(x->err, "introspection query failed: %s", e.message ? e.message : "?");
         pg_error_release(&e);
         pg_result_free(r);
         return NULL;

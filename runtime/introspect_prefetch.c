@@ -4,7 +4,7 @@
  * pg_dump --jobs does: the main transaction exports its snapshot, a helper thread connects as
  * the main connection did, imports the snapshot (SET TRANSACTION SNAPSHOT), sets the same
  * transaction settings (search_path = the schema, so pg_get_expr spells names the same way;
- * JIT off; work_mem; the planner's defaults, PG_PLANNER_DEFAULTS) and runs the queries in
+ * JIT off; work_mem; the planner's defaults, PG_CATALOG_SETTINGS) and runs the queries in
  * order, each unless the main thread came to it first and ran it itself; the main thread
  * takes each result when it reaches that query. At 10,000 tables the index query is a third
  * of the server's time (pg_get_indexdef builds a relation cache entry per table) and the
@@ -89,12 +89,12 @@ static void *helper(void *arg)
     Prefetch *p = arg;
     StrBuf err = SB_INIT, set = SB_INIT;
     PgConn *c = pg_connect_again(p->main, &err);
-    sb_adds(&set, "SET TRANSACTION SNAPSHOT ");
+    /* one message: the transaction is never idle before its settings hold */
+    sb_adds(&set, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ");
     sql_literal(&set, p->snapshot);
+    sb_adds(&set, "; " PG_CATALOG_SETTINGS);
     PgResult *setup = NULL;
-    bool ok = c && helper_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") &&
-              helper_exec(c, set.buf) && helper_exec(c, PG_PLANNER_DEFAULTS) &&
-              helper_query(c, p->setup, p->schema, &setup);
+    bool ok = c && helper_exec(c, set.buf) && helper_query(c, p->setup, p->schema, &setup);
     pg_result_free(setup);
     /* after a failure the first query is published failed (the main thread waits for it) and
      * the rest stay pending: the main thread runs them */

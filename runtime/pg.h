@@ -31,14 +31,16 @@ typedef struct PgError {
  * when verbose (pg_set_verbose). Returns NULL and fills err on failure, with every password
  * masked (also in libpq's own text). */
 PgConn *pg_connect(const char *conninfo, StrBuf *err);
-/* SET LOCAL statements (one simple query, inside a transaction) putting back PostgreSQL's
- * built-in planner choices for strav's own catalog queries: a database or role configured
- * with, say, enable_hashjoin = off or join_collapse_limit = 1 for its application's queries
- * made these ones run per-row scans of whole catalogs (pull of 1,000 tables: 0.24 -> 12-16 s).
- * Only the settings every supported server (10 and later) knows; migrations' own SQL runs
- * with the database's settings. Used by introspection (introspect.c) and the drift fingerprint
- * (driftmark.c); tests/adopt/stale_stats.t. */
-#define PG_PLANNER_DEFAULTS                                                  \
+/* SET LOCAL statements (part of one simple query, right after BEGIN) for strav's own reads of
+ * the catalogs, which a database or role configured for its application must not change:
+ * PostgreSQL's built-in planner choices (with enable_hashjoin = off or join_collapse_limit = 1
+ * set by ALTER DATABASE, pull of 1,000 tables ran per-row scans of whole catalogs: 0.24 ->
+ * 12-16 s), and no idle_in_transaction_session_timeout (the transaction waits for its helper
+ * connection and while the client reads a result: a short timeout ended the session midway).
+ * Only settings every supported server (10 and later) knows; migrations' own SQL runs with
+ * the database's settings. Used by introspection (introspect.c, introspect_prefetch.c), its
+ * scratch schema (adopt.c) and the drift fingerprint (driftmark.c); tests/adopt/stale_stats.t. */
+#define PG_CATALOG_SETTINGS                                                  \
     "SET LOCAL enable_bitmapscan = on; SET LOCAL enable_hashagg = on;"       \
     " SET LOCAL enable_hashjoin = on;"                                       \
     " SET LOCAL enable_indexonlyscan = on; SET LOCAL enable_indexscan = on;" \
@@ -46,7 +48,7 @@ PgConn *pg_connect(const char *conninfo, StrBuf *err);
     " SET LOCAL enable_nestloop = on; SET LOCAL enable_seqscan = on;"        \
     " SET LOCAL enable_sort = on; SET LOCAL enable_tidscan = on;"            \
     " SET LOCAL join_collapse_limit = 8; SET LOCAL from_collapse_limit = 8;" \
-    " SET LOCAL geqo_threshold = 12"
+    " SET LOCAL geqo_threshold = 12; SET LOCAL idle_in_transaction_session_timeout = 0"
 
 /* A second connection made as c was (same conninfo, settings, environment), e.g. for a query
  * to run beside c's; usable from another thread than c's. NULL and err filled on failure. */
