@@ -16,7 +16,8 @@
 #      of the same SQL, each run on a fresh copy (CREATE DATABASE ... TEMPLATE) of the project,
 #      from a checkout without .strav/ (a CI runner) and from one with its verification cache;
 #      then status right after it (the drift record of the first version, only the changed
-#      tables re-created: runtime/adopt.h) and once more (the drift mark it left)
+#      tables re-created: runtime/adopt.h) and once more (the drift mark it left), both against
+#      psql -c 'select 1' on the same database
 # OLD=DIR (a build directory of an older tree, e.g. main's) adds that tree's strav-run to every
 # case, side by side. ONLY="1 2" runs only those sections.
 #   [RUNS=5] [OLD=/tmp/old/build] [DRIFT_TABLES=1000] [DRIFT_ALTER=1] [SMALL_TABLES=5000]
@@ -198,22 +199,26 @@ for r in $(seq 1 "$RUNS"); do
     PGDATABASE=m_s_$r bench_one "strav-run migrate (1 column)" -C "$P" "$RUN" migrate
     PGDATABASE=m_s_$r bench_one "status right after it (changed tables)" -C "$P" "$RUN" status
     PGDATABASE=m_s_$r bench_one "status again (drift mark)" -C "$P" "$RUN" status
+    bench_one "psql -c 'select 1' (floor of status)" psql -q -X -d m_s_$r -c "select 1"
     psql -q -X -c "CREATE DATABASE m_c_$r TEMPLATE b_tmpl"
     PGDATABASE=m_c_$r bench_one "strav-run migrate (1 column), .strav/ present" -C "$P.cache" "$RUN" migrate
     if [ -n "$OLDRUN" ]; then
         psql -q -X -c "CREATE DATABASE m_o_$r TEMPLATE b_tmpl"
         PGDATABASE=m_o_$r bench_one "  old: strav-run migrate (1 column)" -C "$P" "$OLDRUN" migrate
+        PGDATABASE=m_o_$r bench_one "  old: status right after it (changed tables)" -C "$P" "$OLDRUN" status
     fi
     psql -q -X -c "CREATE DATABASE m_p_$r TEMPLATE b_tmpl"
     bench_one "psql -1 -f of the same SQL (floor)" psql -q -X -1 -v ON_ERROR_STOP=1 -d m_p_$r -f "$W/small.sql"
     psql -q -X -c "DROP DATABASE m_s_$r" -c "DROP DATABASE m_p_$r" -c "DROP DATABASE m_c_$r"
     [ -z "$OLDRUN" ] || psql -q -X -c "DROP DATABASE m_o_$r"
 done
-bench_header "4. a small migration (one column) on a $N-table project (target: <= 1.10x the floor)"
+bench_header "4. a small migration (one column) on a $N-table project (target: <= 1.10x the floor; the status right after it: < 0.5 s at 1,000 tables, < 3 s at 10,000)"
 bench_row "strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 bench_row "strav-run migrate (1 column), .strav/ present" "psql -1 -f of the same SQL (floor)"
 [ -z "$OLDRUN" ] || bench_row "  old: strav-run migrate (1 column)" "psql -1 -f of the same SQL (floor)"
 bench_row "psql -1 -f of the same SQL (floor)"
-bench_row "status right after it (changed tables)" "psql -1 -f of the same SQL (floor)"
-bench_row "status again (drift mark)" "psql -1 -f of the same SQL (floor)"
+bench_row "status right after it (changed tables)" "psql -c 'select 1' (floor of status)"
+[ -z "$OLDRUN" ] || bench_row "  old: status right after it (changed tables)" "psql -c 'select 1' (floor of status)"
+bench_row "status again (drift mark)" "psql -c 'select 1' (floor of status)"
+bench_row "psql -c 'select 1' (floor of status)"
 fi
