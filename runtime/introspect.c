@@ -988,21 +988,23 @@ static bool load_others(Ctx *x)
 
 /* ---- driver ----------------------------------------------------------------------------- */
 
-/* From how many tables the index query runs on a helper connection: 1,000 by default (where
- * the index, constraints and fingerprint queries take about 130 ms together, against a few ms
- * for a local connection and 0.1 to 100 ms for the exported snapshot's file: status's drift
- * check after a later batch at 1,000 tables, 0.41-0.61 s -> 0.33-0.38 s); STRAV_INTROSPECT_HELPER sets another number, 0 for always (the
- * tests), "off" for never. -1 for never. */
+/* From how many tables the index query runs on a helper connection: HELPER_TABLES by default
+ * (where the index, constraints and fingerprint queries take about 130 ms together, against a
+ * few ms for a local connection and 0.1 to 100 ms for the exported snapshot's file: status's
+ * drift check after a later batch at 1,000 tables, 0.41-0.61 s -> 0.33-0.38 s);
+ * STRAV_INTROSPECT_HELPER sets another number, 0 for always (the tests), "off" for never.
+ * -1 for never. */
+enum { HELPER_TABLES = 1000 };
 static long helper_tables(void)
 {
     const char *s = getenv("STRAV_INTROSPECT_HELPER");
     if (!s || !*s)
-        return 1000;
+        return HELPER_TABLES;
     if (!strcmp(s, "off"))
         return -1;
     char *end;
     long n = strtol(s, &end, 10);
-    return *end || n < 0 ? 1000 : n;
+    return *end || n < 0 ? HELPER_TABLES : n;
 }
 
 static bool exec_simple(Ctx *x, const char *sql)
@@ -1060,9 +1062,9 @@ static bool run(PgConn *c, const char *schema, const char *also, Arena *a, Model
     out->domain = out->schema = arena_strdup(a, schema);
     /* One snapshot for all queries; search_path = the schema so pg_get_expr prints names
      * unqualified, exactly as the compiler writes them (the runtime sets the same path). */
-    bool ok = exec_simple(
-        &x, own_tx ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " PG_CATALOG_SETTINGS
-                   : PG_CATALOG_SETTINGS);
+    bool ok =
+        !own_tx ||
+        exec_simple(&x, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " PG_CATALOG_SETTINGS);
     char *snapshot = NULL;
     PgResult *r = NULL;
     if (ok && also) {

@@ -39,7 +39,8 @@ bool introspect_schema_fp(PgConn *c, const char *schema, Arena *a, Model *out,
                           struct StrBuf *err);
 
 /* The same inside a transaction the caller already opened (the search_path change is local to
- * it): used to read back a scratch schema before rolling it back. `also` (or NULL) follows
+ * it), which set PG_CATALOG_SETTINGS (pg.h) when it began: used to read back a scratch schema
+ * before rolling it back. `also` (or NULL) follows
  * schema in the search_path: the real schema whose objects (a standalone sequence in a
  * nextval default) the scratch copy uses, so they print as they do there. */
 bool introspect_schema_in_tx(PgConn *c, const char *schema, const char *also, Arena *a,
